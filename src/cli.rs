@@ -1,0 +1,229 @@
+//! Command-line flags (clap derive) and their translation into a library [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use dedupsum::dedup::ShingleKind;
+use dedupsum::output::{OutputConfig, Report};
+use dedupsum::{Config, DedupConfig, Job, JsonFields, Lang, LangChoice, Pipeline, SummaryConfig};
+
+/// Clean scraped article corpora and summarise them in batch.
+///
+/// Finds repeated paragraphs (exact copies, near copies, site boilerplate, passages an
+/// article restates in other words), drops them with a record of why, and writes an
+/// extractive summary of every cleaned article.
+#[derive(Debug, Parser)]
+#[command(name = "dedupsum", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Clean and summarise: writes summaries.csv, paragraphs.csv, duplicates.csv,
+    /// clean.jsonl and report.json into --out.
+    Run {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        dedup: DedupArgs,
+        #[command(flatten)]
+        summary: SummaryArgs,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Clean only: writes paragraphs.csv, duplicates.csv, clean.jsonl and report.json into --out.
+    Dedup {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        dedup: DedupArgs,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Summarise the articles as they are, without cleaning: writes one CSV file.
+    Summarize {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        summary: SummaryArgs,
+        /// Output CSV file (the columns of summaries.csv).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct InputArgs {
+    /// Files or directories (recursed) of .txt/.md articles (one per file) and
+    /// .jsonl/.ndjson files (one article object per line).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// JSONL field with the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+    /// JSONL field with the article text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// JSONL field with the title (optional in the records).
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    title_field: String,
+    /// Language of the articles: auto (detect per article), id, en, or an ISO 639-3 code.
+    #[arg(long, default_value = "auto", value_name = "LANG")]
+    lang: String,
+    /// Worker threads (default: one per core). Output is the same for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct DedupArgs {
+    /// Jaccard similarity of shingle sets at or above which paragraphs are near copies.
+    #[arg(long, default_value_t = DedupConfig::default().near_threshold, value_name = "J")]
+    threshold: f64,
+    /// Shingle kind for near copies: word or char n-grams.
+    #[arg(long, default_value = "word", value_name = "KIND")]
+    shingle: ShingleKind,
+    /// n of the shingle n-grams.
+    #[arg(long, default_value_t = DedupConfig::default().shingle_size, value_name = "N")]
+    shingle_size: usize,
+    /// MinHash permutations for near-copy candidates.
+    #[arg(long, default_value_t = DedupConfig::default().num_perm, value_name = "K")]
+    num_perm: usize,
+    /// Score at or above which a paragraph restates an earlier one of its article.
+    #[arg(long, default_value_t = DedupConfig::default().restated_threshold, value_name = "S")]
+    restated_threshold: f64,
+    /// A short line found in at least this many documents is boilerplate.
+    #[arg(long, default_value_t = DedupConfig::default().boilerplate_min_docs, value_name = "N")]
+    boilerplate_min_docs: usize,
+    /// Write every verified pair to duplicates.csv, not only one pointer per dropped paragraph.
+    #[arg(long)]
+    all_pairs: bool,
+}
+
+#[derive(Debug, Args)]
+struct SummaryArgs {
+    /// Sentences per summary.
+    #[arg(long, default_value_t = SummaryConfig::default().sentences, value_name = "N")]
+    sentences: usize,
+}
+
+impl InputArgs {
+    fn config(&self) -> Result<Config> {
+        let lang = match self.lang.as_str() {
+            "auto" => LangChoice::Auto,
+            code => LangChoice::Fixed(
+                Lang::from_code(code).with_context(|| format!("unknown language `{code}`"))?,
+            ),
+        };
+        let mut config = Config::new(self.inputs.clone());
+        config.fields = JsonFields {
+            id: self.id_field.clone(),
+            text: self.text_field.clone(),
+            title: self.title_field.clone(),
+        };
+        config.lang = lang;
+        config.threads = self.threads;
+        Ok(config)
+    }
+}
+
+impl DedupArgs {
+    fn apply(&self, config: &mut Config) -> OutputConfig {
+        config.dedup = DedupConfig {
+            shingle: self.shingle,
+            shingle_size: self.shingle_size,
+            near_threshold: self.threshold,
+            num_perm: self.num_perm,
+            restated_threshold: self.restated_threshold,
+            boilerplate_min_docs: self.boilerplate_min_docs,
+        };
+        OutputConfig {
+            all_pairs: self.all_pairs,
+        }
+    }
+}
+
+impl SummaryArgs {
+    fn apply(&self, config: &mut Config) {
+        config.summary.sentences = self.sentences;
+    }
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run {
+            input,
+            dedup,
+            summary,
+            out,
+        } => {
+            let mut config = input.config()?;
+            let output = dedup.apply(&mut config);
+            summary.apply(&mut config);
+            let report = write_dir(config, Job::Run, &out, &output)?;
+            say(input.quiet, &report, &out);
+        }
+        Command::Dedup { input, dedup, out } => {
+            let mut config = input.config()?;
+            let output = dedup.apply(&mut config);
+            let report = write_dir(config, Job::Dedup, &out, &output)?;
+            say(input.quiet, &report, &out);
+        }
+        Command::Summarize {
+            input,
+            summary,
+            out,
+        } => {
+            let mut config = input.config()?;
+            summary.apply(&mut config);
+            let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
+            outcome.write_summaries_file(&out)?;
+            if !input.quiet {
+                eprintln!(
+                    "dedupsum: summarised {} documents into {}",
+                    outcome.docs.len(),
+                    out.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_dir(config: Config, job: Job, out: &Path, output: &OutputConfig) -> Result<Report> {
+    let outcome = Pipeline::new(config)?.run(job)?;
+    Ok(outcome.write_dir(out, job, output)?)
+}
+
+/// One line on stderr saying what the run did.
+fn say(quiet: bool, report: &Report, out: &Path) {
+    if quiet {
+        return;
+    }
+    let reasons: Vec<String> = report
+        .dropped_by_reason
+        .iter()
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    eprintln!(
+        "dedupsum: {} documents, {} paragraphs, dropped {}{}; wrote {}",
+        report.documents,
+        report.paragraphs,
+        report.dropped,
+        if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.join(", "))
+        },
+        out.display()
+    );
+}

@@ -1,0 +1,181 @@
+//! Boilerplate: site furniture that is not part of the article.
+//!
+//! Two kinds of evidence (after onion/jusText): local features of the line — short, no
+//! sentence punctuation, shaped like a label ("Baca Juga: …", "Penulis | : | …",
+//! "Editor: …", "KOMENTAR", "Gambar:") — and frequency across documents: the same short
+//! line on many pages is furniture even when nothing about the line itself says so.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Paragraphs;
+use crate::text::normalize::{exact_key, normalize};
+use crate::text::paragraph::ends_sentence;
+use crate::text::terms::word_count;
+
+/// Lines longer than this many words are never boilerplate.
+const MAX_WORDS: usize = 30;
+/// Lines repeated across documents count as boilerplate only up to this many words;
+/// longer repeats are syndicated content, handled as exact or near copies.
+const MAX_REPEATED_WORDS: usize = 12;
+
+/// Prefixes of link lines that point to another article ("Baca juga: <headline>").
+const LINK_LABELS: &[&str] = &[
+    "baca juga",
+    "baca pula",
+    "lihat juga",
+    "simak juga",
+    "simak video",
+    "tonton juga",
+    "artikel terkait",
+    "berita terkait",
+    "baca selengkapnya",
+    "read more",
+    "read also",
+    "see also",
+    "related",
+    "also read",
+];
+
+/// Labels of metadata lines ("Penulis: Adam", "Editor | : | Adam |", "Foto: Antara").
+const META_LABELS: &[&str] = &[
+    "penulis",
+    "editor",
+    "reporter",
+    "pewarta",
+    "redaktur",
+    "sumber",
+    "foto",
+    "gambar",
+    "video",
+    "ilustrasi",
+    "tags",
+    "tag",
+    "topik",
+    "kata kunci",
+    "writer",
+    "author",
+    "photo",
+    "image",
+    "source",
+    "credit",
+    "copyright",
+];
+
+/// Whole lines that are page furniture on their own.
+const FURNITURE: &[&str] = &[
+    "komentar",
+    "komentar anda",
+    "advertisement",
+    "iklan",
+    "scroll to continue with content",
+    "scroll untuk melanjutkan",
+    "bagikan",
+    "share",
+    "share this article",
+    "comments",
+    "loading",
+    "berita terkait",
+    "artikel terkait",
+    "baca juga",
+    "baca selengkapnya",
+    "read more",
+    "related articles",
+];
+
+/// Per global paragraph: whether it is boilerplate.
+pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
+    let mut flags: Vec<bool> = (0..paragraphs.len())
+        .into_par_iter()
+        .map(|g| !paragraphs.is_title(g) && is_label_line(paragraphs.text(g)))
+        .collect();
+
+    // Count the documents each short line appears in.
+    let mut docs_per_line: HashMap<u64, (usize, u32)> = HashMap::new();
+    let mut keys = vec![None; paragraphs.len()];
+    for (g, key) in keys.iter_mut().enumerate() {
+        if paragraphs.paragraph(g).words > MAX_REPEATED_WORDS {
+            continue;
+        }
+        let k = exact_key(paragraphs.text(g));
+        let doc = paragraphs.at(g).doc;
+        let entry = docs_per_line.entry(k).or_insert((0, u32::MAX));
+        if entry.1 != doc {
+            *entry = (entry.0 + 1, doc);
+        }
+        *key = Some(k);
+    }
+    for (flag, key) in flags.iter_mut().zip(&keys) {
+        if let Some(k) = key {
+            *flag |= docs_per_line[k].0 >= min_docs;
+        }
+    }
+    flags
+}
+
+/// Whether a line, on its own, looks like page furniture rather than article text.
+pub fn is_label_line(text: &str) -> bool {
+    let words = word_count(text);
+    if words > MAX_WORDS {
+        return false;
+    }
+    let norm = normalize(text);
+    let bare = norm.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if FURNITURE.contains(&bare) {
+        return true;
+    }
+    // "Baca Juga: <headline>": a link label followed by another article's headline.
+    let is_link = LINK_LABELS.iter().any(|label| {
+        norm.strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with([':', '|', '-', '–', '»']) || rest.is_empty())
+    });
+    if is_link {
+        return true;
+    }
+    if ends_sentence(text) || words > 12 {
+        return false;
+    }
+    // "Penulis | : | Adam Rizal |", "Editor: Adam", "Gambar:".
+    let is_meta = META_LABELS.iter().any(|label| {
+        norm.strip_prefix(label)
+            .is_some_and(|rest| rest.trim_start().starts_with([':', '|']))
+    });
+    let is_piped = norm.matches('|').count() >= 2;
+    is_meta || is_piped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_from_the_sample_corpus() {
+        for line in [
+            "Baca Juga: vivo X200 Series Segera Meluncur, Pakai RAM dan Kamera Canggih",
+            "Penulis | : | Adam Rizal |",
+            "Editor | : | Adam Rizal |",
+            "KOMENTAR",
+            "Gambar:",
+            "ADVERTISEMENT",
+            "SCROLL TO CONTINUE WITH CONTENT",
+            "Read more: Markets rally as rates fall",
+        ] {
+            assert!(is_label_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn article_text_is_not_a_label() {
+        for line in [
+            "China Telecom melatih model AI dengan chip buatan China",
+            "\"Kami terus mendorong pengembangan industri,\" katanya.",
+            "Editor senior itu mengatakan: harga akan naik tahun depan.",
+            "Sumber daya alam Indonesia melimpah.",
+            "Fakta Menarik",
+            "Berikut daftarnya:",
+        ] {
+            assert!(!is_label_line(line), "{line}");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Finding repeated paragraphs and deciding, for each one, keep or drop.
+//!
+//! Four kinds of repeat are found, each by its own module:
+//! [`boilerplate`] (site furniture: labels, bylines, lines on many pages),
+//! [`exact`] (same text after normalisation), [`near`] (shingle Jaccard over a threshold,
+//! candidates from MinHash LSH) and [`restated`] (an article saying a passage twice in other
+//! words). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
+
+pub mod boilerplate;
+pub mod decide;
+pub mod exact;
+pub mod minhash;
+pub mod near;
+pub mod restated;
+pub mod shingle;
+
+use serde::Serialize;
+
+use crate::corpus::Document;
+use crate::error::{Error, Result};
+use crate::text::AnalyzedDoc;
+pub use decide::Decision;
+pub use shingle::ShingleKind;
+
+/// Settings of duplicate detection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupConfig {
+    /// Shingles for near-duplicate detection: word or character n-grams.
+    pub shingle: ShingleKind,
+    /// n of the shingle n-grams.
+    pub shingle_size: usize,
+    /// Jaccard similarity of shingle sets at or above which two paragraphs are near copies.
+    pub near_threshold: f64,
+    /// Number of MinHash permutations used to generate near-duplicate candidates.
+    pub num_perm: usize,
+    /// Score at or above which a paragraph restates an earlier one of its article.
+    pub restated_threshold: f64,
+    /// A short line found in at least this many documents is boilerplate.
+    pub boilerplate_min_docs: usize,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            shingle: ShingleKind::Word,
+            shingle_size: 5,
+            near_threshold: 0.8,
+            num_perm: 128,
+            restated_threshold: restated::DEFAULT_THRESHOLD,
+            boilerplate_min_docs: 3,
+        }
+    }
+}
+
+impl DedupConfig {
+    /// Checks that every setting is in range.
+    pub fn validate(&self) -> Result<()> {
+        let unit = |name: &str, v: f64| {
+            if (0.0..=1.0).contains(&v) && v > 0.0 {
+                Ok(())
+            } else {
+                Err(Error::Config(format!("{name} must be in (0, 1], got {v}")))
+            }
+        };
+        unit("the near-duplicate threshold", self.near_threshold)?;
+        unit("the restated threshold", self.restated_threshold)?;
+        if self.shingle_size == 0 {
+            return Err(Error::Config("the shingle size must be at least 1".into()));
+        }
+        if !(16..=1024).contains(&self.num_perm) {
+            return Err(Error::Config(format!(
+                "the number of permutations must be in 16..=1024, got {}",
+                self.num_perm
+            )));
+        }
+        if self.boilerplate_min_docs < 2 {
+            return Err(Error::Config(
+                "boilerplate needs at least 2 documents to repeat across".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A paragraph, by 0-based document and paragraph index; ordered as in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParaRef {
+    /// Document index in input order.
+    pub doc: u32,
+    /// Paragraph index within the document.
+    pub para: u32,
+}
+
+/// Why a paragraph is dropped (or, for pairs, how two paragraphs are related).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Same text after normalisation.
+    Exact,
+    /// Shingle Jaccard at or above the near threshold.
+    Near,
+    /// The same passage said again in other words, within one article.
+    Restated,
+    /// Site furniture: labels, bylines, lines on many pages.
+    Boilerplate,
+}
+
+impl Kind {
+    /// Name used in the outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Exact => "exact",
+            Kind::Near => "near",
+            Kind::Restated => "restated",
+            Kind::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// A verified pair: `later` repeats `earlier` (earlier in input order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    /// The earlier paragraph.
+    pub earlier: ParaRef,
+    /// The later paragraph.
+    pub later: ParaRef,
+    /// How they are related.
+    pub kind: Kind,
+    /// Similarity in [0, 1] (1 for exact copies).
+    pub score: f64,
+}
+
+/// What duplicate detection found: a decision per paragraph and every verified pair.
+#[derive(Debug, Clone)]
+pub struct DedupResult {
+    /// Per document, per paragraph.
+    pub decisions: Vec<Vec<Decision>>,
+    /// Every verified pair, ordered by later paragraph, then kind, then earlier paragraph.
+    pub pairs: Vec<Pair>,
+}
+
+impl DedupResult {
+    /// One pair per paragraph dropped as a repeat: the kept original and the dropped copy.
+    pub fn drop_pointers(&self) -> Vec<Pair> {
+        let mut out = Vec::new();
+        for (doc, decisions) in self.decisions.iter().enumerate() {
+            for (para, decision) in decisions.iter().enumerate() {
+                if let Decision::Drop {
+                    reason,
+                    duplicate_of: Some(original),
+                    score,
+                } = *decision
+                {
+                    out.push(Pair {
+                        earlier: original,
+                        later: ParaRef {
+                            doc: doc as u32,
+                            para: para as u32,
+                        },
+                        kind: reason,
+                        score,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finds every kind of repeat and decides keep or drop for every paragraph.
+pub fn find_duplicates(
+    docs: &[Document],
+    analyzed: &[AnalyzedDoc],
+    config: &DedupConfig,
+) -> DedupResult {
+    let paragraphs = Paragraphs::new(docs, analyzed);
+    let boilerplate = boilerplate::detect(&paragraphs, config.boilerplate_min_docs);
+    let eligible: Vec<bool> = (0..paragraphs.len())
+        .map(|g| !boilerplate[g] && !paragraphs.is_title(g))
+        .collect();
+
+    let exact = exact::find(&paragraphs, &eligible);
+    let mut pairs = exact.pairs.clone();
+    pairs.extend(near::find(&paragraphs, &exact.representatives, config));
+    pairs.extend(restated::find(&paragraphs, &eligible, config.restated_threshold));
+    pairs.sort_by(|a, b| {
+        (a.later, a.kind, a.earlier)
+            .cmp(&(b.later, b.kind, b.earlier))
+            .then(b.score.total_cmp(&a.score))
+    });
+    pairs.dedup_by(|b, a| (a.later, a.kind, a.earlier) == (b.later, b.kind, b.earlier));
+
+    let decisions = decide::decide(&paragraphs, &boilerplate, &pairs);
+    DedupResult { decisions, pairs }
+}
+
+/// All paragraphs of the corpus in input order, addressable by a global index.
+pub struct Paragraphs<'a> {
+    docs: &'a [Document],
+    analyzed: &'a [AnalyzedDoc],
+    refs: Vec<ParaRef>,
+    /// Global index of each document's first paragraph.
+    offsets: Vec<usize>,
+}
+
+impl<'a> Paragraphs<'a> {
+    /// Indexes the paragraphs of `analyzed` (parallel to `docs`).
+    pub fn new(docs: &'a [Document], analyzed: &'a [AnalyzedDoc]) -> Self {
+        let mut refs = Vec::new();
+        let mut offsets = Vec::with_capacity(analyzed.len());
+        for (doc, a) in analyzed.iter().enumerate() {
+            offsets.push(refs.len());
+            refs.extend((0..a.paragraphs.len()).map(|para| ParaRef {
+                doc: doc as u32,
+                para: para as u32,
+            }));
+        }
+        Paragraphs {
+            docs,
+            analyzed,
+            refs,
+            offsets,
+        }
+    }
+
+    /// Number of paragraphs in the corpus.
+    pub fn len(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// Whether the corpus has no paragraphs.
+    pub fn is_empty(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    /// Number of documents.
+    pub fn doc_count(&self) -> usize {
+        self.analyzed.len()
+    }
+
+    /// Document and paragraph of global index `g`.
+    pub fn at(&self, g: usize) -> ParaRef {
+        self.refs[g]
+    }
+
+    /// Global index of a paragraph.
+    pub fn global(&self, r: ParaRef) -> usize {
+        self.offsets[r.doc as usize] + r.para as usize
+    }
+
+    /// Global indexes of the paragraphs of document `doc`.
+    pub fn of_doc(&self, doc: usize) -> std::ops::Range<usize> {
+        let start = self.offsets[doc];
+        start..start + self.analyzed[doc].paragraphs.len()
+    }
+
+    /// Text of paragraph `g`.
+    pub fn text(&self, g: usize) -> &'a str {
+        let r = self.refs[g];
+        let span = self.analyzed[r.doc as usize].paragraphs[r.para as usize]
+            .span
+            .clone();
+        &self.docs[r.doc as usize].text[span]
+    }
+
+    /// Analysis of paragraph `g`.
+    pub fn paragraph(&self, g: usize) -> &'a crate::text::Paragraph {
+        let r = self.refs[g];
+        &self.analyzed[r.doc as usize].paragraphs[r.para as usize]
+    }
+
+    /// Whether paragraph `g` is its article's title.
+    pub fn is_title(&self, g: usize) -> bool {
+        self.paragraph(g).is_title
+    }
+}

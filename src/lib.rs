@@ -1,0 +1,194 @@
+//! dedupsum cleans scraped article corpora and summarises them in batch.
+//!
+//! A [`Pipeline`] reads articles ([`corpus`]), splits them into paragraphs, sentences and
+//! terms ([`text`]), finds repeated paragraphs — exact copies, near copies, site boilerplate
+//! and passages an article restates in other words — and decides keep or drop for each
+//! ([`dedup`]), then picks the most representative sentences of every cleaned article
+//! ([`summarize`]). [`output`] writes the results as CSV, JSONL and a JSON report.
+//!
+//! ```no_run
+//! use dedupsum::{Config, Job, Pipeline};
+//!
+//! let config = Config::new(vec!["corpus".into()]);
+//! let outcome = Pipeline::new(config)?.run(Job::Run)?;
+//! outcome.write_dir("out".as_ref(), Job::Run)?;
+//! # Ok::<(), dedupsum::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod corpus;
+pub mod dedup;
+pub mod error;
+pub mod output;
+pub mod summarize;
+pub mod text;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use corpus::{Document, JsonFields};
+pub use dedup::{DedupConfig, DedupResult, Decision, Kind};
+pub use error::{Error, Result};
+pub use summarize::{Summary, SummaryConfig};
+pub use text::{AnalyzedDoc, Lang, LangChoice};
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Files or directories to read.
+    pub inputs: Vec<PathBuf>,
+    /// JSONL field names.
+    pub fields: JsonFields,
+    /// Language of the documents, or detection per document.
+    pub lang: LangChoice,
+    /// Worker threads; `None` uses one per core.
+    pub threads: Option<usize>,
+    /// Duplicate detection settings.
+    pub dedup: DedupConfig,
+    /// Summariser settings.
+    pub summary: SummaryConfig,
+}
+
+impl Config {
+    /// Default settings for `inputs`.
+    pub fn new(inputs: Vec<PathBuf>) -> Config {
+        Config {
+            inputs,
+            fields: JsonFields::default(),
+            lang: LangChoice::Auto,
+            threads: None,
+            dedup: DedupConfig::default(),
+            summary: SummaryConfig::default(),
+        }
+    }
+}
+
+/// Which stages run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Clean and summarise.
+    Run,
+    /// Clean only.
+    Dedup,
+    /// Summarise the articles as they are, without cleaning.
+    Summarize,
+}
+
+/// Wall-clock seconds spent in each stage.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    /// Reading the inputs.
+    pub read: f64,
+    /// Segmentation and term analysis.
+    pub analyze: f64,
+    /// Duplicate detection and decisions.
+    pub dedup: f64,
+    /// Summaries.
+    pub summarize: f64,
+}
+
+/// The results of a run, in memory.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The articles read, in input order.
+    pub docs: Vec<Document>,
+    /// Their segmentation, parallel to `docs`.
+    pub analyzed: Vec<AnalyzedDoc>,
+    /// Decisions per paragraph and the verified pairs (all kept, no pairs, when not cleaning).
+    pub dedup: DedupResult,
+    /// One summary per article, parallel to `docs` (empty when not summarising).
+    pub summaries: Vec<Summary>,
+    /// Seconds per stage.
+    pub timings: Timings,
+    /// Threads used.
+    pub threads: usize,
+}
+
+/// Runs the stages over a configured corpus.
+pub struct Pipeline {
+    config: Config,
+}
+
+impl Pipeline {
+    /// Checks the configuration.
+    pub fn new(config: Config) -> Result<Pipeline> {
+        config.dedup.validate()?;
+        config.summary.validate()?;
+        if config.threads == Some(0) {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        Ok(Pipeline { config })
+    }
+
+    /// Reads the inputs and runs the stages of `job`, on the configured number of threads.
+    pub fn run(&self, job: Job) -> Result<Outcome> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = self.config.threads {
+            builder = builder.num_threads(n);
+        }
+        let pool = builder
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+        pool.install(|| self.run_here(job))
+    }
+
+    fn run_here(&self, job: Job) -> Result<Outcome> {
+        let config = &self.config;
+        let mut timings = Timings::default();
+
+        let clock = Instant::now();
+        let docs = corpus::read_inputs(&config.inputs, &config.fields)?;
+        timings.read = clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        let analyzed: Vec<AnalyzedDoc> = docs
+            .par_iter()
+            .map(|doc| text::analyze(doc, config.lang))
+            .collect();
+        timings.analyze = clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        let dedup = if job == Job::Summarize {
+            keep_everything(&analyzed)
+        } else {
+            dedup::find_duplicates(&docs, &analyzed, &config.dedup)
+        };
+        timings.dedup = clock.elapsed().as_secs_f64();
+
+        let clock = Instant::now();
+        let summaries = if job == Job::Dedup {
+            Vec::new()
+        } else {
+            summarize::summarize(&analyzed, &dedup.decisions, &config.summary)
+        };
+        timings.summarize = clock.elapsed().as_secs_f64();
+
+        Ok(Outcome {
+            docs,
+            analyzed,
+            dedup,
+            summaries,
+            timings,
+            threads: rayon::current_num_threads(),
+        })
+    }
+}
+
+/// Decisions for summarising without cleaning: titles are titles, everything else is kept.
+fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
+    let decisions = analyzed
+        .iter()
+        .map(|doc| {
+            doc.paragraphs
+                .iter()
+                .map(|p| if p.is_title { Decision::Title } else { Decision::Keep })
+                .collect()
+        })
+        .collect();
+    DedupResult {
+        decisions,
+        pairs: Vec::new(),
+    }
+}

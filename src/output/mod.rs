@@ -1,0 +1,362 @@
+//! Writing the results: `summaries.csv`, `paragraphs.csv`, `duplicates.csv`, `clean.jsonl`
+//! and `report.json`. Every file is staged and renamed into place only when all of them
+//! were written, so a failed run leaves no half output.
+
+pub mod atomic;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::dedup::{Decision, Pair};
+use crate::error::{Error, Result};
+use crate::{Job, Outcome, Timings};
+use atomic::{flush, io_at, Staged};
+
+/// Settings of the outputs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputConfig {
+    /// Write every verified pair to `duplicates.csv`, not only each dropped paragraph's
+    /// pointer to the kept original.
+    pub all_pairs: bool,
+}
+
+/// A row of `summaries.csv`.
+#[derive(Debug, Serialize)]
+pub struct SummaryRow<'a> {
+    /// Document id.
+    pub doc_id: &'a str,
+    /// Title from the input, else the detected title paragraph, else empty.
+    pub title: &'a str,
+    /// The chosen sentences, in article order, joined by spaces.
+    pub summary: String,
+    /// 1-based sentence numbers within the cleaned article, `;`-separated.
+    pub sentence_ids: String,
+    /// Number of sentences chosen.
+    pub n_sentences: usize,
+    /// Language used for the article.
+    pub lang: &'a str,
+}
+
+/// A row of `paragraphs.csv`: the decision on one input paragraph.
+#[derive(Debug, Serialize)]
+pub struct ParagraphRow<'a> {
+    /// Document id.
+    pub doc_id: &'a str,
+    /// 1-based paragraph number in the input article.
+    pub paragraph: u32,
+    /// `keep` or `drop`.
+    pub action: &'static str,
+    /// Empty, `title`, `exact`, `near`, `restated` or `boilerplate`.
+    pub reason: &'static str,
+    /// Document of the kept paragraph this one repeats.
+    pub duplicate_of_doc: &'a str,
+    /// 1-based number of the kept paragraph this one repeats.
+    pub duplicate_of_paragraph: Option<u32>,
+    /// Similarity of the deciding pair, 4 decimals.
+    pub score: String,
+    /// Length of the paragraph in characters.
+    pub chars: usize,
+    /// The paragraph as it stands in the input.
+    pub text: &'a str,
+}
+
+/// A row of `duplicates.csv`: paragraph b repeats the earlier paragraph a.
+#[derive(Debug, Serialize)]
+pub struct DuplicateRow<'a> {
+    /// Document of the earlier (kept) paragraph.
+    pub doc_a: &'a str,
+    /// 1-based paragraph number of the earlier paragraph.
+    pub para_a: u32,
+    /// Document of the later paragraph.
+    pub doc_b: &'a str,
+    /// 1-based paragraph number of the later paragraph.
+    pub para_b: u32,
+    /// `exact`, `near` or `restated`.
+    pub kind: &'static str,
+    /// Similarity, 4 decimals.
+    pub score: String,
+}
+
+/// A line of `clean.jsonl`.
+#[derive(Debug, Serialize)]
+pub struct CleanDoc<'a> {
+    /// Document id.
+    pub id: &'a str,
+    /// Title (as in `summaries.csv`).
+    pub title: &'a str,
+    /// Kept paragraphs joined by blank lines.
+    pub text: String,
+}
+
+/// `report.json`: what the run did.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Articles read.
+    pub documents: usize,
+    /// Non-empty paragraphs read.
+    pub paragraphs: usize,
+    /// Paragraphs kept (titles included).
+    pub kept: usize,
+    /// Paragraphs dropped.
+    pub dropped: usize,
+    /// Titles found.
+    pub titles: usize,
+    /// Dropped paragraphs per reason.
+    pub dropped_by_reason: BTreeMap<&'static str, usize>,
+    /// Verified pairs found (all kinds but boilerplate).
+    pub pairs: usize,
+    /// Bytes of article text read.
+    pub bytes_in: usize,
+    /// Bytes of article text written to `clean.jsonl`.
+    pub bytes_out: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Seconds per stage.
+    pub seconds: Seconds,
+}
+
+/// Seconds per stage, writing included.
+#[derive(Debug, Serialize)]
+pub struct Seconds {
+    /// Reading, analysis, dedup and summaries.
+    #[serde(flatten)]
+    pub stages: Timings,
+    /// Writing the outputs.
+    pub write: f64,
+}
+
+impl Outcome {
+    /// The title of document `d`: from the input, else its detected title paragraph.
+    pub fn title(&self, d: usize) -> &str {
+        let doc = &self.docs[d];
+        if let Some(title) = &doc.title {
+            return title;
+        }
+        match self.analyzed[d].paragraphs.first() {
+            Some(p) if p.is_title => &doc.text[p.span.clone()],
+            _ => "",
+        }
+    }
+
+    /// The cleaned text of document `d`: its kept paragraphs joined by blank lines.
+    pub fn clean_text(&self, d: usize) -> String {
+        let doc = &self.docs[d];
+        let kept: Vec<&str> = self.analyzed[d]
+            .paragraphs
+            .iter()
+            .zip(&self.dedup.decisions[d])
+            .filter(|(_, decision)| decision.is_kept())
+            .map(|(p, _)| &doc.text[p.span.clone()])
+            .collect();
+        kept.join("\n\n")
+    }
+
+    /// Writes the outputs of `job` into `dir` (created if needed) and returns the report.
+    pub fn write_dir(&self, dir: &Path, job: Job, config: &OutputConfig) -> Result<Report> {
+        let clock = Instant::now();
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut staged = Staged::default();
+        if job != Job::Dedup {
+            let path = dir.join("summaries.csv");
+            staged.write(&path, |w| self.write_summaries(w, &path))?;
+        }
+        if job != Job::Summarize {
+            let path = dir.join("paragraphs.csv");
+            staged.write(&path, |w| self.write_paragraphs(w, &path))?;
+            let path = dir.join("duplicates.csv");
+            staged.write(&path, |w| self.write_duplicates(w, &path, config))?;
+            let path = dir.join("clean.jsonl");
+            staged.write(&path, |w| self.write_clean(w, &path))?;
+        }
+        let mut report = self.report();
+        let path = dir.join("report.json");
+        report.seconds.write = clock.elapsed().as_secs_f64();
+        staged.write(&path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &report).map_err(|e| Error::Output {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            w.write_all(b"\n").map_err(io_at(&path))
+        })?;
+        staged.commit()?;
+        Ok(report)
+    }
+
+    /// Writes only `summaries.csv`-shaped output to `file`.
+    pub fn write_summaries_file(&self, file: &Path) -> Result<()> {
+        let mut staged = Staged::default();
+        staged.write(file, |w| self.write_summaries(w, file))?;
+        staged.commit()
+    }
+
+    fn write_summaries(&self, w: &mut impl Write, path: &Path) -> Result<()> {
+        let rows = self.summaries.iter().enumerate().map(|(d, summary)| {
+            let doc = &self.docs[d];
+            let ids: Vec<String> = summary.sentence_ids.iter().map(|i| i.to_string()).collect();
+            SummaryRow {
+                doc_id: &doc.id,
+                title: self.title(d),
+                summary: summary.text(&doc.text),
+                sentence_ids: ids.join(";"),
+                n_sentences: summary.sentence_ids.len(),
+                lang: self.analyzed[d].lang.code(),
+            }
+        });
+        write_csv(w, path, SUMMARY_COLUMNS, rows)
+    }
+
+    fn write_paragraphs(&self, w: &mut impl Write, path: &Path) -> Result<()> {
+        let rows = self.docs.iter().enumerate().flat_map(|(d, doc)| {
+            let paragraphs = &self.analyzed[d].paragraphs;
+            paragraphs
+                .iter()
+                .zip(&self.dedup.decisions[d])
+                .enumerate()
+                .map(move |(p, (para, decision))| {
+                    let text = &doc.text[para.span.clone()];
+                    let (action, reason, of, score) = match *decision {
+                        Decision::Keep => ("keep", "", None, String::new()),
+                        Decision::Title => ("keep", "title", None, String::new()),
+                        Decision::Drop {
+                            reason,
+                            duplicate_of,
+                            score,
+                        } => {
+                            let score = duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
+                            ("drop", reason.as_str(), duplicate_of, score)
+                        }
+                    };
+                    ParagraphRow {
+                        doc_id: &doc.id,
+                        paragraph: p as u32 + 1,
+                        action,
+                        reason,
+                        duplicate_of_doc: of.map_or("", |r| self.docs[r.doc as usize].id.as_str()),
+                        duplicate_of_paragraph: of.map(|r| r.para + 1),
+                        score,
+                        chars: text.chars().count(),
+                        text,
+                    }
+                })
+        });
+        write_csv(w, path, PARAGRAPH_COLUMNS, rows)
+    }
+
+    fn write_duplicates(&self, w: &mut impl Write, path: &Path, config: &OutputConfig) -> Result<()> {
+        let pairs: Vec<Pair> = if config.all_pairs {
+            self.dedup.pairs.clone()
+        } else {
+            self.dedup.drop_pointers()
+        };
+        let rows = pairs.iter().map(|pair| DuplicateRow {
+            doc_a: &self.docs[pair.earlier.doc as usize].id,
+            para_a: pair.earlier.para + 1,
+            doc_b: &self.docs[pair.later.doc as usize].id,
+            para_b: pair.later.para + 1,
+            kind: pair.kind.as_str(),
+            score: format!("{:.4}", pair.score),
+        });
+        write_csv(w, path, DUPLICATE_COLUMNS, rows)
+    }
+
+    fn write_clean(&self, w: &mut impl Write, path: &Path) -> Result<()> {
+        for (d, doc) in self.docs.iter().enumerate() {
+            let line = CleanDoc {
+                id: &doc.id,
+                title: self.title(d),
+                text: self.clean_text(d),
+            };
+            serde_json::to_writer(&mut *w, &line).map_err(|e| Error::Output {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            w.write_all(b"\n").map_err(io_at(path))?;
+        }
+        flush(w, path)
+    }
+
+    /// Counts for `report.json` (write time filled in by the writer).
+    pub fn report(&self) -> Report {
+        let mut dropped_by_reason = BTreeMap::new();
+        let (mut paragraphs, mut kept, mut titles) = (0, 0, 0);
+        for decisions in &self.dedup.decisions {
+            for decision in decisions {
+                paragraphs += 1;
+                match decision {
+                    Decision::Keep => kept += 1,
+                    Decision::Title => {
+                        kept += 1;
+                        titles += 1;
+                    }
+                    Decision::Drop { reason, .. } => {
+                        *dropped_by_reason.entry(reason.as_str()).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+        Report {
+            documents: self.docs.len(),
+            paragraphs,
+            kept,
+            dropped: paragraphs - kept,
+            titles,
+            dropped_by_reason,
+            pairs: self.dedup.pairs.len(),
+            bytes_in: self.docs.iter().map(|d| d.text.len()).sum(),
+            bytes_out: (0..self.docs.len()).map(|d| self.clean_text(d).len()).sum(),
+            threads: self.threads,
+            seconds: Seconds {
+                stages: self.timings.clone(),
+                write: 0.0,
+            },
+        }
+    }
+}
+
+/// Columns of `summaries.csv`, in the order of [`SummaryRow`]'s fields.
+pub const SUMMARY_COLUMNS: &[&str] = &["doc_id", "title", "summary", "sentence_ids", "n_sentences", "lang"];
+/// Columns of `paragraphs.csv`, in the order of [`ParagraphRow`]'s fields.
+pub const PARAGRAPH_COLUMNS: &[&str] = &[
+    "doc_id",
+    "paragraph",
+    "action",
+    "reason",
+    "duplicate_of_doc",
+    "duplicate_of_paragraph",
+    "score",
+    "chars",
+    "text",
+];
+/// Columns of `duplicates.csv`, in the order of [`DuplicateRow`]'s fields.
+pub const DUPLICATE_COLUMNS: &[&str] = &["doc_a", "para_a", "doc_b", "para_b", "kind", "score"];
+
+/// Writes a header (also for an empty table, so readers always see the columns) and rows.
+fn write_csv<R: Serialize>(
+    w: &mut impl Write,
+    path: &Path,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    let mut csv = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(&mut *w);
+    csv.write_record(columns).map_err(csv_error(path))?;
+    for row in rows {
+        csv.serialize(row).map_err(csv_error(path))?;
+    }
+    csv.flush().map_err(io_at(path))?;
+    drop(csv);
+    flush(w, path)
+}
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}

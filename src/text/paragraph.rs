@@ -1,0 +1,141 @@
+//! Paragraph splitting and title detection.
+//!
+//! Paragraphs are blocks separated by blank lines. Scraped articles often have no blank
+//! lines at all and put one paragraph on each line; then every non-empty line is a paragraph.
+
+use std::ops::Range;
+
+/// Characters that end a sentence.
+pub(crate) const SENTENCE_END: &[char] = &['.', '!', '?', '…', '。', '！', '？'];
+/// Closing quotes and brackets that may follow a sentence end.
+pub(crate) const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '}'];
+
+/// Byte ranges of the non-empty paragraphs of `text`, trimmed, in order.
+pub fn split_paragraphs(text: &str) -> Vec<Range<usize>> {
+    let lines = line_spans(text);
+    let is_blank = |r: &Range<usize>| text[r.clone()].trim().is_empty();
+    let has_blank_separator = lines
+        .iter()
+        .skip_while(|r| is_blank(r))
+        .skip_while(|r| !is_blank(r))
+        .skip_while(|r| is_blank(r))
+        .next()
+        .is_some();
+
+    let mut paragraphs = Vec::new();
+    let mut block: Option<Range<usize>> = None;
+    for line in lines {
+        if is_blank(&line) {
+            paragraphs.extend(block.take());
+        } else if !has_blank_separator {
+            paragraphs.push(line);
+        } else {
+            block = Some(match block {
+                Some(b) => b.start..line.end,
+                None => line,
+            });
+        }
+    }
+    paragraphs.extend(block);
+    paragraphs.into_iter().map(|r| trim_span(text, r)).collect()
+}
+
+/// Lines of `text` without their line endings (`\n`, `\r\n` or a lone `\r`).
+fn line_spans(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push(start..i);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(start..i);
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        lines.push(start..bytes.len());
+    }
+    lines
+}
+
+/// Narrows `span` to exclude leading and trailing whitespace.
+pub(crate) fn trim_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let s = &text[span.clone()];
+    let start = span.start + (s.len() - s.trim_start().len());
+    let end = span.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+/// Whether the last visible character (closing quotes and brackets aside) ends a sentence.
+pub fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(CLOSERS)
+        .ends_with(SENTENCE_END)
+}
+
+/// A first paragraph that is short, has no sentence-final punctuation and is not a label
+/// ("Gambar:", "Penulis | Adam") is the article's title.
+pub fn looks_like_title(paragraph: &str) -> bool {
+    let words = paragraph.split_whitespace().count();
+    (2..=25).contains(&words)
+        && paragraph.len() <= 250
+        && !paragraph.contains('\n')
+        && !paragraph.contains('|')
+        && !paragraph.trim_end().ends_with(':')
+        && !ends_sentence(paragraph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split<'a>(text: &'a str) -> Vec<&'a str> {
+        split_paragraphs(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn one_paragraph_per_line_without_blank_lines() {
+        assert_eq!(split("a b\n c \r\nd"), ["a b", "c", "d"]);
+    }
+
+    #[test]
+    fn blank_lines_separate_blocks() {
+        assert_eq!(
+            split("\n\nline one\nline two\n\n  \nthree\r\n\r\nfour\n"),
+            ["line one\nline two", "three", "four"]
+        );
+    }
+
+    #[test]
+    fn leading_blank_lines_alone_do_not_make_blocks() {
+        assert_eq!(split("\n\n a\nb\n"), ["a", "b"]);
+        assert!(split("").is_empty());
+        assert!(split(" \n\t\n").is_empty());
+    }
+
+    #[test]
+    fn titles_are_short_unpunctuated_non_labels() {
+        assert!(looks_like_title(
+            "China Telecom melatih model AI dengan chip buatan China"
+        ));
+        assert!(!looks_like_title("Gambar:"));
+        assert!(!looks_like_title("Penulis | : | Adam Rizal |"));
+        assert!(!looks_like_title("KOMENTAR"));
+        assert!(!looks_like_title("Ini kalimat lengkap."));
+        assert!(!looks_like_title("\"Ini kutipan lengkap.\""));
+    }
+}

@@ -1,0 +1,164 @@
+//! Rule-based sentence splitting for Indonesian and English (and a generic fallback).
+//!
+//! A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or brackets after it)
+//! when whitespace follows and the next word does not start in lower case. A full stop does
+//! not end a sentence after a title or address abbreviation ("Prof.", "Jl.", "No.", "Mr."),
+//! an initial ("A."), or a dotted abbreviation ("U.S.", "e.g."). Numbers such as "1,4" and
+//! "378.000" never split because no whitespace follows their separators.
+
+use std::ops::Range;
+
+use super::lang::Lang;
+use super::paragraph::{trim_span, CLOSERS, SENTENCE_END};
+
+/// Abbreviations after which a full stop never ends a sentence (lower case, no final dot).
+const NEVER_FINAL: &[&str] = &[
+    // shared
+    "dr", "prof", "no", "nr", "st", "vs", "hal", "tel", "telp", "fig", "vol", "ed", "ph", // Indonesian titles, ranks, addresses
+    "drs", "dra", "ir", "h", "hj", "kh", "jl", "jln", "gg", "kab", "kec", "kel", "prov", "pt", "tbk",
+    "cv", "rp", "sdr", "sdri", "bpk", "yth", "tgl", "hlm", "kol", "jend", "brigjen", "mayjen",
+    "letjen", "irjen", "komjen", "kombes", "akbp", "kompol", "ipda", "iptu", "aiptu", "bripka",
+    "pol", "mr", "mrs", "ms", "sr", "jr", "gen", "col", "lt", "sgt", "capt", "rev", "gov",
+    "sen", "rep", "inc", "ltd", "corp", "co", "dept", "approx", "mt", "ave", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "agu", "sep", "sept", "okt", "oct", "nov", "des", "dec",
+];
+
+/// Abbreviations that may also close a sentence: they split only before a capital.
+const MAYBE_FINAL: &[&str] = &["dll", "dsb", "dst", "dkk", "tsb", "etc", "cs"];
+
+/// Byte ranges of the sentences of `text`, trimmed, in order.
+pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
+    let _ = lang; // Indonesian and English share the rules; others use the same generic ones.
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !SENTENCE_END.contains(&c) {
+            continue;
+        }
+        // Extend over repeated terminators and closing quotes/brackets: `?!`, `."`, `.)`.
+        let mut end = i + c.len_utf8();
+        let mut last_terminator = c;
+        while let Some(&(j, d)) = chars.peek() {
+            if SENTENCE_END.contains(&d) {
+                last_terminator = d;
+            } else if !CLOSERS.contains(&d) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let rest = &text[end..];
+        if !rest.starts_with(char::is_whitespace) && !rest.is_empty() {
+            continue;
+        }
+        let next = rest.trim_start().chars().next();
+        if next.is_some_and(char::is_lowercase) {
+            continue;
+        }
+        if last_terminator == '.' && end == i + 1 && !full_stop_ends(&text[start..i], next) {
+            continue;
+        }
+        let span = trim_span(text, start..end);
+        if !span.is_empty() {
+            sentences.push(span);
+        }
+        start = end;
+    }
+    let tail = trim_span(text, start..text.len());
+    if !tail.is_empty() {
+        sentences.push(tail);
+    }
+    sentences
+}
+
+/// Whether a full stop right after `before` ends the sentence, given the next character.
+fn full_stop_ends(before: &str, next: Option<char>) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || "([{\"'“‘".contains(c))
+        .next()
+        .unwrap_or("");
+    if word.is_empty() {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    let letters = lower.chars().filter(|c| c.is_alphabetic()).count();
+    let is_initial = letters == 1 && word.chars().all(|c| c.is_alphabetic() || c == '.');
+    let is_dotted = lower.contains('.') && lower.chars().all(|c| c.is_alphabetic() || c == '.');
+    if NEVER_FINAL.contains(&lower.as_str()) || is_initial || is_dotted {
+        return false;
+    }
+    if MAYBE_FINAL.contains(&lower.as_str()) {
+        return next.is_none_or(char::is_uppercase);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        split_sentences(text, Lang::Indonesian)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_terminators_before_capitals() {
+        assert_eq!(
+            split("Satu dua. Tiga empat! Lima? Enam"),
+            ["Satu dua.", "Tiga empat!", "Lima?", "Enam"]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_numbers_together() {
+        assert_eq!(
+            split("Prof. Budi tinggal di Jl. Merdeka No. 5. Ia lahir 1,4 juta tahun lalu."),
+            ["Prof. Budi tinggal di Jl. Merdeka No. 5.", "Ia lahir 1,4 juta tahun lalu."]
+        );
+        assert_eq!(
+            split("Jumlah paten mencapai 378.000 hingga akhir 2023. Itu banyak."),
+            ["Jumlah paten mencapai 378.000 hingga akhir 2023.", "Itu banyak."]
+        );
+        assert_eq!(
+            split("Mr. Smith went to the U.S. Army base, e.g. Fort Bragg. Then home."),
+            ["Mr. Smith went to the U.S. Army base, e.g. Fort Bragg.", "Then home."]
+        );
+        assert_eq!(
+            split("Ada buku, pena, dll. yang dibawa. Dia dr. hewan."),
+            ["Ada buku, pena, dll. yang dibawa.", "Dia dr. hewan."]
+        );
+        assert_eq!(split("Ada buku, dll. Lalu pulang."), ["Ada buku, dll.", "Lalu pulang."]);
+    }
+
+    #[test]
+    fn quotes_close_sentences_and_commas_do_not() {
+        assert_eq!(
+            split("\"Kami siap,\" katanya. \"Ini penting.\" Dia pergi."),
+            ["\"Kami siap,\" katanya.", "\"Ini penting.\"", "Dia pergi."]
+        );
+        assert_eq!(
+            split("Ia bertanya \"Kapan?\" lalu diam. Selesai."),
+            ["Ia bertanya \"Kapan?\" lalu diam.", "Selesai."]
+        );
+    }
+
+    #[test]
+    fn initials_do_not_split() {
+        assert_eq!(
+            split("Menurut A. Rahman, harga naik. Baik."),
+            ["Menurut A. Rahman, harga naik.", "Baik."]
+        );
+    }
+
+    #[test]
+    fn spans_cover_only_non_space_text() {
+        let text = "  Satu.   Dua.  ";
+        for r in split_sentences(text, Lang::English) {
+            assert_eq!(text[r.clone()].trim(), &text[r]);
+        }
+    }
+}
