@@ -16,8 +16,45 @@ use rayon::prelude::*;
 
 use super::{Kind, Pair, Paragraphs};
 
-/// Default score at or above which a pair counts as restated.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+/// Default threshold: the strongest pair of a restated passage must reach it.
+pub const DEFAULT_THRESHOLD: f64 = 0.35;
+
+/// A paragraph needs this many distinct content terms to be compared at all; shorter
+/// ones are handled as exact or near copies only.
+const MIN_TERMS: usize = 6;
+/// Two paragraphs must share this many content terms to be linked.
+const MIN_SHARED: usize = 3;
+/// Paragraphs further apart than this are not compared (bounds the cost on huge pages).
+const MAX_DISTANCE: usize = 2000;
+
+/// The rule, for a threshold `t` (all scores are weighted Jaccard in [0, 1]):
+/// pairs scoring at least `t / 3` are linked into passages when they lie on neighbouring
+/// cells of the pair matrix (the next paragraph on both sides, or one skipped on one side,
+/// or the same paragraph again); a passage of two or more later paragraphs, wholly after
+/// the paragraphs it restates, is restated when its best pair reaches `t`, a second pair
+/// reaches `0.85 t`, and its pairs average `0.7 t`. A pair on its own must reach `t + 0.25`.
+struct Rule {
+    link: f64,
+    anchor: f64,
+    second: f64,
+    mean: f64,
+    single: f64,
+}
+
+impl Rule {
+    fn new(t: f64) -> Rule {
+        Rule {
+            link: t / 3.0,
+            anchor: t,
+            second: 0.85 * t,
+            mean: 0.7 * t,
+            single: (t + 0.25).min(1.0),
+        }
+    }
+}
+
+/// Steps between neighbouring cells `(earlier, later)` of one passage.
+const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
 /// Restated pairs inside each document, among the `eligible` paragraphs.
 pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> Vec<Pair> {
@@ -78,8 +115,10 @@ fn document_frequencies(paragraphs: &Paragraphs) -> HashMap<u64, u32> {
 /// Weighted overlap of every pair of paragraphs of one article.
 pub struct PairScores {
     n: usize,
-    /// `sim[i * n + j]`: weighted term overlap of paragraphs i and j, in [0, 1].
-    sim: Vec<f64>,
+    /// `(score, shared terms)` of pair `i * n + j`; the score is the weighted Jaccard.
+    cells: Vec<(f64, usize)>,
+    /// Distinct content terms per paragraph.
+    sizes: Vec<usize>,
 }
 
 impl PairScores {
@@ -106,64 +145,118 @@ impl PairScores {
             .iter()
             .map(|s| s.iter().map(|x| x.1).sum())
             .collect();
-        let mut sim = vec![0.0; n * n];
+        let mut cells = vec![(0.0, 0); n * n];
         for i in 0..n {
-            for j in i + 1..n {
-                let common = shared_weight(&weighted[i], &weighted[j]);
-                let denom = (mass[i] * mass[j]).sqrt();
-                let s = if denom > 0.0 { common / denom } else { 0.0 };
-                sim[i * n + j] = s;
-                sim[j * n + i] = s;
+            for j in i + 1..n.min(i + MAX_DISTANCE + 1) {
+                let (common, shared) = shared_weight(&weighted[i], &weighted[j]);
+                let union = mass[i] + mass[j] - common;
+                let score = if union > 0.0 { common / union } else { 0.0 };
+                cells[i * n + j] = (score, shared);
             }
         }
-        PairScores { n, sim }
-    }
-
-    /// Similarity of paragraphs i and j (0 outside the article).
-    pub fn sim(&self, i: usize, j: usize) -> f64 {
-        if i < self.n && j < self.n && i != j {
-            self.sim[i * self.n + j]
-        } else {
-            0.0
+        PairScores {
+            n,
+            cells,
+            sizes: sets.iter().map(Vec::len).collect(),
         }
     }
 
-    /// Pairs `(earlier, later, score)` whose combined score reaches `threshold`.
-    pub fn restated(&self, threshold: f64) -> Vec<(usize, usize, f64)> {
+    /// Weighted Jaccard of paragraphs `i < j`.
+    pub fn score(&self, i: usize, j: usize) -> f64 {
+        self.cells[i * self.n + j].0
+    }
+
+    /// Whether pair `i < j` is strong enough to be part of a passage.
+    fn links(&self, i: usize, j: usize, rule: &Rule) -> bool {
+        let (score, shared) = self.cells[i * self.n + j];
+        i < j
+            && score >= rule.link
+            && shared >= MIN_SHARED
+            && self.sizes[i] >= MIN_TERMS
+            && self.sizes[j] >= MIN_TERMS
+    }
+
+    /// Pairs `(earlier, later, score)` found restated at threshold `t`, one per later
+    /// paragraph (its best match in the passage), ordered by later paragraph.
+    pub fn restated(&self, t: f64) -> Vec<(usize, usize, f64)> {
+        let rule = Rule::new(t);
+        let n = self.n;
+        let mut seen = vec![false; n * n];
         let mut out = Vec::new();
-        for j in 1..self.n {
-            for i in 0..j {
-                let score = self.combined(i, j);
-                if score >= threshold {
-                    out.push((i, j, score));
+        for start in 0..n * n {
+            let (i, j) = (start / n, start % n);
+            if seen[start] || !self.links(i, j, &rule) {
+                continue;
+            }
+            // Collect the passage: every linked cell reachable through neighbouring steps.
+            seen[start] = true;
+            let mut passage = vec![(i, j)];
+            let mut next = 0;
+            while next < passage.len() {
+                let (i, j) = passage[next];
+                next += 1;
+                for (di, dj) in STEPS {
+                    for (a, b) in [(i + di, j + dj), (i.wrapping_sub(di), j.wrapping_sub(dj))] {
+                        if a < n && b < n && !seen[a * n + b] && self.links(a, b, &rule) {
+                            seen[a * n + b] = true;
+                            passage.push((a, b));
+                        }
+                    }
                 }
             }
+            out.extend(self.judge(&passage, &rule));
         }
+        out.sort_by_key(|&(i, j, _)| (j, i));
         out
     }
 
-    /// The pair's own similarity plus the support of its diagonal neighbours.
-    pub fn combined(&self, i: usize, j: usize) -> f64 {
-        let own = self.sim(i, j);
-        let before = if i > 0 { self.sim(i - 1, j - 1) } else { 0.0 };
-        let after = self.sim(i + 1, j + 1);
-        (own + 0.5 * before.max(after)).min(1.0)
+    /// The restated pairs of one passage, if it is restated.
+    fn judge(&self, passage: &[(usize, usize)], rule: &Rule) -> Vec<(usize, usize, f64)> {
+        // Best earlier match of each later paragraph of the passage.
+        let mut best: Vec<(usize, usize, f64)> = Vec::new();
+        for &(i, j) in passage {
+            let s = self.score(i, j);
+            match best.iter_mut().find(|b| b.1 == j) {
+                Some(b) if s > b.2 || (s == b.2 && i < b.0) => *b = (i, j, s),
+                Some(_) => {}
+                None => best.push((i, j, s)),
+            }
+        }
+        let mut scores: Vec<f64> = best.iter().map(|b| b.2).collect();
+        scores.sort_by(|a, b| b.total_cmp(a));
+        let last_earlier = passage.iter().map(|p| p.0).max().unwrap_or(0);
+        let first_later = passage.iter().map(|p| p.1).min().unwrap_or(0);
+        let is_passage = scores.len() >= 2
+            && scores[0] >= rule.anchor
+            && scores[1] >= rule.second
+            && scores.iter().sum::<f64>() / scores.len() as f64 >= rule.mean
+            && last_earlier < first_later;
+        if is_passage {
+            best
+        } else {
+            passage
+                .iter()
+                .map(|&(i, j)| (i, j, self.score(i, j)))
+                .filter(|&(i, j, s)| s >= rule.single && self.cells[i * self.n + j].1 >= 5)
+                .collect()
+        }
     }
 }
 
-/// Sum of the weights of the terms two sorted weighted sets share.
-fn shared_weight(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+/// Sum of the weights of the terms two sorted weighted sets share, and how many they share.
+fn shared_weight(a: &[(u64, f64)], b: &[(u64, f64)]) -> (f64, usize) {
+    let (mut i, mut j, mut sum, mut count) = (0, 0, 0.0, 0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 sum += a[i].1;
+                count += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    sum
+    (sum, count)
 }

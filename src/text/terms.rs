@@ -45,7 +45,8 @@ impl TermAnalyzer {
         for word in words(text) {
             lower.clear();
             lower.extend(word.chars().flat_map(char::to_lowercase));
-            if lower.chars().count() < 2 || self.stopwords.is_some_and(|s| s.contains(&*lower)) {
+            let too_short = lower.chars().count() < 2 && !lower.chars().all(|c| c.is_numeric());
+            if too_short || self.stopwords.is_some_and(|s| s.contains(&*lower)) {
                 continue;
             }
             let id = match &self.stemmer {
