@@ -1,1 +1,116 @@
-fn main() {}
+//! Micro-benchmarks of the hot stages, each asserting what it computed.
+//!
+//! Run with `cargo bench --bench pipeline`. The input is the sample corpus, repeated to
+//! a few hundred paragraphs, so the figures are per realistic paragraph.
+
+use std::path::Path;
+
+use dedupsum::dedup::minhash::{Banding, MinHasher};
+use dedupsum::dedup::shingle::{jaccard, shingles, ShingleKind};
+use dedupsum::{corpus, text, Config, Document, Job, JsonFields, LangChoice, Pipeline};
+
+fn main() {
+    divan::main();
+}
+
+fn sample() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    corpus::read_inputs(&[dir], &JsonFields::default()).expect("the sample corpus is readable")
+}
+
+fn paragraphs() -> Vec<String> {
+    let docs = sample();
+    let mut out = Vec::new();
+    for round in 0..10 {
+        for doc in &docs {
+            for line in doc.text.lines().filter(|l| !l.trim().is_empty()) {
+                out.push(format!("{line} {round}"));
+            }
+        }
+    }
+    out
+}
+
+#[divan::bench]
+fn analyze_corpus(bencher: divan::Bencher) {
+    let docs = sample();
+    bencher.bench(|| {
+        let n: usize = docs
+            .iter()
+            .map(|d| text::analyze(d, LangChoice::Auto).paragraphs.len())
+            .sum();
+        assert_eq!(n, 44);
+        n
+    });
+}
+
+#[divan::bench]
+fn word_shingles(bencher: divan::Bencher) {
+    let paras = paragraphs();
+    bencher.bench(|| {
+        let n: usize = paras
+            .iter()
+            .map(|p| shingles(p, ShingleKind::Word, 5).len())
+            .sum();
+        assert!(n > 10 * paras.len());
+        n
+    });
+}
+
+#[divan::bench]
+fn minhash_signatures(bencher: divan::Bencher) {
+    let sets: Vec<Vec<u64>> = paragraphs()
+        .iter()
+        .map(|p| shingles(p, ShingleKind::Word, 5))
+        .collect();
+    let hasher = MinHasher::new(128);
+    bencher.bench(|| {
+        let sigs: Vec<Vec<u32>> = sets.iter().map(|s| hasher.signature(s)).collect();
+        assert!(sigs
+            .iter()
+            .all(|s| s.len() == 128 && s.iter().all(|&v| v < u32::MAX)));
+        sigs
+    });
+}
+
+#[divan::bench]
+fn band_keys(bencher: divan::Bencher) {
+    let hasher = MinHasher::new(128);
+    let sigs: Vec<Vec<u32>> = paragraphs()
+        .iter()
+        .map(|p| hasher.signature(&shingles(p, ShingleKind::Word, 5)))
+        .collect();
+    let banding = Banding::for_threshold(128, 0.8);
+    bencher.bench(|| {
+        let mut keys: Vec<u64> = sigs.iter().flat_map(|s| banding.keys(s)).collect();
+        assert_eq!(keys.len(), sigs.len() * banding.bands);
+        keys.sort_unstable();
+        keys
+    });
+}
+
+#[divan::bench]
+fn jaccard_verification(bencher: divan::Bencher) {
+    let sets: Vec<Vec<u64>> = paragraphs()
+        .iter()
+        .map(|p| shingles(p, ShingleKind::Word, 5))
+        .collect();
+    bencher.bench(|| {
+        let total: f64 = sets.windows(2).map(|w| jaccard(&w[0], &w[1])).sum();
+        assert!(total >= 0.0 && total < sets.len() as f64);
+        total
+    });
+}
+
+#[divan::bench(sample_count = 20)]
+fn whole_pipeline_on_corpus(bencher: divan::Bencher) {
+    let docs = sample();
+    let pipeline = Pipeline::new(Config::new(Vec::new())).expect("default settings are valid");
+    bencher.bench(|| {
+        let outcome = pipeline
+            .run_documents(Job::Run, docs.clone())
+            .expect("the corpus runs");
+        assert_eq!(outcome.summaries.len(), 2);
+        outcome.summaries.len()
+    });
+}

@@ -97,7 +97,8 @@ struct DedupArgs {
     /// MinHash permutations for near-copy candidates.
     #[arg(long, default_value_t = DedupConfig::default().num_perm, value_name = "K")]
     num_perm: usize,
-    /// Score at or above which a paragraph restates an earlier one of its article.
+    /// Restated passages: the best paragraph pair of a passage must reach this weighted
+    /// Jaccard score (a lone pair needs S + 0.25). Lower finds more, higher fewer.
     #[arg(long, default_value_t = DedupConfig::default().restated_threshold, value_name = "S")]
     restated_threshold: f64,
     /// A short line found in at least this many documents is boilerplate.

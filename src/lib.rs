@@ -7,11 +7,13 @@
 //! ([`summarize`]). [`output`] writes the results as CSV, JSONL and a JSON report.
 //!
 //! ```no_run
+//! use dedupsum::output::OutputConfig;
 //! use dedupsum::{Config, Job, Pipeline};
 //!
 //! let config = Config::new(vec!["corpus".into()]);
 //! let outcome = Pipeline::new(config)?.run(Job::Run)?;
-//! outcome.write_dir("out".as_ref(), Job::Run)?;
+//! let report = outcome.write_dir("out".as_ref(), Job::Run, &OutputConfig::default())?;
+//! println!("dropped {} of {} paragraphs", report.dropped, report.paragraphs);
 //! # Ok::<(), dedupsum::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -29,7 +31,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use corpus::{Document, JsonFields};
-pub use dedup::{DedupConfig, DedupResult, Decision, Kind};
+pub use dedup::{Decision, DedupConfig, DedupResult, Kind};
 pub use error::{Error, Result};
 pub use summarize::{Summary, SummaryConfig};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
@@ -124,6 +126,23 @@ impl Pipeline {
 
     /// Reads the inputs and runs the stages of `job`, on the configured number of threads.
     pub fn run(&self, job: Job) -> Result<Outcome> {
+        self.in_pool(|| {
+            let clock = Instant::now();
+            let docs = corpus::read_inputs(&self.config.inputs, &self.config.fields)?;
+            let read = clock.elapsed().as_secs_f64();
+            let mut outcome = self.process(job, docs);
+            outcome.timings.read = read;
+            Ok(outcome)
+        })
+    }
+
+    /// Runs the stages of `job` over documents already in memory (the inputs are ignored).
+    pub fn run_documents(&self, job: Job, docs: Vec<Document>) -> Result<Outcome> {
+        self.in_pool(|| Ok(self.process(job, docs)))
+    }
+
+    /// Runs `work` on a thread pool of the configured size.
+    fn in_pool<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(n) = self.config.threads {
             builder = builder.num_threads(n);
@@ -131,17 +150,12 @@ impl Pipeline {
         let pool = builder
             .build()
             .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
-        pool.install(|| self.run_here(job))
+        pool.install(work)
     }
 
-    fn run_here(&self, job: Job) -> Result<Outcome> {
+    fn process(&self, job: Job, docs: Vec<Document>) -> Outcome {
         let config = &self.config;
         let mut timings = Timings::default();
-
-        let clock = Instant::now();
-        let docs = corpus::read_inputs(&config.inputs, &config.fields)?;
-        timings.read = clock.elapsed().as_secs_f64();
-
         let clock = Instant::now();
         let analyzed: Vec<AnalyzedDoc> = docs
             .par_iter()
@@ -165,14 +179,14 @@ impl Pipeline {
         };
         timings.summarize = clock.elapsed().as_secs_f64();
 
-        Ok(Outcome {
+        Outcome {
             docs,
             analyzed,
             dedup,
             summaries,
             timings,
             threads: rayon::current_num_threads(),
-        })
+        }
     }
 }
 
@@ -183,7 +197,13 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
         .map(|doc| {
             doc.paragraphs
                 .iter()
-                .map(|p| if p.is_title { Decision::Title } else { Decision::Keep })
+                .map(|p| {
+                    if p.is_title {
+                        Decision::Title
+                    } else {
+                        Decision::Keep
+                    }
+                })
                 .collect()
         })
         .collect();

@@ -61,7 +61,12 @@ pub(super) fn read(
         let id = match object.get(&fields.id) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            Some(_) => return Err(record(format!("field `{}` is not a string or number", fields.id))),
+            Some(_) => {
+                return Err(record(format!(
+                    "field `{}` is not a string or number",
+                    fields.id
+                )))
+            }
             None => return Err(record(format!("missing id field `{}`", fields.id))),
         };
         let text = match object.get(&fields.text) {
@@ -118,7 +123,10 @@ mod tests {
     fn malformed_lines_name_file_and_line() {
         let fields = JsonFields::default();
         let err = parse("{\"id\":1,\"text\":\"a\"}\n{oops\n", &fields).unwrap_err();
-        assert!(err.to_string().starts_with("in.jsonl:2: malformed JSON"), "{err}");
+        assert!(
+            err.to_string().starts_with("in.jsonl:2: malformed JSON"),
+            "{err}"
+        );
         let err = parse("[1,2]\n", &fields).unwrap_err();
         assert_eq!(err.to_string(), "in.jsonl:1: expected a JSON object");
         let err = parse("{\"text\":\"a\"}\n", &fields).unwrap_err();

@@ -113,14 +113,20 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, Format)>) -> Result<()> {
 fn read_text(path: &Path, bytes: Vec<u8>) -> Result<Document> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Error::InvalidUtf8 {
             path: path.to_path_buf(),
             line,
             offset,
         }
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -16,9 +16,12 @@ use crate::text::terms::word_count;
 
 /// Lines longer than this many words are never boilerplate.
 const MAX_WORDS: usize = 30;
-/// Lines repeated across documents count as boilerplate only up to this many words;
-/// longer repeats are syndicated content, handled as exact or near copies.
-const MAX_REPEATED_WORDS: usize = 12;
+/// Short lines (up to this many words) repeated in `min_docs` documents are boilerplate.
+const SHORT_LINE_WORDS: usize = 12;
+/// Longer paragraphs are boilerplate only when repeated in this many times `min_docs`
+/// documents (a site footer on every page); fewer repeats are syndicated copies, handled
+/// as exact or near duplicates that keep their first copy.
+const LONG_LINE_FACTOR: usize = 4;
 
 /// Prefixes of link lines that point to another article ("Baca juga: <headline>").
 const LINK_LABELS: &[&str] = &[
@@ -91,25 +94,26 @@ pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
         .map(|g| !paragraphs.is_title(g) && is_label_line(paragraphs.text(g)))
         .collect();
 
-    // Count the documents each short line appears in.
+    // Count the documents each text appears in.
+    let keys: Vec<u64> = (0..paragraphs.len())
+        .into_par_iter()
+        .map(|g| exact_key(paragraphs.text(g)))
+        .collect();
     let mut docs_per_line: HashMap<u64, (usize, u32)> = HashMap::new();
-    let mut keys = vec![None; paragraphs.len()];
-    for (g, key) in keys.iter_mut().enumerate() {
-        if paragraphs.paragraph(g).words > MAX_REPEATED_WORDS {
-            continue;
-        }
-        let k = exact_key(paragraphs.text(g));
+    for (g, &k) in keys.iter().enumerate() {
         let doc = paragraphs.at(g).doc;
         let entry = docs_per_line.entry(k).or_insert((0, u32::MAX));
         if entry.1 != doc {
             *entry = (entry.0 + 1, doc);
         }
-        *key = Some(k);
     }
-    for (flag, key) in flags.iter_mut().zip(&keys) {
-        if let Some(k) = key {
-            *flag |= docs_per_line[k].0 >= min_docs;
-        }
+    for (g, (flag, k)) in flags.iter_mut().zip(&keys).enumerate() {
+        let needed = if paragraphs.paragraph(g).words <= SHORT_LINE_WORDS {
+            min_docs
+        } else {
+            min_docs * LONG_LINE_FACTOR
+        };
+        *flag |= !paragraphs.is_title(g) && docs_per_line[k].0 >= needed;
     }
     flags
 }

@@ -36,7 +36,7 @@ impl Decision {
 pub fn decide(paragraphs: &Paragraphs, boilerplate: &[bool], pairs: &[Pair]) -> Vec<Vec<Decision>> {
     let mut flat: Vec<Decision> = Vec::with_capacity(paragraphs.len());
     let mut next_pair = 0;
-    for g in 0..paragraphs.len() {
+    for (g, &is_boilerplate) in boilerplate.iter().enumerate() {
         let me = paragraphs.at(g);
         let start = next_pair;
         while next_pair < pairs.len() && pairs[next_pair].later == me {
@@ -44,7 +44,7 @@ pub fn decide(paragraphs: &Paragraphs, boilerplate: &[bool], pairs: &[Pair]) -> 
         }
         let decision = if paragraphs.is_title(g) {
             Decision::Title
-        } else if boilerplate[g] {
+        } else if is_boilerplate {
             Decision::Drop {
                 reason: Kind::Boilerplate,
                 duplicate_of: None,

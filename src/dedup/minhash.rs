@@ -122,6 +122,9 @@ mod tests {
             assert!(b.bands * b.rows <= 128);
             assert!(b.candidate_probability(t) >= 0.995, "{b:?} at {t}");
         }
-        assert_eq!(Banding::for_threshold(128, 0.8), Banding { bands: 21, rows: 6 });
+        assert_eq!(
+            Banding::for_threshold(128, 0.8),
+            Banding { bands: 21, rows: 6 }
+        );
     }
 }

@@ -182,7 +182,11 @@ pub fn find_duplicates(
     let exact = exact::find(&paragraphs, &eligible);
     let mut pairs = exact.pairs.clone();
     pairs.extend(near::find(&paragraphs, &exact.representatives, config));
-    pairs.extend(restated::find(&paragraphs, &eligible, config.restated_threshold));
+    pairs.extend(restated::find(
+        &paragraphs,
+        &eligible,
+        config.restated_threshold,
+    ));
     pairs.sort_by(|a, b| {
         (a.later, a.kind, a.earlier)
             .cmp(&(b.later, b.kind, b.earlier))

@@ -22,7 +22,9 @@ impl FromStr for ShingleKind {
         match s {
             "word" => Ok(ShingleKind::Word),
             "char" => Ok(ShingleKind::Char),
-            other => Err(format!("unknown shingle kind `{other}` (expected word or char)")),
+            other => Err(format!(
+                "unknown shingle kind `{other}` (expected word or char)"
+            )),
         }
     }
 }

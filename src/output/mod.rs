@@ -227,7 +227,8 @@ impl Outcome {
                             duplicate_of,
                             score,
                         } => {
-                            let score = duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
+                            let score =
+                                duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
                             ("drop", reason.as_str(), duplicate_of, score)
                         }
                     };
@@ -247,7 +248,12 @@ impl Outcome {
         write_csv(w, path, PARAGRAPH_COLUMNS, rows)
     }
 
-    fn write_duplicates(&self, w: &mut impl Write, path: &Path, config: &OutputConfig) -> Result<()> {
+    fn write_duplicates(
+        &self,
+        w: &mut impl Write,
+        path: &Path,
+        config: &OutputConfig,
+    ) -> Result<()> {
         let pairs: Vec<Pair> = if config.all_pairs {
             self.dedup.pairs.clone()
         } else {
@@ -319,7 +325,14 @@ impl Outcome {
 }
 
 /// Columns of `summaries.csv`, in the order of [`SummaryRow`]'s fields.
-pub const SUMMARY_COLUMNS: &[&str] = &["doc_id", "title", "summary", "sentence_ids", "n_sentences", "lang"];
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "doc_id",
+    "title",
+    "summary",
+    "sentence_ids",
+    "n_sentences",
+    "lang",
+];
 /// Columns of `paragraphs.csv`, in the order of [`ParagraphRow`]'s fields.
 pub const PARAGRAPH_COLUMNS: &[&str] = &[
     "doc_id",

@@ -42,8 +42,7 @@ impl SummaryConfig {
         if self.sentences == 0 {
             return Err(Error::Config("a summary needs at least 1 sentence".into()));
         }
-        if !(0.0..=1.0).contains(&self.redundancy) || !(0.0..=1.0).contains(&self.position_weight)
-        {
+        if !(0.0..=1.0).contains(&self.redundancy) || !(0.0..=1.0).contains(&self.position_weight) {
             return Err(Error::Config(
                 "the redundancy and position weights must be in [0, 1]".into(),
             ));
@@ -67,7 +66,12 @@ impl Summary {
     pub fn text(&self, article: &str) -> String {
         self.spans
             .iter()
-            .map(|s| article[s.clone()].split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|s| {
+                article[s.clone()]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -186,7 +190,11 @@ fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryCon
     let w = config.position_weight;
     let score: Vec<f64> = (0..n)
         .map(|i| {
-            let c = if max_c > 0.0 { centrality[i] / max_c } else { 0.0 };
+            let c = if max_c > 0.0 {
+                centrality[i] / max_c
+            } else {
+                0.0
+            };
             (1.0 - w) * c + w / ((i + 1) as f64).sqrt()
         })
         .collect();
@@ -220,7 +228,9 @@ fn lexrank(sim: &[f64], n: usize) -> Vec<f64> {
         return Vec::new();
     }
     const DAMPING: f64 = 0.85;
-    let row_sum: Vec<f64> = (0..n).map(|i| sim[i * n..(i + 1) * n].iter().sum()).collect();
+    let row_sum: Vec<f64> = (0..n)
+        .map(|i| sim[i * n..(i + 1) * n].iter().sum())
+        .collect();
     let mut rank = vec![1.0 / n as f64; n];
     for _ in 0..100 {
         let mut next = vec![(1.0 - DAMPING) / n as f64; n];

@@ -18,9 +18,7 @@ pub fn split_paragraphs(text: &str) -> Vec<Range<usize>> {
         .iter()
         .skip_while(|r| is_blank(r))
         .skip_while(|r| !is_blank(r))
-        .skip_while(|r| is_blank(r))
-        .next()
-        .is_some();
+        .any(|r| !is_blank(r));
 
     let mut paragraphs = Vec::new();
     let mut block: Option<Range<usize>> = None;
@@ -100,7 +98,7 @@ pub fn looks_like_title(paragraph: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn split<'a>(text: &'a str) -> Vec<&'a str> {
+    fn split(text: &str) -> Vec<&str> {
         split_paragraphs(text)
             .into_iter()
             .map(|r| &text[r])

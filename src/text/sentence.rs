@@ -14,13 +14,14 @@ use super::paragraph::{trim_span, CLOSERS, SENTENCE_END};
 /// Abbreviations after which a full stop never ends a sentence (lower case, no final dot).
 const NEVER_FINAL: &[&str] = &[
     // shared
-    "dr", "prof", "no", "nr", "st", "vs", "hal", "tel", "telp", "fig", "vol", "ed", "ph", // Indonesian titles, ranks, addresses
-    "drs", "dra", "ir", "h", "hj", "kh", "jl", "jln", "gg", "kab", "kec", "kel", "prov", "pt", "tbk",
-    "cv", "rp", "sdr", "sdri", "bpk", "yth", "tgl", "hlm", "kol", "jend", "brigjen", "mayjen",
-    "letjen", "irjen", "komjen", "kombes", "akbp", "kompol", "ipda", "iptu", "aiptu", "bripka",
-    "pol", "mr", "mrs", "ms", "sr", "jr", "gen", "col", "lt", "sgt", "capt", "rev", "gov",
-    "sen", "rep", "inc", "ltd", "corp", "co", "dept", "approx", "mt", "ave", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "agu", "sep", "sept", "okt", "oct", "nov", "des", "dec",
+    "dr", "prof", "no", "nr", "st", "vs", "hal", "tel", "telp", "fig", "vol", "ed",
+    "ph", // Indonesian titles, ranks, addresses
+    "drs", "dra", "ir", "h", "hj", "kh", "jl", "jln", "gg", "kab", "kec", "kel", "prov", "pt",
+    "tbk", "cv", "rp", "sdr", "sdri", "bpk", "yth", "tgl", "hlm", "kol", "jend", "brigjen",
+    "mayjen", "letjen", "irjen", "komjen", "kombes", "akbp", "kompol", "ipda", "iptu", "aiptu",
+    "bripka", "pol", "mr", "mrs", "ms", "sr", "jr", "gen", "col", "lt", "sgt", "capt", "rev",
+    "gov", "sen", "rep", "inc", "ltd", "corp", "co", "dept", "approx", "mt", "ave", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "agu", "sep", "sept", "okt", "oct", "nov", "des", "dec",
 ];
 
 /// Abbreviations that may also close a sentence: they split only before a capital.
@@ -117,21 +118,33 @@ mod tests {
     fn keeps_abbreviations_and_numbers_together() {
         assert_eq!(
             split("Prof. Budi tinggal di Jl. Merdeka No. 5. Ia lahir 1,4 juta tahun lalu."),
-            ["Prof. Budi tinggal di Jl. Merdeka No. 5.", "Ia lahir 1,4 juta tahun lalu."]
+            [
+                "Prof. Budi tinggal di Jl. Merdeka No. 5.",
+                "Ia lahir 1,4 juta tahun lalu."
+            ]
         );
         assert_eq!(
             split("Jumlah paten mencapai 378.000 hingga akhir 2023. Itu banyak."),
-            ["Jumlah paten mencapai 378.000 hingga akhir 2023.", "Itu banyak."]
+            [
+                "Jumlah paten mencapai 378.000 hingga akhir 2023.",
+                "Itu banyak."
+            ]
         );
         assert_eq!(
             split("Mr. Smith went to the U.S. Army base, e.g. Fort Bragg. Then home."),
-            ["Mr. Smith went to the U.S. Army base, e.g. Fort Bragg.", "Then home."]
+            [
+                "Mr. Smith went to the U.S. Army base, e.g. Fort Bragg.",
+                "Then home."
+            ]
         );
         assert_eq!(
             split("Ada buku, pena, dll. yang dibawa. Dia dr. hewan."),
             ["Ada buku, pena, dll. yang dibawa.", "Dia dr. hewan."]
         );
-        assert_eq!(split("Ada buku, dll. Lalu pulang."), ["Ada buku, dll.", "Lalu pulang."]);
+        assert_eq!(
+            split("Ada buku, dll. Lalu pulang."),
+            ["Ada buku, dll.", "Lalu pulang."]
+        );
     }
 
     #[test]

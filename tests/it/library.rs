@@ -1,0 +1,129 @@
+//! The library API, without the binary.
+
+use std::path::PathBuf;
+
+use dedupsum::corpus::Source;
+use dedupsum::{Config, Decision, Document, Job, Kind, Pipeline};
+
+fn doc(id: &str, text: &str) -> Document {
+    Document {
+        id: id.into(),
+        title: None,
+        text: text.into(),
+        source: Source {
+            path: PathBuf::from(id),
+            line: None,
+        },
+    }
+}
+
+#[test]
+fn summaries_quote_kept_body_sentences_of_the_corpus() {
+    let outcome = Pipeline::new(Config::new(vec![super::util::corpus()]))
+        .unwrap()
+        .run(Job::Run)
+        .unwrap();
+    for (d, summary) in outcome.summaries.iter().enumerate() {
+        assert_eq!(summary.spans.len(), 3);
+        let analyzed = &outcome.analyzed[d];
+        for span in &summary.spans {
+            let (p, _) = analyzed
+                .paragraphs
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.span.start <= span.start && span.end <= p.span.end)
+                .expect("a summary sentence lies inside a paragraph");
+            assert_eq!(
+                outcome.dedup.decisions[d][p],
+                Decision::Keep,
+                "sentence from a dropped or title paragraph"
+            );
+        }
+    }
+}
+
+#[test]
+fn exact_and_near_copies_across_documents_point_at_the_first() {
+    let body = "Harga beras di pasar tradisional naik tajam pekan ini karena pasokan dari daerah sentra produksi berkurang akibat banjir.";
+    let edited = "Harga beras di pasar tradisional naik tajam pekan ini karena pasokan dari daerah sentra produksi berkurang akibat hujan deras.";
+    let docs = vec![
+        doc(
+            "a",
+            &format!("{body}\n\nParagraf lain yang berbeda sama sekali isinya."),
+        ),
+        doc(
+            "b",
+            &format!(
+                "Pembuka berita kedua yang berdiri sendiri.\n\n{}",
+                body.to_uppercase()
+            ),
+        ),
+        doc(
+            "c",
+            &format!("Pembuka berita ketiga yang juga berbeda.\n\n{edited}"),
+        ),
+    ];
+    let mut config = Config::new(Vec::new());
+    config.dedup.near_threshold = 0.6;
+    let outcome = Pipeline::new(config)
+        .unwrap()
+        .run_documents(Job::Dedup, docs)
+        .unwrap();
+    let first = dedupsum::dedup::ParaRef { doc: 0, para: 0 };
+    match outcome.dedup.decisions[1][1] {
+        Decision::Drop {
+            reason,
+            duplicate_of,
+            score,
+        } => {
+            assert_eq!(
+                (reason, duplicate_of, score),
+                (Kind::Exact, Some(first), 1.0)
+            );
+        }
+        other => panic!("exact copy kept: {other:?}"),
+    }
+    match outcome.dedup.decisions[2][1] {
+        Decision::Drop {
+            reason,
+            duplicate_of,
+            score,
+        } => {
+            assert_eq!((reason, duplicate_of), (Kind::Near, Some(first)));
+            assert!((0.6..1.0).contains(&score), "score {score}");
+        }
+        other => panic!("near copy kept: {other:?}"),
+    }
+    assert!(outcome.dedup.decisions[0].iter().all(Decision::is_kept));
+    assert!(
+        outcome.summaries.is_empty(),
+        "dedup alone writes no summaries"
+    );
+}
+
+#[test]
+fn repeated_short_lines_across_documents_are_boilerplate() {
+    let footer = "Ikuti kami di media sosial";
+    let docs: Vec<Document> = (0..3)
+        .map(|i| {
+            doc(
+                &format!("d{i}"),
+                &format!("Isi berita nomor {i} yang cukup panjang untuk dibaca.\n{footer}"),
+            )
+        })
+        .collect();
+    let outcome = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Dedup, docs)
+        .unwrap();
+    for decisions in &outcome.dedup.decisions {
+        assert!(decisions[0].is_kept());
+        assert!(matches!(
+            decisions[1],
+            Decision::Drop {
+                reason: Kind::Boilerplate,
+                ..
+            }
+        ));
+    }
+}

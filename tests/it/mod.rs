@@ -1,0 +1,6 @@
+mod acceptance;
+mod bad_input;
+mod determinism;
+mod library;
+mod properties;
+mod util;

@@ -1,0 +1,3 @@
+//! Integration tests, compiled into one binary: through the `dedupsum` binary and the library.
+
+mod it;
