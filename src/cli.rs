@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dedupsum::dedup::ShingleKind;
+use dedupsum::eval;
 use dedupsum::output::{OutputConfig, Report};
-use dedupsum::{Config, DedupConfig, Job, JsonFields, Lang, LangChoice, Pipeline, SummaryConfig};
+use dedupsum::summarize::{Length, Method};
+use dedupsum::{Config, DedupConfig, Job, JsonFields, Lang, LangChoice, Pipeline};
 
 /// Clean scraped article corpora and summarise them in batch.
 ///
@@ -55,6 +57,38 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Score summaries against reference summaries: ROUGE-1, ROUGE-2 and ROUGE-L F1 × 100.
+    Eval {
+        /// JSONL file with the reference summaries.
+        #[arg(long, value_name = "FILE")]
+        refs: PathBuf,
+        /// CSV with columns doc_id (or id) and summary, e.g. a summaries.csv.
+        #[arg(value_name = "SUMMARIES")]
+        summaries: PathBuf,
+        /// Reference field holding the id.
+        #[arg(long, default_value = "id", value_name = "NAME")]
+        id_field: String,
+        /// Reference field holding the summary.
+        #[arg(long, default_value = "summary", value_name = "NAME")]
+        ref_field: String,
+        /// Tokenisation: english (Porter stemmer, as rouge-score) or indonesian (no stemmer).
+        #[arg(long, default_value = "english", value_name = "LANG")]
+        lang: EvalLang,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Tokenisation of the ROUGE evaluation.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum EvalLang {
+    /// Porter stemmer.
+    #[value(alias = "en")]
+    English,
+    /// No stemmer.
+    #[value(alias = "id")]
+    Indonesian,
 }
 
 #[derive(Debug, Args)]
@@ -111,9 +145,21 @@ struct DedupArgs {
 
 #[derive(Debug, Args)]
 struct SummaryArgs {
-    /// Sentences per summary.
-    #[arg(long, default_value_t = SummaryConfig::default().sentences, value_name = "N")]
-    sentences: usize,
+    /// Ranking: pacsum (position-aware centrality), lead (first sentences), textrank, lexrank.
+    #[arg(long, default_value = "pacsum", value_name = "METHOD")]
+    method: Method,
+    /// Sentences per summary (default 3 unless --ratio or --words is given).
+    #[arg(long, value_name = "N", conflicts_with_all = ["ratio", "words"])]
+    sentences: Option<usize>,
+    /// Summary length as a share of the article's sentences, in (0, 1].
+    #[arg(long, value_name = "R", conflicts_with = "words")]
+    ratio: Option<f64>,
+    /// Summary length as a word budget: the best sentences that fit.
+    #[arg(long, value_name = "W")]
+    words: Option<usize>,
+    /// Add a scores column: the score of each chosen sentence.
+    #[arg(long)]
+    scores: bool,
 }
 
 impl InputArgs {
@@ -148,13 +194,20 @@ impl DedupArgs {
         };
         OutputConfig {
             all_pairs: self.all_pairs,
+            ..OutputConfig::default()
         }
     }
 }
 
 impl SummaryArgs {
-    fn apply(&self, config: &mut Config) {
-        config.summary.sentences = self.sentences;
+    fn apply(&self, config: &mut Config, output: &mut OutputConfig) {
+        config.summary.method = self.method;
+        config.summary.length = match (self.sentences, self.ratio, self.words) {
+            (_, Some(r), _) => Length::Ratio(r),
+            (_, _, Some(w)) => Length::Words(w),
+            (n, _, _) => Length::Sentences(n.unwrap_or(3)),
+        };
+        output.scores = self.scores;
     }
 }
 
@@ -168,8 +221,8 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
         } => {
             let mut config = input.config()?;
-            let output = dedup.apply(&mut config);
-            summary.apply(&mut config);
+            let mut output = dedup.apply(&mut config);
+            summary.apply(&mut config, &mut output);
             let report = write_dir(config, Job::Run, &out, &output)?;
             say(input.quiet, &report, &out);
         }
@@ -185,14 +238,39 @@ pub fn run(cli: Cli) -> Result<()> {
             out,
         } => {
             let mut config = input.config()?;
-            summary.apply(&mut config);
+            let mut output = OutputConfig::default();
+            summary.apply(&mut config, &mut output);
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
-            outcome.write_summaries_file(&out)?;
+            outcome.write_summaries_file(&out, &output)?;
             if !input.quiet {
                 eprintln!(
                     "dedupsum: summarised {} documents into {}",
                     outcome.docs.len(),
                     out.display()
+                );
+            }
+        }
+        Command::Eval {
+            refs,
+            summaries,
+            id_field,
+            ref_field,
+            lang,
+            json,
+        } => {
+            let references = eval::read_references(&refs, &id_field, &ref_field)?;
+            let summaries = eval::read_summaries(&summaries)?;
+            let result = eval::evaluate(&references, &summaries, matches!(lang, EvalLang::English));
+            if json {
+                println!("{}", serde_json::to_string(&result)?);
+            } else {
+                println!("metric    F1");
+                println!("rouge1    {:.2}", result.rouge1);
+                println!("rouge2    {:.2}", result.rouge2);
+                println!("rougeL    {:.2}", result.rouge_l);
+                println!(
+                    "articles {} scored, {} without a summary, {} summaries not in the references; mean summary length {:.1} words",
+                    result.articles, result.missing, result.extra, result.mean_words
                 );
             }
         }

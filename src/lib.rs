@@ -21,6 +21,7 @@
 pub mod corpus;
 pub mod dedup;
 pub mod error;
+pub mod eval;
 pub mod output;
 pub mod summarize;
 pub mod text;
@@ -175,7 +176,7 @@ impl Pipeline {
         let summaries = if job == Job::Dedup {
             Vec::new()
         } else {
-            summarize::summarize(&analyzed, &dedup.decisions, &config.summary)
+            summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary)
         };
         timings.summarize = clock.elapsed().as_secs_f64();
 

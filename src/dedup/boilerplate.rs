@@ -120,13 +120,18 @@ pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
 
 /// Whether a line, on its own, looks like page furniture rather than article text.
 pub fn is_label_line(text: &str) -> bool {
+    // Labels are decided by their first characters; normalising only those keeps this
+    // cheap enough to run on every sentence.
+    const HEAD_CHARS: usize = 64;
     let words = word_count(text);
     if words > MAX_WORDS {
         return false;
     }
-    let norm = normalize(text);
+    let head: String = text.chars().take(HEAD_CHARS).collect();
+    let norm = normalize(&head);
+    let whole = text.chars().nth(HEAD_CHARS).is_none();
     let bare = norm.trim_end_matches(|c: char| !c.is_alphanumeric());
-    if FURNITURE.contains(&bare) {
+    if whole && FURNITURE.contains(&bare) {
         return true;
     }
     // "Baca Juga: <headline>": a link label followed by another article's headline.
@@ -145,7 +150,7 @@ pub fn is_label_line(text: &str) -> bool {
         norm.strip_prefix(label)
             .is_some_and(|rest| rest.trim_start().starts_with([':', '|']))
     });
-    let is_piped = norm.matches('|').count() >= 2;
+    let is_piped = text.matches('|').count() >= 2;
     is_meta || is_piped
 }
 

@@ -23,6 +23,8 @@ pub struct OutputConfig {
     /// Write every verified pair to `duplicates.csv`, not only each dropped paragraph's
     /// pointer to the kept original.
     pub all_pairs: bool,
+    /// Add a `scores` column to the summaries: each chosen sentence's score.
+    pub scores: bool,
 }
 
 /// A row of `summaries.csv`.
@@ -40,6 +42,9 @@ pub struct SummaryRow<'a> {
     pub n_sentences: usize,
     /// Language used for the article.
     pub lang: &'a str,
+    /// Scores of the chosen sentences, `;`-separated (only with [`OutputConfig::scores`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scores: Option<String>,
 }
 
 /// A row of `paragraphs.csv`: the decision on one input paragraph.
@@ -163,7 +168,7 @@ impl Outcome {
         let mut staged = Staged::default();
         if job != Job::Dedup {
             let path = dir.join("summaries.csv");
-            staged.write(&path, |w| self.write_summaries(w, &path))?;
+            staged.write(&path, |w| self.write_summaries(w, &path, config))?;
         }
         if job != Job::Summarize {
             let path = dir.join("paragraphs.csv");
@@ -188,13 +193,18 @@ impl Outcome {
     }
 
     /// Writes only `summaries.csv`-shaped output to `file`.
-    pub fn write_summaries_file(&self, file: &Path) -> Result<()> {
+    pub fn write_summaries_file(&self, file: &Path, config: &OutputConfig) -> Result<()> {
         let mut staged = Staged::default();
-        staged.write(file, |w| self.write_summaries(w, file))?;
+        staged.write(file, |w| self.write_summaries(w, file, config))?;
         staged.commit()
     }
 
-    fn write_summaries(&self, w: &mut impl Write, path: &Path) -> Result<()> {
+    fn write_summaries(
+        &self,
+        w: &mut impl Write,
+        path: &Path,
+        config: &OutputConfig,
+    ) -> Result<()> {
         let rows = self.summaries.iter().enumerate().map(|(d, summary)| {
             let doc = &self.docs[d];
             let ids: Vec<String> = summary.sentence_ids.iter().map(|i| i.to_string()).collect();
@@ -205,9 +215,27 @@ impl Outcome {
                 sentence_ids: ids.join(";"),
                 n_sentences: summary.sentence_ids.len(),
                 lang: self.analyzed[d].lang.code(),
+                scores: config.scores.then(|| {
+                    let scores: Vec<String> =
+                        summary.scores.iter().map(|s| format!("{s:.4}")).collect();
+                    scores.join(";")
+                }),
             }
         });
-        write_csv(w, path, SUMMARY_COLUMNS, rows)
+        let columns: &[&str] = if config.scores {
+            &[
+                "doc_id",
+                "title",
+                "summary",
+                "sentence_ids",
+                "n_sentences",
+                "lang",
+                "scores",
+            ]
+        } else {
+            SUMMARY_COLUMNS
+        };
+        write_csv(w, path, columns, rows)
     }
 
     fn write_paragraphs(&self, w: &mut impl Write, path: &Path) -> Result<()> {

@@ -6,32 +6,55 @@
 //! sentences in turn and skips one too similar to a sentence already chosen. The summary
 //! keeps the article's order. Titles and dropped paragraphs are never used.
 
+pub mod rank;
+
 use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::corpus::Document;
+use crate::dedup::boilerplate::is_label_line;
 use crate::dedup::Decision;
 use crate::error::{Error, Result};
 use crate::text::AnalyzedDoc;
+use rank::Matrix;
+pub use rank::{Method, PacsumParams};
+
+/// How long a summary is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// This many sentences (fewer when the article has fewer).
+    Sentences(usize),
+    /// This share of the article's sentences, rounded up (at least one).
+    Ratio(f64),
+    /// As many of the best sentences as fit in this many words (at least one sentence).
+    Words(usize),
+}
 
 /// Settings of the summariser.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryConfig {
-    /// Number of sentences per summary (fewer when the article has fewer).
-    pub sentences: usize,
+    /// How sentences are ranked.
+    pub method: Method,
+    /// Summary length.
+    pub length: Length,
     /// A sentence whose cosine similarity to a chosen one exceeds this is skipped.
     pub redundancy: f64,
-    /// Weight of the position prior against centrality, in [0, 1].
+    /// Weight of the position prior against centrality, in [0, 1] (pacsum only).
     pub position_weight: f64,
+    /// Parameters of the directed centrality (pacsum only).
+    pub pacsum: PacsumParams,
 }
 
 impl Default for SummaryConfig {
     fn default() -> Self {
         SummaryConfig {
-            sentences: 3,
+            method: Method::Pacsum,
+            length: Length::Sentences(3),
             redundancy: 0.5,
-            position_weight: 0.4,
+            position_weight: 0.7,
+            pacsum: PacsumParams::default(),
         }
     }
 }
@@ -39,8 +62,18 @@ impl Default for SummaryConfig {
 impl SummaryConfig {
     /// Checks that every setting is in range.
     pub fn validate(&self) -> Result<()> {
-        if self.sentences == 0 {
-            return Err(Error::Config("a summary needs at least 1 sentence".into()));
+        match self.length {
+            Length::Sentences(0) | Length::Words(0) => {
+                return Err(Error::Config(
+                    "a summary needs at least 1 sentence or word".into(),
+                ))
+            }
+            Length::Ratio(r) if !(r > 0.0 && r <= 1.0) => {
+                return Err(Error::Config(format!(
+                    "the summary ratio must be in (0, 1], got {r}"
+                )))
+            }
+            _ => {}
         }
         if !(0.0..=1.0).contains(&self.redundancy) || !(0.0..=1.0).contains(&self.position_weight) {
             return Err(Error::Config(
@@ -59,6 +92,8 @@ pub struct Summary {
     pub sentence_ids: Vec<usize>,
     /// Byte spans of the chosen sentences in the article text, in article order.
     pub spans: Vec<Range<usize>>,
+    /// Score of each chosen sentence under the method (higher is better), in article order.
+    pub scores: Vec<f64>,
 }
 
 impl Summary {
@@ -82,18 +117,22 @@ struct Candidate {
     id: usize,
     span: Range<usize>,
     terms: Vec<u64>,
+    words: usize,
+    quoted: bool,
 }
 
 /// Summarises every article; `decisions` says which paragraphs survive cleaning.
 pub fn summarize(
+    docs: &[Document],
     analyzed: &[AnalyzedDoc],
     decisions: &[Vec<Decision>],
     config: &SummaryConfig,
 ) -> Vec<Summary> {
-    let candidates: Vec<Vec<Candidate>> = analyzed
+    let candidates: Vec<Vec<Candidate>> = docs
         .par_iter()
+        .zip(analyzed)
         .zip(decisions)
-        .map(|(doc, decisions)| candidates(doc, decisions))
+        .map(|((doc, analyzed), decisions)| candidates(&doc.text, analyzed, decisions))
         .collect();
     let idf = inverse_document_frequencies(&candidates);
     candidates
@@ -102,8 +141,9 @@ pub fn summarize(
         .collect()
 }
 
-/// Body sentences of the kept paragraphs, numbered within the cleaned article.
-fn candidates(doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate> {
+/// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
+/// that are page furniture ("Baca juga: …") are numbered but never chosen.
+fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut id = 0;
     for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
@@ -112,11 +152,14 @@ fn candidates(doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate> {
         }
         for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
             id += 1;
-            if *decision == Decision::Keep {
+            let sentence = &text[span.clone()];
+            if *decision == Decision::Keep && !is_label_line(sentence) {
                 out.push(Candidate {
                     id,
                     span: span.clone(),
                     terms: terms.clone(),
+                    words: sentence.split_whitespace().count(),
+                    quoted: sentence.contains(['"', '“', '”', '«', '»']),
                 });
             }
         }
@@ -157,60 +200,116 @@ fn tfidf(terms: &[u64], idf: &HashMap<u64, f64>) -> Vec<(u64, f64)> {
     v
 }
 
-fn cosine(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+/// Dot product of two sorted sparse vectors.
+fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
+                sum += a[i].1 * b[j].1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    dot
+    sum
+}
+
+/// Scores every candidate under `method` (higher is better).
+fn score(candidates: &[Candidate], cosine: &Matrix, config: &SummaryConfig) -> Vec<f64> {
+    let n = candidates.len();
+    match config.method {
+        Method::Lead => (0..n).map(|i| 1.0 / (i + 1) as f64).collect(),
+        Method::LexRank => rank::pagerank(cosine),
+        Method::TextRank => rank::pagerank(&word_overlap(candidates)),
+        Method::Pacsum => {
+            let p = &config.pacsum;
+            let centrality = if p.overlap {
+                rank::pacsum(&word_overlap(candidates), p)
+            } else {
+                rank::pacsum(cosine, p)
+            };
+            let centrality = normalise(centrality);
+            let w = config.position_weight;
+            (0..n)
+                .map(|i| {
+                    let c = &candidates[i];
+                    (1.0 - w) * centrality[i] + w / ((i + 1) as f64).powf(p.decay)
+                        - if c.quoted { p.quote_penalty } else { 0.0 }
+                        - if c.words < 10 { p.short_penalty } else { 0.0 }
+                        + p.length_weight * (c.words as f64 / 25.0).min(1.0)
+                })
+                .collect()
+        }
+    }
+}
+
+/// TextRank similarity: shared content words over the sum of the log sentence lengths.
+fn word_overlap(candidates: &[Candidate]) -> Matrix {
+    let sets: Vec<Vec<u64>> = candidates
+        .iter()
+        .map(|c| {
+            let mut t = c.terms.clone();
+            t.sort_unstable();
+            t.dedup();
+            t
+        })
+        .collect();
+    Matrix::symmetric(sets.len(), |i, j| {
+        let common = sets[i]
+            .iter()
+            .filter(|t| sets[j].binary_search(t).is_ok())
+            .count();
+        let norm = (sets[i].len() as f64).ln() + (sets[j].len() as f64).ln();
+        if common == 0 || norm <= 0.0 {
+            0.0
+        } else {
+            common as f64 / norm
+        }
+    })
+}
+
+/// Rescales to [0, 1] (all zeros when the values are all equal).
+fn normalise(values: Vec<f64>) -> Vec<f64> {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if hi > lo {
+        values.into_iter().map(|v| (v - lo) / (hi - lo)).collect()
+    } else {
+        vec![0.0; values.len()]
+    }
 }
 
 /// Picks the summary sentences of one article.
 fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryConfig) -> Summary {
     let n = candidates.len();
     let vectors: Vec<Vec<(u64, f64)>> = candidates.iter().map(|c| tfidf(&c.terms, idf)).collect();
-    let mut sim = vec![0.0; n * n];
-    for i in 0..n {
-        for j in i + 1..n {
-            let s = cosine(&vectors[i], &vectors[j]);
-            sim[i * n + j] = s;
-            sim[j * n + i] = s;
-        }
-    }
-    let centrality = lexrank(&sim, n);
-    let max_c = centrality.iter().copied().fold(0.0, f64::max);
-    let w = config.position_weight;
-    let score: Vec<f64> = (0..n)
-        .map(|i| {
-            let c = if max_c > 0.0 {
-                centrality[i] / max_c
-            } else {
-                0.0
-            };
-            (1.0 - w) * c + w / ((i + 1) as f64).sqrt()
-        })
-        .collect();
+    let cosine = Matrix::symmetric(n, |i, j| dot(&vectors[i], &vectors[j]));
+    let score = score(candidates, &cosine, config);
 
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
-    // Very short sentences (datelines, fragments) are chosen only when nothing else is left.
-    let informative = |i: &usize| candidates[*i].terms.len() >= 3;
+    let (max_sentences, max_words) = match config.length {
+        Length::Sentences(k) => (k, usize::MAX),
+        Length::Ratio(r) => (((n as f64) * r).ceil().max(1.0) as usize, usize::MAX),
+        Length::Words(w) => (usize::MAX, w),
+    };
+    let dedupe = config.method != Method::Lead;
+    // Fragments (datelines, captions) are chosen only when nothing else is left.
+    let informative = |i: usize| candidates[i].terms.len() >= 3;
     let mut chosen: Vec<usize> = Vec::new();
+    let mut words = 0;
     for pass in [true, false] {
         for &i in &order {
-            if chosen.len() >= config.sentences {
+            if chosen.len() >= max_sentences {
                 break;
             }
-            let redundant = chosen.iter().any(|&c| sim[i * n + c] > config.redundancy);
-            if !chosen.contains(&i) && informative(&i) == pass && !redundant {
+            let redundant = dedupe && chosen.iter().any(|&c| cosine.get(i, c) > config.redundancy);
+            let fits = words + candidates[i].words <= max_words || chosen.is_empty();
+            if !chosen.contains(&i) && informative(i) == pass && !redundant && fits {
+                words += candidates[i].words;
                 chosen.push(i);
             }
         }
@@ -219,39 +318,8 @@ fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryCon
     Summary {
         sentence_ids: chosen.iter().map(|&i| candidates[i].id).collect(),
         spans: chosen.iter().map(|&i| candidates[i].span.clone()).collect(),
+        scores: chosen.iter().map(|&i| score[i]).collect(),
     }
-}
-
-/// LexRank centrality: stationary distribution of a damped random walk on the similarity graph.
-fn lexrank(sim: &[f64], n: usize) -> Vec<f64> {
-    if n == 0 {
-        return Vec::new();
-    }
-    const DAMPING: f64 = 0.85;
-    let row_sum: Vec<f64> = (0..n)
-        .map(|i| sim[i * n..(i + 1) * n].iter().sum())
-        .collect();
-    let mut rank = vec![1.0 / n as f64; n];
-    for _ in 0..100 {
-        let mut next = vec![(1.0 - DAMPING) / n as f64; n];
-        for i in 0..n {
-            if row_sum[i] > 0.0 {
-                let share = DAMPING * rank[i] / row_sum[i];
-                for (j, x) in next.iter_mut().enumerate() {
-                    *x += share * sim[i * n + j];
-                }
-            } else {
-                let share = DAMPING * rank[i] / n as f64;
-                next.iter_mut().for_each(|x| *x += share);
-            }
-        }
-        let delta: f64 = next.iter().zip(&rank).map(|(a, b)| (a - b).abs()).sum();
-        rank = next;
-        if delta < 1e-9 {
-            break;
-        }
-    }
-    rank
 }
 
 #[cfg(test)]
@@ -263,35 +331,69 @@ mod tests {
             id,
             span: id..id + 1,
             terms: terms.to_vec(),
+            words: terms.len() * 2,
+            quoted: false,
         }
     }
 
-    #[test]
-    fn picks_central_sentences_in_order_without_repeats() {
-        let cands = vec![
+    fn sample() -> Vec<Candidate> {
+        vec![
             candidate(2, &[1, 2, 3, 4]),
             candidate(3, &[1, 2, 3, 4]), // a repeat of sentence 2
             candidate(4, &[9, 10, 11]),
             candidate(5, &[1, 2, 5, 6]),
             candidate(6, &[20, 21, 22]),
-        ];
-        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
-        let config = SummaryConfig {
-            sentences: 2,
-            ..SummaryConfig::default()
-        };
-        let summary = select(&cands, &idf, &config);
-        assert_eq!(summary.sentence_ids.len(), 2);
-        assert!(summary.sentence_ids.windows(2).all(|w| w[0] < w[1]));
-        assert!(!(summary.sentence_ids.contains(&2) && summary.sentence_ids.contains(&3)));
+        ]
     }
 
     #[test]
-    fn lexrank_favours_the_hub() {
-        // Sentence 0 is similar to both others; they are not similar to each other.
-        let sim = [0.0, 0.5, 0.5, 0.5, 0.0, 0.0, 0.5, 0.0, 0.0];
-        let r = lexrank(&sim, 3);
-        assert!(r[0] > r[1] && r[0] > r[2]);
-        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-6);
+    fn every_method_picks_sentences_in_order_without_repeats() {
+        let cands = sample();
+        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
+        for method in [Method::Pacsum, Method::LexRank, Method::TextRank] {
+            let config = SummaryConfig {
+                method,
+                length: Length::Sentences(2),
+                ..SummaryConfig::default()
+            };
+            let summary = select(&cands, &idf, &config);
+            assert_eq!(summary.sentence_ids.len(), 2, "{method:?}");
+            assert!(summary.sentence_ids.windows(2).all(|w| w[0] < w[1]));
+            assert!(
+                !(summary.sentence_ids.contains(&2) && summary.sentence_ids.contains(&3)),
+                "{method:?} chose a repeat"
+            );
+            assert_eq!(summary.scores.len(), 2);
+        }
+    }
+
+    #[test]
+    fn lead_takes_the_first_sentences() {
+        let cands = sample();
+        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
+        let config = SummaryConfig {
+            method: Method::Lead,
+            ..SummaryConfig::default()
+        };
+        assert_eq!(select(&cands, &idf, &config).sentence_ids, [2, 3, 4]);
+    }
+
+    #[test]
+    fn length_by_ratio_and_words() {
+        let cands = sample();
+        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
+        let by = |length| {
+            let config = SummaryConfig {
+                method: Method::Lead,
+                length,
+                ..SummaryConfig::default()
+            };
+            select(&cands, &idf, &config).sentence_ids
+        };
+        assert_eq!(by(Length::Ratio(0.4)), [2, 3]);
+        assert_eq!(by(Length::Words(13)), [2]); // 8 words; no other sentence fits in 5 more.
+        assert_eq!(by(Length::Words(14)), [2, 4]); // the best sentences that fit
+        assert_eq!(by(Length::Words(16)), [2, 3]);
+        assert_eq!(by(Length::Words(1)), [2]); // at least one sentence
     }
 }

@@ -19,17 +19,14 @@ impl TermAnalyzer {
     /// The analyzer for `lang`: stopwords and a Snowball stemmer for Indonesian and English,
     /// plain lower-cased words otherwise.
     pub fn for_lang(lang: Lang) -> TermAnalyzer {
-        static ID: OnceLock<HashSet<&'static str>> = OnceLock::new();
-        static EN: OnceLock<HashSet<&'static str>> = OnceLock::new();
-        let load = |code| stop_words::get(code).iter().copied().collect();
         match lang {
-            Lang::Indonesian => TermAnalyzer {
-                stopwords: Some(ID.get_or_init(|| load("id"))),
-                stemmer: Some(Stemmer::new(Algorithm::Indonesian)),
-            },
-            Lang::English => TermAnalyzer {
-                stopwords: Some(EN.get_or_init(|| load("en"))),
-                stemmer: Some(Stemmer::new(Algorithm::English)),
+            Lang::Indonesian | Lang::English => TermAnalyzer {
+                stopwords: stopwords(lang),
+                stemmer: Some(Stemmer::new(if lang == Lang::Indonesian {
+                    Algorithm::Indonesian
+                } else {
+                    Algorithm::English
+                })),
             },
             Lang::Other(_) => TermAnalyzer {
                 stopwords: None,
@@ -58,6 +55,18 @@ impl TermAnalyzer {
             out.push(id);
         }
         out
+    }
+}
+
+/// The stopword list of `lang`, if it has one.
+pub fn stopwords(lang: Lang) -> Option<&'static HashSet<&'static str>> {
+    static ID: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static EN: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let load = |code| stop_words::get(code).iter().copied().collect();
+    match lang {
+        Lang::Indonesian => Some(ID.get_or_init(|| load("id"))),
+        Lang::English => Some(EN.get_or_init(|| load("en"))),
+        Lang::Other(_) => None,
     }
 }
 

@@ -3,4 +3,5 @@ mod bad_input;
 mod determinism;
 mod library;
 mod properties;
+mod summaries;
 mod util;
