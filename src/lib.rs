@@ -30,9 +30,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use corpus::{Document, JsonFields};
+pub use corpus::{Document, JsonFields, OnError, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, Kind};
-pub use error::{Error, Result};
+pub use error::{Error, RecordError, Result};
 pub use summarize::{Summary, SummaryConfig};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
 
@@ -41,8 +41,10 @@ pub use text::{AnalyzedDoc, Lang, LangChoice};
 pub struct Config {
     /// Files or directories to read.
     pub inputs: Vec<PathBuf>,
-    /// JSONL field names.
-    pub fields: JsonFields,
+    /// How inputs are found and read (field names, globs, limits).
+    pub read: ReadConfig,
+    /// What to do with a record that cannot be read.
+    pub on_error: OnError,
     /// Language of the documents, or detection per document.
     pub lang: LangChoice,
     /// Worker threads; `None` uses one per core.
@@ -58,7 +60,8 @@ impl Config {
     pub fn new(inputs: Vec<PathBuf>) -> Config {
         Config {
             inputs,
-            fields: JsonFields::default(),
+            read: ReadConfig::default(),
+            on_error: OnError::Skip,
             lang: LangChoice::Auto,
             threads: None,
             dedup: DedupConfig::default(),
@@ -106,6 +109,10 @@ pub struct Outcome {
     pub timings: Timings,
     /// Threads used.
     pub threads: usize,
+    /// Input records that could not be read and were skipped, in input order.
+    pub skipped: Vec<RecordError>,
+    /// Documents whose id repeated an earlier document's and was renamed (`id#2`, …).
+    pub renamed_ids: usize,
 }
 
 /// Runs the stages over a configured corpus.
@@ -128,17 +135,26 @@ impl Pipeline {
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
             let clock = Instant::now();
-            let docs = corpus::read_inputs(&self.config.inputs, &self.config.fields)?;
+            let input =
+                corpus::read_inputs(&self.config.inputs, &self.config.read, self.config.on_error)?;
             let read = clock.elapsed().as_secs_f64();
-            let mut outcome = self.process(job, docs);
+            let mut outcome = self.process(job, input.docs);
             outcome.timings.read = read;
+            outcome.skipped = input.skipped;
+            outcome.renamed_ids = input.renamed_ids;
             Ok(outcome)
         })
     }
 
     /// Runs the stages of `job` over documents already in memory (the inputs are ignored).
-    pub fn run_documents(&self, job: Job, docs: Vec<Document>) -> Result<Outcome> {
-        self.in_pool(|| Ok(self.process(job, docs)))
+    /// Repeated ids are renamed as when reading (see [`corpus::unique_ids`]).
+    pub fn run_documents(&self, job: Job, mut docs: Vec<Document>) -> Result<Outcome> {
+        let renamed_ids = corpus::unique_ids(&mut docs);
+        self.in_pool(|| {
+            let mut outcome = self.process(job, docs);
+            outcome.renamed_ids = renamed_ids;
+            Ok(outcome)
+        })
     }
 
     /// Runs `work` on a thread pool of the configured size.
@@ -186,6 +202,8 @@ impl Pipeline {
             summaries,
             timings,
             threads: rayon::current_num_threads(),
+            skipped: Vec::new(),
+            renamed_ids: 0,
         }
     }
 }
