@@ -298,9 +298,13 @@ fn write_dir(
     Ok((outcome, report))
 }
 
-/// The first few skipped records on stderr (all of them are in errors.csv).
+/// The first few skipped records on stderr (all of them are in errors.csv), and the
+/// documents a size limit applied to.
 fn warn_skipped(outcome: &Outcome) {
     const SHOWN: usize = 5;
+    for limited in &outcome.limited {
+        eprintln!("dedupsum: warning: {}: {}", limited.doc_id, limited.limit);
+    }
     for err in outcome.skipped.iter().take(SHOWN) {
         eprintln!("dedupsum: skipped {err}");
     }

@@ -113,7 +113,25 @@ pub struct Outcome {
     pub skipped: Vec<RecordError>,
     /// Documents whose id repeated an earlier document's and was renamed (`id#2`, …).
     pub renamed_ids: usize,
+    /// Documents so large that a limit changed how they were processed, and how.
+    pub limited: Vec<Limited>,
 }
+
+/// A document a size limit applied to: processed, but not in the usual way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limited {
+    /// Document index in input order.
+    #[serde(skip)]
+    pub doc: usize,
+    /// Document id.
+    pub doc_id: String,
+    /// What the limit did.
+    pub limit: String,
+}
+
+/// An article with more body sentences than this (in kept paragraphs) is summarised from
+/// its first this-many: the summariser compares every pair of sentences.
+pub const SUMMARY_MAX_SENTENCES: usize = 2000;
 
 /// Runs the stages over a configured corpus.
 pub struct Pipeline {
@@ -187,13 +205,40 @@ impl Pipeline {
         };
         timings.dedup = clock.elapsed().as_secs_f64();
 
+        let mut limited: Vec<Limited> = dedup
+            .candidate_docs
+            .iter()
+            .map(|&d| Limited {
+                doc: d as usize,
+                doc_id: docs[d as usize].id.clone(),
+                limit: format!(
+                    "more than {} paragraphs: restated pairs scored only among paragraphs sharing a term rare in the article",
+                    dedup::restated::ALL_PAIRS_LIMIT
+                ),
+            })
+            .collect();
+
         let clock = Instant::now();
+        let mut analyzed = analyzed;
         let summaries = if job == Job::Dedup {
             Vec::new()
         } else {
-            summarize::summarize(&analyzed, &dedup.decisions, &config.summary)
+            let stash = limit_sentences(&mut analyzed, &dedup.decisions, SUMMARY_MAX_SENTENCES);
+            let summaries = summarize::summarize(&analyzed, &dedup.decisions, &config.summary);
+            for &(d, total) in &stash.docs {
+                limited.push(Limited {
+                    doc: d,
+                    doc_id: docs[d].id.clone(),
+                    limit: format!(
+                        "{total} sentences: summary chosen from the first {SUMMARY_MAX_SENTENCES}"
+                    ),
+                });
+            }
+            stash.restore(&mut analyzed);
+            summaries
         };
         timings.summarize = clock.elapsed().as_secs_f64();
+        limited.sort_by_key(|l| l.doc);
 
         Outcome {
             docs,
@@ -204,8 +249,73 @@ impl Pipeline {
             threads: rayon::current_num_threads(),
             skipped: Vec::new(),
             renamed_ids: 0,
+            limited,
         }
     }
+}
+
+/// Sentences taken off the end of a paragraph: `(doc, paragraph, sentences, their terms)`.
+type Tail = (usize, usize, Vec<std::ops::Range<usize>>, Vec<Vec<u64>>);
+
+/// Sentences set aside while summarising, to be put back.
+struct SentenceStash {
+    /// Tails of paragraphs past the limit.
+    tails: Vec<Tail>,
+    /// `(doc, sentences in kept paragraphs)` of every article cut.
+    docs: Vec<(usize, usize)>,
+}
+
+impl SentenceStash {
+    fn restore(self, analyzed: &mut [AnalyzedDoc]) {
+        for (d, p, sentences, terms) in self.tails {
+            let paragraph = &mut analyzed[d].paragraphs[p];
+            paragraph.sentences.extend(sentences);
+            paragraph.sentence_terms.extend(terms);
+        }
+    }
+}
+
+/// Takes the sentences of kept paragraphs past the first `max` of each article off
+/// (sentence numbers of the ones left do not change), so the summariser's all-pairs
+/// comparison stays bounded.
+fn limit_sentences(
+    analyzed: &mut [AnalyzedDoc],
+    decisions: &[Vec<Decision>],
+    max: usize,
+) -> SentenceStash {
+    let mut stash = SentenceStash {
+        tails: Vec::new(),
+        docs: Vec::new(),
+    };
+    for (d, (doc, decisions)) in analyzed.iter_mut().zip(decisions).enumerate() {
+        let kept = |(p, _): &(usize, &text::Paragraph)| decisions[*p].is_kept();
+        let total: usize = doc
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(kept)
+            .map(|(_, p)| p.sentences.len())
+            .sum();
+        if total <= max {
+            continue;
+        }
+        stash.docs.push((d, total));
+        let mut left = max;
+        for (p, paragraph) in doc.paragraphs.iter_mut().enumerate() {
+            if !decisions[p].is_kept() {
+                continue;
+            }
+            let keep = paragraph.sentences.len().min(left);
+            left -= keep;
+            if keep < paragraph.sentences.len() {
+                let sentences = paragraph.sentences.split_off(keep);
+                let terms_kept = keep.min(paragraph.sentence_terms.len());
+                let terms = paragraph.sentence_terms.split_off(terms_kept);
+                stash.tails.push((d, p, sentences, terms));
+            }
+        }
+    }
+    stash
 }
 
 /// Decisions for summarising without cleaning: titles are titles, everything else is kept.
@@ -228,5 +338,6 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
     DedupResult {
         decisions,
         pairs: Vec::new(),
+        candidate_docs: Vec::new(),
     }
 }

@@ -63,11 +63,16 @@ impl Rule {
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
-/// Restated pairs inside each document, among the `eligible` paragraphs.
-pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> Vec<Pair> {
+/// Restated pairs inside each document, among the `eligible` paragraphs; and the
+/// documents whose pairs came from candidate generation (too many paragraphs for all pairs).
+pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
     let doc_freq = document_frequencies(paragraphs);
     let n_docs = paragraphs.doc_count();
-    (0..n_docs)
+    let candidate_docs: Vec<u32> = (0..n_docs)
+        .filter(|&doc| paragraphs.of_doc(doc).filter(|&g| eligible[g]).count() > ALL_PAIRS_LIMIT)
+        .map(|doc| doc as u32)
+        .collect();
+    let pairs = (0..n_docs)
         .into_par_iter()
         .flat_map_iter(|doc| {
             let members: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| eligible[g]).collect();
@@ -84,7 +89,8 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> Vec<P
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    (pairs, candidate_docs)
 }
 
 /// Sorted, distinct content terms of paragraph `g`.

@@ -155,6 +155,8 @@ pub struct Report {
     pub skipped_records: usize,
     /// Documents whose id repeated an earlier one's, renamed `id#2`, `id#3`, ….
     pub renamed_ids: usize,
+    /// Documents so large that a size limit changed how they were processed.
+    pub limited: Vec<crate::Limited>,
     /// Worker threads.
     pub threads: usize,
     /// Seconds per stage.
@@ -381,6 +383,7 @@ impl Outcome {
             pairs: self.dedup.pairs.len(),
             skipped_records: self.skipped.len(),
             renamed_ids: self.renamed_ids,
+            limited: self.limited.clone(),
             bytes_in: self.docs.iter().map(|d| d.text.len()).sum(),
             bytes_out: (0..self.docs.len()).map(|d| self.clean_text(d).len()).sum(),
             threads: self.threads,

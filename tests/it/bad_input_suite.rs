@@ -687,3 +687,60 @@ fn ctrl_c_exits_130_and_leaves_no_outputs() {
     assert!(!out.exists());
     drop(stdin);
 }
+
+#[test]
+fn huge_article_finishes_with_its_limits_reported() {
+    // 3,500 paragraphs (over the all-pairs limit of 3,000) of made-up words; paragraph
+    // 1,500 says paragraph 10 again in another order.
+    let word = |i: usize| {
+        // SplitMix64: made-up words with no period, each in a handful of paragraphs.
+        let mut z = (i as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        format!("kata{}", (z ^ (z >> 31)) % 20_000)
+    };
+    let mut paragraphs: Vec<String> = (0..3500)
+        .map(|p| {
+            let words: Vec<String> = (0..12).map(|k| word(p * 12 + k)).collect();
+            format!("{}.", words.join(" "))
+        })
+        .collect();
+    let mut restated: Vec<&str> = paragraphs[9].trim_end_matches('.').split(' ').collect();
+    restated.reverse();
+    paragraphs[1499] = format!("{} juga.", restated.join(" "));
+    let case = Case::new();
+    let file = case.file("huge.txt", paragraphs.join("\n\n"));
+    let ran = case.command("run", &[&file], &[], None);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let rows = ran.paragraphs();
+    assert_eq!(rows.len(), 3500);
+    let dropped: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|r| r["action"] == "drop")
+        .map(|r| {
+            (
+                r["paragraph"].as_str(),
+                r["reason"].as_str(),
+                r["duplicate_of_paragraph"].as_str(),
+            )
+        })
+        .collect();
+    assert!(dropped.len() < 5, "{} dropped", dropped.len());
+    assert_eq!(dropped, [("1500", "restated", "10")]);
+    let limited = ran.report()["limited"].clone();
+    assert_eq!(limited.as_array().unwrap().len(), 2, "{limited}");
+    assert!(limited[0]["limit"]
+        .as_str()
+        .unwrap()
+        .starts_with("more than 3000 paragraphs"));
+    assert!(limited[1]["limit"]
+        .as_str()
+        .unwrap()
+        .ends_with("summary chosen from the first 2000"));
+    assert!(
+        ran.stderr
+            .contains("warning: huge: more than 3000 paragraphs"),
+        "{}",
+        ran.stderr
+    );
+}
