@@ -1,7 +1,8 @@
 //! CSV and TSV: a header row, then one article per record; the id, text and title columns
 //! are named by the same flags as the JSONL fields.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, VecDeque};
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -18,8 +19,8 @@ pub(super) struct Reader {
     columns: Option<Columns>,
     fields: super::JsonFields,
     record: ::csv::ByteRecord,
-    /// Starting lines of records whose quoting is malformed.
-    bad_quotes: Rc<std::cell::RefCell<std::collections::BTreeSet<u64>>>,
+    /// Record starts and badly quoted records, found ahead of the parser.
+    marks: Rc<RefCell<Marks>>,
     done: bool,
 }
 
@@ -40,17 +41,32 @@ struct Budget {
     quotes: Quotes,
 }
 
-/// RFC 4180 quoting, checked byte by byte: records (by starting line) where a quote
-/// stands inside an unquoted field, text follows a closing quote, or a quote is never
-/// closed. It recovers the way the CSV parser does, so record starts stay in step.
+/// Where records start, and RFC 4180 quoting, checked byte by byte on the way to the
+/// parser: records where a quote stands inside an unquoted field, text follows a closing
+/// quote, or a quote is never closed. It recovers the way the CSV parser does, so record
+/// starts stay in step. Lines end at `\n`, `\r\n` or a lone `\r` (the parser itself
+/// counts only `\n`).
 struct Quotes {
     delimiter: u8,
     state: QuoteState,
-    /// Current line (1-based) and the line the current record started on.
+    /// Bytes seen so far.
+    offset: u64,
+    /// Current line (1-based).
     line: u64,
+    prev_cr: bool,
+    /// Byte offset of the current record.
     record_start: u64,
-    /// Starting lines of badly quoted records, shared with the reader.
-    bad: Rc<std::cell::RefCell<std::collections::BTreeSet<u64>>>,
+    /// Shared with the reader.
+    marks: Rc<RefCell<Marks>>,
+}
+
+/// What the scanner found ahead of the parser.
+#[derive(Default)]
+struct Marks {
+    /// `(byte offset, line)` of every record start not yet read by the parser.
+    starts: VecDeque<(u64, u64)>,
+    /// Byte offsets of records whose quoting is malformed.
+    bad: BTreeSet<u64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,11 +83,15 @@ impl Quotes {
     fn scan(&mut self, bytes: &[u8]) {
         use QuoteState::*;
         for &b in bytes {
-            if self.state == RecordStart && b != b'\n' && b != b'\r' {
-                self.record_start = self.line;
+            let end_of_line = b == b'\n' || b == b'\r';
+            if self.state == RecordStart && !end_of_line {
+                self.record_start = self.offset;
+                self.marks
+                    .borrow_mut()
+                    .starts
+                    .push_back((self.offset, self.line));
                 self.state = FieldStart;
             }
-            let end_of_line = b == b'\n' || b == b'\r';
             self.state = match (self.state, b) {
                 (RecordStart, _) => RecordStart,
                 (Quoted, b'"') => QuoteInQuoted,
@@ -86,9 +106,11 @@ impl Quotes {
                 }
                 (_, _) => Unquoted,
             };
-            if b == b'\n' {
+            if b == b'\r' || (b == b'\n' && !self.prev_cr) {
                 self.line += 1;
             }
+            self.prev_cr = b == b'\r';
+            self.offset += 1;
         }
     }
 
@@ -100,7 +122,7 @@ impl Quotes {
     }
 
     fn mark(&self) {
-        self.bad.borrow_mut().insert(self.record_start);
+        self.marks.borrow_mut().bad.insert(self.record_start);
     }
 }
 
@@ -131,7 +153,7 @@ impl Reader {
         config: &ReadConfig,
     ) -> Self {
         let used = Rc::new(Cell::new(0));
-        let bad_quotes = Rc::default();
+        let marks = Rc::default();
         let budget = Budget {
             inner: reader,
             used: Rc::clone(&used),
@@ -139,9 +161,11 @@ impl Reader {
             quotes: Quotes {
                 delimiter,
                 state: QuoteState::RecordStart,
+                offset: 0,
                 line: 1,
-                record_start: 1,
-                bad: Rc::clone(&bad_quotes),
+                prev_cr: false,
+                record_start: 0,
+                marks: Rc::clone(&marks),
             },
         };
         let csv = ::csv::ReaderBuilder::new()
@@ -157,9 +181,24 @@ impl Reader {
             columns: None,
             fields: config.fields.clone(),
             record: ::csv::ByteRecord::new(),
-            bad_quotes,
+            marks,
             done: false,
         }
+    }
+
+    /// `(byte offset, line)` of the record the parser placed at `pos`: the first record
+    /// start the scanner saw at or after it (the parser's position may be before blank
+    /// lines it skipped). Earlier starts are forgotten.
+    fn start_of(&self, pos: &::csv::Position) -> (u64, u64) {
+        let mut marks = self.marks.borrow_mut();
+        while marks.starts.front().is_some_and(|s| s.0 < pos.byte()) {
+            marks.starts.pop_front();
+        }
+        marks
+            .starts
+            .front()
+            .copied()
+            .unwrap_or((pos.byte(), pos.line()))
     }
 
     fn error(&self, line: u64, message: String) -> RecordError {
@@ -169,11 +208,11 @@ impl Reader {
     /// Reads the next record into `self.record`: `Ok(false)` at the end.
     fn read_record(&mut self) -> Result<bool, RecordError> {
         self.used.set(0);
-        let line = self.csv.position().line();
+        let before = self.csv.position().clone();
         match self.csv.read_byte_record(&mut self.record) {
             Ok(more) => Ok(more),
             Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
+                let line = self.start_of(e.position().unwrap_or(&before)).1;
                 let fatal = matches!(e.kind(), ::csv::ErrorKind::Io(_));
                 if fatal {
                     self.done = true;
@@ -233,8 +272,11 @@ impl Reader {
     }
 
     fn document(&self, columns: &Columns) -> Result<Document, RecordError> {
-        let line = self.record.position().map_or(0, |p| p.line());
-        if self.bad_quotes.borrow_mut().remove(&line) {
+        let (start, line) = self
+            .record
+            .position()
+            .map_or((0, 0), |pos| self.start_of(pos));
+        if self.marks.borrow_mut().bad.remove(&start) {
             let id = std::str::from_utf8(self.record.get(columns.id).unwrap_or_default())
                 .unwrap_or_default();
             let error = self.error(
@@ -386,6 +428,21 @@ mod tests {
                 "b None \"ok \\\"quoted\\\"\" line 3".to_owned(),
                 format!("in.csv:4: {quoting}"),
                 format!("in.csv:5: {quoting}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_end_at_lone_carriage_returns_too() {
+        // Found by the read_csv fuzz target: the parser counts only `\n`, so records of
+        // a file with `\r` line ends were all "line 1".
+        let rows = read("id,text\ra,x\r\rb,\"y\ry\"\r\nc,z\n", 1000);
+        assert_eq!(
+            rows,
+            [
+                "a None \"x\" line 2",
+                "b None \"y\\ry\" line 4",
+                "c None \"z\" line 6"
             ]
         );
     }

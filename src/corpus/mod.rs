@@ -188,7 +188,7 @@ impl Corpus {
     /// Streams the records of every input, in order.
     pub fn records(&self) -> Records<'_> {
         Records {
-            corpus: self,
+            corpus: Some(self),
             next: 0,
             current: None,
         }
@@ -285,7 +285,8 @@ type RecordIter = Box<dyn Iterator<Item = std::result::Result<Document, RecordEr
 /// Streams the records of a [`Corpus`]: documents, and errors for the records that
 /// could not be read.
 pub struct Records<'a> {
-    corpus: &'a Corpus,
+    /// The inputs still to open (none for a single stream).
+    corpus: Option<&'a Corpus>,
     next: usize,
     current: Option<RecordIter>,
 }
@@ -301,9 +302,10 @@ impl Iterator for Records<'_> {
                     None => self.current = None,
                 }
             }
-            let input = self.corpus.inputs.get(self.next)?;
+            let corpus = self.corpus?;
+            let input = corpus.inputs.get(self.next)?;
             self.next += 1;
-            match open_input(input, &self.corpus.config) {
+            match open_input(input, &corpus.config) {
                 Ok(records) => self.current = Some(records),
                 Err(e) => return Some(Err(e)),
             }
@@ -317,17 +319,56 @@ fn open_input(input: &Input, config: &ReadConfig) -> std::result::Result<RecordI
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from(STDIN_NAME));
-    let mut reader = source::open(input.path.as_deref(), config.max_input_bytes)
-        .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
-    let format = match input.format {
+    let raw: Box<dyn std::io::Read> = match &input.path {
+        Some(path) => Box::new(
+            fs::File::open(path)
+                .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?,
+        ),
+        None => Box::new(std::io::stdin()),
+    };
+    open_reader(&shown, raw, input.format, config)
+}
+
+/// Streams the records of one input already open as `reader` (any `Read`: a network
+/// stream, an archive member, bytes in memory), named `name` in errors. Compression is
+/// found from the content; with `format` `None` the format is too (as for standard input).
+pub fn read_stream(
+    name: &Path,
+    reader: Box<dyn std::io::Read>,
+    format: Option<Format>,
+    config: &ReadConfig,
+) -> Records<'static> {
+    let name = name.to_path_buf();
+    let records: RecordIter = match open_reader(&name, reader, format, config) {
+        Ok(records) => records,
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    };
+    Records {
+        corpus: None,
+        next: 0,
+        current: Some(records),
+    }
+}
+
+/// Decodes `raw` and picks the reader for its format.
+fn open_reader(
+    shown: &Path,
+    raw: Box<dyn std::io::Read>,
+    format: Option<Format>,
+    config: &ReadConfig,
+) -> std::result::Result<RecordIter, RecordError> {
+    let cannot = |e: std::io::Error| RecordError::new(shown, None, format!("cannot read: {e}"));
+    let mut reader = source::decode(raw, config.max_input_bytes).map_err(cannot)?;
+    let format = match format {
         Some(format) => format,
-        None => sniff_format(&mut *reader)
-            .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?,
+        None => sniff_format(&mut *reader).map_err(cannot)?,
     };
-    let id = match &input.path {
-        Some(path) => text_id(path),
-        None => "stdin".to_owned(),
+    let id = if shown.as_os_str() == STDIN_NAME {
+        "stdin".to_owned()
+    } else {
+        text_id(shown)
     };
+    let shown = shown.to_path_buf();
     Ok(match format {
         Format::Text => Box::new(text::Reader::new(shown, id, reader, config)),
         Format::Jsonl => Box::new(jsonl::Reader::new(shown, reader, config)),

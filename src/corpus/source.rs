@@ -2,9 +2,7 @@
 //! first bytes say gzip (`1f 8b`) or zstd (`28 b5 2f fd`), whatever its name, and capped at
 //! a number of decompressed bytes so that a compression bomb ends as an error.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::Path;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
@@ -21,15 +19,6 @@ pub enum Compression {
     Gzip,
     /// Zstandard.
     Zstd,
-}
-
-/// Opens `path` (or standard input for `None`), decompressed, at most `max_bytes` long.
-pub(crate) fn open(path: Option<&Path>, max_bytes: u64) -> io::Result<Box<dyn BufRead>> {
-    let raw: Box<dyn Read> = match path {
-        Some(path) => Box::new(File::open(path)?),
-        None => Box::new(io::stdin().lock()),
-    };
-    decode(raw, max_bytes)
 }
 
 /// Wraps `raw` in the decoder its first bytes call for and in the byte limit.
