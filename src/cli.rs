@@ -105,7 +105,8 @@ struct InputArgs {
     /// Worker threads (default: one per core). Output is the same for any number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Print nothing on success.
+    /// Print nothing on success, nor the warnings about skipped records (errors.csv lists
+    /// them) and size limits (report.json lists them).
     #[arg(long, short)]
     quiet: bool,
 }
