@@ -500,6 +500,33 @@ mod tests {
     }
 
     #[test]
+    fn a_corpus_can_be_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "Satu.").unwrap();
+        fs::write(
+            dir.path().join("b.jsonl"),
+            "{\"id\":\"b\",\"text\":\"Dua.\"}\n[]\n",
+        )
+        .unwrap();
+        let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadConfig::default()).unwrap();
+        let first: Vec<_> = corpus.records().collect();
+        let second: Vec<_> = corpus.records().collect();
+        assert_eq!(first.len(), 3);
+        assert_eq!(first, second);
+        let streamed: Vec<_> = read_stream(
+            Path::new("b.jsonl"),
+            Box::new(std::io::Cursor::new(
+                b"{\"id\":\"b\",\"text\":\"Dua.\"}\n".to_vec(),
+            )),
+            None,
+            &ReadConfig::default(),
+        )
+        .collect();
+        assert_eq!(streamed.len(), 1);
+        assert_eq!(streamed[0].as_ref().unwrap().text, "Dua.");
+    }
+
+    #[test]
     fn missing_input_is_named() {
         let err = read(&["no/such/dir".into()]).unwrap_err();
         assert_eq!(err.to_string(), "no/such/dir: no such file or directory");
