@@ -7,7 +7,7 @@ use std::path::Path;
 
 use dedupsum::dedup::minhash::{Banding, MinHasher};
 use dedupsum::dedup::shingle::{jaccard, shingles, ShingleKind};
-use dedupsum::{corpus, text, Config, Document, Job, JsonFields, LangChoice, Pipeline};
+use dedupsum::{corpus, text, Config, Document, Job, LangChoice, OnError, Pipeline, ReadConfig};
 
 fn main() {
     divan::main();
@@ -15,7 +15,9 @@ fn main() {
 
 fn sample() -> Vec<Document> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    corpus::read_inputs(&[dir], &JsonFields::default()).expect("the sample corpus is readable")
+    corpus::read_inputs(&[dir], &ReadConfig::default(), OnError::Fail)
+        .expect("the sample corpus is readable")
+        .docs
 }
 
 fn paragraphs() -> Vec<String> {

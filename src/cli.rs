@@ -6,9 +6,11 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dedupsum::dedup::ShingleKind;
 use dedupsum::eval;
-use dedupsum::output::{OutputConfig, Report};
+use dedupsum::output::{OutputConfig, Report, TableFormat};
 use dedupsum::summarize::{Length, Method};
-use dedupsum::{Config, DedupConfig, Job, JsonFields, Lang, LangChoice, Pipeline};
+use dedupsum::{
+    Config, DedupConfig, Job, JsonFields, Lang, LangChoice, OnError, Outcome, Pipeline, ReadConfig,
+};
 
 /// Clean scraped article corpora and summarise them in batch.
 ///
@@ -25,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Clean and summarise: writes summaries.csv, paragraphs.csv, duplicates.csv,
-    /// clean.jsonl and report.json into --out.
+    /// errors.csv, clean.jsonl and report.json into --out.
     Run {
         #[command(flatten)]
         input: InputArgs,
@@ -33,16 +35,21 @@ enum Command {
         dedup: DedupArgs,
         #[command(flatten)]
         summary: SummaryArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Clean only: writes paragraphs.csv, duplicates.csv, clean.jsonl and report.json into --out.
+    /// Clean only: writes paragraphs.csv, duplicates.csv, errors.csv, clean.jsonl and
+    /// report.json into --out.
     Dedup {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
         dedup: DedupArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -53,7 +60,9 @@ enum Command {
         input: InputArgs,
         #[command(flatten)]
         summary: SummaryArgs,
-        /// Output CSV file (the columns of summaries.csv).
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Output file (the columns of summaries.csv); `-` writes to standard output.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -93,26 +102,44 @@ enum EvalLang {
 
 #[derive(Debug, Args)]
 struct InputArgs {
-    /// Files or directories (recursed) of .txt/.md articles (one per file) and
-    /// .jsonl/.ndjson files (one article object per line).
+    /// Files or directories (recursed) of .txt/.md articles (one per file), .jsonl/.ndjson
+    /// files (one article object per line) and .csv/.tsv files (one article per row),
+    /// gzip- or zstd-compressed or not; `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// JSONL field with the document id.
+    /// Only read files in directories that match GLOB (repeatable); `!GLOB` excludes.
+    /// A glob with a `/` matches the path below the directory given, else the file name.
+    #[arg(long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
+    /// JSONL field / CSV column with the document id.
     #[arg(long, default_value = "id", value_name = "NAME")]
     id_field: String,
-    /// JSONL field with the article text.
+    /// JSONL field / CSV column with the article text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
-    /// JSONL field with the title (optional in the records).
+    /// JSONL field / CSV column with the title (optional).
     #[arg(long, default_value = "title", value_name = "NAME")]
     title_field: String,
+    /// A record that cannot be read: skip it (listed in errors.csv, exit code 3), or fail
+    /// the run (exit code 1, no outputs).
+    #[arg(long, default_value = "skip", value_name = "POLICY", value_parser = ["skip", "fail"])]
+    on_error: String,
+    /// Largest record read (a JSONL line, a CSV row, a text file), in bytes; a longer one
+    /// is skipped as an error without being held in memory.
+    #[arg(long, default_value_t = ReadConfig::default().max_record_bytes, value_name = "BYTES")]
+    max_record_bytes: usize,
+    /// Largest input file after decompression, in bytes; reading a longer one stops there
+    /// with an error (a compression bomb).
+    #[arg(long, default_value_t = ReadConfig::default().max_input_bytes, value_name = "BYTES")]
+    max_input_bytes: u64,
     /// Language of the articles: auto (detect per article), id, en, or an ISO 639-3 code.
     #[arg(long, default_value = "auto", value_name = "LANG")]
     lang: String,
     /// Worker threads (default: one per core). Output is the same for any number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Print nothing on success.
+    /// Print nothing on success, nor the warnings about skipped records (errors.csv lists
+    /// them) and size limits (report.json lists them).
     #[arg(long, short)]
     quiet: bool,
 }
@@ -144,6 +171,32 @@ struct DedupArgs {
 }
 
 #[derive(Debug, Args)]
+struct OutputArgs {
+    /// Format of the tables (summaries, paragraphs, duplicates, errors): csv or jsonl.
+    #[arg(long, default_value = "csv", value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
+    format: String,
+    /// Neutralise CSV cells a spreadsheet would run as formulas (starting with =, +, -, @,
+    /// tab or carriage return) by prefixing a '.
+    #[arg(long)]
+    excel_safe: bool,
+}
+
+impl OutputArgs {
+    fn config(&self) -> OutputConfig {
+        OutputConfig {
+            all_pairs: false,
+            scores: false,
+            format: if self.format == "jsonl" {
+                TableFormat::Jsonl
+            } else {
+                TableFormat::Csv
+            },
+            excel_safe: self.excel_safe,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 struct SummaryArgs {
     /// Ranking: pacsum (position-aware centrality), lead (first sentences), textrank, lexrank.
     #[arg(long, default_value = "pacsum", value_name = "METHOD")]
@@ -170,11 +223,24 @@ impl InputArgs {
                 Lang::from_code(code).with_context(|| format!("unknown language `{code}`"))?,
             ),
         };
+        if self.max_record_bytes == 0 || self.max_input_bytes == 0 {
+            anyhow::bail!("--max-record-bytes and --max-input-bytes must be at least 1");
+        }
         let mut config = Config::new(self.inputs.clone());
-        config.fields = JsonFields {
-            id: self.id_field.clone(),
-            text: self.text_field.clone(),
-            title: self.title_field.clone(),
+        config.read = ReadConfig {
+            fields: JsonFields {
+                id: self.id_field.clone(),
+                text: self.text_field.clone(),
+                title: self.title_field.clone(),
+            },
+            globs: self.globs.clone(),
+            max_record_bytes: self.max_record_bytes,
+            max_input_bytes: self.max_input_bytes,
+        };
+        config.on_error = if self.on_error == "fail" {
+            OnError::Fail
+        } else {
+            OnError::Skip
         };
         config.lang = lang;
         config.threads = self.threads;
@@ -183,7 +249,7 @@ impl InputArgs {
 }
 
 impl DedupArgs {
-    fn apply(&self, config: &mut Config) -> OutputConfig {
+    fn apply(&self, config: &mut Config, output: &OutputArgs) -> OutputConfig {
         config.dedup = DedupConfig {
             shingle: self.shingle,
             shingle_size: self.shingle_size,
@@ -194,7 +260,7 @@ impl DedupArgs {
         };
         OutputConfig {
             all_pairs: self.all_pairs,
-            ..OutputConfig::default()
+            ..output.config()
         }
     }
 }
@@ -211,34 +277,49 @@ impl SummaryArgs {
     }
 }
 
+/// What a successful run left for the exit code.
+pub struct Status {
+    /// Input records skipped.
+    pub skipped: usize,
+}
+
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+pub fn run(cli: Cli) -> Result<Status> {
+    let (outcome, quiet) = match cli.command {
         Command::Run {
             input,
             dedup,
             summary,
+            output,
             out,
         } => {
             let mut config = input.config()?;
-            let mut output = dedup.apply(&mut config);
+            let mut output = dedup.apply(&mut config, &output);
             summary.apply(&mut config, &mut output);
-            let report = write_dir(config, Job::Run, &out, &output)?;
+            let (outcome, report) = write_dir(config, Job::Run, &out, &output)?;
             say(input.quiet, &report, &out);
+            (outcome, input.quiet)
         }
-        Command::Dedup { input, dedup, out } => {
+        Command::Dedup {
+            input,
+            dedup,
+            output,
+            out,
+        } => {
             let mut config = input.config()?;
-            let output = dedup.apply(&mut config);
-            let report = write_dir(config, Job::Dedup, &out, &output)?;
+            let output = dedup.apply(&mut config, &output);
+            let (outcome, report) = write_dir(config, Job::Dedup, &out, &output)?;
             say(input.quiet, &report, &out);
+            (outcome, input.quiet)
         }
         Command::Summarize {
             input,
             summary,
+            output,
             out,
         } => {
             let mut config = input.config()?;
-            let mut output = OutputConfig::default();
+            let mut output = output.config();
             summary.apply(&mut config, &mut output);
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
             outcome.write_summaries_file(&out, &output)?;
@@ -249,6 +330,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     out.display()
                 );
             }
+            (outcome, input.quiet)
         }
         Command::Eval {
             refs,
@@ -273,14 +355,44 @@ pub fn run(cli: Cli) -> Result<()> {
                     result.articles, result.missing, result.extra, result.mean_words
                 );
             }
+            return Ok(Status { skipped: 0 });
         }
+    };
+    if !quiet {
+        warn_skipped(&outcome);
     }
-    Ok(())
+    Ok(Status {
+        skipped: outcome.skipped.len(),
+    })
 }
 
-fn write_dir(config: Config, job: Job, out: &Path, output: &OutputConfig) -> Result<Report> {
+fn write_dir(
+    config: Config,
+    job: Job,
+    out: &Path,
+    output: &OutputConfig,
+) -> Result<(Outcome, Report)> {
     let outcome = Pipeline::new(config)?.run(job)?;
-    Ok(outcome.write_dir(out, job, output)?)
+    let report = outcome.write_dir(out, job, output)?;
+    Ok((outcome, report))
+}
+
+/// The first few skipped records on stderr (all of them are in errors.csv), and the
+/// documents a size limit applied to.
+fn warn_skipped(outcome: &Outcome) {
+    const SHOWN: usize = 5;
+    for limited in &outcome.limited {
+        eprintln!("dedupsum: warning: {}: {}", limited.doc_id, limited.limit);
+    }
+    for err in outcome.skipped.iter().take(SHOWN) {
+        eprintln!("dedupsum: skipped {err}");
+    }
+    if outcome.skipped.len() > SHOWN {
+        eprintln!(
+            "dedupsum: skipped {} more records (all are listed in errors.csv)",
+            outcome.skipped.len() - SHOWN
+        );
+    }
 }
 
 /// One line on stderr saying what the run did.
@@ -293,8 +405,13 @@ fn say(quiet: bool, report: &Report, out: &Path) {
         .iter()
         .map(|(reason, n)| format!("{n} {reason}"))
         .collect();
+    let skipped = if report.skipped_records > 0 {
+        format!("; skipped {} unreadable records", report.skipped_records)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "dedupsum: {} documents, {} paragraphs, dropped {}{}; wrote {}",
+        "dedupsum: {} documents, {} paragraphs, dropped {}{}{skipped}; wrote {}",
         report.documents,
         report.paragraphs,
         report.dropped,

@@ -23,28 +23,16 @@ pub enum Error {
         /// The underlying error.
         source: io::Error,
     },
-    /// A text file or JSONL line is not valid UTF-8.
-    #[error("{}:{line}: invalid UTF-8 (byte offset {offset} in the file)", path.display())]
-    InvalidUtf8 {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the first invalid byte.
-        line: usize,
-        /// Byte offset of the first invalid byte.
-        offset: usize,
-    },
-    /// One record of a JSONL file is malformed.
-    #[error("{}:{line}: {message}", path.display())]
-    Record {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-        /// What is wrong with it.
-        message: String,
-    },
+    /// A record could not be read (only an error under `--on-error fail`; skipped otherwise).
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The run was interrupted (Ctrl-C) before the outputs were complete.
+    #[error("interrupted")]
+    Interrupted,
     /// The inputs hold no documents at all.
-    #[error("no documents found in the inputs (looked for .txt, .md, .jsonl and .ndjson files)")]
+    #[error(
+        "no documents found in the inputs (looked for .txt, .md, .jsonl, .ndjson, .csv and .tsv files, also compressed)"
+    )]
     NoDocuments,
     /// A configuration value is out of range.
     #[error("invalid setting: {0}")]
@@ -57,6 +45,41 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+}
+
+/// One input record that could not be read: which file, which line, which id, and why.
+///
+/// Under the default error policy the record is skipped and listed in `errors.csv`; with
+/// `--on-error fail` it ends the run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct RecordError {
+    /// The input file (`<stdin>` for standard input).
+    pub path: PathBuf,
+    /// 1-based line where the record starts, when the format has lines for records.
+    pub line: Option<usize>,
+    /// The record's id, when it could be read.
+    pub record_id: Option<String>,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl RecordError {
+    /// A record error at `path`, `line`.
+    pub fn new(path: &std::path::Path, line: Option<usize>, message: impl Into<String>) -> Self {
+        RecordError {
+            path: path.to_path_buf(),
+            line,
+            record_id: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same error, naming the record's id.
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.record_id = Some(id.into());
+        self
+    }
 }
 
 impl Error {

@@ -16,7 +16,7 @@ use frostem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RecordError, Result};
 
 /// Mean F1 × 100 of each ROUGE variant, and what was scored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -167,11 +167,8 @@ pub fn read_references(
         if line.trim().is_empty() {
             continue;
         }
-        let record = |message: String| Error::Record {
-            path: path.to_path_buf(),
-            line: index + 1,
-            message,
-        };
+        let record =
+            |message: String| Error::from(RecordError::new(path, Some(index + 1), message));
         let value: serde_json::Value =
             serde_json::from_str(&line).map_err(|e| record(format!("malformed JSON: {e}")))?;
         let id = match &value[id_field] {
@@ -189,20 +186,17 @@ pub fn read_references(
 
 /// Reads id → summary from a CSV with columns `doc_id` (or `id`) and `summary`.
 pub fn read_summaries(path: &Path) -> Result<HashMap<String, String>> {
-    let csv_error = |e: csv::Error| Error::Record {
-        path: path.to_path_buf(),
-        line: e.position().map_or(0, |p| p.line() as usize),
-        message: e.to_string(),
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map(|p| p.line() as usize);
+        Error::from(RecordError::new(path, line, e.to_string()))
     };
     let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
     let headers = reader.headers().map_err(csv_error)?.clone();
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(id), Some(summary)) = (column("doc_id").or(column("id")), column("summary")) else {
-        return Err(Error::Record {
-            path: path.to_path_buf(),
-            line: 1,
-            message: "need columns doc_id (or id) and summary".into(),
-        });
+        return Err(
+            RecordError::new(path, Some(1), "need columns doc_id (or id) and summary").into(),
+        );
     };
     let mut out = HashMap::new();
     for record in reader.records() {

@@ -31,9 +31,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use corpus::{Document, JsonFields};
+pub use corpus::{Document, JsonFields, OnError, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, Kind};
-pub use error::{Error, Result};
+pub use error::{Error, RecordError, Result};
 pub use summarize::{Summary, SummaryConfig};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
 
@@ -42,8 +42,10 @@ pub use text::{AnalyzedDoc, Lang, LangChoice};
 pub struct Config {
     /// Files or directories to read.
     pub inputs: Vec<PathBuf>,
-    /// JSONL field names.
-    pub fields: JsonFields,
+    /// How inputs are found and read (field names, globs, limits).
+    pub read: ReadConfig,
+    /// What to do with a record that cannot be read.
+    pub on_error: OnError,
     /// Language of the documents, or detection per document.
     pub lang: LangChoice,
     /// Worker threads; `None` uses one per core.
@@ -59,7 +61,8 @@ impl Config {
     pub fn new(inputs: Vec<PathBuf>) -> Config {
         Config {
             inputs,
-            fields: JsonFields::default(),
+            read: ReadConfig::default(),
+            on_error: OnError::Skip,
             lang: LangChoice::Auto,
             threads: None,
             dedup: DedupConfig::default(),
@@ -107,6 +110,24 @@ pub struct Outcome {
     pub timings: Timings,
     /// Threads used.
     pub threads: usize,
+    /// Input records that could not be read and were skipped, in input order.
+    pub skipped: Vec<RecordError>,
+    /// Documents whose id repeated an earlier document's and was renamed (`id#2`, …).
+    pub renamed_ids: usize,
+    /// Documents so large that a limit changed how they were processed, and how.
+    pub limited: Vec<Limited>,
+}
+
+/// A document a size limit applied to: processed, but not in the usual way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limited {
+    /// Document index in input order.
+    #[serde(skip)]
+    pub doc: usize,
+    /// Document id.
+    pub doc_id: String,
+    /// What the limit did.
+    pub limit: String,
 }
 
 /// Runs the stages over a configured corpus.
@@ -129,17 +150,26 @@ impl Pipeline {
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
             let clock = Instant::now();
-            let docs = corpus::read_inputs(&self.config.inputs, &self.config.fields)?;
+            let input =
+                corpus::read_inputs(&self.config.inputs, &self.config.read, self.config.on_error)?;
             let read = clock.elapsed().as_secs_f64();
-            let mut outcome = self.process(job, docs);
+            let mut outcome = self.process(job, input.docs);
             outcome.timings.read = read;
+            outcome.skipped = input.skipped;
+            outcome.renamed_ids = input.renamed_ids;
             Ok(outcome)
         })
     }
 
     /// Runs the stages of `job` over documents already in memory (the inputs are ignored).
-    pub fn run_documents(&self, job: Job, docs: Vec<Document>) -> Result<Outcome> {
-        self.in_pool(|| Ok(self.process(job, docs)))
+    /// Repeated ids are renamed as when reading (see [`corpus::unique_ids`]).
+    pub fn run_documents(&self, job: Job, mut docs: Vec<Document>) -> Result<Outcome> {
+        let renamed_ids = corpus::unique_ids(&mut docs);
+        self.in_pool(|| {
+            let mut outcome = self.process(job, docs);
+            outcome.renamed_ids = renamed_ids;
+            Ok(outcome)
+        })
     }
 
     /// Runs `work` on a thread pool of the configured size.
@@ -172,13 +202,46 @@ impl Pipeline {
         };
         timings.dedup = clock.elapsed().as_secs_f64();
 
+        let mut limited: Vec<Limited> = dedup
+            .candidate_docs
+            .iter()
+            .map(|&d| Limited {
+                doc: d as usize,
+                doc_id: docs[d as usize].id.clone(),
+                limit: format!(
+                    "more than {} paragraphs: restated pairs scored only among paragraphs sharing a term rare in the article",
+                    dedup::restated::ALL_PAIRS_LIMIT
+                ),
+            })
+            .collect();
+
         let clock = Instant::now();
         let summaries = if job == Job::Dedup {
             Vec::new()
         } else {
+            for (d, (doc, decisions)) in analyzed.iter().zip(&dedup.decisions).enumerate() {
+                let sentences: usize = doc
+                    .paragraphs
+                    .iter()
+                    .zip(decisions)
+                    .filter(|(_, decision)| **decision == Decision::Keep)
+                    .map(|(p, _)| p.sentences.len())
+                    .sum();
+                if sentences > summarize::MAX_CANDIDATES {
+                    limited.push(Limited {
+                        doc: d,
+                        doc_id: docs[d].id.clone(),
+                        limit: format!(
+                            "{sentences} sentences: summary chosen from the first {}",
+                            summarize::MAX_CANDIDATES
+                        ),
+                    });
+                }
+            }
             summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary)
         };
         timings.summarize = clock.elapsed().as_secs_f64();
+        limited.sort_by_key(|l| l.doc);
 
         Outcome {
             docs,
@@ -187,6 +250,9 @@ impl Pipeline {
             summaries,
             timings,
             threads: rayon::current_num_threads(),
+            skipped: Vec::new(),
+            renamed_ids: 0,
+            limited,
         }
     }
 }
@@ -211,5 +277,6 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
     DedupResult {
         decisions,
         pairs: Vec::new(),
+        candidate_docs: Vec::new(),
     }
 }

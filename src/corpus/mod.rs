@@ -1,22 +1,42 @@
-//! Reading articles: plain text files (one article per file) and JSONL (one per line).
+//! Reading articles: plain text or Markdown (one article per file), JSON Lines and CSV/TSV
+//! (one article per record), gzip- or zstd-compressed or not, from files, directory trees
+//! or standard input.
+//!
+//! [`Corpus::open`] finds the inputs (a missing path or an unreadable directory is an
+//! error); [`Corpus::records`] streams them, one `Result<Document, RecordError>` per record,
+//! reading line by line so a file of any size needs memory for one record only (at most
+//! [`ReadConfig::max_record_bytes`]). A record that cannot be read is an error item naming
+//! the file and line, and reading goes on with the next one. The corpus can be read again:
+//! every call to [`Corpus::records`] opens the files anew (standard input only once).
 //!
 //! Directories are walked recursively in sorted order, so the document order, and with it
 //! which copy of a duplicate counts as the first, is the same on every run.
 
+mod csv;
 mod jsonl;
+pub mod source;
+mod text;
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use globset::{GlobSet, GlobSetBuilder};
+
+pub use crate::error::RecordError;
 use crate::error::{Error, Result};
 pub use jsonl::JsonFields;
+
+/// The path shown for standard input.
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// One input article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    /// Identifier: the file stem for text files, the id field for JSONL records.
+    /// Identifier: the file stem for text files, the id field for JSONL and CSV records.
     pub id: String,
-    /// Title given by the input (JSONL), if any.
+    /// Title given by the input (JSONL, CSV), if any.
     pub title: Option<String>,
     /// The article text.
     pub text: String,
@@ -24,68 +44,205 @@ pub struct Document {
     pub source: Source,
 }
 
-/// File (and line, for JSONL) an article was read from.
+/// File (and line, for JSONL and CSV) an article was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    /// The input file.
+    /// The input file (`<stdin>` for standard input).
     pub path: PathBuf,
-    /// 1-based line for JSONL records.
+    /// 1-based line where the record starts, for JSONL and CSV records.
     pub line: Option<usize>,
 }
 
-/// Input formats, chosen by file extension.
+/// Input formats, chosen by file extension (a `.gz`, `.zst` or `.zstd` suffix aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
+    /// One article per file.
     Text,
+    /// One JSON object per line.
     Jsonl,
+    /// Delimited records with a header row; the byte is the delimiter.
+    Csv(u8),
 }
 
 impl Format {
-    fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "md" | "text" => Some(Format::Text),
+    /// The format a file name calls for, if it is one we read.
+    pub fn of(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = strip_compression(&name);
+        let ext = Path::new(name).extension()?.to_str()?;
+        match ext {
+            "txt" | "md" | "markdown" | "text" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv(b',')),
+            "tsv" => Some(Format::Csv(b'\t')),
             _ => None,
         }
     }
 }
 
-/// Reads every article under `inputs` (files or directories), in a stable order.
-///
-/// A file named directly with an unknown extension is read as plain text; inside
-/// directories only `.txt`, `.md`, `.jsonl` and `.ndjson` files are read.
-pub fn read_inputs(inputs: &[PathBuf], fields: &JsonFields) -> Result<Vec<Document>> {
-    let mut files = Vec::new();
-    for input in inputs {
-        let meta = fs::metadata(input).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Missing {
-                path: input.clone(),
-            },
-            _ => Error::io(input, e),
-        })?;
-        if meta.is_dir() {
-            walk(input, &mut files)?;
-        } else {
-            files.push((input.clone(), Format::of(input).unwrap_or(Format::Text)));
+/// `name` without a compression suffix.
+fn strip_compression(name: &str) -> &str {
+    for ext in [".gz", ".zst", ".zstd"] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            return stem;
         }
     }
-    let mut docs = Vec::new();
-    for (path, format) in files {
-        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        match format {
-            Format::Text => docs.push(read_text(&path, bytes)?),
-            Format::Jsonl => jsonl::read(&path, &bytes, fields, &mut docs)?,
-        }
-    }
-    if docs.is_empty() {
-        return Err(Error::NoDocuments);
-    }
-    Ok(docs)
+    name
 }
 
-/// Appends the readable files under `dir` in sorted path order, skipping hidden entries.
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, Format)>) -> Result<()> {
+/// What to do with a record that cannot be read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnError {
+    /// Skip it, list it in `errors.csv`, count it in `report.json`, exit with code 3.
+    #[default]
+    Skip,
+    /// Stop the run at the first one, writing nothing.
+    Fail,
+}
+
+/// How inputs are found and read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadConfig {
+    /// JSONL fields and CSV columns with the id, text and title.
+    pub fields: JsonFields,
+    /// Globs filtering the files found in directories; `!GLOB` excludes. A glob with a
+    /// `/` matches the path below the directory given, one without matches the file name.
+    pub globs: Vec<String>,
+    /// Largest record (JSONL line, CSV record, text file) read; a longer one is skipped.
+    pub max_record_bytes: usize,
+    /// Largest input file after decompression; reading stops there with a record error.
+    pub max_input_bytes: u64,
+}
+
+impl Default for ReadConfig {
+    fn default() -> Self {
+        ReadConfig {
+            fields: JsonFields::default(),
+            globs: Vec::new(),
+            max_record_bytes: 64 << 20,
+            max_input_bytes: 64 << 30,
+        }
+    }
+}
+
+/// One input to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Input {
+    /// The file; `None` is standard input.
+    path: Option<PathBuf>,
+    /// The format; `None` is found from the content (standard input).
+    format: Option<Format>,
+}
+
+/// The inputs of a run, found and ready to be read (again and again).
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    inputs: Vec<Input>,
+    config: ReadConfig,
+}
+
+impl Corpus {
+    /// Finds the files under `inputs` (files, directories, or `-` for standard input).
+    ///
+    /// A file named directly with an unknown extension is read as plain text; inside
+    /// directories only files with a known extension that pass the globs are read.
+    pub fn open(inputs: &[PathBuf], config: ReadConfig) -> Result<Corpus> {
+        let filter = Filter::new(&config.globs)?;
+        let mut found = Vec::new();
+        for input in inputs {
+            if input.as_os_str() == "-" {
+                found.push(Input {
+                    path: None,
+                    format: None,
+                });
+                continue;
+            }
+            let meta = fs::metadata(input).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::Missing {
+                    path: input.clone(),
+                },
+                _ => Error::io(input, e),
+            })?;
+            if meta.is_dir() {
+                walk(input, input, &filter, &mut found)?;
+            } else {
+                found.push(Input {
+                    path: Some(input.clone()),
+                    format: Some(Format::of(input).unwrap_or(Format::Text)),
+                });
+            }
+        }
+        Ok(Corpus {
+            inputs: found,
+            config,
+        })
+    }
+
+    /// The files found (standard input as `-`), in reading order.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.inputs
+            .iter()
+            .map(|i| i.path.as_deref().unwrap_or(Path::new("-")))
+    }
+
+    /// Streams the records of every input, in order.
+    pub fn records(&self) -> Records<'_> {
+        Records {
+            corpus: Some(self),
+            next: 0,
+            current: None,
+        }
+    }
+}
+
+/// Include and exclude globs.
+struct Filter {
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl Filter {
+    fn new(globs: &[String]) -> Result<Filter> {
+        let mut include = GlobSetBuilder::new();
+        let mut exclude = GlobSetBuilder::new();
+        let mut any_include = false;
+        for pattern in globs {
+            let (set, glob) = match pattern.strip_prefix('!') {
+                Some(glob) => (&mut exclude, glob),
+                None => {
+                    any_include = true;
+                    (&mut include, pattern.as_str())
+                }
+            };
+            let glob = globset::GlobBuilder::new(glob)
+                .literal_separator(glob.contains('/'))
+                .build()
+                .map_err(|e| Error::Config(format!("--glob `{pattern}`: {e}")))?;
+            set.add(glob);
+        }
+        let build =
+            |b: GlobSetBuilder| b.build().map_err(|e| Error::Config(format!("--glob: {e}")));
+        Ok(Filter {
+            include: if any_include {
+                Some(build(include)?)
+            } else {
+                None
+            },
+            exclude: build(exclude)?,
+        })
+    }
+
+    /// Whether the file at `relative` (below the directory given) is read.
+    fn admits(&self, relative: &Path) -> bool {
+        let name = relative.file_name().map(Path::new).unwrap_or(relative);
+        let matches = |set: &GlobSet| set.is_match(relative) || set.is_match(name);
+        self.include.as_ref().is_none_or(matches) && !matches(&self.exclude)
+    }
+}
+
+/// Appends the readable files under `dir` in sorted path order, skipping hidden entries
+/// and symbolic links to directories.
+fn walk(root: &Path, dir: &Path, filter: &Filter, files: &mut Vec<Input>) -> Result<()> {
     let mut entries = fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .map(|entry| entry.map(|e| e.path()))
@@ -100,51 +257,221 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, Format)>) -> Result<()> {
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if let Some(format) = Format::of(&path) {
-            files.push((path, format));
+        let link = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+        let meta = fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if meta.is_dir() {
+            if !link.file_type().is_symlink() {
+                walk(root, &path, filter, files)?;
+            }
+            continue;
+        }
+        let Some(format) = Format::of(&path) else {
+            continue;
+        };
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        if filter.admits(relative) {
+            files.push(Input {
+                path: Some(path),
+                format: Some(format),
+            });
         }
     }
     Ok(())
 }
 
-/// One plain-text file is one article; its id is the file stem.
-fn read_text(path: &Path, bytes: Vec<u8>) -> Result<Document> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        Error::InvalidUtf8 {
-            path: path.to_path_buf(),
-            line,
-            offset,
+/// The records of one input.
+type RecordIter = Box<dyn Iterator<Item = std::result::Result<Document, RecordError>>>;
+
+/// Streams the records of a [`Corpus`]: documents, and errors for the records that
+/// could not be read.
+pub struct Records<'a> {
+    /// The inputs still to open (none for a single stream).
+    corpus: Option<&'a Corpus>,
+    next: usize,
+    current: Option<RecordIter>,
+}
+
+impl Iterator for Records<'_> {
+    type Item = std::result::Result<Document, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(current) = &mut self.current {
+                match current.next() {
+                    Some(item) => return Some(item),
+                    None => self.current = None,
+                }
+            }
+            let corpus = self.corpus?;
+            let input = corpus.inputs.get(self.next)?;
+            self.next += 1;
+            match open_input(input, &corpus.config) {
+                Ok(records) => self.current = Some(records),
+                Err(e) => return Some(Err(e)),
+            }
         }
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    let id = path
+    }
+}
+
+/// Opens one input and picks its reader.
+fn open_input(input: &Input, config: &ReadConfig) -> std::result::Result<RecordIter, RecordError> {
+    let shown = input
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(STDIN_NAME));
+    let raw: Box<dyn std::io::Read> = match &input.path {
+        Some(path) => Box::new(
+            fs::File::open(path)
+                .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?,
+        ),
+        None => Box::new(std::io::stdin()),
+    };
+    open_reader(&shown, raw, input.format, config)
+}
+
+/// Streams the records of one input already open as `reader` (any `Read`: a network
+/// stream, an archive member, bytes in memory), named `name` in errors. Compression is
+/// found from the content; with `format` `None` the format is too (as for standard input).
+pub fn read_stream(
+    name: &Path,
+    reader: Box<dyn std::io::Read>,
+    format: Option<Format>,
+    config: &ReadConfig,
+) -> Records<'static> {
+    let name = name.to_path_buf();
+    let records: RecordIter = match open_reader(&name, reader, format, config) {
+        Ok(records) => records,
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    };
+    Records {
+        corpus: None,
+        next: 0,
+        current: Some(records),
+    }
+}
+
+/// Decodes `raw` and picks the reader for its format.
+fn open_reader(
+    shown: &Path,
+    raw: Box<dyn std::io::Read>,
+    format: Option<Format>,
+    config: &ReadConfig,
+) -> std::result::Result<RecordIter, RecordError> {
+    let cannot = |e: std::io::Error| RecordError::new(shown, None, format!("cannot read: {e}"));
+    let mut reader = source::decode(raw, config.max_input_bytes).map_err(cannot)?;
+    let format = match format {
+        Some(format) => format,
+        None => sniff_format(&mut *reader).map_err(cannot)?,
+    };
+    let id = if shown.as_os_str() == STDIN_NAME {
+        "stdin".to_owned()
+    } else {
+        text_id(shown)
+    };
+    let shown = shown.to_path_buf();
+    Ok(match format {
+        Format::Text => Box::new(text::Reader::new(shown, id, reader, config)),
+        Format::Jsonl => Box::new(jsonl::Reader::new(shown, reader, config)),
+        Format::Csv(delimiter) => Box::new(csv::Reader::new(shown, reader, delimiter, config)),
+    })
+}
+
+/// JSONL when the first non-space character (a byte-order mark aside) is `{`, else text.
+fn sniff_format(reader: &mut dyn BufRead) -> std::io::Result<Format> {
+    let head = reader.fill_buf()?;
+    let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
+    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Jsonl,
+        _ => Format::Text,
+    })
+}
+
+/// The id of a text file: its name without the extension (and compression suffix).
+fn text_id(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    let name = &name[..strip_compression(&lower).len()];
+    Path::new(name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Document {
-        id,
-        title: None,
-        text,
-        source: Source {
-            path: path.to_path_buf(),
-            line: None,
-        },
-    })
+        .unwrap_or_default()
+}
+
+/// Everything read from the inputs: the documents, and the records skipped.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    /// The documents, in input order; ids made unique (see [`unique_ids`]).
+    pub docs: Vec<Document>,
+    /// Records that could not be read, in input order.
+    pub skipped: Vec<RecordError>,
+    /// Documents whose id repeated an earlier one and was renamed.
+    pub renamed_ids: usize,
+}
+
+/// Reads every article under `inputs` into memory, in a stable order.
+///
+/// Unreadable records are skipped and listed, or end the read with [`OnError::Fail`].
+/// Fails with [`Error::NoDocuments`] when the inputs hold no records at all.
+pub fn read_inputs(
+    inputs: &[PathBuf],
+    config: &ReadConfig,
+    on_error: OnError,
+) -> Result<ReadOutcome> {
+    let corpus = Corpus::open(inputs, config.clone())?;
+    let mut out = ReadOutcome::default();
+    for record in corpus.records() {
+        match record {
+            Ok(doc) => out.docs.push(doc),
+            Err(e) if on_error == OnError::Fail => return Err(Error::Record(e)),
+            Err(e) => out.skipped.push(e),
+        }
+    }
+    if out.docs.is_empty() && out.skipped.is_empty() {
+        return Err(Error::NoDocuments);
+    }
+    out.renamed_ids = unique_ids(&mut out.docs);
+    Ok(out)
+}
+
+/// Makes document ids unique: the first document with an id keeps it, a later one gets
+/// `#2`, `#3`, … appended (skipping ids already taken). Returns how many were renamed.
+///
+/// Every record is kept — its paragraphs are accounted for like any other — and every
+/// output row names one document.
+pub fn unique_ids(docs: &mut [Document]) -> usize {
+    let mut taken: HashSet<String> = docs.iter().map(|d| d.id.clone()).collect();
+    let mut seen: HashSet<String> = HashSet::with_capacity(docs.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut renamed = 0;
+    for doc in docs.iter_mut() {
+        if seen.insert(doc.id.clone()) {
+            continue;
+        }
+        let n = next.entry(doc.id.clone()).or_insert(2);
+        let id = loop {
+            let candidate = format!("{}#{n}", doc.id);
+            *n += 1;
+            if !taken.contains(&candidate) {
+                break candidate;
+            }
+        };
+        taken.insert(id.clone());
+        doc.id = id;
+        renamed += 1;
+    }
+    renamed
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(inputs: &[PathBuf]) -> Result<ReadOutcome> {
+        read_inputs(inputs, &ReadConfig::default(), OnError::Skip)
+    }
 
     #[test]
     fn reads_directories_in_sorted_order_and_names_bad_files() {
@@ -152,20 +479,103 @@ mod tests {
         fs::write(dir.path().join("b.txt"), "Dua.").unwrap();
         fs::write(dir.path().join("a.txt"), "\u{feff}Satu.").unwrap();
         fs::write(dir.path().join("skip.bin"), [0xff]).unwrap();
-        let docs = read_inputs(&[dir.path().to_path_buf()], &JsonFields::default()).unwrap();
-        let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();
+        let read1 = read(&[dir.path().to_path_buf()]).unwrap();
+        let ids: Vec<_> = read1.docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
-        assert_eq!(docs[0].text, "Satu.");
+        assert_eq!(read1.docs[0].text, "Satu.");
 
         fs::write(dir.path().join("c.txt"), b"ok\nbad \xff here").unwrap();
-        let err = read_inputs(&[dir.path().to_path_buf()], &JsonFields::default()).unwrap_err();
-        assert!(matches!(err, Error::InvalidUtf8 { line: 2, .. }), "{err}");
+        let read2 = read(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(read2.docs.len(), 2);
+        let err = &read2.skipped[0];
+        assert_eq!(err.line, Some(2));
+        assert!(err.to_string().contains("c.txt:2: invalid UTF-8"), "{err}");
+        let err = read_inputs(
+            &[dir.path().to_path_buf()],
+            &ReadConfig::default(),
+            OnError::Fail,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("c.txt:2"), "{err}");
     }
 
     #[test]
+    fn a_corpus_can_be_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "Satu.").unwrap();
+        fs::write(
+            dir.path().join("b.jsonl"),
+            "{\"id\":\"b\",\"text\":\"Dua.\"}\n[]\n",
+        )
+        .unwrap();
+        let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadConfig::default()).unwrap();
+        let first: Vec<_> = corpus.records().collect();
+        let second: Vec<_> = corpus.records().collect();
+        assert_eq!(first.len(), 3);
+        assert_eq!(first, second);
+        let streamed: Vec<_> = read_stream(
+            Path::new("b.jsonl"),
+            Box::new(std::io::Cursor::new(
+                b"{\"id\":\"b\",\"text\":\"Dua.\"}\n".to_vec(),
+            )),
+            None,
+            &ReadConfig::default(),
+        )
+        .collect();
+        assert_eq!(streamed.len(), 1);
+        assert_eq!(streamed[0].as_ref().unwrap().text, "Dua.");
+    }
+
+    #[test]
     fn missing_input_is_named() {
-        let err = read_inputs(&["no/such/dir".into()], &JsonFields::default()).unwrap_err();
+        let err = read(&["no/such/dir".into()]).unwrap_err();
         assert_eq!(err.to_string(), "no/such/dir: no such file or directory");
+    }
+
+    #[test]
+    fn globs_filter_walked_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("drafts")).unwrap();
+        fs::write(dir.path().join("a.txt"), "A.").unwrap();
+        fs::write(dir.path().join("b.md"), "B.").unwrap();
+        fs::write(dir.path().join("drafts/c.txt"), "C.").unwrap();
+        let ids = |globs: &[&str]| {
+            let config = ReadConfig {
+                globs: globs.iter().map(|g| g.to_string()).collect(),
+                ..ReadConfig::default()
+            };
+            let out = read_inputs(&[dir.path().to_path_buf()], &config, OnError::Skip).unwrap();
+            out.docs.into_iter().map(|d| d.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&[]), ["a", "b", "c"]);
+        assert_eq!(ids(&["*.txt"]), ["a", "c"]);
+        assert_eq!(ids(&["!drafts/**"]), ["a", "b"]);
+        assert_eq!(ids(&["*.txt", "!drafts/*"]), ["a"]);
+    }
+
+    #[test]
+    fn format_by_name_and_compressed_ids() {
+        assert_eq!(Format::of(Path::new("a.JSONL.gz")), Some(Format::Jsonl));
+        assert_eq!(Format::of(Path::new("a.tsv.zst")), Some(Format::Csv(b'\t')));
+        assert_eq!(Format::of(Path::new("a.gz")), None);
+        assert_eq!(text_id(Path::new("dir/news.txt.gz")), "news");
+        assert_eq!(text_id(Path::new("dir/news.md")), "news");
+    }
+
+    #[test]
+    fn repeated_ids_are_renamed_in_order() {
+        let doc = |id: &str| Document {
+            id: id.into(),
+            title: None,
+            text: String::new(),
+            source: Source {
+                path: PathBuf::new(),
+                line: None,
+            },
+        };
+        let mut docs = vec![doc("a"), doc("a"), doc("a#2"), doc("a"), doc("b")];
+        assert_eq!(unique_ids(&mut docs), 2);
+        let ids: Vec<_> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a#3", "a#2", "a#4", "b"]);
     }
 }

@@ -137,6 +137,9 @@ pub struct DedupResult {
     pub decisions: Vec<Vec<Decision>>,
     /// Every verified pair, ordered by later paragraph, then kind, then earlier paragraph.
     pub pairs: Vec<Pair>,
+    /// Documents (by index) so long that restated pairs were only scored among candidates
+    /// (more than [`restated::ALL_PAIRS_LIMIT`] eligible paragraphs).
+    pub candidate_docs: Vec<u32>,
 }
 
 impl DedupResult {
@@ -182,11 +185,9 @@ pub fn find_duplicates(
     let exact = exact::find(&paragraphs, &eligible);
     let mut pairs = exact.pairs.clone();
     pairs.extend(near::find(&paragraphs, &exact.representatives, config));
-    pairs.extend(restated::find(
-        &paragraphs,
-        &eligible,
-        config.restated_threshold,
-    ));
+    let (restated, candidate_docs) =
+        restated::find(&paragraphs, &eligible, config.restated_threshold);
+    pairs.extend(restated);
     pairs.sort_by(|a, b| {
         (a.later, a.kind, a.earlier)
             .cmp(&(b.later, b.kind, b.earlier))
@@ -195,7 +196,11 @@ pub fn find_duplicates(
     pairs.dedup_by(|b, a| (a.later, a.kind, a.earlier) == (b.later, b.kind, b.earlier));
 
     let decisions = decide::decide(&paragraphs, &boilerplate, &pairs);
-    DedupResult { decisions, pairs }
+    DedupResult {
+        decisions,
+        pairs,
+        candidate_docs,
+    }
 }
 
 /// All paragraphs of the corpus in input order, addressable by a global index.

@@ -10,7 +10,7 @@
 //! evidence: when a run of paragraphs as a whole restates an earlier run, each member
 //! pair needs less on its own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -26,6 +26,13 @@ const MIN_TERMS: usize = 6;
 const MIN_SHARED: usize = 3;
 /// Paragraphs further apart than this are not compared (bounds the cost on huge pages).
 const MAX_DISTANCE: usize = 2000;
+/// Up to this many eligible paragraphs in an article, every pair (within
+/// [`MAX_DISTANCE`]) is scored. Above it, only pairs that share a term rare in the article
+/// are (see [`candidates`]): a page of 100,000 paragraphs then takes seconds, not hours.
+pub const ALL_PAIRS_LIMIT: usize = 3000;
+/// In candidate generation, a term in more than this many paragraphs of the article is
+/// too common to propose pairs (it still counts in their scores).
+const RARE_TERM_MAX_PARAGRAPHS: usize = 64;
 
 /// The rule, for a threshold `t` (all scores are weighted Jaccard in [0, 1]):
 /// pairs scoring at least `t / 3` are linked into passages when they lie on neighbouring
@@ -56,11 +63,16 @@ impl Rule {
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
-/// Restated pairs inside each document, among the `eligible` paragraphs.
-pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> Vec<Pair> {
+/// Restated pairs inside each document, among the `eligible` paragraphs; and the
+/// documents whose pairs came from candidate generation (too many paragraphs for all pairs).
+pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
     let doc_freq = document_frequencies(paragraphs);
     let n_docs = paragraphs.doc_count();
-    (0..n_docs)
+    let candidate_docs: Vec<u32> = (0..n_docs)
+        .filter(|&doc| paragraphs.of_doc(doc).filter(|&g| eligible[g]).count() > ALL_PAIRS_LIMIT)
+        .map(|doc| doc as u32)
+        .collect();
+    let pairs = (0..n_docs)
         .into_par_iter()
         .flat_map_iter(|doc| {
             let members: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| eligible[g]).collect();
@@ -77,7 +89,8 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> Vec<P
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    (pairs, candidate_docs)
 }
 
 /// Sorted, distinct content terms of paragraph `g`.
@@ -112,17 +125,19 @@ fn document_frequencies(paragraphs: &Paragraphs) -> HashMap<u64, u32> {
         })
 }
 
-/// Weighted overlap of every pair of paragraphs of one article.
+/// Weighted overlap of the pairs of paragraphs of one article that could be linked
+/// (both have [`MIN_TERMS`] terms and they share [`MIN_SHARED`]): a sparse matrix, so a
+/// huge article does not need `n²` cells.
 pub struct PairScores {
     n: usize,
-    /// `(score, shared terms)` of pair `i * n + j`; the score is the weighted Jaccard.
-    cells: Vec<(f64, usize)>,
-    /// Distinct content terms per paragraph.
-    sizes: Vec<usize>,
+    /// `(i, j, score, shared terms)` for `i < j`, sorted by `(i, j)`; the score is the
+    /// weighted Jaccard.
+    cells: Vec<(u32, u32, f64, u32)>,
 }
 
 impl PairScores {
-    /// Scores all pairs of the term sets of one article's paragraphs.
+    /// Scores the pairs of the term sets of one article's paragraphs: all of them (within
+    /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
     pub fn new(sets: &[Vec<u64>], doc_freq: &HashMap<u64, u32>, n_docs: usize) -> PairScores {
         let n = sets.len();
         let mut local_df: HashMap<u64, u32> = HashMap::new();
@@ -145,35 +160,50 @@ impl PairScores {
             .iter()
             .map(|s| s.iter().map(|x| x.1).sum())
             .collect();
-        let mut cells = vec![(0.0, 0); n * n];
-        for i in 0..n {
-            for j in i + 1..n.min(i + MAX_DISTANCE + 1) {
-                let (common, shared) = shared_weight(&weighted[i], &weighted[j]);
+        let big = |i: usize| sets[i].len() >= MIN_TERMS;
+        let mut cells = Vec::new();
+        let mut score_pair = |i: usize, j: usize| {
+            let (common, shared) = shared_weight(&weighted[i], &weighted[j]);
+            if shared >= MIN_SHARED {
                 let union = mass[i] + mass[j] - common;
                 let score = if union > 0.0 { common / union } else { 0.0 };
-                cells[i * n + j] = (score, shared);
+                cells.push((i as u32, j as u32, score, shared as u32));
+            }
+        };
+        if n <= ALL_PAIRS_LIMIT {
+            for i in (0..n).filter(|&i| big(i)) {
+                for j in (i + 1..n.min(i + MAX_DISTANCE + 1)).filter(|&j| big(j)) {
+                    score_pair(i, j);
+                }
+            }
+        } else {
+            for (i, j) in candidates(sets, &local_df) {
+                if big(i) && big(j) {
+                    score_pair(i, j);
+                }
             }
         }
-        PairScores {
-            n,
-            cells,
-            sizes: sets.iter().map(Vec::len).collect(),
-        }
+        PairScores { n, cells }
     }
 
-    /// Weighted Jaccard of paragraphs `i < j`.
+    /// The stored cell of pair `i < j`, if it could link.
+    fn cell(&self, i: usize, j: usize) -> Option<&(u32, u32, f64, u32)> {
+        let key = (i as u32, j as u32);
+        self.cells
+            .binary_search_by(|c| (c.0, c.1).cmp(&key))
+            .ok()
+            .map(|k| &self.cells[k])
+    }
+
+    /// Weighted Jaccard of paragraphs `i < j` (0 for a pair that shares fewer than
+    /// [`MIN_SHARED`] terms or has a paragraph of fewer than [`MIN_TERMS`]).
     pub fn score(&self, i: usize, j: usize) -> f64 {
-        self.cells[i * self.n + j].0
+        self.cell(i, j).map_or(0.0, |c| c.2)
     }
 
     /// Whether pair `i < j` is strong enough to be part of a passage.
     fn links(&self, i: usize, j: usize, rule: &Rule) -> bool {
-        let (score, shared) = self.cells[i * self.n + j];
-        i < j
-            && score >= rule.link
-            && shared >= MIN_SHARED
-            && self.sizes[i] >= MIN_TERMS
-            && self.sizes[j] >= MIN_TERMS
+        i < j && self.cell(i, j).is_some_and(|c| c.2 >= rule.link)
     }
 
     /// Pairs `(earlier, later, score)` found restated at threshold `t`, one per later
@@ -181,15 +211,16 @@ impl PairScores {
     pub fn restated(&self, t: f64) -> Vec<(usize, usize, f64)> {
         let rule = Rule::new(t);
         let n = self.n;
-        let mut seen = vec![false; n * n];
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         let mut out = Vec::new();
-        for start in 0..n * n {
-            let (i, j) = (start / n, start % n);
-            if seen[start] || !self.links(i, j, &rule) {
+        // Cells in row-major order, as the dense matrix was walked.
+        for &(i, j, _, _) in &self.cells {
+            let (i, j) = (i as usize, j as usize);
+            if seen.contains(&(i, j)) || !self.links(i, j, &rule) {
                 continue;
             }
             // Collect the passage: every linked cell reachable through neighbouring steps.
-            seen[start] = true;
+            seen.insert((i, j));
             let mut passage = vec![(i, j)];
             let mut next = 0;
             while next < passage.len() {
@@ -197,8 +228,8 @@ impl PairScores {
                 next += 1;
                 for (di, dj) in STEPS {
                     for (a, b) in [(i + di, j + dj), (i.wrapping_sub(di), j.wrapping_sub(dj))] {
-                        if a < n && b < n && !seen[a * n + b] && self.links(a, b, &rule) {
-                            seen[a * n + b] = true;
+                        if a < n && b < n && !seen.contains(&(a, b)) && self.links(a, b, &rule) {
+                            seen.insert((a, b));
                             passage.push((a, b));
                         }
                     }
@@ -237,10 +268,38 @@ impl PairScores {
             passage
                 .iter()
                 .map(|&(i, j)| (i, j, self.score(i, j)))
-                .filter(|&(i, j, s)| s >= rule.single && self.cells[i * self.n + j].1 >= 5)
+                .filter(|&(i, j, s)| s >= rule.single && self.cell(i, j).is_some_and(|c| c.3 >= 5))
                 .collect()
         }
     }
+}
+
+/// Candidate pairs `(i, j)`, `i < j` within [`MAX_DISTANCE`], of a huge article: pairs
+/// that share a term found in at most [`RARE_TERM_MAX_PARAGRAPHS`] of its paragraphs.
+/// The facts a restatement repeats (names, numbers) are such terms; a pair linked only by
+/// common words is missed, which is the price of not scoring `n²` pairs.
+fn candidates(sets: &[Vec<u64>], local_df: &HashMap<u64, u32>) -> Vec<(usize, usize)> {
+    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, set) in sets.iter().enumerate() {
+        for &t in set {
+            if local_df[&t] as usize <= RARE_TERM_MAX_PARAGRAPHS {
+                postings.entry(t).or_default().push(i as u32);
+            }
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for list in postings.values() {
+        for (k, &i) in list.iter().enumerate() {
+            for &j in &list[k + 1..] {
+                if (j - i) as usize <= MAX_DISTANCE {
+                    pairs.push((i as usize, j as usize));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// Sum of the weights of the terms two sorted weighted sets share, and how many they share.

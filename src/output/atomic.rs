@@ -1,11 +1,67 @@
 //! Outputs that appear whole or not at all: written to a temporary file beside the
 //! target, renamed into place only when everything succeeded.
+//!
+//! Every temporary file (and every output directory a run created) is also listed in a
+//! process-wide register, so that an interrupt handler can remove them with
+//! [`interrupt`]: a run stopped by Ctrl-C leaves nothing behind.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
+
+/// Temporary files not yet committed or removed, and directories this process created.
+static REGISTER: Mutex<Register> = Mutex::new(Register {
+    temps: Vec::new(),
+    dirs: Vec::new(),
+});
+/// Set once the process was interrupted: nothing is committed after that.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+struct Register {
+    temps: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+fn register() -> MutexGuard<'static, Register> {
+    REGISTER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes every staged temporary file and every (still empty) directory created for the
+/// outputs, and makes any later commit fail. For an interrupt handler; returns when no
+/// commit is in progress, so the outputs are either all in place or none is.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    let mut register = register();
+    for temp in register.temps.drain(..) {
+        let _ = fs::remove_file(temp);
+    }
+    for dir in register.dirs.drain(..).rev() {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// Creates `dir` and its missing parents, remembering the ones created so that an
+/// interrupted run can remove them again.
+pub fn create_dir_all(dir: &Path) -> Result<()> {
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        at = d.parent();
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    register().dirs.extend(missing.into_iter().rev());
+    Ok(())
+}
 
 /// A set of output files staged as temporaries; [`Staged::commit`] renames them all.
 /// Dropping it uncommitted removes the temporaries.
@@ -27,8 +83,15 @@ impl Staged {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        {
+            let mut register = register();
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            register.temps.push(temp.clone());
+        }
         self.files.push((temp.clone(), target.to_path_buf()));
+        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
         let mut out = BufWriter::new(file);
         write(&mut out)?;
         let file = out
@@ -40,9 +103,18 @@ impl Staged {
 
     /// Renames every temporary file onto its target.
     pub fn commit(mut self) -> Result<()> {
+        let mut register = register();
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
         for (temp, target) in &self.files {
             fs::rename(temp, target).map_err(|e| Error::io(target, e))?;
         }
+        register
+            .temps
+            .retain(|t| !self.files.iter().any(|(temp, _)| temp == t));
+        // The directories hold finished outputs now: never remove them.
+        register.dirs.clear();
         self.committed = true;
         Ok(())
     }
@@ -51,8 +123,10 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.committed {
+            let mut register = register();
             for (temp, _) in &self.files {
                 let _ = fs::remove_file(temp);
+                register.temps.retain(|t| t != temp);
             }
         }
     }

@@ -1,11 +1,11 @@
-//! Writing the results: `summaries.csv`, `paragraphs.csv`, `duplicates.csv`, `clean.jsonl`
-//! and `report.json`. Every file is staged and renamed into place only when all of them
-//! were written, so a failed run leaves no half output.
+//! Writing the results: `summaries.csv`, `paragraphs.csv`, `duplicates.csv`, `errors.csv`
+//! (or the same tables as `.jsonl` with [`TableFormat::Jsonl`]), `clean.jsonl` and
+//! `report.json`. Every file is staged and renamed into place only when all of them were
+//! written, so a failed or interrupted run leaves no half output.
 
 pub mod atomic;
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -25,6 +25,43 @@ pub struct OutputConfig {
     pub all_pairs: bool,
     /// Add a `scores` column to the summaries: each chosen sentence's score.
     pub scores: bool,
+    /// Format of the tables (summaries, paragraphs, duplicates, errors).
+    pub format: TableFormat,
+    /// In CSV, prefix `'` to any cell a spreadsheet would run as a formula.
+    pub excel_safe: bool,
+}
+
+/// Format of the output tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated values with a header row.
+    #[default]
+    Csv,
+    /// One JSON object per row, with the column names as keys.
+    Jsonl,
+}
+
+impl TableFormat {
+    /// File extension of the tables.
+    pub fn extension(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "csv",
+            TableFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// A row of `errors.csv`: one input record that could not be read and was skipped.
+#[derive(Debug, Serialize)]
+pub struct ErrorRow<'a> {
+    /// The input file (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line of the record, when the format has lines.
+    pub line: Option<usize>,
+    /// The record's id, when it could be read.
+    pub record_id: &'a str,
+    /// What is wrong with it.
+    pub error: &'a str,
 }
 
 /// A row of `summaries.csv`.
@@ -119,6 +156,12 @@ pub struct Report {
     pub bytes_in: usize,
     /// Bytes of article text written to `clean.jsonl`.
     pub bytes_out: usize,
+    /// Input records skipped because they could not be read (listed in `errors.csv`).
+    pub skipped_records: usize,
+    /// Documents whose id repeated an earlier one's, renamed `id#2`, `id#3`, ….
+    pub renamed_ids: usize,
+    /// Documents so large that a size limit changed how they were processed.
+    pub limited: Vec<crate::Limited>,
     /// Worker threads.
     pub threads: usize,
     /// Seconds per stage.
@@ -164,20 +207,23 @@ impl Outcome {
     /// Writes the outputs of `job` into `dir` (created if needed) and returns the report.
     pub fn write_dir(&self, dir: &Path, job: Job, config: &OutputConfig) -> Result<Report> {
         let clock = Instant::now();
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        atomic::create_dir_all(dir)?;
         let mut staged = Staged::default();
+        let ext = config.format.extension();
         if job != Job::Dedup {
-            let path = dir.join("summaries.csv");
+            let path = dir.join(format!("summaries.{ext}"));
             staged.write(&path, |w| self.write_summaries(w, &path, config))?;
         }
         if job != Job::Summarize {
-            let path = dir.join("paragraphs.csv");
-            staged.write(&path, |w| self.write_paragraphs(w, &path))?;
-            let path = dir.join("duplicates.csv");
+            let path = dir.join(format!("paragraphs.{ext}"));
+            staged.write(&path, |w| self.write_paragraphs(w, &path, config))?;
+            let path = dir.join(format!("duplicates.{ext}"));
             staged.write(&path, |w| self.write_duplicates(w, &path, config))?;
             let path = dir.join("clean.jsonl");
             staged.write(&path, |w| self.write_clean(w, &path))?;
         }
+        let path = dir.join(format!("errors.{ext}"));
+        staged.write(&path, |w| self.write_errors(w, &path, config))?;
         let mut report = self.report();
         let path = dir.join("report.json");
         report.seconds.write = clock.elapsed().as_secs_f64();
@@ -192,8 +238,13 @@ impl Outcome {
         Ok(report)
     }
 
-    /// Writes only `summaries.csv`-shaped output to `file`.
+    /// Writes only `summaries.csv`-shaped output to `file`, or to standard output for `-`.
     pub fn write_summaries_file(&self, file: &Path, config: &OutputConfig) -> Result<()> {
+        if file.as_os_str() == "-" {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            return self.write_summaries(&mut w, file, config);
+        }
         let mut staged = Staged::default();
         staged.write(file, |w| self.write_summaries(w, file, config))?;
         staged.commit()
@@ -235,10 +286,25 @@ impl Outcome {
         } else {
             SUMMARY_COLUMNS
         };
-        write_csv(w, path, columns, rows)
+        write_table(w, path, config, columns, rows)
     }
 
-    fn write_paragraphs(&self, w: &mut impl Write, path: &Path) -> Result<()> {
+    fn write_errors(&self, w: &mut impl Write, path: &Path, config: &OutputConfig) -> Result<()> {
+        let rows = self.skipped.iter().map(|e| ErrorRow {
+            source: e.path.display().to_string(),
+            line: e.line,
+            record_id: e.record_id.as_deref().unwrap_or(""),
+            error: &e.message,
+        });
+        write_table(w, path, config, ERROR_COLUMNS, rows)
+    }
+
+    fn write_paragraphs(
+        &self,
+        w: &mut impl Write,
+        path: &Path,
+        config: &OutputConfig,
+    ) -> Result<()> {
         let rows = self.docs.iter().enumerate().flat_map(|(d, doc)| {
             let paragraphs = &self.analyzed[d].paragraphs;
             paragraphs
@@ -273,7 +339,7 @@ impl Outcome {
                     }
                 })
         });
-        write_csv(w, path, PARAGRAPH_COLUMNS, rows)
+        write_table(w, path, config, PARAGRAPH_COLUMNS, rows)
     }
 
     fn write_duplicates(
@@ -295,7 +361,7 @@ impl Outcome {
             kind: pair.kind.as_str(),
             score: format!("{:.4}", pair.score),
         });
-        write_csv(w, path, DUPLICATE_COLUMNS, rows)
+        write_table(w, path, config, DUPLICATE_COLUMNS, rows)
     }
 
     fn write_clean(&self, w: &mut impl Write, path: &Path) -> Result<()> {
@@ -305,10 +371,7 @@ impl Outcome {
                 title: self.title(d),
                 text: self.clean_text(d),
             };
-            serde_json::to_writer(&mut *w, &line).map_err(|e| Error::Output {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            serde_json::to_writer(&mut *w, &line).map_err(json_error(path))?;
             w.write_all(b"\n").map_err(io_at(path))?;
         }
         flush(w, path)
@@ -341,6 +404,9 @@ impl Outcome {
             titles,
             dropped_by_reason,
             pairs: self.dedup.pairs.len(),
+            skipped_records: self.skipped.len(),
+            renamed_ids: self.renamed_ids,
+            limited: self.limited.clone(),
             bytes_in: self.docs.iter().map(|d| d.text.len()).sum(),
             bytes_out: (0..self.docs.len()).map(|d| self.clean_text(d).len()).sum(),
             threads: self.threads,
@@ -375,6 +441,22 @@ pub const PARAGRAPH_COLUMNS: &[&str] = &[
 ];
 /// Columns of `duplicates.csv`, in the order of [`DuplicateRow`]'s fields.
 pub const DUPLICATE_COLUMNS: &[&str] = &["doc_a", "para_a", "doc_b", "para_b", "kind", "score"];
+/// Columns of `errors.csv`, in the order of [`ErrorRow`]'s fields.
+pub const ERROR_COLUMNS: &[&str] = &["source", "line", "record_id", "error"];
+
+/// Writes a table in the configured format.
+fn write_table<R: Serialize>(
+    w: &mut impl Write,
+    path: &Path,
+    config: &OutputConfig,
+    columns: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    match config.format {
+        TableFormat::Csv => write_csv(w, path, columns, rows, config.excel_safe),
+        TableFormat::Jsonl => write_jsonl(w, path, rows),
+    }
+}
 
 /// Writes a header (also for an empty table, so readers always see the columns) and rows.
 fn write_csv<R: Serialize>(
@@ -382,22 +464,94 @@ fn write_csv<R: Serialize>(
     path: &Path,
     columns: &[&str],
     rows: impl IntoIterator<Item = R>,
+    excel_safe: bool,
 ) -> Result<()> {
     let mut csv = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(&mut *w);
     csv.write_record(columns).map_err(csv_error(path))?;
     for row in rows {
-        csv.serialize(row).map_err(csv_error(path))?;
+        if excel_safe {
+            let cells = cells(&row, columns).map_err(|message| Error::Output {
+                path: path.to_path_buf(),
+                message,
+            })?;
+            csv.write_record(cells.iter().map(|c| excel_safe_cell(c).into_owned()))
+                .map_err(csv_error(path))?;
+        } else {
+            csv.serialize(row).map_err(csv_error(path))?;
+        }
     }
     csv.flush().map_err(io_at(path))?;
     drop(csv);
     flush(w, path)
 }
 
+/// The cells of a row as the CSV writer would write them, in column order.
+fn cells<R: Serialize>(row: &R, columns: &[&str]) -> std::result::Result<Vec<String>, String> {
+    let serde_json::Value::Object(mut object) =
+        serde_json::to_value(row).map_err(|e| e.to_string())?
+    else {
+        return Err("a row is not a record".into());
+    };
+    Ok(columns
+        .iter()
+        .map(|c| match object.remove(*c) {
+            Some(serde_json::Value::String(s)) => s,
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        })
+        .collect())
+}
+
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return; OWASP's CSV injection advice) gets a `'` in front. Numbers in
+/// our tables are never negative, so only text cells are ever changed.
+pub fn excel_safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// Writes one JSON object per row.
+fn write_jsonl<R: Serialize>(
+    w: &mut impl Write,
+    path: &Path,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    for row in rows {
+        serde_json::to_writer(&mut *w, &row).map_err(json_error(path))?;
+        w.write_all(b"\n").map_err(io_at(path))?;
+    }
+    flush(w, path)
+}
+
 fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |e| Error::Output {
-        path: path.to_path_buf(),
-        message: e.to_string(),
+    move |e| {
+        if e.is_io_error() {
+            if let csv::ErrorKind::Io(io) = e.into_kind() {
+                return Error::io(path, io);
+            }
+            return Error::Output {
+                path: path.to_path_buf(),
+                message: "I/O error".into(),
+            };
+        }
+        Error::Output {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Maps a JSON serialisation error, keeping an I/O error's kind (a closed pipe).
+fn json_error(path: &Path) -> impl Fn(serde_json::Error) -> Error + '_ {
+    move |e| match e.io_error_kind() {
+        Some(kind) => Error::io(path, std::io::Error::new(kind, e)),
+        None => Error::Output {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        },
     }
 }

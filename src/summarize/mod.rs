@@ -112,6 +112,10 @@ impl Summary {
     }
 }
 
+/// An article is summarised from at most this many of its first candidate sentences: the
+/// methods compare every pair of sentences, so this bounds time and memory on huge pages.
+pub const MAX_CANDIDATES: usize = 2000;
+
 /// A sentence that may go into a summary.
 struct Candidate {
     id: usize,
@@ -153,6 +157,9 @@ fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Cand
         for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
             id += 1;
             let sentence = &text[span.clone()];
+            if out.len() >= MAX_CANDIDATES {
+                return out;
+            }
             if *decision == Decision::Keep && !is_label_line(sentence) {
                 out.push(Candidate {
                     id,

@@ -176,6 +176,7 @@ fn output_files_have_the_documented_columns() {
         [
             "clean.jsonl",
             "duplicates.csv",
+            "errors.csv",
             "paragraphs.csv",
             "report.json",
             "summaries.csv"

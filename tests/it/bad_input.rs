@@ -1,4 +1,5 @@
-//! Bad input: a clear message naming the file (and line), a non-zero exit, no outputs.
+//! Fatal input errors: a clear message naming the file (and line), exit code 1, no outputs.
+//! (Per-record problems, skipped by default, are in `bad_input_suite.rs`.)
 
 use std::fs;
 use std::path::Path;
@@ -9,7 +10,12 @@ use super::util::dedupsum;
 
 /// Runs `dedupsum run <input> --out <dir>/out`, expects failure with `message` on stderr,
 /// and checks that no output directory or file was left behind.
-fn fails_cleanly(input: &Path, message: &str) {
+pub fn fails_cleanly(input: &Path, message: &str) {
+    fails_cleanly_with(input, &[], message);
+}
+
+/// As [`fails_cleanly`], with extra flags.
+pub fn fails_cleanly_with(input: &Path, flags: &[&str], message: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     dedupsum()
@@ -17,6 +23,7 @@ fn fails_cleanly(input: &Path, message: &str) {
         .arg(input)
         .arg("--out")
         .arg(&out)
+        .args(flags)
         .assert()
         .failure()
         .code(1)
@@ -46,15 +53,19 @@ fn unreadable_file() {
 }
 
 #[test]
-fn invalid_utf8_names_file_and_line() {
+fn invalid_utf8_with_on_error_fail_names_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("bad.txt");
     fs::write(&file, b"Baris satu.\nBaris \xff dua.\n").unwrap();
-    fails_cleanly(&file, &format!("{}:2: invalid UTF-8", file.display()));
+    fails_cleanly_with(
+        &file,
+        &["--on-error", "fail"],
+        &format!("{}:2: invalid UTF-8", file.display()),
+    );
 }
 
 #[test]
-fn malformed_jsonl_names_file_and_line() {
+fn malformed_jsonl_with_on_error_fail_names_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("bad.jsonl");
     fs::write(
@@ -62,14 +73,20 @@ fn malformed_jsonl_names_file_and_line() {
         "{\"id\": \"a\", \"text\": \"Satu.\"}\n{\"id\": \"b\", \"text\": \n",
     )
     .unwrap();
-    fails_cleanly(&file, &format!("{}:2: malformed JSON", file.display()));
+    let fail = ["--on-error", "fail"];
+    fails_cleanly_with(
+        &file,
+        &fail,
+        &format!("{}:2: malformed JSON", file.display()),
+    );
     fs::write(
         &file,
         "{\"id\": \"a\", \"text\": \"Satu.\"}\n\"just a string\"\n",
     )
     .unwrap();
-    fails_cleanly(
+    fails_cleanly_with(
         &file,
+        &fail,
         &format!("{}:2: expected a JSON object", file.display()),
     );
 }

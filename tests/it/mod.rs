@@ -1,5 +1,6 @@
 mod acceptance;
 mod bad_input;
+mod bad_input_suite;
 mod determinism;
 mod library;
 mod properties;

@@ -1,0 +1,13 @@
+#![no_main]
+//! The CSV and TSV readers on arbitrary bytes (compressed or not).
+
+use dedupsum::corpus::Format;
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    common::read(data, Some(Format::Csv(b',')));
+    common::read(data, Some(Format::Csv(b'\t')));
+});

@@ -1,0 +1,208 @@
+//! Opening one input as a stream of bytes: a file or standard input, decompressed when its
+//! first bytes say gzip (`1f 8b`) or zstd (`28 b5 2f fd`), whatever its name, and capped at
+//! a number of decompressed bytes so that a compression bomb ends as an error.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// Buffer size of the readers (records are read line by line from it).
+const BUFFER: usize = 64 * 1024;
+
+/// Compression found in the first bytes of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip, possibly several concatenated members.
+    Gzip,
+    /// Zstandard.
+    Zstd,
+}
+
+/// Wraps `raw` in the decoder its first bytes call for and in the byte limit.
+pub(crate) fn decode<'a>(
+    mut raw: Box<dyn Read + 'a>,
+    max_bytes: u64,
+) -> io::Result<Box<dyn BufRead + 'a>> {
+    // A pipe may deliver fewer than four bytes at first: read until we have them or EOF,
+    // then put them back in front of the stream.
+    let mut head = Vec::with_capacity(ZSTD_MAGIC.len());
+    let mut byte = [0u8; 1];
+    while head.len() < ZSTD_MAGIC.len() {
+        match raw.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => head.push(byte[0]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let compression = sniff(&head);
+    let raw = BufReader::with_capacity(BUFFER, io::Cursor::new(head).chain(raw));
+    let decoded: Box<dyn Read + 'a> = match compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+        Compression::Zstd => Box::new(zstd::Decoder::with_buffer(raw)?),
+    };
+    Ok(Box::new(BufReader::with_capacity(
+        BUFFER,
+        Limit {
+            inner: decoded,
+            left: max_bytes,
+            max: max_bytes,
+        },
+    )))
+}
+
+/// The compression of a stream that starts with `head`.
+pub fn sniff(head: &[u8]) -> Compression {
+    if head.starts_with(GZIP_MAGIC) {
+        Compression::Gzip
+    } else if head.starts_with(ZSTD_MAGIC) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// A reader that fails once more than `max` bytes came through it.
+struct Limit<R> {
+    inner: R,
+    left: u64,
+    max: u64,
+}
+
+impl<R: Read> Read for Limit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            // One probe byte tells an input of exactly `max` bytes from a longer one.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(format!(
+                    "input longer than {} bytes after decompression (--max-input-bytes)",
+                    self.max
+                ))),
+            };
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// What [`read_line`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// A line (without its `\n`) is in the buffer.
+    Read,
+    /// The line was longer than the cap; its bytes (this many) were skipped, the buffer is empty.
+    TooLong(u64),
+}
+
+/// Reads one line (up to and without `\n`) into `buf`, holding at most `cap` bytes: a
+/// longer line is consumed and dropped without being kept. `None` at end of input.
+pub(crate) fn read_line(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<Line>> {
+    buf.clear();
+    let mut total: u64 = 0;
+    let mut too_long = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            if total == 0 {
+                return Ok(None);
+            }
+            break;
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        if !too_long {
+            if buf.len() + chunk.len() > cap {
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(BUFFER);
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        total += chunk.len() as u64;
+        let used = done.unwrap_or(chunk.len());
+        reader.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    Ok(Some(if too_long {
+        Line::TooLong(total)
+    } else {
+        Line::Read
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn read_all(bytes: Vec<u8>, max: u64) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        decode(Box::new(io::Cursor::new(bytes)), max)?.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn decompresses_by_content_and_concatenated_members() {
+        let mut two = gzip(b"satu\n");
+        two.extend(gzip(b"dua\n"));
+        assert_eq!(read_all(two, 100).unwrap(), b"satu\ndua\n");
+        let z = zstd::encode_all(&b"tiga\n"[..], 1).unwrap();
+        assert_eq!(read_all(z, 100).unwrap(), b"tiga\n");
+        assert_eq!(read_all(b"ab".to_vec(), 100).unwrap(), b"ab");
+        assert_eq!(read_all(Vec::new(), 100).unwrap(), b"");
+    }
+
+    #[test]
+    fn truncated_gzip_and_bombs_are_errors() {
+        let data = gzip(&[b'x'; 10_000]);
+        let cut = data[..data.len() / 2].to_vec();
+        assert!(read_all(cut, 1 << 20).is_err());
+        let err = read_all(data.clone(), 1000).unwrap_err();
+        assert!(err.to_string().contains("--max-input-bytes"), "{err}");
+        assert_eq!(read_all(data, 10_000).unwrap().len(), 10_000);
+    }
+
+    #[test]
+    fn long_lines_are_skipped_not_kept() {
+        let input = format!("ab\n{}\ncd", "x".repeat(100));
+        let mut r = io::Cursor::new(input.into_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut r, &mut buf, 10).unwrap(), Some(Line::Read));
+        assert_eq!(buf, b"ab");
+        assert_eq!(
+            read_line(&mut r, &mut buf, 10).unwrap(),
+            Some(Line::TooLong(100))
+        );
+        assert!(buf.is_empty());
+        assert_eq!(read_line(&mut r, &mut buf, 10).unwrap(), Some(Line::Read));
+        assert_eq!(buf, b"cd");
+        assert_eq!(read_line(&mut r, &mut buf, 10).unwrap(), None);
+    }
+}
