@@ -5,10 +5,16 @@ use rayon::prelude::*;
 use super::{Kind, Pair, Paragraphs};
 use crate::text::normalize::exact_key;
 
+/// Groups larger than this report a star (every copy with the first) and a chain
+/// (each copy with the next) instead of all pairs, so one very common text stays linear.
+pub const MAX_GROUP_ALL_PAIRS: usize = 64;
+
 /// Exact-copy pairs and which paragraphs are the first of their text.
 pub struct ExactResult {
-    /// One pair per later copy, pointing at the first copy.
+    /// Every pair of copies of the same text (star and chain for very large groups).
     pub pairs: Vec<Pair>,
+    /// Per global paragraph: the later copies of its text when it is the first copy.
+    pub copies: Vec<Vec<usize>>,
     /// Per global paragraph: eligible and the first of its text. Only these go on to
     /// near-duplicate search, so a text repeated a thousand times is compared once.
     pub representatives: Vec<bool>,
@@ -25,18 +31,30 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
 
     let mut pairs = Vec::new();
     let mut representatives = vec![false; paragraphs.len()];
+    let mut copies = vec![Vec::new(); paragraphs.len()];
+    let pair = |a: usize, b: usize| Pair {
+        earlier: paragraphs.at(a),
+        later: paragraphs.at(b),
+        kind: Kind::Exact,
+        score: 1.0,
+    };
     for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-        let first = group[0].1;
+        let members: Vec<usize> = group.iter().map(|&(_, g)| g).collect();
+        let first = members[0];
         representatives[first] = true;
-        pairs.extend(group[1..].iter().map(|&(_, g)| Pair {
-            earlier: paragraphs.at(first),
-            later: paragraphs.at(g),
-            kind: Kind::Exact,
-            score: 1.0,
-        }));
+        copies[first] = members[1..].to_vec();
+        if members.len() <= MAX_GROUP_ALL_PAIRS {
+            for (i, &a) in members.iter().enumerate() {
+                pairs.extend(members[i + 1..].iter().map(|&b| pair(a, b)));
+            }
+        } else {
+            pairs.extend(members[1..].iter().map(|&b| pair(first, b)));
+            pairs.extend(members[1..].windows(2).map(|w| pair(w[0], w[1])));
+        }
     }
     ExactResult {
         pairs,
+        copies,
         representatives,
     }
 }

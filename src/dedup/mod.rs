@@ -184,7 +184,19 @@ pub fn find_duplicates(
 
     let exact = exact::find(&paragraphs, &eligible);
     let mut pairs = exact.pairs.clone();
-    pairs.extend(near::find(&paragraphs, &exact.representatives, config));
+    let near = near::find(&paragraphs, &exact.representatives, config);
+    pairs.extend(with_copies(&paragraphs, &near, &exact.copies));
+    // Copies of the same boilerplate line are reported as pairs too (they decide nothing:
+    // boilerplate is dropped everywhere), so `--all-pairs` lists every repeat.
+    pairs.extend(
+        exact::find(&paragraphs, &boilerplate)
+            .pairs
+            .into_iter()
+            .map(|p| Pair {
+                kind: Kind::Boilerplate,
+                ..p
+            }),
+    );
     let (restated, candidate_docs) =
         restated::find(&paragraphs, &eligible, config.restated_threshold);
     pairs.extend(restated);
@@ -201,6 +213,35 @@ pub fn find_duplicates(
         pairs,
         candidate_docs,
     }
+}
+
+/// Near pairs between first copies, and the same pairs for the other copies of the two
+/// texts (they have the same shingles, so the same score), as long as that stays small.
+fn with_copies(paragraphs: &Paragraphs, near: &[Pair], copies: &[Vec<usize>]) -> Vec<Pair> {
+    const MAX_EXPANSION: usize = 256;
+    let mut out = Vec::with_capacity(near.len());
+    for pair in near {
+        let (a, b) = (
+            paragraphs.global(pair.earlier),
+            paragraphs.global(pair.later),
+        );
+        out.push(*pair);
+        if (copies[a].len() + 1) * (copies[b].len() + 1) > MAX_EXPANSION {
+            continue;
+        }
+        for &x in std::iter::once(&a).chain(&copies[a]) {
+            for &y in std::iter::once(&b).chain(&copies[b]) {
+                if (x, y) != (a, b) {
+                    out.push(Pair {
+                        earlier: paragraphs.at(x.min(y)),
+                        later: paragraphs.at(x.max(y)),
+                        ..*pair
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// All paragraphs of the corpus in input order, addressable by a global index.

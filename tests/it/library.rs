@@ -127,3 +127,42 @@ fn repeated_short_lines_across_documents_are_boilerplate() {
         ));
     }
 }
+
+#[test]
+fn all_verified_pairs_include_every_copy_and_repeated_boilerplate() {
+    let body = "Harga beras di pasar tradisional naik tajam pekan ini karena pasokan dari daerah sentra produksi berkurang akibat banjir.";
+    let footer = "Ikuti kami di media sosial";
+    let docs: Vec<Document> = (0..3)
+        .map(|i| {
+            doc(
+                &format!("d{i}"),
+                &format!("Pembuka nomor {i} yang berbeda isinya.\n{body}\n{footer}"),
+            )
+        })
+        .collect();
+    let outcome = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Dedup, docs)
+        .unwrap();
+    let count = |kind: Kind| {
+        outcome
+            .dedup
+            .pairs
+            .iter()
+            .filter(|p| p.kind == kind)
+            .count()
+    };
+    // Three copies make three pairs, not only two pointers at the first.
+    assert_eq!(count(Kind::Exact), 3);
+    assert_eq!(count(Kind::Boilerplate), 3);
+    assert_eq!(outcome.dedup.drop_pointers().len(), 2);
+    for decisions in &outcome.dedup.decisions[1..] {
+        assert!(matches!(
+            decisions[1],
+            Decision::Drop {
+                reason: Kind::Exact,
+                ..
+            }
+        ));
+    }
+}
