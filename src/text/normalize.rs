@@ -1,6 +1,6 @@
 //! Normalisation for comparing paragraphs: NFKC, lower case, collapsed whitespace.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Seed of every hash that is compared across documents or runs (stable by design).
@@ -8,9 +8,21 @@ pub const HASH_SEED: u64 = 0x6465_6475_7073_756d; // "dedupsum"
 
 /// NFKC-normalised, lower-cased text with runs of whitespace collapsed to one space.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Most scraped text is already in NFKC (all ASCII text is): skip the normaliser then.
+    if text.is_ascii() {
+        collapse(text.chars().map(|c| c.to_ascii_lowercase()), text.len())
+    } else if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        collapse(text.chars().flat_map(char::to_lowercase), text.len())
+    } else {
+        collapse(text.nfkc().flat_map(char::to_lowercase), text.len())
+    }
+}
+
+/// Collects `chars` with runs of whitespace collapsed to one space and trimmed.
+fn collapse(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut pending_space = false;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else {
@@ -42,6 +54,8 @@ mod tests {
     fn folds_case_width_and_whitespace() {
         assert_eq!(normalize("  Ｈｅｌｌｏ\t\n WORLD  "), "hello world");
         assert_eq!(normalize("ﬁnal"), "final");
+        assert_eq!(normalize("Ünïcode  ÀB"), "ünïcode àb");
+        assert_eq!(normalize("A\u{0308}"), "ä"); // composed by NFKC
         assert_eq!(exact_key("A  b"), exact_key("a b"));
         assert_ne!(exact_key("a b"), exact_key("a c"));
     }
