@@ -273,18 +273,10 @@ impl Outcome {
                 }),
             }
         });
-        let columns: &[&str] = if config.scores {
-            &[
-                "doc_id",
-                "title",
-                "summary",
-                "sentence_ids",
-                "n_sentences",
-                "lang",
-                "scores",
-            ]
+        let columns = if config.scores {
+            SUMMARY_COLUMNS_WITH_SCORES
         } else {
-            SUMMARY_COLUMNS
+            &SUMMARY_COLUMNS_WITH_SCORES[..SUMMARY_COLUMNS_WITH_SCORES.len() - 1]
         };
         write_table(w, path, config, columns, rows)
     }
@@ -418,14 +410,16 @@ impl Outcome {
     }
 }
 
-/// Columns of `summaries.csv`, in the order of [`SummaryRow`]'s fields.
-pub const SUMMARY_COLUMNS: &[&str] = &[
+/// Columns of `summaries.csv` with `--scores`, in the order of [`SummaryRow`]'s fields;
+/// without it the last one is left out.
+pub const SUMMARY_COLUMNS_WITH_SCORES: &[&str] = &[
     "doc_id",
     "title",
     "summary",
     "sentence_ids",
     "n_sentences",
     "lang",
+    "scores",
 ];
 /// Columns of `paragraphs.csv`, in the order of [`ParagraphRow`]'s fields.
 pub const PARAGRAPH_COLUMNS: &[&str] = &[
