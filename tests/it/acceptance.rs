@@ -166,11 +166,7 @@ fn output_files_have_the_documented_columns() {
     for stage in ["read", "analyze", "dedup", "summarize", "write"] {
         assert!(report["seconds"][stage].is_number(), "no time for {stage}");
     }
-    let mut names: Vec<String> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = super::util::file_names(&out);
     assert_eq!(
         names,
         [

@@ -533,11 +533,7 @@ fn format_jsonl_writes_the_tables_as_json_lines() {
     );
     let ran = case.command("run", &[&bad], &["--format", "jsonl"], None);
     assert_eq!(ran.code, 3);
-    let mut names: Vec<String> = fs::read_dir(&ran.out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = super::util::file_names(&ran.out);
     assert_eq!(
         names,
         [

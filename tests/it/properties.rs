@@ -74,15 +74,7 @@ fn corpus() -> impl Strategy<Value = Vec<Document>> {
                         p
                     })
                     .collect();
-                Document {
-                    id: format!("doc{d}"),
-                    title: None,
-                    text: text.join("\n"),
-                    source: Source {
-                        path: PathBuf::from("generated"),
-                        line: None,
-                    },
-                }
+                generated(d, &text)
             })
             .collect()
     })
@@ -293,15 +285,7 @@ fn corpus_without_restatements() -> impl Strategy<Value = Vec<Document>> {
                         p
                     })
                     .collect();
-                Document {
-                    id: format!("doc{d}"),
-                    title: None,
-                    text: text.join("\n"),
-                    source: Source {
-                        path: PathBuf::from("generated"),
-                        line: None,
-                    },
-                }
+                generated(d, &text)
             })
             .collect()
     })
@@ -334,4 +318,17 @@ fn record() -> impl Strategy<Value = (String, String, String)> {
         string.clone(),
         string,
     )
+}
+
+/// A generated document `doc{d}` with one paragraph per line.
+fn generated(d: usize, paragraphs: &[String]) -> Document {
+    Document {
+        id: format!("doc{d}"),
+        title: None,
+        text: paragraphs.join("\n"),
+        source: Source {
+            path: PathBuf::from("generated"),
+            line: None,
+        },
+    }
 }
