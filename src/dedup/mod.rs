@@ -197,8 +197,14 @@ pub fn find_duplicates(
                 ..p
             }),
     );
+    // Restatements are looked for among what the other stages keep, so that cleaning the
+    // cleaned corpus again sees the same paragraphs and finds nothing more.
+    let mut present: Vec<bool> = boilerplate.iter().map(|&b| !b).collect();
+    for pair in pairs.iter().filter(|p| p.kind != Kind::Boilerplate) {
+        present[paragraphs.global(pair.later)] = false;
+    }
     let (restated, candidate_docs) =
-        restated::find(&paragraphs, &eligible, config.restated_threshold);
+        restated::find(&paragraphs, &present, config.restated_threshold);
     pairs.extend(restated);
     pairs.sort_by(|a, b| {
         (a.later, a.kind, a.earlier)

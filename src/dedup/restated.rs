@@ -33,6 +33,8 @@ pub const ALL_PAIRS_LIMIT: usize = 3000;
 /// In candidate generation, a term in more than this many paragraphs of the article is
 /// too common to propose pairs (it still counts in their scores).
 const RARE_TERM_MAX_PARAGRAPHS: usize = 64;
+/// Rounds of the search (see [`find`]); in practice the second finds nothing.
+const MAX_ROUNDS: usize = 8;
 
 /// The rule, for a threshold `t` (all scores are weighted Jaccard in [0, 1]):
 /// pairs scoring at least `t / 3` are linked into passages when they lie on neighbouring
@@ -63,34 +65,88 @@ impl Rule {
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
-/// Restated pairs inside each document, among the `eligible` paragraphs; and the
-/// documents whose pairs came from candidate generation (too many paragraphs for all pairs).
-pub fn find(paragraphs: &Paragraphs, eligible: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
-    let doc_freq = document_frequencies(paragraphs);
+/// Restated pairs inside each document, among the paragraphs still `present` (not
+/// dropped by another stage; titles are present but never restated); and the documents
+/// whose pairs came from candidate generation (too many paragraphs for all pairs).
+///
+/// Term weights depend on what else the article and the corpus hold, so dropping the
+/// restatements can lift another pair over the threshold. The search is therefore
+/// repeated without what it dropped until it drops nothing more: cleaning the cleaned
+/// corpus again then finds nothing (the last round saw exactly that corpus).
+pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
+    let mut present = present.to_vec();
+    let eligible = |present: &[bool], g: usize| present[g] && !paragraphs.is_title(g);
     let n_docs = paragraphs.doc_count();
     let candidate_docs: Vec<u32> = (0..n_docs)
-        .filter(|&doc| paragraphs.of_doc(doc).filter(|&g| eligible[g]).count() > ALL_PAIRS_LIMIT)
+        .filter(|&doc| {
+            paragraphs
+                .of_doc(doc)
+                .filter(|&g| eligible(&present, g))
+                .count()
+                > ALL_PAIRS_LIMIT
+        })
         .map(|doc| doc as u32)
         .collect();
-    let pairs = (0..n_docs)
-        .into_par_iter()
-        .flat_map_iter(|doc| {
-            let members: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| eligible[g]).collect();
-            let sets: Vec<Vec<u64>> = members.iter().map(|&g| term_set(paragraphs, g)).collect();
-            let scores = PairScores::new(&sets, &doc_freq, n_docs);
-            scores
-                .restated(threshold)
-                .into_iter()
-                .map(|(i, j, score)| Pair {
-                    earlier: paragraphs.at(members[i]),
-                    later: paragraphs.at(members[j]),
-                    kind: Kind::Restated,
-                    score,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    (pairs, candidate_docs)
+    let mut all = Vec::new();
+    let mut docs: Vec<usize> = (0..n_docs).collect();
+    let mut doc_freq = document_frequencies(paragraphs, &present);
+    for _round in 0..MAX_ROUNDS {
+        let found: Vec<Pair> = docs
+            .par_iter()
+            .flat_map_iter(|&doc| {
+                let members: Vec<usize> = paragraphs
+                    .of_doc(doc)
+                    .filter(|&g| eligible(&present, g))
+                    .collect();
+                let sets: Vec<Vec<u64>> =
+                    members.iter().map(|&g| term_set(paragraphs, g)).collect();
+                let scores = PairScores::new(&sets, &doc_freq, n_docs);
+                scores
+                    .restated(threshold)
+                    .into_iter()
+                    .map(|(i, j, score)| Pair {
+                        earlier: paragraphs.at(members[i]),
+                        later: paragraphs.at(members[j]),
+                        kind: Kind::Restated,
+                        score,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        let mut changed_docs: Vec<usize> = Vec::new();
+        for pair in &found {
+            present[paragraphs.global(pair.later)] = false;
+            changed_docs.push(pair.later.doc as usize);
+        }
+        all.extend(found);
+        // Only documents whose paragraphs or whose terms' corpus frequencies changed can
+        // come out differently in the next round.
+        let next_freq = document_frequencies(paragraphs, &present);
+        let changed_terms: HashSet<u64> = doc_freq
+            .iter()
+            .filter(|(t, n)| next_freq.get(t) != Some(n))
+            .map(|(t, _)| *t)
+            .collect();
+        doc_freq = next_freq;
+        changed_docs.sort_unstable();
+        changed_docs.dedup();
+        docs = (0..n_docs)
+            .into_par_iter()
+            .filter(|&doc| {
+                changed_docs.binary_search(&doc).is_ok()
+                    || (!changed_terms.is_empty()
+                        && paragraphs
+                            .of_doc(doc)
+                            .filter(|&g| present[g])
+                            .flat_map(|g| paragraphs.paragraph(g).terms())
+                            .any(|t| changed_terms.contains(&t)))
+            })
+            .collect();
+    }
+    (all, candidate_docs)
 }
 
 /// Sorted, distinct content terms of paragraph `g`.
@@ -101,13 +157,14 @@ fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<u64> {
     terms
 }
 
-/// In how many documents each term occurs.
-fn document_frequencies(paragraphs: &Paragraphs) -> HashMap<u64, u32> {
+/// In how many documents each term occurs, counting only the `present` paragraphs.
+fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<u64, u32> {
     (0..paragraphs.doc_count())
         .into_par_iter()
         .fold(HashMap::new, |mut df: HashMap<u64, u32>, doc| {
             let mut terms: Vec<u64> = paragraphs
                 .of_doc(doc)
+                .filter(|&g| present[g])
                 .flat_map(|g| paragraphs.paragraph(g).terms())
                 .collect();
             terms.sort_unstable();

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use dedupsum::corpus::{read_inputs, Source};
 use dedupsum::output::{OutputConfig, TableFormat};
+use dedupsum::text::{Lang, LangChoice};
 use dedupsum::{Config, Decision, Document, Job, OnError, Pipeline, ReadConfig};
 use proptest::prelude::*;
 use serde::Serialize;
@@ -137,15 +138,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
     /// `clean.jsonl` is, byte for byte, the kept rows of `paragraphs.csv` (title row as the
-    /// title) joined by blank lines; and cleaning `clean.jsonl` again drops nothing more.
-    ///
-    /// The generator leaves restated passages out (see [`corpus_without_restatements`]):
-    /// their scores weigh each term by its rarity in the article, so removing paragraphs
-    /// changes the weights and a pair below the threshold can rise above it on a second
-    /// pass. Exact, near and boilerplate decisions do not depend on what else is removed.
+    /// title) joined by blank lines; and cleaning `clean.jsonl` again drops nothing more
+    /// (restatements included: their search repeats until it drops nothing).
     #[test]
-    fn kept_rows_reproduce_clean_jsonl_and_cleaning_is_idempotent(docs in corpus_without_restatements()) {
-        let pipeline = Pipeline::new(Config::new(Vec::new())).unwrap();
+    fn kept_rows_reproduce_clean_jsonl_and_cleaning_is_idempotent(docs in corpus_with_copies()) {
+        // The language is fixed: detected, it is read off the whole article, and removing
+        // repeats can tip these word salads from one language to another (real articles
+        // have far more evidence than a few copied lines).
+        let config = Config { lang: LangChoice::Fixed(Lang::Indonesian), ..Config::new(Vec::new()) };
+        let pipeline = Pipeline::new(config).unwrap();
         let outcome = pipeline.run_documents(Job::Dedup, docs.clone()).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         outcome.write_dir(tmp.path(), Job::Dedup, &OutputConfig::default()).unwrap();
@@ -171,9 +172,15 @@ proptest! {
     }
 
     /// Documents written as JSONL or CSV read back as the same records, whatever their ids,
-    /// titles and texts hold (commas, quotes, newlines, formula starts, non-ASCII).
+    /// titles and texts hold (commas, quotes, newlines, formula starts, non-ASCII). Ids
+    /// are made distinct (a repeated id is renamed, which a bad-input test covers).
     #[test]
     fn inputs_parse_back_to_the_same_records(records in prop::collection::vec(record(), 1..6)) {
+        let records: Vec<(String, String, String)> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, title, text))| (format!("{i}{id}"), title, text))
+            .collect();
         let tmp = tempfile::tempdir().unwrap();
         let jsonl = tmp.path().join("in.jsonl");
         let mut body = String::new();
@@ -242,24 +249,24 @@ proptest! {
     }
 }
 
-/// A paragraph of at most five distinct words: too few content terms (six are needed) to
-/// be compared as a restatement, enough to be an exact or near copy.
-fn narrow_paragraph() -> impl Strategy<Value = String> {
+/// A paragraph of many words (which may restate an earlier one of its article) or of at
+/// most five distinct words (too few content terms to be compared as a restatement, and
+/// so many exact and near copies).
+fn mixed_paragraph() -> impl Strategy<Value = String> {
     prop_oneof![
-        8 => prop::sample::subsequence(WORDS, 5)
+        1 => paragraph(),
+        2 => prop::sample::subsequence(WORDS, 5)
             .prop_flat_map(|words| prop::collection::vec(prop::sample::select(words), 3..16))
             .prop_map(|words| format!("{}.", words.join(" "))),
-        1 => Just("Baca juga: Harga beras naik".to_owned()),
-        1 => Just("KOMENTAR".to_owned()),
     ]
 }
 
-/// Documents of narrow paragraphs, some fresh, some exact copies of earlier ones, some
+/// Documents of mixed paragraphs, some fresh, some exact copies of earlier ones, some
 /// near copies (an earlier paragraph with one of its words added at the end).
-fn corpus_without_restatements() -> impl Strategy<Value = Vec<Document>> {
+fn corpus_with_copies() -> impl Strategy<Value = Vec<Document>> {
     prop::collection::vec(
         prop::collection::vec(
-            (narrow_paragraph(), any::<prop::sample::Index>(), 0..3u8),
+            (mixed_paragraph(), any::<prop::sample::Index>(), 0..3u8),
             1..8,
         ),
         1..5,
