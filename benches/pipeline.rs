@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use dedupsum::dedup::minhash::{Banding, MinHasher};
+use dedupsum::dedup::join::{self, Measure};
 use dedupsum::dedup::shingle::{jaccard, shingles, ShingleKind};
 use dedupsum::{corpus, text, Config, Document, Job, LangChoice, OnError, Pipeline, ReadConfig};
 
@@ -59,44 +59,38 @@ fn word_shingles(bencher: divan::Bencher) {
     });
 }
 
-#[divan::bench]
-fn minhash_signatures(bencher: divan::Bencher) {
-    let sets: Vec<Vec<u64>> = paragraphs()
+/// Shingle sets of the benchmark paragraphs: ten rounds of each sample paragraph, each
+/// with its own last word, so every long paragraph has nine near copies.
+fn shingle_sets() -> Vec<Vec<u32>> {
+    paragraphs()
         .iter()
         .map(|p| shingles(p, ShingleKind::Word, 5))
-        .collect();
-    let hasher = MinHasher::new(128);
-    bencher.bench(|| {
-        let sigs: Vec<Vec<u32>> = sets.iter().map(|s| hasher.signature(s)).collect();
-        assert!(sigs
-            .iter()
-            .all(|s| s.len() == 128 && s.iter().all(|&v| v < u32::MAX)));
-        sigs
-    });
+        .collect()
 }
 
-#[divan::bench]
-fn band_keys(bencher: divan::Bencher) {
-    let hasher = MinHasher::new(128);
-    let sigs: Vec<Vec<u32>> = paragraphs()
-        .iter()
-        .map(|p| hasher.signature(&shingles(p, ShingleKind::Word, 5)))
-        .collect();
-    let banding = Banding::for_threshold(128, 0.8);
+#[divan::bench(args = [Measure::Jaccard, Measure::Containment])]
+fn similarity_join(bencher: divan::Bencher, measure: Measure) {
+    let sets = shingle_sets();
     bencher.bench(|| {
-        let mut keys: Vec<u64> = sigs.iter().flat_map(|s| banding.keys(s)).collect();
-        assert_eq!(keys.len(), sigs.len() * banding.bands);
-        keys.sort_unstable();
-        keys
+        let found = join::self_join(&sets, 0.8, measure);
+        // Each paragraph of 20+ words meets its nine other rounds.
+        let long = sets.iter().filter(|s| s.len() >= 20).count();
+        assert!(found.len() >= long * 9 / 2);
+        assert!(found.iter().all(|o| {
+            let (a, b) = (&sets[o.a as usize], &sets[o.b as usize]);
+            let score = match measure {
+                Measure::Jaccard => jaccard(a, b),
+                Measure::Containment => o.containment(a.len(), b.len()),
+            };
+            score >= 0.8 && o.a < o.b
+        }));
+        found.len()
     });
 }
 
 #[divan::bench]
 fn jaccard_verification(bencher: divan::Bencher) {
-    let sets: Vec<Vec<u64>> = paragraphs()
-        .iter()
-        .map(|p| shingles(p, ShingleKind::Word, 5))
-        .collect();
+    let sets = shingle_sets();
     bencher.bench(|| {
         let total: f64 = sets.windows(2).map(|w| jaccard(&w[0], &w[1])).sum();
         assert!(total >= 0.0 && total < sets.len() as f64);

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use dedupsum::dedup::ShingleKind;
+use dedupsum::dedup::{Measure, ShingleKind};
 use dedupsum::eval;
 use dedupsum::output::{OutputConfig, Report, TableFormat};
 use dedupsum::summarize::{Length, Method};
@@ -146,18 +146,20 @@ struct InputArgs {
 
 #[derive(Debug, Args)]
 struct DedupArgs {
-    /// Jaccard similarity of shingle sets at or above which paragraphs are near copies.
+    /// Similarity of shingle sets (see --measure) at or above which paragraphs are near
+    /// copies.
     #[arg(long, default_value_t = DedupConfig::default().near_threshold, value_name = "J")]
     threshold: f64,
+    /// What --threshold bounds: `jaccard`, or `containment` of the smaller shingle set in
+    /// the larger, which also finds truncated and excerpted copies (kind `contained`).
+    #[arg(long, default_value = "jaccard", value_name = "MEASURE")]
+    measure: Measure,
     /// Shingle kind for near copies: word or char n-grams.
     #[arg(long, default_value = "word", value_name = "KIND")]
     shingle: ShingleKind,
     /// n of the shingle n-grams.
     #[arg(long, default_value_t = DedupConfig::default().shingle_size, value_name = "N")]
     shingle_size: usize,
-    /// MinHash permutations for near-copy candidates.
-    #[arg(long, default_value_t = DedupConfig::default().num_perm, value_name = "K")]
-    num_perm: usize,
     /// Restated passages: the best paragraph pair of a passage must reach this weighted
     /// Jaccard score (a lone pair needs S + 0.25). Lower finds more, higher fewer.
     #[arg(long, default_value_t = DedupConfig::default().restated_threshold, value_name = "S")]
@@ -254,7 +256,7 @@ impl DedupArgs {
             shingle: self.shingle,
             shingle_size: self.shingle_size,
             near_threshold: self.threshold,
-            num_perm: self.num_perm,
+            measure: self.measure,
             restated_threshold: self.restated_threshold,
             boilerplate_min_docs: self.boilerplate_min_docs,
         };

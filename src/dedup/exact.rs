@@ -7,7 +7,7 @@ use crate::text::normalize::exact_key;
 
 /// Groups larger than this report a star (every copy with the first) and a chain
 /// (each copy with the next) instead of all pairs, so one very common text stays linear.
-pub const MAX_GROUP_ALL_PAIRS: usize = 64;
+pub const MAX_GROUP_ALL_PAIRS: usize = 1024;
 
 /// Exact-copy pairs and which paragraphs are the first of their text.
 pub struct ExactResult {

@@ -2,24 +2,26 @@
 //!
 //! Four kinds of repeat are found, each by its own module:
 //! [`boilerplate`] (site furniture: labels, bylines, lines on many pages),
-//! [`exact`] (same text after normalisation), [`near`] (shingle Jaccard over a threshold,
-//! candidates from MinHash LSH) and [`restated`] (an article saying a passage twice in other
+//! [`exact`] (same text after normalisation), [`near`] (shingle Jaccard or containment
+//! over a threshold, found exactly by a set-similarity [`join`]) and [`restated`] (an article saying a passage twice in other
 //! words). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
 
 pub mod boilerplate;
 pub mod decide;
 pub mod exact;
-pub mod minhash;
+pub mod join;
 pub mod near;
 pub mod restated;
 pub mod shingle;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::text::AnalyzedDoc;
 pub use decide::Decision;
+pub use join::Measure;
 pub use shingle::ShingleKind;
 
 /// Settings of duplicate detection.
@@ -31,8 +33,9 @@ pub struct DedupConfig {
     pub shingle_size: usize,
     /// Jaccard similarity of shingle sets at or above which two paragraphs are near copies.
     pub near_threshold: f64,
-    /// Number of MinHash permutations used to generate near-duplicate candidates.
-    pub num_perm: usize,
+    /// What the near threshold bounds: Jaccard, or containment of the smaller shingle set
+    /// in the larger (which adds `contained` pairs).
+    pub measure: Measure,
     /// Score at or above which a paragraph restates an earlier one of its article.
     pub restated_threshold: f64,
     /// A short line found in at least this many documents is boilerplate.
@@ -45,7 +48,7 @@ impl Default for DedupConfig {
             shingle: ShingleKind::Word,
             shingle_size: 5,
             near_threshold: 0.8,
-            num_perm: 128,
+            measure: Measure::Jaccard,
             restated_threshold: restated::DEFAULT_THRESHOLD,
             boilerplate_min_docs: 3,
         }
@@ -66,12 +69,6 @@ impl DedupConfig {
         unit("the restated threshold", self.restated_threshold)?;
         if self.shingle_size == 0 {
             return Err(Error::Config("the shingle size must be at least 1".into()));
-        }
-        if !(16..=1024).contains(&self.num_perm) {
-            return Err(Error::Config(format!(
-                "the number of permutations must be in 16..=1024, got {}",
-                self.num_perm
-            )));
         }
         if self.boilerplate_min_docs < 2 {
             return Err(Error::Config(
@@ -99,6 +96,9 @@ pub enum Kind {
     Exact,
     /// Shingle Jaccard at or above the near threshold.
     Near,
+    /// The smaller shingle set mostly inside the larger (containment at or above the near
+    /// threshold, Jaccard below it); only with the containment measure.
+    Contained,
     /// The same passage said again in other words, within one article.
     Restated,
     /// Site furniture: labels, bylines, lines on many pages.
@@ -111,6 +111,7 @@ impl Kind {
         match self {
             Kind::Exact => "exact",
             Kind::Near => "near",
+            Kind::Contained => "contained",
             Kind::Restated => "restated",
             Kind::Boilerplate => "boilerplate",
         }
@@ -183,37 +184,53 @@ pub fn find_duplicates(
         .collect();
 
     let exact = exact::find(&paragraphs, &eligible);
+    let repeated_boilerplate = exact::find(&paragraphs, &boilerplate);
+    // `pairs` decide drops; `reported` are only listed (with `--all-pairs`).
     let mut pairs = exact.pairs.clone();
-    let near = near::find(&paragraphs, &exact.representatives, config);
-    pairs.extend(with_copies(&paragraphs, &near, &exact.copies));
-    // Copies of the same boilerplate line are reported as pairs too (they decide nothing:
-    // boilerplate is dropped everywhere), so `--all-pairs` lists every repeat.
-    pairs.extend(
-        exact::find(&paragraphs, &boilerplate)
-            .pairs
-            .into_iter()
-            .map(|p| Pair {
-                kind: Kind::Boilerplate,
-                ..p
-            }),
-    );
+    // Copies of the same boilerplate line are reported too (boilerplate is dropped
+    // everywhere anyway), so `--all-pairs` lists every repeat.
+    let mut reported: Vec<Pair> = repeated_boilerplate
+        .pairs
+        .iter()
+        .map(|p| Pair {
+            kind: Kind::Boilerplate,
+            ..*p
+        })
+        .collect();
+    // Boilerplate lines take part in the near search too, so that a variant of a footer
+    // is listed beside it; a pair with boilerplate in it decides nothing.
+    let representatives: Vec<bool> = (0..paragraphs.len())
+        .map(|g| exact.representatives[g] || repeated_boilerplate.representatives[g])
+        .collect();
+    let copies: Vec<Vec<usize>> = exact
+        .copies
+        .into_iter()
+        .zip(repeated_boilerplate.copies)
+        .map(|(a, b)| if a.is_empty() { b } else { a })
+        .collect();
+    let near = near::find(&paragraphs, &representatives, config);
+    for (pair, decides) in with_copies(&paragraphs, &near, &copies) {
+        let touches_boilerplate = boilerplate[paragraphs.global(pair.earlier)]
+            || boilerplate[paragraphs.global(pair.later)];
+        if decides && !touches_boilerplate {
+            pairs.push(pair);
+        } else {
+            reported.push(pair);
+        }
+    }
     // Restatements are looked for among what the other stages keep, so that cleaning the
     // cleaned corpus again sees the same paragraphs and finds nothing more.
     let mut present: Vec<bool> = boilerplate.iter().map(|&b| !b).collect();
-    for pair in pairs.iter().filter(|p| p.kind != Kind::Boilerplate) {
+    for pair in &pairs {
         present[paragraphs.global(pair.later)] = false;
     }
     let (restated, candidate_docs) =
         restated::find(&paragraphs, &present, config.restated_threshold);
     pairs.extend(restated);
-    pairs.sort_by(|a, b| {
-        (a.later, a.kind, a.earlier)
-            .cmp(&(b.later, b.kind, b.earlier))
-            .then(b.score.total_cmp(&a.score))
-    });
-    pairs.dedup_by(|b, a| (a.later, a.kind, a.earlier) == (b.later, b.kind, b.earlier));
-
+    sort_pairs(&mut pairs);
     let decisions = decide::decide(&paragraphs, &boilerplate, &pairs);
+    pairs.extend(reported);
+    sort_pairs(&mut pairs);
     DedupResult {
         decisions,
         pairs,
@@ -221,28 +238,51 @@ pub fn find_duplicates(
     }
 }
 
+/// Orders pairs by later paragraph, kind and earlier paragraph, keeping the best score of
+/// any pair listed twice.
+fn sort_pairs(pairs: &mut Vec<Pair>) {
+    pairs.par_sort_by(|a, b| {
+        (a.later, a.kind, a.earlier)
+            .cmp(&(b.later, b.kind, b.earlier))
+            .then(b.score.total_cmp(&a.score))
+    });
+    pairs.dedup_by(|b, a| (a.later, a.kind, a.earlier) == (b.later, b.kind, b.earlier));
+}
+
 /// Near pairs between first copies, and the same pairs for the other copies of the two
-/// texts (they have the same shingles, so the same score), as long as that stays small.
-fn with_copies(paragraphs: &Paragraphs, near: &[Pair], copies: &[Vec<usize>]) -> Vec<Pair> {
-    const MAX_EXPANSION: usize = 256;
+/// texts (they have the same shingles, so the same score), as long as that stays
+/// bounded; each with whether it drops its later paragraph.
+fn with_copies(
+    paragraphs: &Paragraphs,
+    near: &[near::NearPair],
+    copies: &[Vec<usize>],
+) -> Vec<(Pair, bool)> {
+    const MAX_EXPANSION: usize = 1 << 16;
     let mut out = Vec::with_capacity(near.len());
-    for pair in near {
+    for found in near {
+        let pair = found.pair;
         let (a, b) = (
             paragraphs.global(pair.earlier),
             paragraphs.global(pair.later),
         );
-        out.push(*pair);
+        out.push((pair, found.later_inside));
         if (copies[a].len() + 1) * (copies[b].len() + 1) > MAX_EXPANSION {
             continue;
         }
         for &x in std::iter::once(&a).chain(&copies[a]) {
             for &y in std::iter::once(&b).chain(&copies[b]) {
                 if (x, y) != (a, b) {
-                    out.push(Pair {
+                    let decides = if x < y {
+                        found.later_inside
+                    } else {
+                        found.earlier_inside
+                    };
+                    let expanded = Pair {
                         earlier: paragraphs.at(x.min(y)),
                         later: paragraphs.at(x.max(y)),
-                        ..*pair
-                    });
+                        ..pair
+                    };
+                    out.push((expanded, decides));
                 }
             }
         }

@@ -1,70 +1,65 @@
-//! Near copies: shingle-set Jaccard at or above a threshold, across the whole corpus.
-//!
-//! Candidates come from MinHash LSH with sort-based bucketing (band records sorted, equal
-//! keys adjacent), so the cost grows with the corpus, not with all pairs; every candidate
-//! is then verified with the exact Jaccard of the shingle sets.
+//! Near copies: shingle-set Jaccard (or containment) at or above a threshold, across the
+//! whole corpus, found exactly by a prefix-filtered set-similarity join ([`join`]).
 
 use rayon::prelude::*;
 
-use super::minhash::{Banding, MinHasher};
-use super::shingle::{jaccard, shingles};
+use super::join::{self, Measure};
+use super::shingle::shingles;
 use super::{DedupConfig, Kind, Pair, Paragraphs};
 
-/// Buckets larger than this contribute a star and a chain of pairs instead of all pairs,
-/// so one very common text cannot make the candidate list quadratic.
-const MAX_BUCKET_ALL_PAIRS: usize = 64;
+/// A verified pair, and which side is the part: a `contained` pair drops its later
+/// paragraph only when that one is inside the earlier (a later, longer version is kept).
+/// For `near` pairs both sides count as inside.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearPair {
+    /// The pair.
+    pub pair: Pair,
+    /// Whether the earlier paragraph's shingles are (mostly) inside the later's.
+    pub earlier_inside: bool,
+    /// Whether the later paragraph's shingles are (mostly) inside the earlier's.
+    pub later_inside: bool,
+}
 
 /// Verified near-copy pairs among the `representatives` (first copies of each text).
-pub fn find(paragraphs: &Paragraphs, representatives: &[bool], config: &DedupConfig) -> Vec<Pair> {
+///
+/// With [`Measure::Jaccard`] every pair has kind `near`. With [`Measure::Containment`],
+/// pairs whose Jaccard also reaches the threshold are `near`, the others `contained`
+/// (scored by the containment of the smaller shingle set in the larger).
+pub fn find(
+    paragraphs: &Paragraphs,
+    representatives: &[bool],
+    config: &DedupConfig,
+) -> Vec<NearPair> {
     let members: Vec<usize> = (0..paragraphs.len())
         .filter(|&g| representatives[g])
         .collect();
-    let sets: Vec<Vec<u64>> = members
+    let sets: Vec<Vec<u32>> = members
         .par_iter()
         .map(|&g| shingles(paragraphs.text(g), config.shingle, config.shingle_size))
         .collect();
-
-    let hasher = MinHasher::new(config.num_perm);
-    let banding = Banding::for_threshold(config.num_perm, config.near_threshold);
-    let mut records: Vec<(u64, u32)> = sets
-        .par_iter()
-        .enumerate()
-        .filter(|(_, set)| !set.is_empty())
-        .flat_map_iter(|(m, set)| {
-            let signature = hasher.signature(set);
-            banding
-                .keys(&signature)
-                .map(move |key| (key, m as u32))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    records.par_sort_unstable();
-
-    let mut candidates: Vec<(u32, u32)> = Vec::new();
-    for bucket in records.chunk_by(|a, b| a.0 == b.0) {
-        let ids: Vec<u32> = bucket.iter().map(|r| r.1).collect();
-        if ids.len() <= MAX_BUCKET_ALL_PAIRS {
-            for (i, &a) in ids.iter().enumerate() {
-                candidates.extend(ids[i + 1..].iter().map(|&b| (a, b)));
+    let t = config.near_threshold;
+    join::self_join(&sets, t, config.measure)
+        .into_par_iter()
+        .map(|o| {
+            let (len_a, len_b) = (sets[o.a as usize].len(), sets[o.b as usize].len());
+            let jaccard = o.jaccard(len_a, len_b);
+            let (kind, score, earlier_inside, later_inside) =
+                if config.measure == Measure::Jaccard || jaccard >= t {
+                    (Kind::Near, jaccard, true, true)
+                } else {
+                    let c = o.containment(len_a, len_b);
+                    (Kind::Contained, c, len_a <= len_b, len_b <= len_a)
+                };
+            NearPair {
+                pair: Pair {
+                    earlier: paragraphs.at(members[o.a as usize]),
+                    later: paragraphs.at(members[o.b as usize]),
+                    kind,
+                    score,
+                },
+                earlier_inside,
+                later_inside,
             }
-        } else {
-            candidates.extend(ids[1..].iter().map(|&b| (ids[0], b)));
-            candidates.extend(ids.windows(2).skip(1).map(|w| (w[0], w[1])));
-        }
-    }
-    candidates.par_sort_unstable();
-    candidates.dedup();
-
-    candidates
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let score = jaccard(&sets[a as usize], &sets[b as usize]);
-            (score >= config.near_threshold).then(|| Pair {
-                earlier: paragraphs.at(members[a as usize]),
-                later: paragraphs.at(members[b as usize]),
-                kind: Kind::Near,
-                score,
-            })
         })
         .collect()
 }
