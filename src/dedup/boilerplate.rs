@@ -5,14 +5,12 @@
 //! "Editor: …", "KOMENTAR", "Gambar:") — and frequency across documents: the same short
 //! line on many pages is furniture even when nothing about the line itself says so.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::Paragraphs;
-use crate::text::normalize::{exact_key, normalize};
+use crate::text::normalize::normalize;
 use crate::text::paragraph::ends_sentence;
-use crate::text::terms::word_count;
+use crate::text::terms::words;
 
 /// Lines longer than this many words are never boilerplate.
 const MAX_WORDS: usize = 30;
@@ -87,35 +85,40 @@ const FURNITURE: &[&str] = &[
     "related articles",
 ];
 
-/// Per global paragraph: whether it is boilerplate.
-pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
-    let mut flags: Vec<bool> = (0..paragraphs.len())
+/// Per global paragraph: whether it is boilerplate. `keys` are the paragraphs' exact keys
+/// (see [`exact_key`](crate::text::normalize::exact_key)).
+pub fn detect(paragraphs: &Paragraphs, keys: &[u64], min_docs: usize) -> Vec<bool> {
+    let labels: Vec<bool> = (0..paragraphs.len())
         .into_par_iter()
         .map(|g| !paragraphs.is_title(g) && is_label_line(paragraphs.text(g)))
         .collect();
 
-    // Count the documents each text appears in.
-    let keys: Vec<u64> = (0..paragraphs.len())
-        .into_par_iter()
-        .map(|g| exact_key(paragraphs.text(g)))
+    // The number of documents each text appears in: sorted (key, document) records, one
+    // count per run of equal keys.
+    let mut records: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(g, &k)| (k, paragraphs.at(g).doc))
         .collect();
-    let mut docs_per_line: HashMap<u64, (usize, u32)> = HashMap::new();
-    for (g, &k) in keys.iter().enumerate() {
-        let doc = paragraphs.at(g).doc;
-        let entry = docs_per_line.entry(k).or_insert((0, u32::MAX));
-        if entry.1 != doc {
-            *entry = (entry.0 + 1, doc);
-        }
+    records.par_sort_unstable();
+    records.dedup();
+    let mut docs_per_key: Vec<(u64, usize)> = Vec::new();
+    for run in records.chunk_by(|a, b| a.0 == b.0) {
+        docs_per_key.push((run[0].0, run.len()));
     }
-    for (g, (flag, k)) in flags.iter_mut().zip(&keys).enumerate() {
-        let needed = if paragraphs.paragraph(g).words <= SHORT_LINE_WORDS {
-            min_docs
-        } else {
-            min_docs * LONG_LINE_FACTOR
-        };
-        *flag |= !paragraphs.is_title(g) && docs_per_line[k].0 >= needed;
-    }
-    flags
+    (0..paragraphs.len())
+        .into_par_iter()
+        .map(|g| {
+            let needed = if paragraphs.paragraph(g).words <= SHORT_LINE_WORDS {
+                min_docs
+            } else {
+                min_docs * LONG_LINE_FACTOR
+            };
+            let k = docs_per_key.partition_point(|d| d.0 < keys[g]);
+            let docs = docs_per_key.get(k).map_or(0, |d| d.1);
+            labels[g] || (!paragraphs.is_title(g) && docs >= needed)
+        })
+        .collect()
 }
 
 /// Whether a line, on its own, looks like page furniture rather than article text.
@@ -123,7 +126,8 @@ pub fn is_label_line(text: &str) -> bool {
     // Labels are decided by their first characters; normalising only those keeps this
     // cheap enough to run on every sentence.
     const HEAD_CHARS: usize = 64;
-    let words = word_count(text);
+    // Counting stops past the limit: long paragraphs are rejected without a full scan.
+    let words = words(text).take(MAX_WORDS + 1).count();
     if words > MAX_WORDS {
         return false;
     }

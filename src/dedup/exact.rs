@@ -20,12 +20,19 @@ pub struct ExactResult {
     pub representatives: Vec<bool>,
 }
 
-/// Groups eligible paragraphs by normalised text.
-pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
-    let mut keyed: Vec<(u64, usize)> = (0..paragraphs.len())
+/// The exact key of every paragraph: equal keys, equal normalised texts.
+pub fn keys(paragraphs: &Paragraphs) -> Vec<u64> {
+    (0..paragraphs.len())
         .into_par_iter()
+        .map(|g| exact_key(paragraphs.text(g)))
+        .collect()
+}
+
+/// Groups eligible paragraphs by their [`keys`].
+pub fn find(paragraphs: &Paragraphs, keys: &[u64], eligible: &[bool]) -> ExactResult {
+    let mut keyed: Vec<(u64, usize)> = (0..paragraphs.len())
         .filter(|&g| eligible[g])
-        .map(|g| (exact_key(paragraphs.text(g)), g))
+        .map(|g| (keys[g], g))
         .collect();
     keyed.par_sort_unstable();
 

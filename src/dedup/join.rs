@@ -66,67 +66,129 @@ pub fn self_join(sets: &[Vec<u32>], threshold: f64, measure: Measure) -> Vec<Ove
     let prefixes: Vec<Vec<u32>> = sets
         .par_iter()
         .map(|set| {
-            let mut ordered = set.clone();
-            ordered.sort_unstable_by_key(|&t| rank.of(t));
-            ordered.truncate(prefix_len(set.len(), threshold));
-            ordered
+            let len = prefix_len(set.len(), threshold);
+            let mut keys: Vec<u64> = set.iter().map(|&t| rank.of(t)).collect();
+            if len < keys.len() {
+                keys.select_nth_unstable(len);
+                keys.truncate(len);
+            }
+            keys.into_iter().map(|k| k as u32).collect()
         })
         .collect();
-    // Jaccard: both sides' prefixes must meet. Containment: the smaller set's prefix
-    // must meet anything in the larger one, so every token is indexed.
-    let index = Postings::new(match measure {
-        Measure::Jaccard => &prefixes,
-        Measure::Containment => sets,
-    });
+    let mut found = match measure {
+        Measure::Jaccard => jaccard_pairs(sets, &prefixes, threshold),
+        Measure::Containment => containment_pairs(sets, &prefixes, threshold),
+    };
+    found.par_sort_unstable_by_key(|o| (o.b, o.a));
+    found
+}
 
-    let mut found: Vec<Overlap> = (0..sets.len())
+/// Jaccard: two sets over the threshold share a token of both prefixes, so the
+/// candidates are the pairs within each group of equal prefix tokens (all records sorted
+/// by token: sequential memory access, no lookups), of compatible sizes.
+fn jaccard_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
+    let mut records = token_records(prefixes);
+    records.par_sort_unstable();
+    let groups: Vec<&[(u32, u32)]> = records
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
+        .collect();
+    let mut candidates: Vec<(u32, u32)> = groups
+        .par_iter()
+        .flat_map_iter(|group| {
+            let mut out = Vec::new();
+            for (j, &(_, b)) in group.iter().enumerate() {
+                let len_b = sets[b as usize].len() as f64;
+                for &(_, a) in &group[..j] {
+                    let len_a = sets[a as usize].len() as f64;
+                    if len_a >= threshold * len_b - 1e-9 && len_b >= threshold * len_a - 1e-9 {
+                        out.push((b, a));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    candidates.par_sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_par_iter()
+        .filter_map(|(b, a)| {
+            let (x, y) = (&sets[a as usize], &sets[b as usize]);
+            // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
+            let need = ((threshold / (1.0 + threshold)) * (x.len() + y.len()) as f64 - 1e-9)
+                .ceil()
+                .max(1.0) as usize;
+            let shared = overlap_reaching(x, y, need)?;
+            let jaccard = shared as f64 / (x.len() + y.len() - shared) as f64;
+            (jaccard >= threshold).then_some(Overlap {
+                a,
+                b,
+                shared: shared as u32,
+            })
+        })
+        .collect()
+}
+
+/// Containment: the smaller set's prefix meets any token of the larger, so every token is
+/// indexed and each set looks up its prefix tokens, pairing with the larger sets found
+/// (ties of size: with the later ones).
+fn containment_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
+    let index = Postings::new(sets);
+    (0..sets.len())
         .into_par_iter()
         .flat_map_iter(|x| {
             let len = sets[x].len();
             let mut candidates: Vec<u32> = Vec::new();
             for &token in &prefixes[x] {
-                let posting = index.of(token).copied();
-                match measure {
-                    // The later set asks about earlier ones; sizes must be compatible.
-                    Measure::Jaccard => candidates.extend(posting.filter(|&y| {
-                        let other = sets[y as usize].len() as f64;
-                        (y as usize) < x
-                            && other >= threshold * len as f64 - 1e-9
-                            && other * threshold <= len as f64 + 1e-9
-                    })),
-                    // The smaller set asks (ties: the earlier one).
-                    Measure::Containment => candidates.extend(
-                        posting.filter(|&y| (sets[y as usize].len(), y as usize) > (len, x)),
-                    ),
-                }
+                candidates.extend(
+                    index
+                        .of(token)
+                        .filter(|&&y| (sets[y as usize].len(), y as usize) > (len, x)),
+                );
             }
             candidates.sort_unstable();
             candidates.dedup();
             let need = min_overlap(len, threshold);
-            candidates
-                .into_iter()
-                .filter_map(|y| {
-                    let shared = super::shingle::intersection_size(&sets[x], &sets[y as usize]);
-                    let (a, b) = (x.min(y as usize), x.max(y as usize));
-                    let ok = match measure {
-                        Measure::Jaccard => {
-                            shared as f64 / (len + sets[y as usize].len() - shared) as f64
-                                >= threshold
-                        }
-                        Measure::Containment => shared >= need,
-                    };
-                    ok.then_some(Overlap {
-                        a: a as u32,
-                        b: b as u32,
-                        shared: shared as u32,
-                    })
+            candidates.into_iter().filter_map(move |y| {
+                let shared = overlap_reaching(&sets[x], &sets[y as usize], need)?;
+                Some(Overlap {
+                    a: x.min(y as usize) as u32,
+                    b: x.max(y as usize) as u32,
+                    shared: shared as u32,
                 })
-                .collect::<Vec<_>>()
+            })
         })
-        .collect::<Vec<_>>();
-    // Each pair is found once (by the later set, or by the smaller); order it by `(b, a)`.
-    found.par_sort_unstable_by_key(|o| (o.b, o.a));
-    found
+        .collect()
+}
+
+/// `(token, set)` for every token of every set.
+fn token_records(sets: &[Vec<u32>]) -> Vec<(u32, u32)> {
+    sets.par_iter()
+        .enumerate()
+        .flat_map_iter(|(s, set)| set.iter().map(move |&t| (t, s as u32)))
+        .collect()
+}
+
+/// Size of the intersection of two sorted, distinct sets if it reaches `need`; stops as
+/// soon as what is left cannot.
+fn overlap_reaching(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if n + (a.len() - i).min(b.len() - j) < need {
+            return None;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (n >= need).then_some(n)
 }
 
 /// Smallest overlap a set of `len` tokens needs with another set to reach `threshold`
@@ -160,7 +222,8 @@ impl Rank {
 
     fn count(sets: &[Vec<u32>]) -> Rank {
         let total: usize = sets.iter().map(Vec::len).sum();
-        let cells = total.next_power_of_two().clamp(1 << 12, 1 << 25);
+        // About four tokens a cell: small enough to stay in cache while counting.
+        let cells = (total / 4).next_power_of_two().clamp(1 << 12, 1 << 22);
         let counts: Vec<AtomicU16> = (0..cells).map(|_| AtomicU16::new(0)).collect();
         let rank = Rank {
             counts,
@@ -190,26 +253,45 @@ impl Rank {
     }
 }
 
-/// Which sets hold each token: `(token, set)` records sorted, found by binary search.
+/// Which sets hold each token: `(token, set)` records sorted, with a directory of where
+/// each range of leading token bits starts, so a lookup is one or two cache misses rather
+/// than a binary search's twenty.
 struct Postings {
     records: Vec<(u32, u32)>,
+    starts: Vec<u32>,
+    shift: u32,
 }
 
 impl Postings {
     fn new(sets: &[Vec<u32>]) -> Postings {
-        let mut records: Vec<(u32, u32)> = sets
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(s, set)| set.iter().map(move |&t| (t, s as u32)))
-            .collect();
+        let mut records = token_records(sets);
         records.par_sort_unstable();
-        Postings { records }
+        let bits = records
+            .len()
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(1, 28);
+        let shift = 32 - bits;
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for r in &records {
+            starts[(r.0 >> shift) as usize + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        Postings {
+            records,
+            starts,
+            shift,
+        }
     }
 
     /// The sets holding `token`, in index order.
     fn of(&self, token: u32) -> impl Iterator<Item = &u32> + '_ {
-        let start = self.records.partition_point(|r| r.0 < token);
-        self.records[start..]
+        let bucket = (token >> self.shift) as usize;
+        let range = &self.records[self.starts[bucket] as usize..self.starts[bucket + 1] as usize];
+        let start = range.partition_point(|r| r.0 < token);
+        range[start..]
             .iter()
             .take_while(move |r| r.0 == token)
             .map(|r| &r.1)

@@ -178,13 +178,14 @@ pub fn find_duplicates(
     config: &DedupConfig,
 ) -> DedupResult {
     let paragraphs = Paragraphs::new(docs, analyzed);
-    let boilerplate = boilerplate::detect(&paragraphs, config.boilerplate_min_docs);
+    let keys = exact::keys(&paragraphs);
+    let boilerplate = boilerplate::detect(&paragraphs, &keys, config.boilerplate_min_docs);
     let eligible: Vec<bool> = (0..paragraphs.len())
         .map(|g| !boilerplate[g] && !paragraphs.is_title(g))
         .collect();
 
-    let exact = exact::find(&paragraphs, &eligible);
-    let repeated_boilerplate = exact::find(&paragraphs, &boilerplate);
+    let exact = exact::find(&paragraphs, &keys, &eligible);
+    let repeated_boilerplate = exact::find(&paragraphs, &keys, &boilerplate);
     // `pairs` decide drops; `reported` are only listed (with `--all-pairs`).
     let mut pairs = exact.pairs.clone();
     // Copies of the same boilerplate line are reported too (boilerplate is dropped

@@ -10,7 +10,7 @@
 //! evidence: when a run of paragraphs as a whole restates an earlier run, each member
 //! pair needs less on its own.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -161,7 +161,7 @@ fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<u64> {
 fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<u64, u32> {
     (0..paragraphs.doc_count())
         .into_par_iter()
-        .fold(HashMap::new, |mut df: HashMap<u64, u32>, doc| {
+        .fold(HashMap::default, |mut df: HashMap<u64, u32>, doc| {
             let mut terms: Vec<u64> = paragraphs
                 .of_doc(doc)
                 .filter(|&g| present[g])
@@ -174,7 +174,7 @@ fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<u6
             }
             df
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(HashMap::default, |mut a, b| {
             for (t, n) in b {
                 *a.entry(t).or_default() += n;
             }
@@ -197,7 +197,7 @@ impl PairScores {
     /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
     pub fn new(sets: &[Vec<u64>], doc_freq: &HashMap<u64, u32>, n_docs: usize) -> PairScores {
         let n = sets.len();
-        let mut local_df: HashMap<u64, u32> = HashMap::new();
+        let mut local_df: HashMap<u64, u32> = HashMap::default();
         for set in sets {
             for &t in set {
                 *local_df.entry(t).or_default() += 1;
@@ -268,7 +268,7 @@ impl PairScores {
     pub fn restated(&self, t: f64) -> Vec<(usize, usize, f64)> {
         let rule = Rule::new(t);
         let n = self.n;
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut seen: HashSet<(usize, usize)> = HashSet::default();
         let mut out = Vec::new();
         // Cells in row-major order, as the dense matrix was walked.
         for &(i, j, _, _) in &self.cells {
@@ -336,7 +336,7 @@ impl PairScores {
 /// The facts a restatement repeats (names, numbers) are such terms; a pair linked only by
 /// common words is missed, which is the price of not scoring `n²` pairs.
 fn candidates(sets: &[Vec<u64>], local_df: &HashMap<u64, u32>) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<u64, Vec<u32>> = HashMap::default();
     for (i, set) in sets.iter().enumerate() {
         for &t in set {
             if local_df[&t] as usize <= RARE_TERM_MAX_PARAGRAPHS {

@@ -44,7 +44,7 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
         ShingleKind::Word => {
             let mut window = Window::new(size);
             for_each_word(text, |word| {
-                window.push(xxh3_64_with_seed(word.as_bytes(), HASH_SEED));
+                window.push(xxh3_64_with_seed(word, HASH_SEED));
                 if window.is_full() {
                     out.push(window.hash());
                 }
@@ -54,13 +54,15 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
             }
         }
         ShingleKind::Char => {
-            let mut joined = String::with_capacity(text.len());
+            let mut bytes = Vec::with_capacity(text.len());
             for_each_word(text, |word| {
-                if !joined.is_empty() {
-                    joined.push(' ');
+                if !bytes.is_empty() {
+                    bytes.push(b' ');
                 }
-                joined.push_str(word);
+                bytes.extend_from_slice(word);
             });
+            // Whole words of valid UTF-8 joined by spaces: still valid.
+            let joined = String::from_utf8(bytes).unwrap_or_default();
             let starts: Vec<usize> = joined.char_indices().map(|(i, _)| i).collect();
             if starts.len() <= size {
                 if !joined.is_empty() {
@@ -82,21 +84,17 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
     out
 }
 
-/// Calls `f` with every word of `text`, lower-cased (see [`shingles`]).
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+/// Calls `f` with the UTF-8 bytes of every word of `text`, lower-cased (see
+/// [`shingles`]).
+fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     if text.is_ascii() {
-        // The common case, without decoding characters.
-        let mut word = String::new();
-        for &b in text.as_bytes() {
-            if b.is_ascii_alphanumeric() || b == b'_' {
-                word.push(b.to_ascii_lowercase() as char);
-            } else if !word.is_empty() {
-                f(&word);
-                word.clear();
-            }
-        }
-        if !word.is_empty() {
-            f(&word);
+        // The common case: lower-case the bytes once and split them, decoding nothing.
+        let lower = text.as_bytes().to_ascii_lowercase();
+        for word in lower
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .filter(|w| !w.is_empty())
+        {
+            f(word);
         }
         return;
     }
@@ -110,12 +108,12 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
         if c.is_alphanumeric() || c == '_' {
             word.extend(c.to_lowercase());
         } else if !word.is_empty() {
-            f(&word);
+            f(word.as_bytes());
             word.clear();
         }
     }
     if !word.is_empty() {
-        f(&word);
+        f(word.as_bytes());
     }
 }
 
