@@ -32,7 +32,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use corpus::{Document, JsonFields, OnError, ReadConfig};
-pub use dedup::{Decision, DedupConfig, DedupResult, Kind};
+pub use dedup::{Decision, DedupConfig, DedupResult, DocPrint, Kind};
 pub use error::{Error, RecordError, Result};
 pub use summarize::{Summary, SummaryConfig};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
@@ -188,18 +188,34 @@ impl Pipeline {
         let config = &self.config;
         let mut timings = Timings::default();
         let clock = Instant::now();
+        // Cleaning alone needs paragraphs, not sentences.
         let analyzed: Vec<AnalyzedDoc> = docs
             .par_iter()
-            .map(|doc| text::analyze(doc, config.lang))
+            .map(|doc| match job {
+                Job::Dedup => text::segment(doc, config.lang),
+                Job::Run | Job::Summarize => text::analyze(doc, config.lang),
+            })
             .collect();
+        let prints: Vec<DocPrint> = if job == Job::Summarize {
+            Vec::new()
+        } else {
+            docs.par_iter()
+                .zip(&analyzed)
+                .map(|(doc, a)| {
+                    let spans = a.paragraphs.iter().map(|p| (p.span.clone(), p.is_title));
+                    DocPrint::new(&doc.text, spans, a.lang, &config.dedup)
+                })
+                .collect()
+        };
         timings.analyze = clock.elapsed().as_secs_f64();
 
         let clock = Instant::now();
         let dedup = if job == Job::Summarize {
             keep_everything(&analyzed)
         } else {
-            dedup::find_duplicates(&docs, &analyzed, &config.dedup)
+            dedup::find_duplicates(&prints, &config.dedup)
         };
+        drop(prints);
         timings.dedup = clock.elapsed().as_secs_f64();
 
         let mut limited: Vec<Limited> = dedup

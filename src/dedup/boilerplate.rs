@@ -14,8 +14,6 @@ use crate::text::terms::words;
 
 /// Lines longer than this many words are never boilerplate.
 const MAX_WORDS: usize = 30;
-/// Short lines (up to this many words) repeated in `min_docs` documents are boilerplate.
-const SHORT_LINE_WORDS: usize = 12;
 /// Longer paragraphs are boilerplate only when repeated in this many times `min_docs`
 /// documents (a site footer on every page); fewer repeats are syndicated copies, handled
 /// as exact or near duplicates that keep their first copy.
@@ -85,20 +83,12 @@ const FURNITURE: &[&str] = &[
     "related articles",
 ];
 
-/// Per global paragraph: whether it is boilerplate. `keys` are the paragraphs' exact keys
-/// (see [`exact_key`](crate::text::normalize::exact_key)).
-pub fn detect(paragraphs: &Paragraphs, keys: &[u64], min_docs: usize) -> Vec<bool> {
-    let labels: Vec<bool> = (0..paragraphs.len())
-        .into_par_iter()
-        .map(|g| !paragraphs.is_title(g) && is_label_line(paragraphs.text(g)))
-        .collect();
-
+/// Per global paragraph: whether it is boilerplate.
+pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
     // The number of documents each text appears in: sorted (key, document) records, one
     // count per run of equal keys.
-    let mut records: Vec<(u64, u32)> = keys
-        .iter()
-        .enumerate()
-        .map(|(g, &k)| (k, paragraphs.at(g).doc))
+    let mut records: Vec<(u64, u32)> = (0..paragraphs.len())
+        .map(|g| (paragraphs.print(g).key, paragraphs.at(g).doc))
         .collect();
     records.par_sort_unstable();
     records.dedup();
@@ -109,14 +99,15 @@ pub fn detect(paragraphs: &Paragraphs, keys: &[u64], min_docs: usize) -> Vec<boo
     (0..paragraphs.len())
         .into_par_iter()
         .map(|g| {
-            let needed = if paragraphs.paragraph(g).words <= SHORT_LINE_WORDS {
+            let print = paragraphs.print(g);
+            let needed = if print.is_short {
                 min_docs
             } else {
                 min_docs * LONG_LINE_FACTOR
             };
-            let k = docs_per_key.partition_point(|d| d.0 < keys[g]);
+            let k = docs_per_key.partition_point(|d| d.0 < print.key);
             let docs = docs_per_key.get(k).map_or(0, |d| d.1);
-            labels[g] || (!paragraphs.is_title(g) && docs >= needed)
+            print.is_label || (!print.is_title && docs >= needed)
         })
         .collect()
 }

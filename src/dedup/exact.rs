@@ -3,7 +3,6 @@
 use rayon::prelude::*;
 
 use super::{Kind, Pair, Paragraphs};
-use crate::text::normalize::exact_key;
 
 /// Groups larger than this report a star (every copy with the first) and a chain
 /// (each copy with the next) instead of all pairs, so one very common text stays linear.
@@ -20,19 +19,11 @@ pub struct ExactResult {
     pub representatives: Vec<bool>,
 }
 
-/// The exact key of every paragraph: equal keys, equal normalised texts.
-pub fn keys(paragraphs: &Paragraphs) -> Vec<u64> {
-    (0..paragraphs.len())
-        .into_par_iter()
-        .map(|g| exact_key(paragraphs.text(g)))
-        .collect()
-}
-
-/// Groups eligible paragraphs by their [`keys`].
-pub fn find(paragraphs: &Paragraphs, keys: &[u64], eligible: &[bool]) -> ExactResult {
+/// Groups eligible paragraphs by their exact keys.
+pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
     let mut keyed: Vec<(u64, usize)> = (0..paragraphs.len())
         .filter(|&g| eligible[g])
-        .map(|g| (keys[g], g))
+        .map(|g| (paragraphs.print(g).key, g))
         .collect();
     keyed.par_sort_unstable();
 

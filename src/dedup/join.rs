@@ -60,7 +60,13 @@ impl Overlap {
 
 /// Every pair of `sets` (sorted, distinct tokens each) whose `measure` reaches
 /// `threshold`, ordered by `(b, a)`. Empty sets match nothing.
-pub fn self_join(sets: &[Vec<u32>], threshold: f64, measure: Measure) -> Vec<Overlap> {
+pub fn self_join<S: AsRef<[u32]> + Sync>(
+    sets: &[S],
+    threshold: f64,
+    measure: Measure,
+) -> Vec<Overlap> {
+    let sets: Vec<&[u32]> = sets.iter().map(AsRef::as_ref).collect();
+    let sets = sets.as_slice();
     let rank = Rank::count(sets);
     // Each set's prefix: its rarest tokens, as many as can miss while still matching.
     let prefixes: Vec<Vec<u32>> = sets
@@ -86,7 +92,7 @@ pub fn self_join(sets: &[Vec<u32>], threshold: f64, measure: Measure) -> Vec<Ove
 /// Jaccard: two sets over the threshold share a token of both prefixes, so the
 /// candidates are the pairs within each group of equal prefix tokens (all records sorted
 /// by token: sequential memory access, no lookups), of compatible sizes.
-fn jaccard_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
+fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
     let mut records = token_records(prefixes);
     records.par_sort_unstable();
     let groups: Vec<&[(u32, u32)]> = records
@@ -133,7 +139,7 @@ fn jaccard_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -> Ve
 /// Containment: the smaller set's prefix meets any token of the larger, so every token is
 /// indexed and each set looks up its prefix tokens, pairing with the larger sets found
 /// (ties of size: with the later ones).
-fn containment_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
+fn containment_pairs(sets: &[&[u32]], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
     let index = Postings::new(sets);
     (0..sets.len())
         .into_par_iter()
@@ -151,7 +157,7 @@ fn containment_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -
             candidates.dedup();
             let need = min_overlap(len, threshold);
             candidates.into_iter().filter_map(move |y| {
-                let shared = overlap_reaching(&sets[x], &sets[y as usize], need)?;
+                let shared = overlap_reaching(sets[x], sets[y as usize], need)?;
                 Some(Overlap {
                     a: x.min(y as usize) as u32,
                     b: x.max(y as usize) as u32,
@@ -163,10 +169,10 @@ fn containment_pairs(sets: &[Vec<u32>], prefixes: &[Vec<u32>], threshold: f64) -
 }
 
 /// `(token, set)` for every token of every set.
-fn token_records(sets: &[Vec<u32>]) -> Vec<(u32, u32)> {
+fn token_records<S: AsRef<[u32]> + Sync>(sets: &[S]) -> Vec<(u32, u32)> {
     sets.par_iter()
         .enumerate()
-        .flat_map_iter(|(s, set)| set.iter().map(move |&t| (t, s as u32)))
+        .flat_map_iter(|(s, set)| set.as_ref().iter().map(move |&t| (t, s as u32)))
         .collect()
 }
 
@@ -220,8 +226,8 @@ impl Rank {
     /// Counts beyond this are all alike (and the counter cannot wrap).
     const CAP: u16 = u16::MAX - 1024;
 
-    fn count(sets: &[Vec<u32>]) -> Rank {
-        let total: usize = sets.iter().map(Vec::len).sum();
+    fn count(sets: &[&[u32]]) -> Rank {
+        let total: usize = sets.iter().map(|s| s.len()).sum();
         // About four tokens a cell: small enough to stay in cache while counting.
         let cells = (total / 4).next_power_of_two().clamp(1 << 12, 1 << 22);
         let counts: Vec<AtomicU16> = (0..cells).map(|_| AtomicU16::new(0)).collect();
@@ -230,7 +236,7 @@ impl Rank {
             mask: (cells - 1) as u32,
         };
         sets.par_iter().for_each(|set| {
-            for &t in set {
+            for &t in *set {
                 let cell = &rank.counts[rank.cell(t)];
                 if cell.load(Ordering::Relaxed) < Self::CAP {
                     cell.fetch_add(1, Ordering::Relaxed);
@@ -263,7 +269,7 @@ struct Postings {
 }
 
 impl Postings {
-    fn new(sets: &[Vec<u32>]) -> Postings {
+    fn new(sets: &[&[u32]]) -> Postings {
         let mut records = token_records(sets);
         records.par_sort_unstable();
         let bits = records

@@ -11,17 +11,17 @@ pub mod decide;
 pub mod exact;
 pub mod join;
 pub mod near;
+pub mod print;
 pub mod restated;
 pub mod shingle;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::corpus::Document;
 use crate::error::{Error, Result};
-use crate::text::AnalyzedDoc;
 pub use decide::Decision;
 pub use join::Measure;
+pub use print::{DocPrint, ParaPrint};
 pub use shingle::ShingleKind;
 
 /// Settings of duplicate detection.
@@ -171,21 +171,17 @@ impl DedupResult {
     }
 }
 
-/// Finds every kind of repeat and decides keep or drop for every paragraph.
-pub fn find_duplicates(
-    docs: &[Document],
-    analyzed: &[AnalyzedDoc],
-    config: &DedupConfig,
-) -> DedupResult {
-    let paragraphs = Paragraphs::new(docs, analyzed);
-    let keys = exact::keys(&paragraphs);
-    let boilerplate = boilerplate::detect(&paragraphs, &keys, config.boilerplate_min_docs);
+/// Finds every kind of repeat and decides keep or drop for every paragraph of the
+/// fingerprinted documents (see [`DocPrint::new`]).
+pub fn find_duplicates(prints: &[DocPrint], config: &DedupConfig) -> DedupResult {
+    let paragraphs = Paragraphs::new(prints);
+    let boilerplate = boilerplate::detect(&paragraphs, config.boilerplate_min_docs);
     let eligible: Vec<bool> = (0..paragraphs.len())
         .map(|g| !boilerplate[g] && !paragraphs.is_title(g))
         .collect();
 
-    let exact = exact::find(&paragraphs, &keys, &eligible);
-    let repeated_boilerplate = exact::find(&paragraphs, &keys, &boilerplate);
+    let exact = exact::find(&paragraphs, &eligible);
+    let repeated_boilerplate = exact::find(&paragraphs, &boilerplate);
     // `pairs` decide drops; `reported` are only listed (with `--all-pairs`).
     let mut pairs = exact.pairs.clone();
     // Copies of the same boilerplate line are reported too (boilerplate is dropped
@@ -293,28 +289,26 @@ fn with_copies(
 
 /// All paragraphs of the corpus in input order, addressable by a global index.
 pub struct Paragraphs<'a> {
-    docs: &'a [Document],
-    analyzed: &'a [AnalyzedDoc],
+    prints: &'a [DocPrint],
     refs: Vec<ParaRef>,
     /// Global index of each document's first paragraph.
     offsets: Vec<usize>,
 }
 
 impl<'a> Paragraphs<'a> {
-    /// Indexes the paragraphs of `analyzed` (parallel to `docs`).
-    pub fn new(docs: &'a [Document], analyzed: &'a [AnalyzedDoc]) -> Self {
+    /// Indexes the paragraphs of `prints`.
+    pub fn new(prints: &'a [DocPrint]) -> Self {
         let mut refs = Vec::new();
-        let mut offsets = Vec::with_capacity(analyzed.len());
-        for (doc, a) in analyzed.iter().enumerate() {
+        let mut offsets = Vec::with_capacity(prints.len());
+        for (doc, print) in prints.iter().enumerate() {
             offsets.push(refs.len());
-            refs.extend((0..a.paragraphs.len()).map(|para| ParaRef {
+            refs.extend((0..print.paragraphs.len()).map(|para| ParaRef {
                 doc: doc as u32,
                 para: para as u32,
             }));
         }
         Paragraphs {
-            docs,
-            analyzed,
+            prints,
             refs,
             offsets,
         }
@@ -332,7 +326,7 @@ impl<'a> Paragraphs<'a> {
 
     /// Number of documents.
     pub fn doc_count(&self) -> usize {
-        self.analyzed.len()
+        self.prints.len()
     }
 
     /// Document and paragraph of global index `g`.
@@ -348,26 +342,17 @@ impl<'a> Paragraphs<'a> {
     /// Global indexes of the paragraphs of document `doc`.
     pub fn of_doc(&self, doc: usize) -> std::ops::Range<usize> {
         let start = self.offsets[doc];
-        start..start + self.analyzed[doc].paragraphs.len()
+        start..start + self.prints[doc].paragraphs.len()
     }
 
-    /// Text of paragraph `g`.
-    pub fn text(&self, g: usize) -> &'a str {
+    /// Fingerprint of paragraph `g`.
+    pub fn print(&self, g: usize) -> &'a ParaPrint {
         let r = self.refs[g];
-        let span = self.analyzed[r.doc as usize].paragraphs[r.para as usize]
-            .span
-            .clone();
-        &self.docs[r.doc as usize].text[span]
-    }
-
-    /// Analysis of paragraph `g`.
-    pub fn paragraph(&self, g: usize) -> &'a crate::text::Paragraph {
-        let r = self.refs[g];
-        &self.analyzed[r.doc as usize].paragraphs[r.para as usize]
+        &self.prints[r.doc as usize].paragraphs[r.para as usize]
     }
 
     /// Whether paragraph `g` is its article's title.
     pub fn is_title(&self, g: usize) -> bool {
-        self.paragraph(g).is_title
+        self.print(g).is_title
     }
 }

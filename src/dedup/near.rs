@@ -4,7 +4,6 @@
 use rayon::prelude::*;
 
 use super::join::{self, Measure};
-use super::shingle::shingles;
 use super::{DedupConfig, Kind, Pair, Paragraphs};
 
 /// A verified pair, and which side is the part: a `contained` pair drops its later
@@ -33,9 +32,9 @@ pub fn find(
     let members: Vec<usize> = (0..paragraphs.len())
         .filter(|&g| representatives[g])
         .collect();
-    let sets: Vec<Vec<u32>> = members
-        .par_iter()
-        .map(|&g| shingles(paragraphs.text(g), config.shingle, config.shingle_size))
+    let sets: Vec<&[u32]> = members
+        .iter()
+        .map(|&g| paragraphs.print(g).shingles.as_slice())
         .collect();
     let t = config.near_threshold;
     join::self_join(&sets, t, config.measure)

@@ -141,8 +141,8 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                         && paragraphs
                             .of_doc(doc)
                             .filter(|&g| present[g])
-                            .flat_map(|g| paragraphs.paragraph(g).terms())
-                            .any(|t| changed_terms.contains(&t)))
+                            .flat_map(|g| &paragraphs.print(g).terms)
+                            .any(|t| changed_terms.contains(t)))
             })
             .collect();
     }
@@ -151,10 +151,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
 
 /// Sorted, distinct content terms of paragraph `g`.
 fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<u64> {
-    let mut terms: Vec<u64> = paragraphs.paragraph(g).terms().collect();
-    terms.sort_unstable();
-    terms.dedup();
-    terms
+    paragraphs.print(g).terms.clone()
 }
 
 /// In how many documents each term occurs, counting only the `present` paragraphs.
@@ -165,7 +162,7 @@ fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<u6
             let mut terms: Vec<u64> = paragraphs
                 .of_doc(doc)
                 .filter(|&g| present[g])
-                .flat_map(|g| paragraphs.paragraph(g).terms())
+                .flat_map(|g| paragraphs.print(g).terms.iter().copied())
                 .collect();
             terms.sort_unstable();
             terms.dedup();

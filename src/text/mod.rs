@@ -26,8 +26,6 @@ pub struct Paragraph {
     pub sentences: Vec<Range<usize>>,
     /// Content terms (stemmed, stopwords removed, hashed) of each sentence, in order.
     pub sentence_terms: Vec<Vec<u64>>,
-    /// Number of word tokens, stopwords included.
-    pub words: usize,
 }
 
 impl Paragraph {
@@ -44,6 +42,25 @@ pub struct AnalyzedDoc {
     pub lang: Lang,
     /// Non-empty paragraphs in input order.
     pub paragraphs: Vec<Paragraph>,
+}
+
+/// Splits an article into paragraphs only (no sentences or terms): what cleaning needs.
+pub fn segment(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
+    let lang = match lang {
+        LangChoice::Fixed(lang) => lang,
+        LangChoice::Auto => Lang::detect(&doc.text),
+    };
+    let paragraphs = paragraph::split_paragraphs(&doc.text)
+        .into_iter()
+        .enumerate()
+        .map(|(index, span)| Paragraph {
+            is_title: index == 0 && paragraph::looks_like_title(&doc.text[span.clone()]),
+            span,
+            sentences: Vec::new(),
+            sentence_terms: Vec::new(),
+        })
+        .collect();
+    AnalyzedDoc { lang, paragraphs }
 }
 
 /// Splits an article into paragraphs, sentences and terms.
@@ -71,7 +88,6 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
             .map(|s| analyzer.terms(&doc.text[s.clone()]))
             .collect();
         paragraphs.push(Paragraph {
-            words: terms::word_count(text),
             span,
             is_title,
             sentences,
