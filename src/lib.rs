@@ -116,6 +116,23 @@ pub struct Outcome {
     pub renamed_ids: usize,
     /// Documents so large that a limit changed how they were processed, and how.
     pub limited: Vec<Limited>,
+    /// Where the article texts are.
+    pub texts: Texts,
+}
+
+/// Where the texts of an [`Outcome`]'s documents are.
+#[derive(Debug, Clone)]
+pub enum Texts {
+    /// In [`Document::text`].
+    InMemory,
+    /// Dropped once fingerprinted ([`Document::text`] is empty): the outputs read them
+    /// again from these inputs, which held `bytes` bytes of text.
+    Reread {
+        /// The inputs, read again in the same order.
+        corpus: corpus::Corpus,
+        /// Bytes of article text read the first time.
+        bytes: usize,
+    },
 }
 
 /// A document a size limit applied to: processed, but not in the usual way.
@@ -147,8 +164,19 @@ impl Pipeline {
     }
 
     /// Reads the inputs and runs the stages of `job`, on the configured number of threads.
+    ///
+    /// Cleaning alone (`Job::Dedup`) of files streams them: documents are fingerprinted
+    /// in batches and their texts dropped, so memory follows the number of paragraphs,
+    /// not the corpus size; the outputs read the files again. Standard input, which
+    /// cannot be read twice, is held in memory.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
+            if job == Job::Dedup {
+                let corpus = corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?;
+                if corpus.files().all(|f| f != std::path::Path::new("-")) {
+                    return self.dedup_streaming(corpus);
+                }
+            }
             let clock = Instant::now();
             let input =
                 corpus::read_inputs(&self.config.inputs, &self.config.read, self.config.on_error)?;
@@ -159,6 +187,71 @@ impl Pipeline {
             outcome.renamed_ids = input.renamed_ids;
             Ok(outcome)
         })
+    }
+
+    /// First pass of streaming cleaning: fingerprints of every document, read in batches
+    /// of about [`BATCH_BYTES`] of text, each fingerprinted in parallel.
+    fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
+        const BATCH_BYTES: usize = 8 << 20;
+        let config = &self.config;
+        let mut timings = Timings::default();
+        let (mut docs, mut analyzed, mut prints, mut skipped) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut bytes = 0;
+        let mut batch: Vec<Document> = Vec::new();
+        let mut batch_bytes = 0;
+        let mut fingerprint = |batch: &mut Vec<Document>, timings: &mut Timings| {
+            let clock = Instant::now();
+            let done: Vec<(AnalyzedDoc, DocPrint)> = batch
+                .par_iter()
+                .map(|doc| {
+                    let a = text::segment(doc, config.lang);
+                    let spans = a.paragraphs.iter().map(|p| (p.span.clone(), p.is_title));
+                    let print = DocPrint::new(&doc.text, spans, a.lang, &config.dedup);
+                    (a, print)
+                })
+                .collect();
+            for (doc, (a, print)) in batch.drain(..).zip(done) {
+                bytes += doc.text.len();
+                docs.push(Document {
+                    text: String::new(),
+                    ..doc
+                });
+                analyzed.push(a);
+                prints.push(print);
+            }
+            timings.analyze += clock.elapsed().as_secs_f64();
+        };
+        let mut records = corpus.records();
+        loop {
+            let clock = Instant::now();
+            let record = records.next();
+            timings.read += clock.elapsed().as_secs_f64();
+            match record {
+                None => break,
+                Some(Ok(doc)) => {
+                    batch_bytes += doc.text.len();
+                    batch.push(doc);
+                    if batch_bytes >= BATCH_BYTES {
+                        fingerprint(&mut batch, &mut timings);
+                        batch_bytes = 0;
+                    }
+                }
+                Some(Err(e)) if config.on_error == OnError::Fail => return Err(Error::Record(e)),
+                Some(Err(e)) => skipped.push(e),
+            }
+        }
+        fingerprint(&mut batch, &mut timings);
+        drop(fingerprint);
+        if docs.is_empty() && skipped.is_empty() {
+            return Err(Error::NoDocuments);
+        }
+        let renamed_ids = corpus::unique_ids(&mut docs);
+        let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, timings);
+        outcome.skipped = skipped;
+        outcome.renamed_ids = renamed_ids;
+        outcome.texts = Texts::Reread { corpus, bytes };
+        Ok(outcome)
     }
 
     /// Runs the stages of `job` over documents already in memory (the inputs are ignored).
@@ -208,14 +301,26 @@ impl Pipeline {
                 .collect()
         };
         timings.analyze = clock.elapsed().as_secs_f64();
+        self.decide(job, docs, analyzed, prints, timings)
+    }
 
+    /// Decides every paragraph from the fingerprints (none when only summarising) and
+    /// summarises the kept text when `job` asks for it.
+    fn decide(
+        &self,
+        job: Job,
+        docs: Vec<Document>,
+        analyzed: Vec<AnalyzedDoc>,
+        prints: Vec<DocPrint>,
+        mut timings: Timings,
+    ) -> Outcome {
+        let config = &self.config;
         let clock = Instant::now();
         let dedup = if job == Job::Summarize {
             keep_everything(&analyzed)
         } else {
-            dedup::find_duplicates(&prints, &config.dedup)
+            dedup::find_duplicates(prints, &config.dedup)
         };
-        drop(prints);
         timings.dedup = clock.elapsed().as_secs_f64();
 
         let mut limited: Vec<Limited> = dedup
@@ -269,6 +374,7 @@ impl Pipeline {
             skipped: Vec::new(),
             renamed_ids: 0,
             limited,
+            texts: Texts::InMemory,
         }
     }
 }

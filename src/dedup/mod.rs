@@ -173,8 +173,8 @@ impl DedupResult {
 
 /// Finds every kind of repeat and decides keep or drop for every paragraph of the
 /// fingerprinted documents (see [`DocPrint::new`]).
-pub fn find_duplicates(prints: &[DocPrint], config: &DedupConfig) -> DedupResult {
-    let paragraphs = Paragraphs::new(prints);
+pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> DedupResult {
+    let paragraphs = Paragraphs::new(&prints);
     let boilerplate = boilerplate::detect(&paragraphs, config.boilerplate_min_docs);
     let eligible: Vec<bool> = (0..paragraphs.len())
         .map(|g| !boilerplate[g] && !paragraphs.is_title(g))
@@ -215,6 +215,12 @@ pub fn find_duplicates(prints: &[DocPrint], config: &DedupConfig) -> DedupResult
             reported.push(pair);
         }
     }
+    // The shingles are done with: free them before the restated search.
+    drop(paragraphs);
+    for print in prints.iter_mut().flat_map(|d| &mut d.paragraphs) {
+        print.shingles = Vec::new();
+    }
+    let paragraphs = Paragraphs::new(&prints);
     // Restatements are looked for among what the other stages keep, so that cleaning the
     // cleaned corpus again sees the same paragraphs and finds nothing more.
     let mut present: Vec<bool> = boilerplate.iter().map(|&b| !b).collect();

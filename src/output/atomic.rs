@@ -78,6 +78,26 @@ impl Staged {
         target: &Path,
         write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
     ) -> Result<()> {
+        let (temp, mut out) = self.open(target)?;
+        write(&mut out)?;
+        close(&temp, out)
+    }
+
+    /// Writes two targets at once (for outputs made in one pass over the inputs).
+    pub fn write_two(
+        &mut self,
+        targets: [&Path; 2],
+        write: impl FnOnce(&mut BufWriter<File>, &mut BufWriter<File>) -> Result<()>,
+    ) -> Result<()> {
+        let (temp_a, mut a) = self.open(targets[0])?;
+        let (temp_b, mut b) = self.open(targets[1])?;
+        write(&mut a, &mut b)?;
+        close(&temp_a, a)?;
+        close(&temp_b, b)
+    }
+
+    /// Creates the temporary file of `target`, registered for cleanup.
+    fn open(&mut self, target: &Path) -> Result<(PathBuf, BufWriter<File>)> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -92,13 +112,7 @@ impl Staged {
         }
         self.files.push((temp.clone(), target.to_path_buf()));
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        let mut out = BufWriter::new(file);
-        write(&mut out)?;
-        let file = out
-            .into_inner()
-            .map_err(|e| Error::io(&temp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&temp, e))?;
-        Ok(())
+        Ok((temp, BufWriter::new(file)))
     }
 
     /// Renames every temporary file onto its target.
@@ -130,6 +144,14 @@ impl Drop for Staged {
             }
         }
     }
+}
+
+/// Flushes a finished temporary file to disk.
+fn close(temp: &Path, out: BufWriter<File>) -> Result<()> {
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io(temp, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(temp, e))
 }
 
 /// Maps an I/O error while writing `path` to the library error.

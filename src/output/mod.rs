@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
-use crate::{Job, Outcome, Timings};
+use crate::{Job, Outcome, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 
 /// Settings of the outputs.
@@ -180,28 +180,69 @@ pub struct Seconds {
 
 impl Outcome {
     /// The title of document `d`: from the input, else its detected title paragraph.
+    /// Needs the texts in memory (see [`Texts`]).
     pub fn title(&self, d: usize) -> &str {
-        let doc = &self.docs[d];
-        if let Some(title) = &doc.title {
+        self.title_in(d, &self.docs[d].text)
+    }
+
+    /// The cleaned text of document `d`: its kept paragraphs joined by blank lines.
+    /// Needs the texts in memory (see [`Texts`]).
+    pub fn clean_text(&self, d: usize) -> String {
+        self.clean_text_in(d, &self.docs[d].text)
+    }
+
+    /// [`Outcome::title`], given document `d`'s text.
+    fn title_in<'t>(&'t self, d: usize, text: &'t str) -> &'t str {
+        if let Some(title) = &self.docs[d].title {
             return title;
         }
         match self.analyzed[d].paragraphs.first() {
-            Some(p) if p.is_title => &doc.text[p.span.clone()],
+            Some(p) if p.is_title => &text[p.span.clone()],
             _ => "",
         }
     }
 
-    /// The cleaned text of document `d`: its kept paragraphs joined by blank lines.
-    pub fn clean_text(&self, d: usize) -> String {
-        let doc = &self.docs[d];
+    /// [`Outcome::clean_text`], given document `d`'s text.
+    fn clean_text_in(&self, d: usize, text: &str) -> String {
         let kept: Vec<&str> = self.analyzed[d]
             .paragraphs
             .iter()
             .zip(&self.dedup.decisions[d])
             .filter(|(_, decision)| decision.is_kept())
-            .map(|(p, _)| &doc.text[p.span.clone()])
+            .map(|(p, _)| &text[p.span.clone()])
             .collect();
         kept.join("\n\n")
+    }
+
+    /// Calls `f` with every document's index and text, in order: from memory, or read
+    /// again from the inputs (checked to be the same documents).
+    fn for_each_text(&self, mut f: impl FnMut(usize, &str) -> Result<()>) -> Result<()> {
+        let Texts::Reread { corpus, .. } = &self.texts else {
+            for (d, doc) in self.docs.iter().enumerate() {
+                f(d, &doc.text)?;
+            }
+            return Ok(());
+        };
+        let changed = |path: &Path| Error::Output {
+            path: path.to_path_buf(),
+            message: "the inputs changed while the run was reading them".into(),
+        };
+        let mut d = 0;
+        for doc in corpus.records().filter_map(|r| r.ok()) {
+            let expected = self.docs.get(d).ok_or_else(|| changed(&doc.source.path))?;
+            let paragraphs = crate::text::paragraph::split_paragraphs(&doc.text);
+            if doc.source != expected.source
+                || paragraphs.len() != self.analyzed[d].paragraphs.len()
+            {
+                return Err(changed(&doc.source.path));
+            }
+            f(d, &doc.text)?;
+            d += 1;
+        }
+        match self.docs.get(d) {
+            Some(missing) => Err(changed(&missing.source.path)),
+            None => Ok(()),
+        }
     }
 
     /// Writes the outputs of `job` into `dir` (created if needed) and returns the report.
@@ -214,17 +255,21 @@ impl Outcome {
             let path = dir.join(format!("summaries.{ext}"));
             staged.write(&path, |w| self.write_summaries(w, &path, config))?;
         }
+        let mut bytes_out = None;
         if job != Job::Summarize {
-            let path = dir.join(format!("paragraphs.{ext}"));
-            staged.write(&path, |w| self.write_paragraphs(w, &path, config))?;
+            let paragraphs = dir.join(format!("paragraphs.{ext}"));
+            let clean = dir.join("clean.jsonl");
+            staged.write_two([&paragraphs, &clean], |p, c| {
+                bytes_out =
+                    Some(self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)?);
+                Ok(())
+            })?;
             let path = dir.join(format!("duplicates.{ext}"));
             staged.write(&path, |w| self.write_duplicates(w, &path, config))?;
-            let path = dir.join("clean.jsonl");
-            staged.write(&path, |w| self.write_clean(w, &path))?;
         }
         let path = dir.join(format!("errors.{ext}"));
         staged.write(&path, |w| self.write_errors(w, &path, config))?;
-        let mut report = self.report();
+        let mut report = self.report_with(bytes_out)?;
         let path = dir.join("report.json");
         report.seconds.write = clock.elapsed().as_secs_f64();
         staged.write(&path, |w| {
@@ -291,47 +336,74 @@ impl Outcome {
         write_table(w, path, config, ERROR_COLUMNS, rows)
     }
 
-    fn write_paragraphs(
+    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts; returns the
+    /// bytes of cleaned text.
+    fn write_paragraphs_and_clean(
         &self,
-        w: &mut impl Write,
-        path: &Path,
+        pw: &mut impl Write,
+        paragraphs_path: &Path,
+        cw: &mut impl Write,
+        clean_path: &Path,
         config: &OutputConfig,
-    ) -> Result<()> {
-        let rows = self.docs.iter().enumerate().flat_map(|(d, doc)| {
-            let paragraphs = &self.analyzed[d].paragraphs;
-            paragraphs
-                .iter()
-                .zip(&self.dedup.decisions[d])
-                .enumerate()
-                .map(move |(p, (para, decision))| {
-                    let text = &doc.text[para.span.clone()];
-                    let (action, reason, of, score) = match *decision {
-                        Decision::Keep => ("keep", "", None, String::new()),
-                        Decision::Title => ("keep", "title", None, String::new()),
-                        Decision::Drop {
-                            reason,
-                            duplicate_of,
-                            score,
-                        } => {
-                            let score =
-                                duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
-                            ("drop", reason.as_str(), duplicate_of, score)
-                        }
-                    };
-                    ParagraphRow {
-                        doc_id: &doc.id,
-                        paragraph: p as u32 + 1,
-                        action,
+    ) -> Result<usize> {
+        let mut table = Table::new(pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?;
+        let mut bytes_out = 0;
+        self.for_each_text(|d, text| {
+            for row in self.paragraph_rows(d, text) {
+                table.row(&row)?;
+            }
+            let line = CleanDoc {
+                id: &self.docs[d].id,
+                title: self.title_in(d, text),
+                text: self.clean_text_in(d, text),
+            };
+            bytes_out += line.text.len();
+            serde_json::to_writer(&mut *cw, &line).map_err(json_error(clean_path))?;
+            cw.write_all(b"\n").map_err(io_at(clean_path))
+        })?;
+        table.finish()?;
+        flush(cw, clean_path)?;
+        Ok(bytes_out)
+    }
+
+    /// The rows of `paragraphs.csv` for document `d`, whose text is `text`.
+    fn paragraph_rows<'t>(
+        &'t self,
+        d: usize,
+        text: &'t str,
+    ) -> impl Iterator<Item = ParagraphRow<'t>> + 't {
+        let doc = &self.docs[d];
+        self.analyzed[d]
+            .paragraphs
+            .iter()
+            .zip(&self.dedup.decisions[d])
+            .enumerate()
+            .map(move |(p, (para, decision))| {
+                let text = &text[para.span.clone()];
+                let (action, reason, of, score) = match *decision {
+                    Decision::Keep => ("keep", "", None, String::new()),
+                    Decision::Title => ("keep", "title", None, String::new()),
+                    Decision::Drop {
                         reason,
-                        duplicate_of_doc: of.map_or("", |r| self.docs[r.doc as usize].id.as_str()),
-                        duplicate_of_paragraph: of.map(|r| r.para + 1),
+                        duplicate_of,
                         score,
-                        chars: text.chars().count(),
-                        text,
+                    } => {
+                        let score = duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
+                        ("drop", reason.as_str(), duplicate_of, score)
                     }
-                })
-        });
-        write_table(w, path, config, PARAGRAPH_COLUMNS, rows)
+                };
+                ParagraphRow {
+                    doc_id: &doc.id,
+                    paragraph: p as u32 + 1,
+                    action,
+                    reason,
+                    duplicate_of_doc: of.map_or("", |r| self.docs[r.doc as usize].id.as_str()),
+                    duplicate_of_paragraph: of.map(|r| r.para + 1),
+                    score,
+                    chars: text.chars().count(),
+                    text,
+                }
+            })
     }
 
     fn write_duplicates(
@@ -356,21 +428,14 @@ impl Outcome {
         write_table(w, path, config, DUPLICATE_COLUMNS, rows)
     }
 
-    fn write_clean(&self, w: &mut impl Write, path: &Path) -> Result<()> {
-        for (d, doc) in self.docs.iter().enumerate() {
-            let line = CleanDoc {
-                id: &doc.id,
-                title: self.title(d),
-                text: self.clean_text(d),
-            };
-            serde_json::to_writer(&mut *w, &line).map_err(json_error(path))?;
-            w.write_all(b"\n").map_err(io_at(path))?;
-        }
-        flush(w, path)
+    /// Counts for `report.json` (write time filled in by the writer). With the texts not
+    /// in memory this reads the inputs again for the cleaned size.
+    pub fn report(&self) -> Result<Report> {
+        self.report_with(None)
     }
 
-    /// Counts for `report.json` (write time filled in by the writer).
-    pub fn report(&self) -> Report {
+    /// [`Outcome::report`], with the bytes of cleaned text if they are known.
+    fn report_with(&self, bytes_out: Option<usize>) -> Result<Report> {
         let mut dropped_by_reason = BTreeMap::new();
         let (mut paragraphs, mut kept, mut titles) = (0, 0, 0);
         for decisions in &self.dedup.decisions {
@@ -388,7 +453,18 @@ impl Outcome {
                 }
             }
         }
-        Report {
+        let bytes_out = match bytes_out {
+            Some(bytes) => bytes,
+            None => {
+                let mut bytes = 0;
+                self.for_each_text(|d, text| {
+                    bytes += self.clean_text_in(d, text).len();
+                    Ok(())
+                })?;
+                bytes
+            }
+        };
+        Ok(Report {
             documents: self.docs.len(),
             paragraphs,
             kept,
@@ -399,14 +475,17 @@ impl Outcome {
             skipped_records: self.skipped.len(),
             renamed_ids: self.renamed_ids,
             limited: self.limited.clone(),
-            bytes_in: self.docs.iter().map(|d| d.text.len()).sum(),
-            bytes_out: (0..self.docs.len()).map(|d| self.clean_text(d).len()).sum(),
+            bytes_in: match &self.texts {
+                Texts::InMemory => self.docs.iter().map(|d| d.text.len()).sum(),
+                Texts::Reread { bytes, .. } => *bytes,
+            },
+            bytes_out,
             threads: self.threads,
             seconds: Seconds {
                 stages: self.timings.clone(),
                 write: 0.0,
             },
-        }
+        })
     }
 }
 
@@ -446,39 +525,81 @@ fn write_table<R: Serialize>(
     columns: &[&str],
     rows: impl IntoIterator<Item = R>,
 ) -> Result<()> {
-    match config.format {
-        TableFormat::Csv => write_csv(w, path, columns, rows, config.excel_safe),
-        TableFormat::Jsonl => write_jsonl(w, path, rows),
+    let mut table = Table::new(w, path, config, columns)?;
+    for row in rows {
+        table.row(&row)?;
     }
+    table.finish()
 }
 
-/// Writes a header (also for an empty table, so readers always see the columns) and rows.
-fn write_csv<R: Serialize>(
-    w: &mut impl Write,
-    path: &Path,
-    columns: &[&str],
-    rows: impl IntoIterator<Item = R>,
+/// A table being written row by row: CSV with a header (also for an empty table, so
+/// readers always see the columns), or one JSON object per line.
+struct Table<'a, W: Write> {
+    out: TableOut<'a, W>,
+    path: &'a Path,
+    columns: &'a [&'a str],
     excel_safe: bool,
-) -> Result<()> {
-    let mut csv = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(&mut *w);
-    csv.write_record(columns).map_err(csv_error(path))?;
-    for row in rows {
-        if excel_safe {
-            let cells = cells(&row, columns).map_err(|message| Error::Output {
-                path: path.to_path_buf(),
-                message,
-            })?;
-            csv.write_record(cells.iter().map(|c| excel_safe_cell(c).into_owned()))
-                .map_err(csv_error(path))?;
-        } else {
-            csv.serialize(row).map_err(csv_error(path))?;
+}
+
+enum TableOut<'a, W: Write> {
+    Csv(Box<csv::Writer<&'a mut W>>),
+    Jsonl(&'a mut W),
+}
+
+impl<'a, W: Write> Table<'a, W> {
+    fn new(
+        w: &'a mut W,
+        path: &'a Path,
+        config: &OutputConfig,
+        columns: &'a [&'a str],
+    ) -> Result<Self> {
+        let out = match config.format {
+            TableFormat::Csv => {
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(w);
+                csv.write_record(columns).map_err(csv_error(path))?;
+                TableOut::Csv(Box::new(csv))
+            }
+            TableFormat::Jsonl => TableOut::Jsonl(w),
+        };
+        Ok(Table {
+            out,
+            path,
+            columns,
+            excel_safe: config.excel_safe,
+        })
+    }
+
+    fn row<R: Serialize>(&mut self, row: &R) -> Result<()> {
+        let path = self.path;
+        match &mut self.out {
+            TableOut::Csv(csv) if self.excel_safe => {
+                let cells = cells(row, self.columns).map_err(|message| Error::Output {
+                    path: path.to_path_buf(),
+                    message,
+                })?;
+                csv.write_record(cells.iter().map(|c| excel_safe_cell(c).into_owned()))
+                    .map_err(csv_error(path))
+            }
+            TableOut::Csv(csv) => csv.serialize(row).map_err(csv_error(path)),
+            TableOut::Jsonl(w) => {
+                serde_json::to_writer(&mut **w, row).map_err(json_error(path))?;
+                w.write_all(b"\n").map_err(io_at(path))
+            }
         }
     }
-    csv.flush().map_err(io_at(path))?;
-    drop(csv);
-    flush(w, path)
+
+    fn finish(self) -> Result<()> {
+        match self.out {
+            TableOut::Csv(mut csv) => {
+                csv.flush().map_err(io_at(self.path))?;
+                let w = csv
+                    .into_inner()
+                    .map_err(|e| Error::io(self.path, e.into_error()))?;
+                flush(w, self.path)
+            }
+            TableOut::Jsonl(w) => flush(w, self.path),
+        }
+    }
 }
 
 /// The cells of a row as the CSV writer would write them, in column order.
@@ -506,19 +627,6 @@ pub fn excel_safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
         _ => cell.into(),
     }
-}
-
-/// Writes one JSON object per row.
-fn write_jsonl<R: Serialize>(
-    w: &mut impl Write,
-    path: &Path,
-    rows: impl IntoIterator<Item = R>,
-) -> Result<()> {
-    for row in rows {
-        serde_json::to_writer(&mut *w, &row).map_err(json_error(path))?;
-        w.write_all(b"\n").map_err(io_at(path))?;
-    }
-    flush(w, path)
 }
 
 fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
