@@ -242,7 +242,6 @@ impl Pipeline {
             }
         }
         fingerprint(&mut batch, &mut timings);
-        drop(fingerprint);
         if docs.is_empty() && skipped.is_empty() {
             return Err(Error::NoDocuments);
         }
