@@ -54,6 +54,9 @@ pub struct Config {
     pub dedup: DedupConfig,
     /// Summariser settings.
     pub summary: SummaryConfig,
+    /// Streaming cleaning fingerprints documents in batches of about this many bytes of
+    /// text (see [`Pipeline::run`]); the texts of one batch are all it holds at a time.
+    pub batch_bytes: usize,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
             threads: None,
             dedup: DedupConfig::default(),
             summary: SummaryConfig::default(),
+            batch_bytes: 8 << 20,
         }
     }
 }
@@ -190,9 +194,8 @@ impl Pipeline {
     }
 
     /// First pass of streaming cleaning: fingerprints of every document, read in batches
-    /// of about [`BATCH_BYTES`] of text, each fingerprinted in parallel.
+    /// of about [`Config::batch_bytes`] of text, each fingerprinted in parallel.
     fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
-        const BATCH_BYTES: usize = 8 << 20;
         let config = &self.config;
         let mut timings = Timings::default();
         let (mut docs, mut analyzed, mut prints, mut skipped) =
@@ -232,7 +235,7 @@ impl Pipeline {
                 Some(Ok(doc)) => {
                     batch_bytes += doc.text.len();
                     batch.push(doc);
-                    if batch_bytes >= BATCH_BYTES {
+                    if batch_bytes >= config.batch_bytes {
                         fingerprint(&mut batch, &mut timings);
                         batch_bytes = 0;
                     }

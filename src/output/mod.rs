@@ -166,6 +166,19 @@ pub struct Report {
     pub threads: usize,
     /// Seconds per stage.
     pub seconds: Seconds,
+    /// Peak memory of the process so far, in bytes (`null` where the system does not
+    /// tell: it is read from `/proc/self/status`).
+    pub peak_memory_bytes: Option<u64>,
+    /// Peak memory over the number of paragraphs: what a paragraph costs.
+    pub peak_bytes_per_paragraph: Option<u64>,
+}
+
+/// Peak resident memory of this process (`VmHWM`), on Linux.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Seconds per stage, writing included.
@@ -272,6 +285,10 @@ impl Outcome {
         let mut report = self.report_with(bytes_out)?;
         let path = dir.join("report.json");
         report.seconds.write = clock.elapsed().as_secs_f64();
+        report.peak_memory_bytes = peak_memory_bytes();
+        report.peak_bytes_per_paragraph = report
+            .peak_memory_bytes
+            .map(|peak| peak / report.paragraphs.max(1) as u64);
         staged.write(&path, |w| {
             serde_json::to_writer_pretty(&mut *w, &report).map_err(|e| Error::Output {
                 path: path.clone(),
@@ -485,6 +502,8 @@ impl Outcome {
                 stages: self.timings.clone(),
                 write: 0.0,
             },
+            peak_memory_bytes: None,
+            peak_bytes_per_paragraph: None,
         })
     }
 }

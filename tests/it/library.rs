@@ -166,3 +166,81 @@ fn all_verified_pairs_include_every_copy_and_repeated_boilerplate() {
         ));
     }
 }
+
+/// Streaming cleaning (fingerprints in batches, texts read again for the outputs) writes
+/// the same bytes as cleaning in memory and as the whole run, however small the batches.
+#[test]
+fn streamed_cleaning_equals_cleaning_in_memory() {
+    use dedupsum::output::OutputConfig;
+    use dedupsum::{OnError, ReadConfig, Texts};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines = String::new();
+    let footer = "Ikuti kami di media sosial untuk berita terbaru setiap hari.";
+    let originals: Vec<String> = std::fs::read_dir(super::util::corpus())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for copy in 0..6 {
+        for (k, text) in originals.iter().enumerate() {
+            // Copies with one word changed, a shared footer, and a repeated id.
+            let text = text.replacen("China", &format!("Tiongkok{copy}"), 1);
+            let record = serde_json::json!({"id": format!("d{}", (copy * 2 + k) % 9), "text": format!("{text}\n\n{footer}")});
+            lines += &record.to_string();
+            lines.push('\n');
+        }
+    }
+    let input = tmp.path().join("in.jsonl");
+    std::fs::write(&input, lines).unwrap();
+    let output = OutputConfig {
+        all_pairs: true,
+        ..OutputConfig::default()
+    };
+
+    let config = Config {
+        batch_bytes: 2_000,
+        ..Config::new(vec![input.clone()])
+    };
+    let streamed = Pipeline::new(config).unwrap().run(Job::Dedup).unwrap();
+    assert!(matches!(streamed.texts, Texts::Reread { .. }));
+    assert!(streamed.docs.iter().all(|d| d.text.is_empty()));
+    let a = tmp.path().join("streamed");
+    let report_a = streamed.write_dir(&a, Job::Dedup, &output).unwrap();
+
+    let docs =
+        dedupsum::corpus::read_inputs(&[input.clone()], &ReadConfig::default(), OnError::Fail)
+            .unwrap()
+            .docs;
+    let in_memory = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Dedup, docs)
+        .unwrap();
+    let b = tmp.path().join("in-memory");
+    let report_b = in_memory.write_dir(&b, Job::Dedup, &output).unwrap();
+
+    let whole = Pipeline::new(Config::new(vec![input]))
+        .unwrap()
+        .run(Job::Run)
+        .unwrap();
+    let c = tmp.path().join("run");
+    whole.write_dir(&c, Job::Run, &output).unwrap();
+
+    assert!(report_a.dropped > 0 && report_a.pairs > 0);
+    assert_eq!(report_a.renamed_ids, 3);
+    assert_eq!(
+        (report_a.bytes_in, report_a.bytes_out),
+        (report_b.bytes_in, report_b.bytes_out)
+    );
+    assert!(report_a.bytes_out < report_a.bytes_in);
+    for name in ["paragraphs.csv", "duplicates.csv", "clean.jsonl"] {
+        let streamed = std::fs::read(a.join(name)).unwrap();
+        assert!(
+            streamed == std::fs::read(b.join(name)).unwrap(),
+            "{name}: streamed differs from in memory"
+        );
+        assert!(
+            streamed == std::fs::read(c.join(name)).unwrap(),
+            "{name}: dedup differs from run"
+        );
+    }
+}
