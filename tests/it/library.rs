@@ -207,10 +207,13 @@ fn streamed_cleaning_equals_cleaning_in_memory() {
     let a = tmp.path().join("streamed");
     let report_a = streamed.write_dir(&a, Job::Dedup, &output).unwrap();
 
-    let docs =
-        dedupsum::corpus::read_inputs(&[input.clone()], &ReadConfig::default(), OnError::Fail)
-            .unwrap()
-            .docs;
+    let docs = dedupsum::corpus::read_inputs(
+        std::slice::from_ref(&input),
+        &ReadConfig::default(),
+        OnError::Fail,
+    )
+    .unwrap()
+    .docs;
     let in_memory = Pipeline::new(Config::new(Vec::new()))
         .unwrap()
         .run_documents(Job::Dedup, docs)
