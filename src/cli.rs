@@ -246,6 +246,9 @@ impl InputArgs {
         };
         config.lang = lang;
         config.threads = self.threads;
+        if !self.quiet {
+            config.progress = dedupsum::Progress::stderr();
+        }
         Ok(config)
     }
 }

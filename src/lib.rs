@@ -54,6 +54,8 @@ pub struct Config {
     pub dedup: DedupConfig,
     /// Summariser settings.
     pub summary: SummaryConfig,
+    /// Where progress is shown (nowhere by default).
+    pub progress: Progress,
     /// Streaming cleaning fingerprints documents in batches of about this many bytes of
     /// text (see [`Pipeline::run`]); the texts of one batch are all it holds at a time.
     pub batch_bytes: usize,
@@ -71,6 +73,59 @@ impl Config {
             dedup: DedupConfig::default(),
             summary: SummaryConfig::default(),
             batch_bytes: 8 << 20,
+            progress: Progress::default(),
+        }
+    }
+}
+
+/// Progress of a run: the stage, documents read, bytes, rate and time left, on an
+/// [`indicatif`] bar (the command line draws it on stderr when that is a terminal).
+#[derive(Debug, Clone, Default)]
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// Progress on stderr: drawn only when stderr is a terminal.
+    pub fn stderr() -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            None,
+            indicatif::ProgressDrawTarget::stderr_with_hz(4),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{elapsed_precise}] {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(style);
+        Progress(Some(bar))
+    }
+
+    /// Starts stage `name`.
+    fn stage(&self, name: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(name.to_owned());
+            bar.tick();
+        }
+    }
+
+    /// Expects `bytes` of input in all.
+    fn expect(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(bytes);
+        }
+    }
+
+    /// `docs` documents read so far, of `bytes` bytes in all.
+    fn read(&self, docs: usize, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(bytes.min(bar.length().unwrap_or(u64::MAX)));
+            bar.set_message(format!("reading: {docs} documents"));
+        }
+    }
+
+    /// Removes the bar.
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }
@@ -182,10 +237,12 @@ impl Pipeline {
                 }
             }
             let clock = Instant::now();
+            self.config.progress.stage("reading");
             let input =
                 corpus::read_inputs(&self.config.inputs, &self.config.read, self.config.on_error)?;
             let read = clock.elapsed().as_secs_f64();
             let mut outcome = self.process(job, input.docs);
+            self.config.progress.finish();
             outcome.timings.read = read;
             outcome.skipped = input.skipped;
             outcome.renamed_ids = input.renamed_ids;
@@ -225,6 +282,15 @@ impl Pipeline {
             }
             timings.analyze += clock.elapsed().as_secs_f64();
         };
+        let progress = &config.progress;
+        progress.expect(
+            corpus
+                .files()
+                .filter_map(|f| std::fs::metadata(f).ok())
+                .map(|m| m.len())
+                .sum(),
+        );
+        let (mut docs_read, mut bytes_read) = (0, 0);
         let mut records = corpus.records();
         loop {
             let clock = Instant::now();
@@ -235,6 +301,9 @@ impl Pipeline {
                 Some(Ok(doc)) => {
                     batch_bytes += doc.text.len();
                     batch.push(doc);
+                    docs_read += 1;
+                    bytes_read += batch.last().map_or(0, |d| d.text.len() as u64);
+                    progress.read(docs_read, bytes_read);
                     if batch_bytes >= config.batch_bytes {
                         fingerprint(&mut batch, &mut timings);
                         batch_bytes = 0;
@@ -249,7 +318,9 @@ impl Pipeline {
             return Err(Error::NoDocuments);
         }
         let renamed_ids = corpus::unique_ids(&mut docs);
+        progress.stage("finding duplicates");
         let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, timings);
+        progress.finish();
         outcome.skipped = skipped;
         outcome.renamed_ids = renamed_ids;
         outcome.texts = Texts::Reread { corpus, bytes };
@@ -283,6 +354,7 @@ impl Pipeline {
         let config = &self.config;
         let mut timings = Timings::default();
         let clock = Instant::now();
+        config.progress.stage("analysing");
         // Cleaning alone needs paragraphs, not sentences.
         let analyzed: Vec<AnalyzedDoc> = docs
             .par_iter()
@@ -318,6 +390,7 @@ impl Pipeline {
     ) -> Outcome {
         let config = &self.config;
         let clock = Instant::now();
+        config.progress.stage("finding duplicates");
         let dedup = if job == Job::Summarize {
             keep_everything(&analyzed)
         } else {
@@ -361,6 +434,7 @@ impl Pipeline {
                     });
                 }
             }
+            config.progress.stage("summarising");
             summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary)
         };
         timings.summarize = clock.elapsed().as_secs_f64();
