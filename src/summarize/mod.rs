@@ -8,7 +8,6 @@
 
 pub mod rank;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -17,6 +16,7 @@ use crate::corpus::Document;
 use crate::dedup::boilerplate::is_label_line;
 use crate::dedup::Decision;
 use crate::error::{Error, Result};
+use crate::text::fast_hash::FxHashMap;
 use crate::text::AnalyzedDoc;
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
@@ -117,10 +117,10 @@ impl Summary {
 pub const MAX_CANDIDATES: usize = 2000;
 
 /// A sentence that may go into a summary.
-struct Candidate {
+struct Candidate<'a> {
     id: usize,
     span: Range<usize>,
-    terms: Vec<u64>,
+    terms: &'a [u64],
     words: usize,
     quoted: bool,
 }
@@ -147,7 +147,7 @@ pub fn summarize(
 
 /// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
 /// that are page furniture ("Baca juga: …") are numbered but never chosen.
-fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate> {
+fn candidates<'a>(text: &str, doc: &'a AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     let mut id = 0;
     for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
@@ -164,7 +164,7 @@ fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Cand
                 out.push(Candidate {
                     id,
                     span: span.clone(),
-                    terms: terms.clone(),
+                    terms,
                     words: sentence.split_whitespace().count(),
                     quoted: sentence.contains(['"', '“', '”', '«', '»']),
                 });
@@ -175,13 +175,15 @@ fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Cand
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> HashMap<u64, f64> {
-    let mut df: HashMap<u64, u32> = HashMap::new();
+fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> FxHashMap<u64, f64> {
+    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut terms: Vec<u64> = Vec::new();
     for doc in docs {
-        let mut terms: Vec<u64> = doc.iter().flat_map(|c| c.terms.iter().copied()).collect();
+        terms.clear();
+        terms.extend(doc.iter().flat_map(|c| c.terms.iter().copied()));
         terms.sort_unstable();
         terms.dedup();
-        for t in terms {
+        for &t in &terms {
             *df.entry(t).or_default() += 1;
         }
     }
@@ -192,7 +194,7 @@ fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> HashMap<u64, f64> {
 }
 
 /// Sparse unit-length TF-IDF vector of a sentence, sorted by term.
-fn tfidf(terms: &[u64], idf: &HashMap<u64, f64>) -> Vec<(u64, f64)> {
+fn tfidf(terms: &[u64], idf: &FxHashMap<u64, f64>) -> Vec<(u64, f64)> {
     let mut sorted = terms.to_vec();
     sorted.sort_unstable();
     let mut v: Vec<(u64, f64)> = Vec::new();
@@ -224,19 +226,50 @@ fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
     sum
 }
 
+/// Cosine similarities of an article's sentences: all of them as a matrix when the method
+/// needs every pair, else each pair computed when asked for (selection asks for a few).
+struct Cosine<'a> {
+    vectors: &'a [Vec<(u64, f64)>],
+    matrix: Option<Matrix>,
+}
+
+impl<'a> Cosine<'a> {
+    fn new(vectors: &'a [Vec<(u64, f64)>], all_pairs: bool) -> Cosine<'a> {
+        let matrix = all_pairs
+            .then(|| Matrix::symmetric(vectors.len(), |i, j| dot(&vectors[i], &vectors[j])));
+        Cosine { vectors, matrix }
+    }
+
+    /// Similarity of `i` and `j` (0 on the diagonal), the same as the matrix's.
+    fn get(&self, i: usize, j: usize) -> f64 {
+        match &self.matrix {
+            Some(m) => m.get(i, j),
+            None if i == j => 0.0,
+            None => dot(&self.vectors[i.min(j)], &self.vectors[i.max(j)]),
+        }
+    }
+
+    /// The full matrix (computed on creation when `all_pairs`).
+    fn matrix(&self) -> &Matrix {
+        self.matrix
+            .as_ref()
+            .expect("the method asked for all pairs")
+    }
+}
+
 /// Scores every candidate under `method` (higher is better).
-fn score(candidates: &[Candidate], cosine: &Matrix, config: &SummaryConfig) -> Vec<f64> {
+fn score(candidates: &[Candidate], cosine: &Cosine, config: &SummaryConfig) -> Vec<f64> {
     let n = candidates.len();
     match config.method {
         Method::Lead => (0..n).map(|i| 1.0 / (i + 1) as f64).collect(),
-        Method::LexRank => rank::pagerank(cosine),
+        Method::LexRank => rank::pagerank(cosine.matrix()),
         Method::TextRank => rank::pagerank(&word_overlap(candidates)),
         Method::Pacsum => {
             let p = &config.pacsum;
             let centrality = if p.overlap {
                 rank::pacsum(&word_overlap(candidates), p)
             } else {
-                rank::pacsum(cosine, p)
+                rank::pacsum(cosine.matrix(), p)
             };
             let centrality = normalise(centrality);
             let w = config.position_weight;
@@ -253,29 +286,53 @@ fn score(candidates: &[Candidate], cosine: &Matrix, config: &SummaryConfig) -> V
     }
 }
 
+/// Whether `method` needs the cosine similarity of every pair of sentences.
+fn needs_all_cosines(config: &SummaryConfig) -> bool {
+    match config.method {
+        Method::LexRank => true,
+        Method::Pacsum => !config.pacsum.overlap,
+        Method::Lead | Method::TextRank => false,
+    }
+}
+
 /// TextRank similarity: shared content words over the sum of the log sentence lengths.
 fn word_overlap(candidates: &[Candidate]) -> Matrix {
     let sets: Vec<Vec<u64>> = candidates
         .iter()
         .map(|c| {
-            let mut t = c.terms.clone();
+            let mut t = c.terms.to_vec();
             t.sort_unstable();
             t.dedup();
             t
         })
         .collect();
+    let logs: Vec<f64> = sets.iter().map(|s| (s.len() as f64).ln()).collect();
     Matrix::symmetric(sets.len(), |i, j| {
-        let common = sets[i]
-            .iter()
-            .filter(|t| sets[j].binary_search(t).is_ok())
-            .count();
-        let norm = (sets[i].len() as f64).ln() + (sets[j].len() as f64).ln();
+        let common = common_count(&sets[i], &sets[j]);
+        let norm = logs[i] + logs[j];
         if common == 0 || norm <= 0.0 {
             0.0
         } else {
             common as f64 / norm
         }
     })
+}
+
+/// Number of values in both sorted, deduplicated slices.
+fn common_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
 }
 
 /// Rescales to [0, 1] (all zeros when the values are all equal).
@@ -290,10 +347,14 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Picks the summary sentences of one article.
-fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+fn select(candidates: &[Candidate], idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
     let n = candidates.len();
-    let vectors: Vec<Vec<(u64, f64)>> = candidates.iter().map(|c| tfidf(&c.terms, idf)).collect();
-    let cosine = Matrix::symmetric(n, |i, j| dot(&vectors[i], &vectors[j]));
+    let vectors: Vec<Vec<(u64, f64)>> = if config.method == Method::Lead {
+        Vec::new() // LEAD never compares sentences.
+    } else {
+        candidates.iter().map(|c| tfidf(c.terms, idf)).collect()
+    };
+    let cosine = Cosine::new(&vectors, needs_all_cosines(config));
     let score = score(candidates, &cosine, config);
 
     let mut order: Vec<usize> = (0..n).collect();
@@ -333,11 +394,11 @@ fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryCon
 mod tests {
     use super::*;
 
-    fn candidate(id: usize, terms: &[u64]) -> Candidate {
+    fn candidate(id: usize, terms: &'static [u64]) -> Candidate<'static> {
         Candidate {
             id,
             span: id..id + 1,
-            terms: terms.to_vec(),
+            terms,
             words: terms.len() * 2,
             quoted: false,
         }
