@@ -307,14 +307,36 @@ fn word_overlap(candidates: &[Candidate]) -> Matrix {
         })
         .collect();
     let logs: Vec<f64> = sets.iter().map(|s| (s.len() as f64).ln()).collect();
-    Matrix::symmetric(sets.len(), |i, j| {
-        let common = common_count(&sets[i], &sets[j]);
+    let similarity = |i: usize, j: usize, common: u32| {
         let norm = logs[i] + logs[j];
         if common == 0 || norm <= 0.0 {
             0.0
         } else {
-            common as f64 / norm
+            f64::from(common) / norm
         }
+    };
+    // Small vocabularies (most articles): each sentence as a bit set over the article's
+    // words, so a pair costs a few AND + popcount; otherwise merge the sorted sets.
+    let mut vocabulary: Vec<u64> = sets.iter().flatten().copied().collect();
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
+    let words = vocabulary.len().div_ceil(64);
+    if words > 16 {
+        return Matrix::symmetric(sets.len(), |i, j| {
+            similarity(i, j, common_count(&sets[i], &sets[j]) as u32)
+        });
+    }
+    let mut bits = vec![0u64; sets.len() * words];
+    for (set, row) in sets.iter().zip(bits.chunks_exact_mut(words.max(1))) {
+        for t in set {
+            let k = vocabulary.binary_search(t).expect("in the vocabulary");
+            row[k / 64] |= 1 << (k % 64);
+        }
+    }
+    Matrix::symmetric(sets.len(), |i, j| {
+        let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
+        let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
+        similarity(i, j, common)
     })
 }
 
@@ -404,7 +426,7 @@ mod tests {
         }
     }
 
-    fn sample() -> Vec<Candidate> {
+    fn sample() -> Vec<Candidate<'static>> {
         vec![
             candidate(2, &[1, 2, 3, 4]),
             candidate(3, &[1, 2, 3, 4]), // a repeat of sentence 2

@@ -67,12 +67,24 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
                 .map(|s| s.start + span.start..s.end + span.start)
                 .collect()
         };
+        let mut sentence_words = 0;
         let sentence_terms = sentences
             .iter()
-            .map(|s| analyzer.terms(&doc.text[s.clone()]))
+            .map(|s| {
+                let (terms, words) = analyzer.terms_and_words(&doc.text[s.clone()]);
+                sentence_words += words;
+                terms
+            })
             .collect();
+        // Sentences are split at whitespace, which no word crosses on the fast path: there
+        // the paragraph's words are its sentences' words.
+        let words = if terms::words_split_at_whitespace(text) {
+            sentence_words
+        } else {
+            terms::word_count(text)
+        };
         paragraphs.push(Paragraph {
-            words: terms::word_count(text),
+            words,
             span,
             is_title,
             sentences,

@@ -3,7 +3,7 @@
 //! Words are Unicode (UAX #29) words. Text made only of ASCII and of the common Latin,
 //! quote, dash and space characters of news takes a fast path that gives exactly the
 //! words of the full algorithm (checked against it by the tests); other text uses the
-//! full algorithm. Each thread caches the term id of every lower-cased word it has seen,
+//! full algorithm. Each thread caches the term id of every word it has seen,
 //! so the stopword test, the stemmer and the hash run once per distinct word.
 
 use std::cell::RefCell;
@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use frostem::{Algorithm, Stemmer};
 use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::fast_hash::FxHashMap;
 use super::lang::Lang;
@@ -32,8 +33,8 @@ const NOT_A_TERM: u64 = u64::MAX;
 const CACHE_LIMIT: usize = 1 << 17;
 
 thread_local! {
-    /// Lower-cased word -> term id, for Indonesian (0) and English (1).
-    static CACHE: RefCell<[FxHashMap<Box<str>, u64>; 2]> = RefCell::default();
+    /// Hash of a word as written -> term id, for Indonesian (0) and English (1).
+    static CACHE: RefCell<[FxHashMap<u64, u64>; 2]> = RefCell::default();
 }
 
 impl TermAnalyzer {
@@ -60,7 +61,14 @@ impl TermAnalyzer {
 
     /// Stable ids of the content terms of `text`, in order, with repeats.
     pub fn terms(&self, text: &str) -> Vec<u64> {
-        let mut out = Vec::new();
+        self.terms_and_words(text).0
+    }
+
+    /// The terms of `text` (as [`TermAnalyzer::terms`]) and its number of words (as
+    /// [`word_count`]), in one pass.
+    pub fn terms_and_words(&self, text: &str) -> (Vec<u64>, usize) {
+        let mut out = Vec::with_capacity(text.len() / 12);
+        let mut words_seen = 0;
         let mut lower = String::new();
         let cache_slot = match self.lang {
             Lang::Indonesian => Some(0),
@@ -69,27 +77,32 @@ impl TermAnalyzer {
         };
         let Some(slot) = cache_slot else {
             for word in words(text) {
+                words_seen += 1;
                 lower_case(word, &mut lower);
                 let id = self.term_of(&lower);
                 if id != NOT_A_TERM {
                     out.push(id);
                 }
             }
-            return out;
+            return (out, words_seen);
         };
         CACHE.with(|cache| {
             let mut caches = cache.borrow_mut();
             let cache = &mut caches[slot];
             for word in words(text) {
-                lower_case(word, &mut lower);
-                let id = match cache.get(lower.as_str()) {
+                words_seen += 1;
+                // Keyed by a 64-bit hash of the word as written: a collision is as unlikely
+                // as one between the term ids themselves.
+                let key = xxh3_64(word.as_bytes());
+                let id = match cache.get(&key) {
                     Some(&id) => id,
                     None => {
+                        lower_case(word, &mut lower);
                         let id = self.term_of(&lower);
                         if cache.len() >= CACHE_LIMIT {
                             cache.clear();
                         }
-                        cache.insert(lower.as_str().into(), id);
+                        cache.insert(key, id);
                         id
                     }
                 };
@@ -98,7 +111,7 @@ impl TermAnalyzer {
                 }
             }
         });
-        out
+        (out, words_seen)
     }
 
     /// The term id of one lower-cased word, or `NOT_A_TERM`.
@@ -141,7 +154,9 @@ pub fn stopwords(lang: Lang) -> Option<&'static HashSet<&'static str>> {
 
 /// Words of `text` (Unicode word boundaries; at least one letter or digit).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    if fast_path(text) {
+    if text.is_ascii() {
+        Words::Ascii(AsciiWords { text, pos: 0 })
+    } else if fast_path(text) {
         Words::Fast(FastWords { text, pos: 0 })
     } else {
         Words::Full(text.unicode_words())
@@ -151,6 +166,14 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 /// Number of words in `text`.
 pub fn word_count(text: &str) -> usize {
     words(text).count()
+}
+
+/// Whether no word of `text` spans whitespace, nor starts or ends next to it in a way that
+/// depends on it: true when the fast path segments `text` (whitespace is `Other` there, and
+/// `Other` always breaks), so the words of `text` are the words of its whitespace-separated
+/// pieces.
+pub(crate) fn words_split_at_whitespace(text: &str) -> bool {
+    fast_path(text)
 }
 
 /// Word Break property values (UAX #29) of the characters the fast path knows. Single_Quote
@@ -219,6 +242,7 @@ fn fast_path(text: &str) -> bool {
 
 /// Words by one of the two segmenters.
 enum Words<'a> {
+    Ascii(AsciiWords<'a>),
     Fast(FastWords<'a>),
     Full(UnicodeWords<'a>),
 }
@@ -229,8 +253,91 @@ impl<'a> Iterator for Words<'a> {
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
         match self {
+            Words::Ascii(w) => w.next(),
             Words::Fast(w) => w.next(),
             Words::Full(w) => w.next(),
+        }
+    }
+}
+
+/// Character classes of ASCII bytes for [`AsciiWords`]: bit flags.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const CONNECTOR: u8 = 4; // ExtendNumLet
+const MID_LETTER: u8 = 8; // MidLetter or MidNumLetQ: joins letters
+const MID_NUM: u8 = 16; // MidNum or MidNumLetQ: joins digits
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match ASCII_WB[b] {
+            Wb::Letter => LETTER,
+            Wb::Numeric => DIGIT,
+            Wb::ExtendNumLet => CONNECTOR,
+            Wb::MidLetter => MID_LETTER,
+            Wb::MidNum => MID_NUM,
+            Wb::MidNumLet => MID_LETTER | MID_NUM,
+            Wb::Other => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`FastWords`] for ASCII text, byte by byte.
+struct AsciiWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let n = bytes.len();
+        let class = |b: u8| ASCII_CLASS[usize::from(b)];
+        let word = LETTER | DIGIT | CONNECTOR;
+        let mut i = self.pos;
+        loop {
+            while i < n && class(bytes[i]) & word == 0 {
+                i += 1;
+            }
+            if i >= n {
+                self.pos = n;
+                return None;
+            }
+            let start = i;
+            let (mut alnum, mut last) = (false, 0);
+            loop {
+                while i < n {
+                    let c = class(bytes[i]);
+                    if c & word == 0 {
+                        break;
+                    }
+                    alnum |= c != CONNECTOR;
+                    last = c;
+                    i += 1;
+                }
+                // WB6/WB7 (letter mid letter), WB11/WB12 (digit mid digit).
+                if i + 1 < n {
+                    let (mid, after) = (class(bytes[i]), class(bytes[i + 1]));
+                    let joins = (last == LETTER && mid & MID_LETTER != 0 && after == LETTER)
+                        || (last == DIGIT && mid & MID_NUM != 0 && after == DIGIT);
+                    if joins {
+                        i += 2;
+                        last = after;
+                        alnum = true;
+                        continue;
+                    }
+                }
+                break;
+            }
+            if alnum {
+                self.pos = i;
+                return Some(&self.text[start..i]);
+            }
         }
     }
 }
@@ -338,9 +445,9 @@ mod tests {
     #[test]
     fn fast_words_match_unicode_words() {
         const ALPHABET: &[char] = &[
-            'a', 'Z', 'é', 'ß', 'ǅ', '0', '9', '_', ':', ',', ';', '.', '\'', '"', ' ', '\n', '\r',
-            '\t', '-', '(', '/', '\u{a0}', '\u{b7}', '£', '€', '“', '”', '‘', '’', '\u{2024}', '–',
-            '—', '…', '•', '×', '¸', '²', '\u{200e}', '\u{202f}', '\u{300}', 'ا', '中', '🇮',
+            'a', 'Z', '0', '9', '_', ':', ',', ';', '.', '\'', '"', ' ', '\n', '\r', '\t', '-',
+            '(', '/', 'é', 'ß', 'ǅ', '\u{a0}', '\u{b7}', '£', '€', '“', '”', '‘', '’', '\u{2024}',
+            '–', '—', '…', '•', '×', '¸', '²', '\u{200e}', '\u{202f}', '\u{300}', 'ا', '中', '🇮',
         ];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         let mut next = move || {
@@ -353,7 +460,7 @@ mod tests {
         for round in 0..60_000 {
             let len = (next() % 12) as usize;
             // Mostly the common characters, so the fast path is taken often.
-            let pool = if round % 3 == 0 { ALPHABET.len() } else { 36 };
+            let pool = [18, 35, ALPHABET.len()][round % 3];
             let text: String = (0..len)
                 .map(|_| ALPHABET[(next() % pool as u64) as usize])
                 .collect();
@@ -362,7 +469,7 @@ mod tests {
             let full: Vec<&str> = text.unicode_words().collect();
             assert_eq!(ours, full, "{text:?}");
         }
-        assert!(fast > 30_000, "{fast}");
+        assert!(fast > 35_000, "{fast}");
     }
 
     #[test]
