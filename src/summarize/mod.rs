@@ -132,17 +132,61 @@ pub fn summarize(
     decisions: &[Vec<Decision>],
     config: &SummaryConfig,
 ) -> Vec<Summary> {
-    let candidates: Vec<Vec<Candidate>> = docs
+    let articles: Vec<Article> = docs
         .par_iter()
         .zip(analyzed)
         .zip(decisions)
-        .map(|((doc, analyzed), decisions)| candidates(&doc.text, analyzed, decisions))
+        .map(|((doc, analyzed), decisions)| {
+            Article::new(candidates(&doc.text, analyzed, decisions))
+        })
         .collect();
-    let idf = inverse_document_frequencies(&candidates);
-    candidates
+    let idf = inverse_document_frequencies(&articles);
+    articles
         .par_iter()
-        .map(|c| select(c, &idf, config))
+        .map(|a| select(a, &idf, config))
         .collect()
+}
+
+/// The candidates of one article, with their terms numbered within the article.
+struct Article<'a> {
+    candidates: Vec<Candidate<'a>>,
+    /// The distinct terms of the candidates, sorted.
+    vocabulary: Vec<u64>,
+    /// Per candidate: its distinct terms as (index in `vocabulary`, count), sorted.
+    bags: Vec<Vec<(u32, u32)>>,
+}
+
+impl<'a> Article<'a> {
+    fn new(candidates: Vec<Candidate<'a>>) -> Article<'a> {
+        let mut vocabulary: Vec<u64> = candidates
+            .iter()
+            .flat_map(|c| c.terms.iter().copied())
+            .collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        let mut indices: Vec<u32> = Vec::new();
+        let bags = candidates
+            .iter()
+            .map(|c| {
+                indices.clear();
+                indices.extend(
+                    c.terms
+                        .iter()
+                        .map(|t| vocabulary.binary_search(t).expect("in the vocabulary") as u32),
+                );
+                indices.sort_unstable();
+                indices
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len() as u32))
+                    .collect()
+            })
+            .collect();
+        Article {
+            candidates,
+            vocabulary,
+            bags,
+        }
+    }
 }
 
 /// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
@@ -175,15 +219,10 @@ fn candidates<'a>(text: &str, doc: &'a AnalyzedDoc, decisions: &[Decision]) -> V
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> FxHashMap<u64, f64> {
+fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
     let mut df: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut terms: Vec<u64> = Vec::new();
     for doc in docs {
-        terms.clear();
-        terms.extend(doc.iter().flat_map(|c| c.terms.iter().copied()));
-        terms.sort_unstable();
-        terms.dedup();
-        for &t in &terms {
+        for &t in &doc.vocabulary {
             *df.entry(t).or_default() += 1;
         }
     }
@@ -193,15 +232,13 @@ fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> FxHashMap<u64, f64> 
         .collect()
 }
 
-/// Sparse unit-length TF-IDF vector of a sentence, sorted by term.
-fn tfidf(terms: &[u64], idf: &FxHashMap<u64, f64>) -> Vec<(u64, f64)> {
-    let mut sorted = terms.to_vec();
-    sorted.sort_unstable();
-    let mut v: Vec<(u64, f64)> = Vec::new();
-    for chunk in sorted.chunk_by(|a, b| a == b) {
-        let t = chunk[0];
-        v.push((t, chunk.len() as f64 * idf.get(&t).copied().unwrap_or(1.0)));
-    }
+/// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
+/// `idf` is per vocabulary index.
+fn tfidf(bag: &[(u32, u32)], idf: &[f64]) -> Vec<(u32, f64)> {
+    let mut v: Vec<(u32, f64)> = bag
+        .iter()
+        .map(|&(k, count)| (k, count as f64 * idf[k as usize]))
+        .collect();
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| x.1 /= norm);
@@ -210,7 +247,7 @@ fn tfidf(terms: &[u64], idf: &FxHashMap<u64, f64>) -> Vec<(u64, f64)> {
 }
 
 /// Dot product of two sorted sparse vectors.
-fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -229,12 +266,12 @@ fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
 /// Cosine similarities of an article's sentences: all of them as a matrix when the method
 /// needs every pair, else each pair computed when asked for (selection asks for a few).
 struct Cosine<'a> {
-    vectors: &'a [Vec<(u64, f64)>],
+    vectors: &'a [Vec<(u32, f64)>],
     matrix: Option<Matrix>,
 }
 
 impl<'a> Cosine<'a> {
-    fn new(vectors: &'a [Vec<(u64, f64)>], all_pairs: bool) -> Cosine<'a> {
+    fn new(vectors: &'a [Vec<(u32, f64)>], all_pairs: bool) -> Cosine<'a> {
         let matrix = all_pairs
             .then(|| Matrix::symmetric(vectors.len(), |i, j| dot(&vectors[i], &vectors[j])));
         Cosine { vectors, matrix }
@@ -258,16 +295,17 @@ impl<'a> Cosine<'a> {
 }
 
 /// Scores every candidate under `method` (higher is better).
-fn score(candidates: &[Candidate], cosine: &Cosine, config: &SummaryConfig) -> Vec<f64> {
+fn score(article: &Article, cosine: &Cosine, config: &SummaryConfig) -> Vec<f64> {
+    let candidates = &article.candidates;
     let n = candidates.len();
     match config.method {
         Method::Lead => (0..n).map(|i| 1.0 / (i + 1) as f64).collect(),
         Method::LexRank => rank::pagerank(cosine.matrix()),
-        Method::TextRank => rank::pagerank(&word_overlap(candidates)),
+        Method::TextRank => rank::pagerank(&word_overlap(article)),
         Method::Pacsum => {
             let p = &config.pacsum;
             let centrality = if p.overlap {
-                rank::pacsum(&word_overlap(candidates), p)
+                rank::pacsum(&word_overlap(article), p)
             } else {
                 rank::pacsum(cosine.matrix(), p)
             };
@@ -296,17 +334,9 @@ fn needs_all_cosines(config: &SummaryConfig) -> bool {
 }
 
 /// TextRank similarity: shared content words over the sum of the log sentence lengths.
-fn word_overlap(candidates: &[Candidate]) -> Matrix {
-    let sets: Vec<Vec<u64>> = candidates
-        .iter()
-        .map(|c| {
-            let mut t = c.terms.to_vec();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
-    let logs: Vec<f64> = sets.iter().map(|s| (s.len() as f64).ln()).collect();
+fn word_overlap(article: &Article) -> Matrix {
+    let bags = &article.bags;
+    let logs: Vec<f64> = bags.iter().map(|b| (b.len() as f64).ln()).collect();
     let similarity = |i: usize, j: usize, common: u32| {
         let norm = logs[i] + logs[j];
         if common == 0 || norm <= 0.0 {
@@ -316,24 +346,24 @@ fn word_overlap(candidates: &[Candidate]) -> Matrix {
         }
     };
     // Small vocabularies (most articles): each sentence as a bit set over the article's
-    // words, so a pair costs a few AND + popcount; otherwise merge the sorted sets.
-    let mut vocabulary: Vec<u64> = sets.iter().flatten().copied().collect();
-    vocabulary.sort_unstable();
-    vocabulary.dedup();
-    let words = vocabulary.len().div_ceil(64);
+    // words, so a pair costs a few AND + popcount; otherwise merge the sorted bags.
+    let words = article.vocabulary.len().div_ceil(64);
     if words > 16 {
-        return Matrix::symmetric(sets.len(), |i, j| {
+        let sets: Vec<Vec<u32>> = bags
+            .iter()
+            .map(|b| b.iter().map(|&(k, _)| k).collect())
+            .collect();
+        return Matrix::symmetric(bags.len(), |i, j| {
             similarity(i, j, common_count(&sets[i], &sets[j]) as u32)
         });
     }
-    let mut bits = vec![0u64; sets.len() * words];
-    for (set, row) in sets.iter().zip(bits.chunks_exact_mut(words.max(1))) {
-        for t in set {
-            let k = vocabulary.binary_search(t).expect("in the vocabulary");
-            row[k / 64] |= 1 << (k % 64);
+    let mut bits = vec![0u64; bags.len() * words];
+    for (bag, row) in bags.iter().zip(bits.chunks_exact_mut(words.max(1))) {
+        for &(k, _) in bag {
+            row[k as usize / 64] |= 1 << (k % 64);
         }
     }
-    Matrix::symmetric(sets.len(), |i, j| {
+    Matrix::symmetric(bags.len(), |i, j| {
         let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
         let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
         similarity(i, j, common)
@@ -341,7 +371,7 @@ fn word_overlap(candidates: &[Candidate]) -> Matrix {
 }
 
 /// Number of values in both sorted, deduplicated slices.
-fn common_count(a: &[u64], b: &[u64]) -> usize {
+fn common_count(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -369,15 +399,21 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Picks the summary sentences of one article.
-fn select(candidates: &[Candidate], idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+    let candidates = &article.candidates;
     let n = candidates.len();
-    let vectors: Vec<Vec<(u64, f64)>> = if config.method == Method::Lead {
+    let vectors: Vec<Vec<(u32, f64)>> = if config.method == Method::Lead {
         Vec::new() // LEAD never compares sentences.
     } else {
-        candidates.iter().map(|c| tfidf(c.terms, idf)).collect()
+        let idf: Vec<f64> = article
+            .vocabulary
+            .iter()
+            .map(|t| idf.get(t).copied().unwrap_or(1.0))
+            .collect();
+        article.bags.iter().map(|b| tfidf(b, &idf)).collect()
     };
     let cosine = Cosine::new(&vectors, needs_all_cosines(config));
-    let score = score(candidates, &cosine, config);
+    let score = score(article, &cosine, config);
 
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
@@ -438,7 +474,7 @@ mod tests {
 
     #[test]
     fn every_method_picks_sentences_in_order_without_repeats() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         for method in [Method::Pacsum, Method::LexRank, Method::TextRank] {
             let config = SummaryConfig {
@@ -459,7 +495,7 @@ mod tests {
 
     #[test]
     fn lead_takes_the_first_sentences() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let config = SummaryConfig {
             method: Method::Lead,
@@ -470,7 +506,7 @@ mod tests {
 
     #[test]
     fn length_by_ratio_and_words() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let by = |length| {
             let config = SummaryConfig {

@@ -165,7 +165,11 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Number of words in `text`.
 pub fn word_count(text: &str) -> usize {
-    words(text).count()
+    if text.is_ascii() {
+        AsciiWords { text, pos: 0 }.count()
+    } else {
+        words(text).count()
+    }
 }
 
 /// Whether no word of `text` spans whitespace, nor starts or ends next to it in a way that
@@ -295,13 +299,13 @@ impl<'a> Iterator for AsciiWords<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
+        const WORD: u8 = LETTER | DIGIT | CONNECTOR;
         let bytes = self.text.as_bytes();
         let n = bytes.len();
         let class = |b: u8| ASCII_CLASS[usize::from(b)];
-        let word = LETTER | DIGIT | CONNECTOR;
         let mut i = self.pos;
         loop {
-            while i < n && class(bytes[i]) & word == 0 {
+            while i < n && class(bytes[i]) & WORD == 0 {
                 i += 1;
             }
             if i >= n {
@@ -309,33 +313,32 @@ impl<'a> Iterator for AsciiWords<'a> {
                 return None;
             }
             let start = i;
-            let (mut alnum, mut last) = (false, 0);
             loop {
+                let mut last = class(bytes[i]);
+                i += 1;
                 while i < n {
                     let c = class(bytes[i]);
-                    if c & word == 0 {
+                    if c & WORD == 0 {
                         break;
                     }
-                    alnum |= c != CONNECTOR;
                     last = c;
                     i += 1;
                 }
                 // WB6/WB7 (letter mid letter), WB11/WB12 (digit mid digit).
                 if i + 1 < n {
                     let (mid, after) = (class(bytes[i]), class(bytes[i + 1]));
-                    let joins = (last == LETTER && mid & MID_LETTER != 0 && after == LETTER)
-                        || (last == DIGIT && mid & MID_NUM != 0 && after == DIGIT);
-                    if joins {
-                        i += 2;
-                        last = after;
-                        alnum = true;
+                    if (last == LETTER && mid & MID_LETTER != 0 && after == LETTER)
+                        || (last == DIGIT && mid & MID_NUM != 0 && after == DIGIT)
+                    {
+                        i += 1;
                         continue;
                     }
                 }
                 break;
             }
-            if alnum {
-                self.pos = i;
+            self.pos = i;
+            // A run of connectors alone (`__`) has no letter or digit: not a word.
+            if bytes[start] != b'_' || bytes[start..i].iter().any(|&b| b != b'_') {
                 return Some(&self.text[start..i]);
             }
         }
