@@ -99,16 +99,19 @@ pub struct Summary {
 impl Summary {
     /// The chosen sentences joined by single spaces.
     pub fn text(&self, article: &str) -> String {
-        self.spans
-            .iter()
-            .map(|s| {
-                article[s.clone()]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(self.spans.iter().map(|s| s.len()).sum());
+        for (k, span) in self.spans.iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            for (w, word) in article[span.clone()].split_whitespace().enumerate() {
+                if w > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        out
     }
 }
 

@@ -67,7 +67,7 @@ impl TermAnalyzer {
     /// The terms of `text` (as [`TermAnalyzer::terms`]) and its number of words (as
     /// [`word_count`]), in one pass.
     pub fn terms_and_words(&self, text: &str) -> (Vec<u64>, usize) {
-        let mut out = Vec::with_capacity(text.len() / 12);
+        let mut out = Vec::with_capacity(text.len() / 8);
         let mut words_seen = 0;
         let mut lower = String::new();
         let cache_slot = match self.lang {
