@@ -47,6 +47,23 @@ fn analyze_corpus(bencher: divan::Bencher) {
 }
 
 #[divan::bench]
+fn sentence_terms_and_word_counts(bencher: divan::Bencher) {
+    let paras = paragraphs();
+    let analyzer = text::terms::TermAnalyzer::for_lang(dedupsum::Lang::Indonesian);
+    bencher.bench(|| {
+        let (mut terms, mut words) = (0, 0);
+        for p in &paras {
+            let (t, w) = analyzer.terms_and_words(p);
+            assert_eq!(w, text::terms::word_count(p));
+            terms += t.len();
+            words += w;
+        }
+        assert!(terms > 0 && terms < words);
+        words
+    });
+}
+
+#[divan::bench]
 fn word_shingles(bencher: divan::Bencher) {
     let paras = paragraphs();
     bencher.bench(|| {

@@ -1,8 +1,12 @@
 //! JSON Lines: one article object per line, read line by line.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::source::{read_line, Line};
@@ -122,6 +126,29 @@ pub(super) fn parse(
     if text.is_empty() {
         return Ok(None);
     }
+    // Fast path: read only the three fields, borrowing their strings and skipping the rest
+    // without building it. Anything unusual (not an object, malformed, a field of another
+    // type) takes the general path below, which gives the errors.
+    if let Ok(Record {
+        id: Some(FieldValue::Str(id)),
+        text: Some(FieldValue::Str(body)),
+        title,
+    }) = read_fields(text, fields)
+    {
+        let title = match title {
+            Some(FieldValue::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        };
+        return Ok(Some(Document {
+            id: id.into_owned(),
+            title,
+            text: body.into_owned(),
+            source: Source {
+                path: path.to_path_buf(),
+                line: Some(line),
+            },
+        }));
+    }
     let value: Value =
         serde_json::from_str(text).map_err(|e| error(format!("malformed JSON: {e}")))?;
     let Value::Object(object) = value else {
@@ -158,6 +185,133 @@ pub(super) fn parse(
             line: Some(line),
         },
     }))
+}
+
+/// The id, text and title fields of a record, as read by the fast path.
+#[derive(Default)]
+struct Record<'a> {
+    id: Option<FieldValue<'a>>,
+    text: Option<FieldValue<'a>>,
+    title: Option<FieldValue<'a>>,
+}
+
+/// A field's value: a string (borrowed from the line when it has no escapes), or another type.
+enum FieldValue<'a> {
+    Str(Cow<'a, str>),
+    Other,
+}
+
+/// Reads the fields named in `fields` from one JSON object; errors when `line` is not an
+/// object or not valid JSON (the same nesting limit applies as when reading a `Value`).
+fn read_fields<'a>(line: &'a str, fields: &JsonFields) -> serde_json::Result<Record<'a>> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    let record = RecordSeed(fields).deserialize(&mut de)?;
+    de.end()?;
+    Ok(record)
+}
+
+struct RecordSeed<'f>(&'f JsonFields);
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = Record<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Record<'de>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Record<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record<'de>, A::Error> {
+        let mut record = Record::default();
+        // As in a `Value`, a repeated key keeps its last value.
+        while let Some(key) = map.next_key::<StrValue<'de>>()? {
+            let slot = if key.0 == self.0.id {
+                &mut record.id
+            } else if key.0 == self.0.text {
+                &mut record.text
+            } else if key.0 == self.0.title {
+                &mut record.title
+            } else {
+                map.next_value::<Skip>()?;
+                continue;
+            };
+            *slot = Some(map.next_value::<FieldValue<'de>>()?);
+        }
+        Ok(record)
+    }
+}
+
+/// A string, borrowed when possible.
+struct StrValue<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for StrValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match FieldValue::deserialize(deserializer)? {
+            FieldValue::Str(s) => Ok(StrValue(s)),
+            FieldValue::Other => Err(de::Error::custom("expected a string")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(FieldValue::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<Skip>()?.is_some() {}
+                Ok(FieldValue::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<Skip, Skip>()?.is_some() {}
+                Ok(FieldValue::Other)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Any JSON value, parsed and dropped (through `deserialize_any`, so nesting is limited as
+/// for a `Value`).
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        FieldValue::deserialize(deserializer).map(|_| Skip)
+    }
 }
 
 #[cfg(test)]
@@ -253,5 +407,27 @@ mod tests {
             items[1].as_ref().unwrap_err().to_string(),
             "in.jsonl:2: invalid UTF-8 (byte offset 36 in the file)"
         );
+    }
+
+    #[test]
+    fn fast_path_reads_like_a_value() {
+        let fields = JsonFields::default();
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let input = format!(
+            "{{\"id\":\"a\",\"id\":\"b\",\"x\":{{\"y\":[1,2.5,null,true]}},\"text\":\"l1\\n\\u00e9\",\"title\":\"  T \"}}\n\
+             {{\"id\":\"c\",\"text\":\"t\",\"title\":[1]}}\n\
+             {{\"id\":\"d\",\"text\":\"t\",\"skip\":{deep}}}\n"
+        );
+        let items = parse_all(&input, &fields);
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!((doc.id.as_str(), doc.text.as_str()), ("b", "l1\né"));
+        assert_eq!(doc.title.as_deref(), Some("T"));
+        assert_eq!(items[1].as_ref().unwrap().title, None);
+        // Too deep for a `Value`, so too deep for the fast path too.
+        assert!(items[2]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("recursion limit"));
     }
 }

@@ -104,6 +104,27 @@ pub(crate) enum Line {
 
 /// Reads one line (up to and without `\n`) into `buf`, holding at most `cap` bytes: a
 /// longer line is consumed and dropped without being kept. `None` at end of input.
+/// Position of the first `\n`, eight bytes at a time.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word =
+            u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'\n'));
+        // Some byte of `word` is zero: that byte was a newline.
+        if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
+            break;
+        }
+        offset += 8;
+    }
+    bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| offset + i)
+}
+
 pub(crate) fn read_line(
     reader: &mut dyn BufRead,
     buf: &mut Vec<u8>,
@@ -124,7 +145,7 @@ pub(crate) fn read_line(
             }
             break;
         }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, done) = match find_newline(available) {
             Some(i) => (&available[..i], Some(i + 1)),
             None => (available, None),
         };
@@ -154,6 +175,25 @@ pub(crate) fn read_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_first_newline() {
+        for n in 0..40 {
+            for at in 0..=n {
+                let mut bytes = vec![b'a'; n];
+                if at < n {
+                    bytes[at] = b'\n';
+                    if at + 3 < n {
+                        bytes[at + 3] = b'\n';
+                    }
+                }
+                let expected = bytes.iter().position(|&b| b == b'\n');
+                assert_eq!(find_newline(&bytes), expected);
+            }
+        }
+        assert_eq!(find_newline("é\n".as_bytes()), Some(2));
+        assert_eq!(find_newline(&[0x8a, 0x0b, 0x09, b'\n']), Some(3));
+    }
     use std::io::Write;
 
     fn gzip(data: &[u8]) -> Vec<u8> {

@@ -8,7 +8,6 @@
 
 pub mod rank;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -17,6 +16,7 @@ use crate::corpus::Document;
 use crate::dedup::boilerplate::is_label_line;
 use crate::dedup::Decision;
 use crate::error::{Error, Result};
+use crate::text::fast_hash::FxHashMap;
 use crate::text::AnalyzedDoc;
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
@@ -99,16 +99,19 @@ pub struct Summary {
 impl Summary {
     /// The chosen sentences joined by single spaces.
     pub fn text(&self, article: &str) -> String {
-        self.spans
-            .iter()
-            .map(|s| {
-                article[s.clone()]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::with_capacity(self.spans.iter().map(|s| s.len()).sum());
+        for (k, span) in self.spans.iter().enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            for (w, word) in article[span.clone()].split_whitespace().enumerate() {
+                if w > 0 {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        out
     }
 }
 
@@ -117,10 +120,10 @@ impl Summary {
 pub const MAX_CANDIDATES: usize = 2000;
 
 /// A sentence that may go into a summary.
-struct Candidate {
+struct Candidate<'a> {
     id: usize,
     span: Range<usize>,
-    terms: Vec<u64>,
+    terms: &'a [u64],
     words: usize,
     quoted: bool,
 }
@@ -132,22 +135,66 @@ pub fn summarize(
     decisions: &[Vec<Decision>],
     config: &SummaryConfig,
 ) -> Vec<Summary> {
-    let candidates: Vec<Vec<Candidate>> = docs
+    let articles: Vec<Article> = docs
         .par_iter()
         .zip(analyzed)
         .zip(decisions)
-        .map(|((doc, analyzed), decisions)| candidates(&doc.text, analyzed, decisions))
+        .map(|((doc, analyzed), decisions)| {
+            Article::new(candidates(&doc.text, analyzed, decisions))
+        })
         .collect();
-    let idf = inverse_document_frequencies(&candidates);
-    candidates
+    let idf = inverse_document_frequencies(&articles);
+    articles
         .par_iter()
-        .map(|c| select(c, &idf, config))
+        .map(|a| select(a, &idf, config))
         .collect()
+}
+
+/// The candidates of one article, with their terms numbered within the article.
+struct Article<'a> {
+    candidates: Vec<Candidate<'a>>,
+    /// The distinct terms of the candidates, sorted.
+    vocabulary: Vec<u64>,
+    /// Per candidate: its distinct terms as (index in `vocabulary`, count), sorted.
+    bags: Vec<Vec<(u32, u32)>>,
+}
+
+impl<'a> Article<'a> {
+    fn new(candidates: Vec<Candidate<'a>>) -> Article<'a> {
+        let mut vocabulary: Vec<u64> = candidates
+            .iter()
+            .flat_map(|c| c.terms.iter().copied())
+            .collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        let mut indices: Vec<u32> = Vec::new();
+        let bags = candidates
+            .iter()
+            .map(|c| {
+                indices.clear();
+                indices.extend(
+                    c.terms
+                        .iter()
+                        .map(|t| vocabulary.binary_search(t).expect("in the vocabulary") as u32),
+                );
+                indices.sort_unstable();
+                indices
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len() as u32))
+                    .collect()
+            })
+            .collect();
+        Article {
+            candidates,
+            vocabulary,
+            bags,
+        }
+    }
 }
 
 /// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
 /// that are page furniture ("Baca juga: …") are numbered but never chosen.
-fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate> {
+fn candidates<'a>(text: &str, doc: &'a AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate<'a>> {
     let mut out = Vec::new();
     let mut id = 0;
     for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
@@ -164,7 +211,7 @@ fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Cand
                 out.push(Candidate {
                     id,
                     span: span.clone(),
-                    terms: terms.clone(),
+                    terms,
                     words: sentence.split_whitespace().count(),
                     quoted: sentence.contains(['"', '“', '”', '«', '»']),
                 });
@@ -175,13 +222,10 @@ fn candidates(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Vec<Cand
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> HashMap<u64, f64> {
-    let mut df: HashMap<u64, u32> = HashMap::new();
+fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
+    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
     for doc in docs {
-        let mut terms: Vec<u64> = doc.iter().flat_map(|c| c.terms.iter().copied()).collect();
-        terms.sort_unstable();
-        terms.dedup();
-        for t in terms {
+        for &t in &doc.vocabulary {
             *df.entry(t).or_default() += 1;
         }
     }
@@ -191,15 +235,13 @@ fn inverse_document_frequencies(docs: &[Vec<Candidate>]) -> HashMap<u64, f64> {
         .collect()
 }
 
-/// Sparse unit-length TF-IDF vector of a sentence, sorted by term.
-fn tfidf(terms: &[u64], idf: &HashMap<u64, f64>) -> Vec<(u64, f64)> {
-    let mut sorted = terms.to_vec();
-    sorted.sort_unstable();
-    let mut v: Vec<(u64, f64)> = Vec::new();
-    for chunk in sorted.chunk_by(|a, b| a == b) {
-        let t = chunk[0];
-        v.push((t, chunk.len() as f64 * idf.get(&t).copied().unwrap_or(1.0)));
-    }
+/// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
+/// `idf` is per vocabulary index.
+fn tfidf(bag: &[(u32, u32)], idf: &[f64]) -> Vec<(u32, f64)> {
+    let mut v: Vec<(u32, f64)> = bag
+        .iter()
+        .map(|&(k, count)| (k, count as f64 * idf[k as usize]))
+        .collect();
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| x.1 /= norm);
@@ -208,7 +250,7 @@ fn tfidf(terms: &[u64], idf: &HashMap<u64, f64>) -> Vec<(u64, f64)> {
 }
 
 /// Dot product of two sorted sparse vectors.
-fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -224,19 +266,51 @@ fn dot(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
     sum
 }
 
+/// Cosine similarities of an article's sentences: all of them as a matrix when the method
+/// needs every pair, else each pair computed when asked for (selection asks for a few).
+struct Cosine<'a> {
+    vectors: &'a [Vec<(u32, f64)>],
+    matrix: Option<Matrix>,
+}
+
+impl<'a> Cosine<'a> {
+    fn new(vectors: &'a [Vec<(u32, f64)>], all_pairs: bool) -> Cosine<'a> {
+        let matrix = all_pairs
+            .then(|| Matrix::symmetric(vectors.len(), |i, j| dot(&vectors[i], &vectors[j])));
+        Cosine { vectors, matrix }
+    }
+
+    /// Similarity of `i` and `j` (0 on the diagonal), the same as the matrix's.
+    fn get(&self, i: usize, j: usize) -> f64 {
+        match &self.matrix {
+            Some(m) => m.get(i, j),
+            None if i == j => 0.0,
+            None => dot(&self.vectors[i.min(j)], &self.vectors[i.max(j)]),
+        }
+    }
+
+    /// The full matrix (computed on creation when `all_pairs`).
+    fn matrix(&self) -> &Matrix {
+        self.matrix
+            .as_ref()
+            .expect("the method asked for all pairs")
+    }
+}
+
 /// Scores every candidate under `method` (higher is better).
-fn score(candidates: &[Candidate], cosine: &Matrix, config: &SummaryConfig) -> Vec<f64> {
+fn score(article: &Article, cosine: &Cosine, config: &SummaryConfig) -> Vec<f64> {
+    let candidates = &article.candidates;
     let n = candidates.len();
     match config.method {
         Method::Lead => (0..n).map(|i| 1.0 / (i + 1) as f64).collect(),
-        Method::LexRank => rank::pagerank(cosine),
-        Method::TextRank => rank::pagerank(&word_overlap(candidates)),
+        Method::LexRank => rank::pagerank(cosine.matrix()),
+        Method::TextRank => rank::pagerank(&word_overlap(article)),
         Method::Pacsum => {
             let p = &config.pacsum;
             let centrality = if p.overlap {
-                rank::pacsum(&word_overlap(candidates), p)
+                rank::pacsum(&word_overlap(article), p)
             } else {
-                rank::pacsum(cosine, p)
+                rank::pacsum(cosine.matrix(), p)
             };
             let centrality = normalise(centrality);
             let w = config.position_weight;
@@ -253,29 +327,67 @@ fn score(candidates: &[Candidate], cosine: &Matrix, config: &SummaryConfig) -> V
     }
 }
 
+/// Whether `method` needs the cosine similarity of every pair of sentences.
+fn needs_all_cosines(config: &SummaryConfig) -> bool {
+    match config.method {
+        Method::LexRank => true,
+        Method::Pacsum => !config.pacsum.overlap,
+        Method::Lead | Method::TextRank => false,
+    }
+}
+
 /// TextRank similarity: shared content words over the sum of the log sentence lengths.
-fn word_overlap(candidates: &[Candidate]) -> Matrix {
-    let sets: Vec<Vec<u64>> = candidates
-        .iter()
-        .map(|c| {
-            let mut t = c.terms.clone();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
-    Matrix::symmetric(sets.len(), |i, j| {
-        let common = sets[i]
-            .iter()
-            .filter(|t| sets[j].binary_search(t).is_ok())
-            .count();
-        let norm = (sets[i].len() as f64).ln() + (sets[j].len() as f64).ln();
+fn word_overlap(article: &Article) -> Matrix {
+    let bags = &article.bags;
+    let logs: Vec<f64> = bags.iter().map(|b| (b.len() as f64).ln()).collect();
+    let similarity = |i: usize, j: usize, common: u32| {
+        let norm = logs[i] + logs[j];
         if common == 0 || norm <= 0.0 {
             0.0
         } else {
-            common as f64 / norm
+            f64::from(common) / norm
         }
+    };
+    // Small vocabularies (most articles): each sentence as a bit set over the article's
+    // words, so a pair costs a few AND + popcount; otherwise merge the sorted bags.
+    let words = article.vocabulary.len().div_ceil(64);
+    if words > 16 {
+        let sets: Vec<Vec<u32>> = bags
+            .iter()
+            .map(|b| b.iter().map(|&(k, _)| k).collect())
+            .collect();
+        return Matrix::symmetric(bags.len(), |i, j| {
+            similarity(i, j, common_count(&sets[i], &sets[j]) as u32)
+        });
+    }
+    let mut bits = vec![0u64; bags.len() * words];
+    for (bag, row) in bags.iter().zip(bits.chunks_exact_mut(words.max(1))) {
+        for &(k, _) in bag {
+            row[k as usize / 64] |= 1 << (k % 64);
+        }
+    }
+    Matrix::symmetric(bags.len(), |i, j| {
+        let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
+        let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
+        similarity(i, j, common)
     })
+}
+
+/// Number of values in both sorted, deduplicated slices.
+fn common_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
 }
 
 /// Rescales to [0, 1] (all zeros when the values are all equal).
@@ -290,11 +402,21 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Picks the summary sentences of one article.
-fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+    let candidates = &article.candidates;
     let n = candidates.len();
-    let vectors: Vec<Vec<(u64, f64)>> = candidates.iter().map(|c| tfidf(&c.terms, idf)).collect();
-    let cosine = Matrix::symmetric(n, |i, j| dot(&vectors[i], &vectors[j]));
-    let score = score(candidates, &cosine, config);
+    let vectors: Vec<Vec<(u32, f64)>> = if config.method == Method::Lead {
+        Vec::new() // LEAD never compares sentences.
+    } else {
+        let idf: Vec<f64> = article
+            .vocabulary
+            .iter()
+            .map(|t| idf.get(t).copied().unwrap_or(1.0))
+            .collect();
+        article.bags.iter().map(|b| tfidf(b, &idf)).collect()
+    };
+    let cosine = Cosine::new(&vectors, needs_all_cosines(config));
+    let score = score(article, &cosine, config);
 
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
@@ -333,17 +455,17 @@ fn select(candidates: &[Candidate], idf: &HashMap<u64, f64>, config: &SummaryCon
 mod tests {
     use super::*;
 
-    fn candidate(id: usize, terms: &[u64]) -> Candidate {
+    fn candidate(id: usize, terms: &'static [u64]) -> Candidate<'static> {
         Candidate {
             id,
             span: id..id + 1,
-            terms: terms.to_vec(),
+            terms,
             words: terms.len() * 2,
             quoted: false,
         }
     }
 
-    fn sample() -> Vec<Candidate> {
+    fn sample() -> Vec<Candidate<'static>> {
         vec![
             candidate(2, &[1, 2, 3, 4]),
             candidate(3, &[1, 2, 3, 4]), // a repeat of sentence 2
@@ -355,7 +477,7 @@ mod tests {
 
     #[test]
     fn every_method_picks_sentences_in_order_without_repeats() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         for method in [Method::Pacsum, Method::LexRank, Method::TextRank] {
             let config = SummaryConfig {
@@ -376,7 +498,7 @@ mod tests {
 
     #[test]
     fn lead_takes_the_first_sentences() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let config = SummaryConfig {
             method: Method::Lead,
@@ -387,7 +509,7 @@ mod tests {
 
     #[test]
     fn length_by_ratio_and_words() {
-        let cands = sample();
+        let cands = Article::new(sample());
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let by = |length| {
             let config = SummaryConfig {

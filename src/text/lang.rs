@@ -1,6 +1,9 @@
 //! Language per document: chooses sentence rules, stopwords and stemmer.
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use super::fast_hash::FxHashMap;
 
 use super::terms::stopwords;
 
@@ -63,12 +66,19 @@ impl Lang {
     /// Indonesian or English when at least 20 words, a fifth of them stopwords of one
     /// language, and four times as many as of the other.
     fn by_stopwords(sample: &str) -> Option<Lang> {
-        let (id, en) = (stopwords(Lang::Indonesian)?, stopwords(Lang::English)?);
+        let lists = stopword_langs()?;
         let (mut words, mut id_hits, mut en_hits) = (0usize, 0usize, 0usize);
+        let mut lower = String::new();
         for word in super::terms::words(sample) {
-            let lower = word.to_lowercase();
+            lower.clear();
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&word.to_lowercase());
+            }
             words += 1;
-            let (i, e) = (id.contains(lower.as_str()), en.contains(lower.as_str()));
+            let (i, e) = lists.get(lower.as_str()).copied().unwrap_or((false, false));
             id_hits += usize::from(i && !e);
             en_hits += usize::from(e && !i);
         }
@@ -90,6 +100,21 @@ impl Lang {
             other => Lang::Other(other.code()),
         }
     }
+}
+
+/// Every Indonesian or English stopword: whether it is on the Indonesian and on the English list.
+fn stopword_langs() -> Option<&'static FxHashMap<&'static str, (bool, bool)>> {
+    static LISTS: OnceLock<Option<FxHashMap<&'static str, (bool, bool)>>> = OnceLock::new();
+    LISTS
+        .get_or_init(|| {
+            let (id, en) = (stopwords(Lang::Indonesian)?, stopwords(Lang::English)?);
+            let mut map = FxHashMap::default();
+            for &w in id.iter().chain(en.iter()) {
+                map.insert(w, (id.contains(w), en.contains(w)));
+            }
+            Some(map)
+        })
+        .as_ref()
 }
 
 impl fmt::Display for Lang {

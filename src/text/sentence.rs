@@ -30,25 +30,35 @@ const MAYBE_FINAL: &[&str] = &["dll", "dsb", "dst", "dkk", "tsb", "etc", "cs"];
 /// Byte ranges of the sentences of `text`, trimmed, in order.
 pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
     let _ = lang; // Indonesian and English share the rules; others use the same generic ones.
+    let bytes = text.as_bytes();
     let mut sentences = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Every terminator starts with one of these bytes, none of which continues a
+        // UTF-8 sequence: other bytes are skipped without decoding.
+        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef) {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("at a character boundary");
         if !SENTENCE_END.contains(&c) {
+            i += c.len_utf8();
             continue;
         }
         // Extend over repeated terminators and closing quotes/brackets: `?!`, `."`, `.)`.
         let mut end = i + c.len_utf8();
         let mut last_terminator = c;
-        while let Some(&(j, d)) = chars.peek() {
+        while let Some(d) = text[end..].chars().next() {
             if SENTENCE_END.contains(&d) {
                 last_terminator = d;
             } else if !CLOSERS.contains(&d) {
                 break;
             }
-            end = j + d.len_utf8();
-            chars.next();
+            end += d.len_utf8();
         }
+        let terminator_at = i;
+        i = end;
         let rest = &text[end..];
         if !rest.starts_with(char::is_whitespace) && !rest.is_empty() {
             continue;
@@ -57,7 +67,10 @@ pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
         if next.is_some_and(char::is_lowercase) {
             continue;
         }
-        if last_terminator == '.' && end == i + 1 && !full_stop_ends(&text[start..i], next) {
+        if last_terminator == '.'
+            && end == terminator_at + 1
+            && !full_stop_ends(&text[start..terminator_at], next)
+        {
             continue;
         }
         let span = trim_span(text, start..end);
@@ -172,6 +185,77 @@ mod tests {
         let text = "  Satu.   Dua.  ";
         for r in split_sentences(text, Lang::English) {
             assert_eq!(text[r.clone()].trim(), &text[r]);
+        }
+    }
+
+    /// The byte-scanning splitter gives what the plain char-by-char one gave.
+    #[test]
+    fn matches_the_char_by_char_splitter() {
+        fn reference_split(text: &str, lang: Lang) -> Vec<Range<usize>> {
+            let _ = lang; // Indonesian and English share the rules; others use the same generic ones.
+            let mut sentences = Vec::new();
+            let mut start = 0;
+            let mut chars = text.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if !SENTENCE_END.contains(&c) {
+                    continue;
+                }
+                // Extend over repeated terminators and closing quotes/brackets: `?!`, `."`, `.)`.
+                let mut end = i + c.len_utf8();
+                let mut last_terminator = c;
+                while let Some(&(j, d)) = chars.peek() {
+                    if SENTENCE_END.contains(&d) {
+                        last_terminator = d;
+                    } else if !CLOSERS.contains(&d) {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    chars.next();
+                }
+                let rest = &text[end..];
+                if !rest.starts_with(char::is_whitespace) && !rest.is_empty() {
+                    continue;
+                }
+                let next = rest.trim_start().chars().next();
+                if next.is_some_and(char::is_lowercase) {
+                    continue;
+                }
+                if last_terminator == '.' && end == i + 1 && !full_stop_ends(&text[start..i], next)
+                {
+                    continue;
+                }
+                let span = trim_span(text, start..end);
+                if !span.is_empty() {
+                    sentences.push(span);
+                }
+                start = end;
+            }
+            let tail = trim_span(text, start..text.len());
+            if !tail.is_empty() {
+                sentences.push(tail);
+            }
+            sentences
+        }
+
+        const PIECES: &[&str] = &[
+            "a", "B", " ", ".", "!", "?", "…", "。", "！", "？", "\"", "”", ")", "Dr", "dll",
+            "U.S", "é", "\n", "  ", "1,5", "x",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 16) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(1);
+            assert_eq!(
+                split_sentences(&text, Lang::English),
+                reference_split(&text, Lang::English),
+                "{text:?}"
+            );
         }
     }
 }

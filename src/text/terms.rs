@@ -1,18 +1,40 @@
 //! Content terms: lower-cased words, stopwords removed, stemmed, hashed to stable ids.
+//!
+//! Words are Unicode (UAX #29) words. Text made only of ASCII and of the common Latin,
+//! quote, dash and space characters of news takes a fast path that gives exactly the
+//! words of the full algorithm (checked against it by the tests); other text uses the
+//! full algorithm. Each thread caches the term id of every word it has seen,
+//! so the stopword test, the stemmer and the hash run once per distinct word.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use frostem::{Algorithm, Stemmer};
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
+use xxhash_rust::xxh3::xxh3_64;
 
+use super::fast_hash::FxHashMap;
 use super::lang::Lang;
 use super::normalize::stable_hash;
 
 /// Turns text into content-term ids for one language.
 pub struct TermAnalyzer {
+    lang: Lang,
     stopwords: Option<&'static HashSet<&'static str>>,
     stemmer: Option<Stemmer>,
+}
+
+/// Term id of a lower-cased word, or `NOT_A_TERM` (a stopword or too short). A real id
+/// equal to this value (one chance in 2^64) would just be dropped like a stopword.
+const NOT_A_TERM: u64 = u64::MAX;
+
+/// The per-thread cache is emptied when it holds this many words (bounds memory).
+const CACHE_LIMIT: usize = 1 << 17;
+
+thread_local! {
+    /// Hash of a word as written -> term id, for Indonesian (0) and English (1).
+    static CACHE: RefCell<[FxHashMap<u64, u64>; 2]> = RefCell::default();
 }
 
 impl TermAnalyzer {
@@ -21,6 +43,7 @@ impl TermAnalyzer {
     pub fn for_lang(lang: Lang) -> TermAnalyzer {
         match lang {
             Lang::Indonesian | Lang::English => TermAnalyzer {
+                lang,
                 stopwords: stopwords(lang),
                 stemmer: Some(Stemmer::new(if lang == Lang::Indonesian {
                     Algorithm::Indonesian
@@ -29,6 +52,7 @@ impl TermAnalyzer {
                 })),
             },
             Lang::Other(_) => TermAnalyzer {
+                lang,
                 stopwords: None,
                 stemmer: None,
             },
@@ -37,24 +61,82 @@ impl TermAnalyzer {
 
     /// Stable ids of the content terms of `text`, in order, with repeats.
     pub fn terms(&self, text: &str) -> Vec<u64> {
-        let mut out = Vec::new();
+        self.terms_and_words(text).0
+    }
+
+    /// The terms of `text` (as [`TermAnalyzer::terms`]) and its number of words (as
+    /// [`word_count`]), in one pass.
+    pub fn terms_and_words(&self, text: &str) -> (Vec<u64>, usize) {
+        let mut out = Vec::with_capacity(text.len() / 8);
+        let mut words_seen = 0;
         let mut lower = String::new();
-        for word in words(text) {
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            let too_short = lower.chars().count() < 2 && !lower.chars().all(|c| c.is_numeric());
-            if too_short || self.stopwords.is_some_and(|s| s.contains(&*lower)) {
-                continue;
-            }
-            let id = match &self.stemmer {
-                Some(stemmer) if lower.chars().all(char::is_alphabetic) => {
-                    stable_hash(&stemmer.stem(&lower))
+        let cache_slot = match self.lang {
+            Lang::Indonesian => Some(0),
+            Lang::English => Some(1),
+            Lang::Other(_) => None,
+        };
+        let Some(slot) = cache_slot else {
+            for word in words(text) {
+                words_seen += 1;
+                lower_case(word, &mut lower);
+                let id = self.term_of(&lower);
+                if id != NOT_A_TERM {
+                    out.push(id);
                 }
-                _ => stable_hash(&lower),
-            };
-            out.push(id);
+            }
+            return (out, words_seen);
+        };
+        CACHE.with(|cache| {
+            let mut caches = cache.borrow_mut();
+            let cache = &mut caches[slot];
+            for word in words(text) {
+                words_seen += 1;
+                // Keyed by a 64-bit hash of the word as written: a collision is as unlikely
+                // as one between the term ids themselves.
+                let key = xxh3_64(word.as_bytes());
+                let id = match cache.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        lower_case(word, &mut lower);
+                        let id = self.term_of(&lower);
+                        if cache.len() >= CACHE_LIMIT {
+                            cache.clear();
+                        }
+                        cache.insert(key, id);
+                        id
+                    }
+                };
+                if id != NOT_A_TERM {
+                    out.push(id);
+                }
+            }
+        });
+        (out, words_seen)
+    }
+
+    /// The term id of one lower-cased word, or `NOT_A_TERM`.
+    fn term_of(&self, lower: &str) -> u64 {
+        let too_short = lower.chars().count() < 2 && !lower.chars().all(|c| c.is_numeric());
+        if too_short || self.stopwords.is_some_and(|s| s.contains(lower)) {
+            return NOT_A_TERM;
         }
-        out
+        match &self.stemmer {
+            Some(stemmer) if lower.chars().all(char::is_alphabetic) => {
+                stable_hash(&stemmer.stem(lower))
+            }
+            _ => stable_hash(lower),
+        }
+    }
+}
+
+/// Writes `word` in lower case into `out`.
+fn lower_case(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -72,12 +154,260 @@ pub fn stopwords(lang: Lang) -> Option<&'static HashSet<&'static str>> {
 
 /// Words of `text` (Unicode word boundaries; at least one letter or digit).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.unicode_words()
+    if text.is_ascii() {
+        Words::Ascii(AsciiWords { text, pos: 0 })
+    } else if fast_path(text) {
+        Words::Fast(FastWords { text, pos: 0 })
+    } else {
+        Words::Full(text.unicode_words())
+    }
 }
 
 /// Number of words in `text`.
 pub fn word_count(text: &str) -> usize {
-    words(text).count()
+    if text.is_ascii() {
+        AsciiWords { text, pos: 0 }.count()
+    } else {
+        words(text).count()
+    }
+}
+
+/// Word Break property values (UAX #29) of the characters the fast path knows. Single_Quote
+/// acts as MidNumLet outside Hebrew; spaces, line breaks and other punctuation never join
+/// words, so they are all `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wb {
+    Letter,
+    Numeric,
+    ExtendNumLet,
+    MidLetter,
+    MidNum,
+    MidNumLet,
+    Other,
+}
+
+/// Word Break values of the ASCII characters.
+const ASCII_WB: [Wb; 128] = {
+    let mut table = [Wb::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' => Wb::Letter,
+            b'0'..=b'9' => Wb::Numeric,
+            b'_' => Wb::ExtendNumLet,
+            b':' => Wb::MidLetter,
+            b',' | b';' => Wb::MidNum,
+            b'.' | b'\'' => Wb::MidNumLet,
+            _ => Wb::Other,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The Word Break value of `c`, when the fast path knows it. Every `Letter` here is
+/// alphabetic and no `Other` is alphanumeric.
+#[inline]
+fn word_break(c: char) -> Option<Wb> {
+    if c.is_ascii() {
+        return Some(ASCII_WB[c as usize]);
+    }
+    Some(match c {
+        // Latin-1 and Latin Extended-A/B letters.
+        '\u{aa}' | '\u{b5}' | '\u{ba}' | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' => Wb::Letter,
+        '\u{f8}'..='\u{24f}' => Wb::Letter,
+        '\u{b7}' => Wb::MidLetter,
+        '\u{2018}' | '\u{2019}' | '\u{2024}' => Wb::MidNumLet,
+        // No-break space, Latin-1 signs and punctuation, dashes, quotes, bullets, ellipsis,
+        // currency.
+        '\u{a0}'..='\u{a9}' | '\u{ab}' | '\u{ac}' | '\u{ae}'..='\u{b1}' | '\u{b4}' | '\u{b6}' => {
+            Wb::Other
+        }
+        '\u{bb}' | '\u{bf}' | '\u{d7}' | '\u{f7}' => Wb::Other,
+        '\u{2010}'..='\u{2017}' | '\u{201a}'..='\u{2023}' | '\u{2025}' | '\u{2026}' => Wb::Other,
+        '\u{20ac}' | '\u{2122}' => Wb::Other,
+        _ => return None,
+    })
+}
+
+/// Whether every character of `text` is one the fast path knows.
+fn fast_path(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(|c| word_break(c).is_some())
+}
+
+/// Words by one of the two segmenters.
+enum Words<'a> {
+    Ascii(AsciiWords<'a>),
+    Fast(FastWords<'a>),
+    Full(UnicodeWords<'a>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Words::Ascii(w) => w.next(),
+            Words::Fast(w) => w.next(),
+            Words::Full(w) => w.next(),
+        }
+    }
+}
+
+/// Character classes of ASCII bytes for [`AsciiWords`]: bit flags.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const CONNECTOR: u8 = 4; // ExtendNumLet
+const MID_LETTER: u8 = 8; // MidLetter or MidNumLetQ: joins letters
+const MID_NUM: u8 = 16; // MidNum or MidNumLetQ: joins digits
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match ASCII_WB[b] {
+            Wb::Letter => LETTER,
+            Wb::Numeric => DIGIT,
+            Wb::ExtendNumLet => CONNECTOR,
+            Wb::MidLetter => MID_LETTER,
+            Wb::MidNum => MID_NUM,
+            Wb::MidNumLet => MID_LETTER | MID_NUM,
+            Wb::Other => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`FastWords`] for ASCII text, byte by byte.
+struct AsciiWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiWords<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        const WORD: u8 = LETTER | DIGIT | CONNECTOR;
+        let bytes = self.text.as_bytes();
+        let n = bytes.len();
+        let class = |b: u8| ASCII_CLASS[usize::from(b)];
+        let mut i = self.pos;
+        loop {
+            while i < n && class(bytes[i]) & WORD == 0 {
+                i += 1;
+            }
+            if i >= n {
+                self.pos = n;
+                return None;
+            }
+            let start = i;
+            loop {
+                let mut last = class(bytes[i]);
+                i += 1;
+                while i < n {
+                    let c = class(bytes[i]);
+                    if c & WORD == 0 {
+                        break;
+                    }
+                    last = c;
+                    i += 1;
+                }
+                // WB6/WB7 (letter mid letter), WB11/WB12 (digit mid digit).
+                if i + 1 < n {
+                    let (mid, after) = (class(bytes[i]), class(bytes[i + 1]));
+                    if (last == LETTER && mid & MID_LETTER != 0 && after == LETTER)
+                        || (last == DIGIT && mid & MID_NUM != 0 && after == DIGIT)
+                    {
+                        i += 1;
+                        continue;
+                    }
+                }
+                break;
+            }
+            self.pos = i;
+            // A run of connectors alone (`__`) has no letter or digit: not a word.
+            if bytes[start] != b'_' || bytes[start..i].iter().any(|&b| b != b'_') {
+                return Some(&self.text[start..i]);
+            }
+        }
+    }
+}
+
+/// UAX #29 words of text whose characters all have a known [`Wb`] value: the rules WB5 to
+/// WB13b that join letters, digits and connectors (the others only concern characters the
+/// fast path does not take, or segments without letters or digits, which are not words).
+struct FastWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl FastWords<'_> {
+    /// The character at byte `i` and its Word Break value.
+    #[inline]
+    fn at(&self, i: usize) -> Option<(Wb, usize)> {
+        let bytes = self.text.as_bytes();
+        let b = *bytes.get(i)?;
+        if b < 128 {
+            return Some((ASCII_WB[b as usize], 1));
+        }
+        let c = self.text[i..].chars().next()?;
+        Some((word_break(c).unwrap_or(Wb::Other), c.len_utf8()))
+    }
+}
+
+impl<'a> Iterator for FastWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            // Skip to the next letter, digit or connector.
+            let (start, mut last) = loop {
+                let (wb, len) = self.at(self.pos)?;
+                if matches!(wb, Wb::Letter | Wb::Numeric | Wb::ExtendNumLet) {
+                    break (self.pos, wb);
+                }
+                self.pos += len;
+            };
+            let mut alnum = last != Wb::ExtendNumLet;
+            let mut end = start + self.at(start).map_or(0, |(_, len)| len);
+            while let Some((wb, len)) = self.at(end) {
+                match wb {
+                    // WB5, WB8, WB9, WB10, WB13a, WB13b.
+                    Wb::Letter | Wb::Numeric | Wb::ExtendNumLet => {
+                        alnum |= wb != Wb::ExtendNumLet;
+                        last = wb;
+                        end += len;
+                        continue;
+                    }
+                    // WB6/WB7: letter (MidLetter | MidNumLetQ) letter;
+                    // WB11/WB12: digit (MidNum | MidNumLetQ) digit.
+                    Wb::MidLetter | Wb::MidNum | Wb::MidNumLet => {
+                        let joins = match (last, wb) {
+                            (Wb::Letter, Wb::MidLetter | Wb::MidNumLet) => Wb::Letter,
+                            (Wb::Numeric, Wb::MidNum | Wb::MidNumLet) => Wb::Numeric,
+                            _ => break,
+                        };
+                        match self.at(end + len) {
+                            Some((next, next_len)) if next == joins => {
+                                end += len + next_len;
+                                continue;
+                            }
+                            _ => break,
+                        }
+                    }
+                    Wb::Other => break,
+                }
+            }
+            self.pos = end;
+            if alnum {
+                return Some(&self.text[start..end]);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +433,56 @@ mod tests {
     fn other_languages_keep_every_word() {
         let a = TermAnalyzer::for_lang(Lang::Other("deu"));
         assert_eq!(a.terms("Der Hund und die Katze").len(), 5);
+    }
+
+    /// The fast path gives the words of the full UAX #29 algorithm, on strings mixing every
+    /// kind of character it handles (and some it does not, which take the full algorithm).
+    #[test]
+    fn fast_words_match_unicode_words() {
+        const ALPHABET: &[char] = &[
+            'a', 'Z', '0', '9', '_', ':', ',', ';', '.', '\'', '"', ' ', '\n', '\r', '\t', '-',
+            '(', '/', 'é', 'ß', 'ǅ', '\u{a0}', '\u{b7}', '£', '€', '“', '”', '‘', '’', '\u{2024}',
+            '–', '—', '…', '•', '×', '¸', '²', '\u{200e}', '\u{202f}', '\u{300}', 'ا', '中', '🇮',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut fast = 0;
+        for round in 0..60_000 {
+            let len = (next() % 12) as usize;
+            // Mostly the common characters, so the fast path is taken often.
+            let pool = [18, 35, ALPHABET.len()][round % 3];
+            let text: String = (0..len)
+                .map(|_| ALPHABET[(next() % pool as u64) as usize])
+                .collect();
+            fast += usize::from(fast_path(&text));
+            let ours: Vec<&str> = words(&text).collect();
+            let full: Vec<&str> = text.unicode_words().collect();
+            assert_eq!(ours, full, "{text:?}");
+        }
+        assert!(fast > 35_000, "{fast}");
+    }
+
+    #[test]
+    fn cached_terms_equal_fresh_ones() {
+        let text =
+            "Pemerintah mengembangkan pengembangan 378.000 yang dan Jakarta’s “Kota” rp5,5 a";
+        for lang in [Lang::Indonesian, Lang::English] {
+            let a = TermAnalyzer::for_lang(lang);
+            let fresh: Vec<u64> = words(text)
+                .map(|w| {
+                    let mut lower = String::new();
+                    lower_case(w, &mut lower);
+                    a.term_of(&lower)
+                })
+                .filter(|&id| id != NOT_A_TERM)
+                .collect();
+            assert_eq!(a.terms(text), fresh);
+            assert_eq!(a.terms(text), fresh); // from the cache
+        }
     }
 }
