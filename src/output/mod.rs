@@ -10,11 +10,12 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
-use crate::{Job, Outcome, Texts, Timings};
+use crate::{Document, Job, Outcome, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 
 /// Settings of the outputs.
@@ -227,18 +228,36 @@ impl Outcome {
         kept.join("\n\n")
     }
 
-    /// Calls `f` with every document's index and text, in order: from memory, or read
-    /// again from the inputs (checked to be the same documents).
-    fn for_each_text(&self, mut f: impl FnMut(usize, &str) -> Result<()>) -> Result<()> {
+    /// Calls `f` with batches of `(document index, text)`, in order: from memory, or read
+    /// again from the inputs (checked to be the same documents), about 8 MB at a time.
+    fn for_each_batch(&self, mut f: impl FnMut(&[(usize, &str)]) -> Result<()>) -> Result<()> {
+        const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, .. } = &self.texts else {
-            for (d, doc) in self.docs.iter().enumerate() {
-                f(d, &doc.text)?;
+            let texts: Vec<(usize, &str)> = self
+                .docs
+                .iter()
+                .enumerate()
+                .map(|(d, doc)| (d, doc.text.as_str()))
+                .collect();
+            for batch in texts.chunks(1024) {
+                f(batch)?;
             }
             return Ok(());
         };
         let changed = |path: &Path| Error::Output {
             path: path.to_path_buf(),
             message: "the inputs changed while the run was reading them".into(),
+        };
+        let mut batch: Vec<(usize, Document)> = Vec::new();
+        let mut batch_bytes = 0;
+        let mut flush_batch = |batch: &mut Vec<(usize, Document)>| {
+            let texts: Vec<(usize, &str)> = batch
+                .iter()
+                .map(|(d, doc)| (*d, doc.text.as_str()))
+                .collect();
+            let result = f(&texts);
+            batch.clear();
+            result
         };
         let mut d = 0;
         for doc in corpus.records().filter_map(|r| r.ok()) {
@@ -249,9 +268,15 @@ impl Outcome {
             {
                 return Err(changed(&doc.source.path));
             }
-            f(d, &doc.text)?;
+            batch_bytes += doc.text.len();
+            batch.push((d, doc));
+            if batch_bytes >= BATCH_BYTES {
+                flush_batch(&mut batch)?;
+                batch_bytes = 0;
+            }
             d += 1;
         }
+        flush_batch(&mut batch)?;
         match self.docs.get(d) {
             Some(missing) => Err(changed(&missing.source.path)),
             None => Ok(()),
@@ -363,22 +388,39 @@ impl Outcome {
         clean_path: &Path,
         config: &OutputConfig,
     ) -> Result<usize> {
-        let mut table = Table::new(pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?;
+        // The header alone; the rows are formatted apart and appended.
+        Table::new(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?.finish()?;
         let mut bytes_out = 0;
-        self.for_each_text(|d, text| {
-            for row in self.paragraph_rows(d, text) {
-                table.row(&row)?;
+        self.for_each_batch(|batch| {
+            // Each document's rows and line are formatted in parallel, then written in order.
+            let formatted: Vec<(Vec<u8>, Vec<u8>, usize)> = batch
+                .par_iter()
+                .map(|&(d, text)| {
+                    let mut rows = Vec::new();
+                    let mut part =
+                        Table::headless(&mut rows, paragraphs_path, config, PARAGRAPH_COLUMNS);
+                    for row in self.paragraph_rows(d, text) {
+                        part.row(&row)?;
+                    }
+                    part.finish()?;
+                    let line = CleanDoc {
+                        id: &self.docs[d].id,
+                        title: self.title_in(d, text),
+                        text: self.clean_text_in(d, text),
+                    };
+                    let mut clean = serde_json::to_vec(&line).map_err(json_error(clean_path))?;
+                    clean.push(b'\n');
+                    Ok((rows, clean, line.text.len()))
+                })
+                .collect::<Result<_>>()?;
+            for (rows, clean, bytes) in formatted {
+                pw.write_all(&rows).map_err(io_at(paragraphs_path))?;
+                cw.write_all(&clean).map_err(io_at(clean_path))?;
+                bytes_out += bytes;
             }
-            let line = CleanDoc {
-                id: &self.docs[d].id,
-                title: self.title_in(d, text),
-                text: self.clean_text_in(d, text),
-            };
-            bytes_out += line.text.len();
-            serde_json::to_writer(&mut *cw, &line).map_err(json_error(clean_path))?;
-            cw.write_all(b"\n").map_err(io_at(clean_path))
+            Ok(())
         })?;
-        table.finish()?;
+        flush(pw, paragraphs_path)?;
         flush(cw, clean_path)?;
         Ok(bytes_out)
     }
@@ -474,8 +516,10 @@ impl Outcome {
             Some(bytes) => bytes,
             None => {
                 let mut bytes = 0;
-                self.for_each_text(|d, text| {
-                    bytes += self.clean_text_in(d, text).len();
+                self.for_each_batch(|batch| {
+                    for &(d, text) in batch {
+                        bytes += self.clean_text_in(d, text).len();
+                    }
                     Ok(())
                 })?;
                 bytes
@@ -586,6 +630,27 @@ impl<'a, W: Write> Table<'a, W> {
             columns,
             excel_safe: config.excel_safe,
         })
+    }
+
+    /// A table without its header: rows to be appended after one written by [`Table::new`].
+    fn headless(
+        w: &'a mut W,
+        path: &'a Path,
+        config: &OutputConfig,
+        columns: &'a [&'a str],
+    ) -> Self {
+        let out = match config.format {
+            TableFormat::Csv => TableOut::Csv(Box::new(
+                csv::WriterBuilder::new().has_headers(false).from_writer(w),
+            )),
+            TableFormat::Jsonl => TableOut::Jsonl(w),
+        };
+        Table {
+            out,
+            path,
+            columns,
+            excel_safe: config.excel_safe,
+        }
     }
 
     fn row<R: Serialize>(&mut self, row: &R) -> Result<()> {
