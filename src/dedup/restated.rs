@@ -194,17 +194,24 @@ impl PairScores {
     /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
     pub fn new(sets: &[Vec<u64>], doc_freq: &HashMap<u64, u32>, n_docs: usize) -> PairScores {
         let n = sets.len();
+        // Each distinct term of the article once: its paragraph count and its weight.
+        let mut all: Vec<u64> = sets.iter().flatten().copied().collect();
+        all.sort_unstable();
         let mut local_df: HashMap<u64, u32> = HashMap::default();
-        for set in sets {
-            for &t in set {
-                *local_df.entry(t).or_default() += 1;
+        let mut weights: Vec<(u64, f64)> = Vec::new();
+        for run in all.chunk_by(|a, b| a == b) {
+            let (t, count) = (run[0], run.len());
+            let in_doc = (1.0 + n as f64 / count as f64).ln();
+            let df = doc_freq.get(&t).copied().unwrap_or(1) as f64;
+            let in_corpus = 1.0 + ((n_docs as f64 + 1.0) / df).ln();
+            weights.push((t, in_doc * in_corpus));
+            if n > ALL_PAIRS_LIMIT {
+                local_df.insert(t, count as u32);
             }
         }
         let weight = |t: u64| -> f64 {
-            let in_doc = (1.0 + n as f64 / local_df[&t] as f64).ln();
-            let df = doc_freq.get(&t).copied().unwrap_or(1) as f64;
-            let in_corpus = 1.0 + ((n_docs as f64 + 1.0) / df).ln();
-            in_doc * in_corpus
+            let k = weights.partition_point(|w| w.0 < t);
+            weights[k].1
         };
         let weighted: Vec<Vec<(u64, f64)>> = sets
             .iter()
