@@ -68,8 +68,9 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
     let sets: Vec<&[u32]> = sets.iter().map(AsRef::as_ref).collect();
     let sets = sets.as_slice();
     let rank = Rank::count(sets);
-    // Each set's prefix: its rarest tokens, as many as can miss while still matching.
-    let prefixes: Vec<Vec<u32>> = sets
+    // Each set's prefix: its rarest tokens, as many as can miss while still matching, as
+    // rank keys in rank order (a key's low half is its token).
+    let prefixes: Vec<Vec<u64>> = sets
         .par_iter()
         .map(|set| {
             let len = prefix_len(set.len(), threshold);
@@ -78,7 +79,8 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
                 keys.select_nth_unstable(len);
                 keys.truncate(len);
             }
-            keys.into_iter().map(|k| k as u32).collect()
+            keys.sort_unstable();
+            keys
         })
         .collect();
     let mut found = match measure {
@@ -91,65 +93,90 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
 
 /// Jaccard: two sets over the threshold share a token of both prefixes, so the
 /// candidates are the pairs within each group of equal prefix tokens (all records sorted
-/// by token: sequential memory access, no lookups), of compatible sizes.
-fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
-    let mut records = token_records(prefixes);
-    records.par_sort_unstable();
-    let groups: Vec<&[(u32, u32)]> = records
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|g| g.len() > 1)
-        .collect();
-    let mut candidates: Vec<(u32, u32)> = groups
+/// by token: sequential memory access, no lookups). A pair is taken up only at the first
+/// prefix token the two share, so it is verified once, and only when the tokens after that
+/// one can still make the overlap it needs (PPJoin's positional filter: Xiao et al. 2008).
+fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<Overlap> {
+    let mut records: Vec<(u32, u32, u32)> = prefixes
         .par_iter()
+        .enumerate()
+        .flat_map_iter(|(s, prefix)| {
+            prefix
+                .iter()
+                .enumerate()
+                .map(move |(pos, &key)| (key as u32, s as u32, pos as u32))
+        })
+        .collect();
+    records.par_sort_unstable();
+    records
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
             let mut out = Vec::new();
-            for (j, &(_, b)) in group.iter().enumerate() {
-                let len_b = sets[b as usize].len() as f64;
-                for &(_, a) in &group[..j] {
-                    let len_a = sets[a as usize].len() as f64;
-                    if len_a >= threshold * len_b - 1e-9 && len_b >= threshold * len_a - 1e-9 {
-                        out.push((b, a));
+            for (k, &(_, b, j)) in group.iter().enumerate() {
+                let y = sets[b as usize];
+                for &(_, a, i) in &group[..k] {
+                    let x = sets[a as usize];
+                    let (len_a, len_b) = (x.len() as f64, y.len() as f64);
+                    if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
+                        continue;
+                    }
+                    // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
+                    let need = ((threshold / (1.0 + threshold)) * (len_a + len_b) - 1e-9)
+                        .ceil()
+                        .max(1.0) as usize;
+                    let (i, j) = (i as usize, j as usize);
+                    let most = 1 + (x.len() - i - 1).min(y.len() - j - 1);
+                    if most < need
+                        || shares_key(&prefixes[a as usize][..i], &prefixes[b as usize][..j])
+                    {
+                        continue;
+                    }
+                    let Some(shared) = overlap_reaching(x, y, need) else {
+                        continue;
+                    };
+                    let jaccard = shared as f64 / (x.len() + y.len() - shared) as f64;
+                    if jaccard >= threshold {
+                        out.push(Overlap {
+                            a,
+                            b,
+                            shared: shared as u32,
+                        });
                     }
                 }
             }
             out
         })
-        .collect();
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    candidates
-        .into_par_iter()
-        .filter_map(|(b, a)| {
-            let (x, y) = (&sets[a as usize], &sets[b as usize]);
-            // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
-            let need = ((threshold / (1.0 + threshold)) * (x.len() + y.len()) as f64 - 1e-9)
-                .ceil()
-                .max(1.0) as usize;
-            let shared = overlap_reaching(x, y, need)?;
-            let jaccard = shared as f64 / (x.len() + y.len() - shared) as f64;
-            (jaccard >= threshold).then_some(Overlap {
-                a,
-                b,
-                shared: shared as u32,
-            })
-        })
         .collect()
+}
+
+/// Whether two ascending key lists share a key.
+fn shares_key(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// Containment: the smaller set's prefix meets any token of the larger, so every token is
 /// indexed and each set looks up its prefix tokens, pairing with the larger sets found
 /// (ties of size: with the later ones).
-fn containment_pairs(sets: &[&[u32]], prefixes: &[Vec<u32>], threshold: f64) -> Vec<Overlap> {
+fn containment_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<Overlap> {
     let index = Postings::new(sets);
     (0..sets.len())
         .into_par_iter()
         .flat_map_iter(|x| {
             let len = sets[x].len();
             let mut candidates: Vec<u32> = Vec::new();
-            for &token in &prefixes[x] {
+            for &key in &prefixes[x] {
                 candidates.extend(
                     index
-                        .of(token)
+                        .of(key as u32)
                         .filter(|&&y| (sets[y as usize].len(), y as usize) > (len, x)),
                 );
             }
