@@ -72,15 +72,18 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
     // rank keys in rank order (a key's low half is its token).
     let prefixes: Vec<Vec<u64>> = sets
         .par_iter()
-        .map(|set| {
+        .map_init(Vec::new, |keys: &mut Vec<u64>, set| {
             let len = prefix_len(set.len(), threshold);
-            let mut keys: Vec<u64> = set.iter().map(|&t| rank.of(t)).collect();
+            keys.clear();
+            keys.extend(set.iter().map(|&t| rank.of(t)));
             if len < keys.len() {
                 keys.select_nth_unstable(len);
-                keys.truncate(len);
             }
-            keys.sort_unstable();
-            keys
+            // A copy of just the prefix: the whole set's keys would take as much memory as
+            // the sets themselves.
+            let mut prefix = keys[..len].to_vec();
+            prefix.sort_unstable();
+            prefix
         })
         .collect();
     let mut found = match measure {
@@ -97,16 +100,16 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
 /// prefix token the two share, so it is verified once, and only when the tokens after that
 /// one can still make the overlap it needs (PPJoin's positional filter: Xiao et al. 2008).
 fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<Overlap> {
-    let mut records: Vec<(u32, u32, u32)> = prefixes
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(s, prefix)| {
+    // Filled in place: a parallel collect would hold the records twice for a while.
+    let mut records: Vec<(u32, u32, u32)> = Vec::with_capacity(prefixes.iter().map(Vec::len).sum());
+    for (s, prefix) in prefixes.iter().enumerate() {
+        records.extend(
             prefix
                 .iter()
                 .enumerate()
-                .map(move |(pos, &key)| (key as u32, s as u32, pos as u32))
-        })
-        .collect();
+                .map(|(pos, &key)| (key as u32, s as u32, pos as u32)),
+        );
+    }
     records.par_sort_unstable();
     records
         .par_chunk_by(|a, b| a.0 == b.0)

@@ -14,6 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
+use super::print::Term;
 use super::{Kind, Pair, Paragraphs};
 
 /// Default threshold: the strongest pair of a restated passage must reach it.
@@ -98,7 +99,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .of_doc(doc)
                     .filter(|&g| eligible(&present, g))
                     .collect();
-                let sets: Vec<Vec<u64>> =
+                let sets: Vec<Vec<Term>> =
                     members.iter().map(|&g| term_set(paragraphs, g)).collect();
                 let scores = PairScores::new(&sets, &doc_freq, n_docs);
                 scores
@@ -125,7 +126,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
         // Only documents whose paragraphs or whose terms' corpus frequencies changed can
         // come out differently in the next round.
         let next_freq = document_frequencies(paragraphs, &present);
-        let changed_terms: HashSet<u64> = doc_freq
+        let changed_terms: HashSet<Term> = doc_freq
             .iter()
             .filter(|(t, n)| next_freq.get(t) != Some(n))
             .map(|(t, _)| *t)
@@ -150,16 +151,16 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
 }
 
 /// Sorted, distinct content terms of paragraph `g`.
-fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<u64> {
+fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<Term> {
     paragraphs.print(g).terms.clone()
 }
 
 /// In how many documents each term occurs, counting only the `present` paragraphs.
-fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<u64, u32> {
+fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<Term, u32> {
     (0..paragraphs.doc_count())
         .into_par_iter()
-        .fold(HashMap::default, |mut df: HashMap<u64, u32>, doc| {
-            let mut terms: Vec<u64> = paragraphs
+        .fold(HashMap::default, |mut df: HashMap<Term, u32>, doc| {
+            let mut terms: Vec<Term> = paragraphs
                 .of_doc(doc)
                 .filter(|&g| present[g])
                 .flat_map(|g| paragraphs.print(g).terms.iter().copied())
@@ -192,13 +193,13 @@ pub struct PairScores {
 impl PairScores {
     /// Scores the pairs of the term sets of one article's paragraphs: all of them (within
     /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
-    pub fn new(sets: &[Vec<u64>], doc_freq: &HashMap<u64, u32>, n_docs: usize) -> PairScores {
+    pub fn new(sets: &[Vec<Term>], doc_freq: &HashMap<Term, u32>, n_docs: usize) -> PairScores {
         let n = sets.len();
         // Each distinct term of the article once: its paragraph count and its weight.
-        let mut all: Vec<u64> = sets.iter().flatten().copied().collect();
+        let mut all: Vec<Term> = sets.iter().flatten().copied().collect();
         all.sort_unstable();
-        let mut local_df: HashMap<u64, u32> = HashMap::default();
-        let mut weights: Vec<(u64, f64)> = Vec::new();
+        let mut local_df: HashMap<Term, u32> = HashMap::default();
+        let mut weights: Vec<(Term, f64)> = Vec::new();
         for run in all.chunk_by(|a, b| a == b) {
             let (t, count) = (run[0], run.len());
             let in_doc = (1.0 + n as f64 / count as f64).ln();
@@ -209,11 +210,11 @@ impl PairScores {
                 local_df.insert(t, count as u32);
             }
         }
-        let weight = |t: u64| -> f64 {
+        let weight = |t: Term| -> f64 {
             let k = weights.partition_point(|w| w.0 < t);
             weights[k].1
         };
-        let weighted: Vec<Vec<(u64, f64)>> = sets
+        let weighted: Vec<Vec<(Term, f64)>> = sets
             .iter()
             .map(|s| s.iter().map(|&t| (t, weight(t))).collect())
             .collect();
@@ -339,8 +340,8 @@ impl PairScores {
 /// that share a term found in at most [`RARE_TERM_MAX_PARAGRAPHS`] of its paragraphs.
 /// The facts a restatement repeats (names, numbers) are such terms; a pair linked only by
 /// common words is missed, which is the price of not scoring `n²` pairs.
-fn candidates(sets: &[Vec<u64>], local_df: &HashMap<u64, u32>) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u64, Vec<u32>> = HashMap::default();
+fn candidates(sets: &[Vec<Term>], local_df: &HashMap<Term, u32>) -> Vec<(usize, usize)> {
+    let mut postings: HashMap<Term, Vec<u32>> = HashMap::default();
     for (i, set) in sets.iter().enumerate() {
         for &t in set {
             if local_df[&t] as usize <= RARE_TERM_MAX_PARAGRAPHS {
@@ -364,7 +365,7 @@ fn candidates(sets: &[Vec<u64>], local_df: &HashMap<u64, u32>) -> Vec<(usize, us
 }
 
 /// Sum of the weights of the terms two sorted weighted sets share, and how many they share.
-fn shared_weight(a: &[(u64, f64)], b: &[(u64, f64)]) -> (f64, usize) {
+fn shared_weight(a: &[(Term, f64)], b: &[(Term, f64)]) -> (f64, usize) {
     let (mut i, mut j, mut sum, mut count) = (0, 0, 0.0, 0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {

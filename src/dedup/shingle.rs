@@ -81,6 +81,8 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
     }
     out.sort_unstable();
     out.dedup();
+    // Kept for the whole run, one per paragraph: no spare capacity.
+    out.shrink_to_fit();
     out
 }
 
