@@ -112,7 +112,7 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
     let mut offset = 0;
     for chunk in &mut chunks {
         let word =
-            u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ (ONES * u64::from(b'\n'));
+            u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'\n'));
         // Some byte of `word` is zero: that byte was a newline.
         if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
             break;

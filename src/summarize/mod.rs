@@ -175,7 +175,7 @@ impl<'a> Article<'a> {
                 indices.extend(
                     c.terms
                         .iter()
-                        .map(|t| vocabulary.binary_search(t).expect("in the vocabulary") as u32),
+                        .map(|t| vocabulary.binary_search(t).unwrap_or_else(|k| k) as u32),
                 );
                 indices.sort_unstable();
                 indices
@@ -289,11 +289,14 @@ impl<'a> Cosine<'a> {
         }
     }
 
-    /// The full matrix (computed on creation when `all_pairs`).
-    fn matrix(&self) -> &Matrix {
-        self.matrix
-            .as_ref()
-            .expect("the method asked for all pairs")
+    /// Runs `f` on the full matrix (computed on creation when `all_pairs`, else now).
+    fn with_matrix<T>(&self, f: impl FnOnce(&Matrix) -> T) -> T {
+        match &self.matrix {
+            Some(m) => f(m),
+            None => f(&Matrix::symmetric(self.vectors.len(), |i, j| {
+                dot(&self.vectors[i], &self.vectors[j])
+            })),
+        }
     }
 }
 
@@ -303,14 +306,14 @@ fn score(article: &Article, cosine: &Cosine, config: &SummaryConfig) -> Vec<f64>
     let n = candidates.len();
     match config.method {
         Method::Lead => (0..n).map(|i| 1.0 / (i + 1) as f64).collect(),
-        Method::LexRank => rank::pagerank(cosine.matrix()),
+        Method::LexRank => cosine.with_matrix(rank::pagerank),
         Method::TextRank => rank::pagerank(&word_overlap(article)),
         Method::Pacsum => {
             let p = &config.pacsum;
             let centrality = if p.overlap {
                 rank::pacsum(&word_overlap(article), p)
             } else {
-                rank::pacsum(cosine.matrix(), p)
+                cosine.with_matrix(|m| rank::pacsum(m, p))
             };
             let centrality = normalise(centrality);
             let w = config.position_weight;

@@ -71,7 +71,8 @@ fn collapse_ascii(text: &str) -> String {
             out.push(b.to_ascii_lowercase());
         }
     }
-    String::from_utf8(out).expect("ASCII in, ASCII out")
+    // ASCII in, ASCII out: always valid.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Collects `chars` with runs of whitespace collapsed to one space and trimmed.

@@ -41,7 +41,9 @@ pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().expect("at a character boundary");
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         if !SENTENCE_END.contains(&c) {
             i += c.len_utf8();
             continue;
