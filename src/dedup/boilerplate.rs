@@ -122,9 +122,17 @@ pub fn is_label_line(text: &str) -> bool {
     if words > MAX_WORDS {
         return false;
     }
-    let head: String = text.chars().take(HEAD_CHARS).collect();
-    let norm = normalize(&head);
-    let whole = text.chars().nth(HEAD_CHARS).is_none();
+    let is_piped = || text.matches('|').count() >= 2;
+    if !may_start_a_label(text) {
+        // Only the pipe shape is left to look at.
+        return !(ends_sentence(text) || words > 12) && is_piped();
+    }
+    let cut = text
+        .char_indices()
+        .nth(HEAD_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let norm = normalize(&text[..cut]);
+    let whole = cut == text.len();
     let bare = norm.trim_end_matches(|c: char| !c.is_alphanumeric());
     if whole && FURNITURE.contains(&bare) {
         return true;
@@ -145,8 +153,23 @@ pub fn is_label_line(text: &str) -> bool {
         norm.strip_prefix(label)
             .is_some_and(|rest| rest.trim_start().starts_with([':', '|']))
     });
-    let is_piped = text.matches('|').count() >= 2;
-    is_meta || is_piped
+    is_meta || is_piped()
+}
+
+/// Whether the normalised `text` could start with a label: false when its first character
+/// is ASCII and no label starts with it (most sentences), so they skip normalisation.
+fn may_start_a_label(text: &str) -> bool {
+    match text.trim_start().chars().next() {
+        Some(c) if c.is_ascii() => {
+            let c = c.to_ascii_lowercase();
+            [LINK_LABELS, META_LABELS, FURNITURE]
+                .iter()
+                .flat_map(|labels| labels.iter())
+                .any(|label| label.starts_with(c))
+        }
+        Some(_) => true,
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +190,15 @@ mod tests {
         ] {
             assert!(is_label_line(line), "{line}");
         }
+    }
+
+    #[test]
+    fn only_label_letters_need_a_closer_look() {
+        assert!(may_start_a_label("  baca juga"));
+        assert!(may_start_a_label("Ｂaca")); // full width: decided after NFKC
+        assert!(!may_start_a_label("Menurut dia, harga naik."));
+        assert!(!may_start_a_label("   "));
+        assert!(is_label_line("Menurut | dia | naik")); // the pipe shape still counts
     }
 
     #[test]
