@@ -14,12 +14,13 @@ use rayon::prelude::*;
 
 use crate::corpus::Document;
 use crate::dedup::boilerplate::is_label_line;
+use crate::dedup::shingle::intersection_size;
 use crate::dedup::Decision;
 use crate::error::{Error, Result};
-use crate::text::fast_hash::FxHashMap;
 use crate::text::AnalyzedDoc;
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
+use rustc_hash::FxHashMap;
 
 /// How long a summary is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -360,7 +361,7 @@ fn word_overlap(article: &Article) -> Matrix {
             .map(|b| b.iter().map(|&(k, _)| k).collect())
             .collect();
         return Matrix::symmetric(bags.len(), |i, j| {
-            similarity(i, j, common_count(&sets[i], &sets[j]) as u32)
+            similarity(i, j, intersection_size(&sets[i], &sets[j]) as u32)
         });
     }
     let mut bits = vec![0u64; bags.len() * words];
@@ -374,23 +375,6 @@ fn word_overlap(article: &Article) -> Matrix {
         let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
         similarity(i, j, common)
     })
-}
-
-/// Number of values in both sorted, deduplicated slices.
-fn common_count(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    common
 }
 
 /// Rescales to [0, 1] (all zeros when the values are all equal).

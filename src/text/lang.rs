@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::fast_hash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 use super::terms::stopwords;
 

@@ -3,7 +3,6 @@
 //! Everything here works on byte spans into the original article text, so every
 //! later stage can quote the source exactly.
 
-pub(crate) mod fast_hash;
 pub mod lang;
 pub mod normalize;
 pub mod paragraph;

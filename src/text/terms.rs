@@ -14,9 +14,9 @@ use frostem::{Algorithm, Stemmer};
 use unicode_segmentation::{UnicodeSegmentation, UnicodeWords};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::fast_hash::FxHashMap;
 use super::lang::Lang;
 use super::normalize::stable_hash;
+use rustc_hash::FxHashMap;
 
 /// Turns text into content-term ids for one language.
 pub struct TermAnalyzer {
