@@ -224,17 +224,17 @@ impl Pipeline {
 
     /// Reads the inputs and runs the stages of `job`, on the configured number of threads.
     ///
-    /// Cleaning alone (`Job::Dedup`) of files streams them: documents are fingerprinted
-    /// in batches and their texts dropped, so memory follows the number of paragraphs,
-    /// not the corpus size; the outputs read the files again. Standard input, which
-    /// cannot be read twice, is held in memory.
+    /// Cleaning alone (`Job::Dedup`) streams: documents are fingerprinted in batches and
+    /// their texts dropped, so memory follows the number of paragraphs, not the corpus
+    /// size; the outputs read the inputs again. Standard input is first copied to a
+    /// temporary file (in the system's temporary directory) so it can be read twice.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
             if job == Job::Dedup {
-                let corpus = corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?;
-                if corpus.files().all(|f| f != std::path::Path::new("-")) {
-                    return self.dedup_streaming(corpus);
-                }
+                let mut corpus =
+                    corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?;
+                corpus.spool_stdin(&std::env::temp_dir())?;
+                return self.dedup_streaming(corpus);
             }
             let clock = Instant::now();
             self.config.progress.stage("reading");
@@ -283,13 +283,16 @@ impl Pipeline {
             timings.analyze += clock.elapsed().as_secs_f64();
         };
         let progress = &config.progress;
-        progress.expect(
-            corpus
-                .files()
-                .filter_map(|f| std::fs::metadata(f).ok())
-                .map(|m| m.len())
-                .sum(),
-        );
+        // The bytes to read, when known (not for standard input).
+        if !corpus.reads_stdin() {
+            progress.expect(
+                corpus
+                    .files()
+                    .filter_map(|f| std::fs::metadata(f).ok())
+                    .map(|m| m.len())
+                    .sum(),
+            );
+        }
         let (mut docs_read, mut bytes_read) = (0, 0);
         let mut records = corpus.records();
         loop {

@@ -139,6 +139,20 @@ struct Input {
 pub struct Corpus {
     inputs: Vec<Input>,
     config: ReadConfig,
+    /// Standard input copied to a file, so that it too can be read more than once.
+    spool: Option<std::sync::Arc<Spool>>,
+}
+
+/// A temporary copy of standard input, removed when the last [`Corpus`] using it goes.
+#[derive(Debug)]
+struct Spool {
+    path: PathBuf,
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        crate::output::atomic::remove_temp(&self.path);
+    }
 }
 
 impl Corpus {
@@ -175,7 +189,31 @@ impl Corpus {
         Ok(Corpus {
             inputs: found,
             config,
+            spool: None,
         })
+    }
+
+    /// Whether standard input is among the inputs.
+    pub fn reads_stdin(&self) -> bool {
+        self.inputs.iter().any(|i| i.path.is_none())
+    }
+
+    /// Copies standard input to a temporary file in `dir` (removed when the corpus and
+    /// its clones are dropped, or the run is interrupted), so that every later
+    /// [`Corpus::records`] reads the same bytes again. Errors and ids still name it
+    /// `<stdin>`. Does nothing when standard input is not an input.
+    pub fn spool_stdin(&mut self, dir: &Path) -> Result<()> {
+        if !self.reads_stdin() || self.spool.is_some() {
+            return Ok(());
+        }
+        let path = dir.join(format!(".dedupsum-stdin.{}.tmp", std::process::id()));
+        crate::output::atomic::track_temp(&path);
+        let spool = Spool { path };
+        let mut file = fs::File::create(&spool.path).map_err(|e| Error::io(&spool.path, e))?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)
+            .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
+        self.spool = Some(std::sync::Arc::new(spool));
+        Ok(())
     }
 
     /// The files found (standard input as `-`), in reading order.
@@ -305,7 +343,8 @@ impl Iterator for Records<'_> {
             let corpus = self.corpus?;
             let input = corpus.inputs.get(self.next)?;
             self.next += 1;
-            match open_input(input, &corpus.config) {
+            let spooled = corpus.spool.as_deref().map(|s| s.path.as_path());
+            match open_input(input, spooled, &corpus.config) {
                 Ok(records) => self.current = Some(records),
                 Err(e) => return Some(Err(e)),
             }
@@ -313,18 +352,26 @@ impl Iterator for Records<'_> {
     }
 }
 
-/// Opens one input and picks its reader.
-fn open_input(input: &Input, config: &ReadConfig) -> std::result::Result<RecordIter, RecordError> {
+/// Opens one input and picks its reader; standard input is read from its `spooled` copy
+/// when there is one.
+fn open_input(
+    input: &Input,
+    spooled: Option<&Path>,
+    config: &ReadConfig,
+) -> std::result::Result<RecordIter, RecordError> {
     let shown = input
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from(STDIN_NAME));
-    let raw: Box<dyn std::io::Read> = match &input.path {
-        Some(path) => Box::new(
-            fs::File::open(path)
-                .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?,
-        ),
-        None => Box::new(std::io::stdin()),
+    let open = |path: &Path| -> std::result::Result<Box<dyn std::io::Read>, RecordError> {
+        let file = fs::File::open(path)
+            .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
+        Ok(Box::new(file))
+    };
+    let raw: Box<dyn std::io::Read> = match (&input.path, spooled) {
+        (Some(path), _) => open(path)?,
+        (None, Some(copy)) => open(copy)?,
+        (None, None) => Box::new(std::io::stdin()),
     };
     open_reader(&shown, raw, input.format, config)
 }

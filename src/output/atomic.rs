@@ -46,6 +46,18 @@ pub fn interrupt() {
     }
 }
 
+/// Registers a temporary file made outside [`Staged`] (a spooled standard input) so that an
+/// interrupted run removes it too.
+pub fn track_temp(path: &Path) {
+    register().temps.push(path.to_path_buf());
+}
+
+/// Removes a file registered with [`track_temp`].
+pub fn remove_temp(path: &Path) {
+    let _ = fs::remove_file(path);
+    register().temps.retain(|t| t != path);
+}
+
 /// Creates `dir` and its missing parents, remembering the ones created so that an
 /// interrupted run can remove them again.
 pub fn create_dir_all(dir: &Path) -> Result<()> {
