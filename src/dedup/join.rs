@@ -87,7 +87,7 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
         })
         .collect();
     let mut found = match measure {
-        Measure::Jaccard => jaccard_pairs(sets, &prefixes, threshold),
+        Measure::Jaccard => jaccard_pairs(sets, &prefixes, &rank, threshold),
         Measure::Containment => containment_pairs(sets, &prefixes, threshold),
     };
     found.par_sort_unstable_by_key(|o| (o.b, o.a));
@@ -99,26 +99,31 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
 /// by token: sequential memory access, no lookups). A pair is taken up only at the first
 /// prefix token the two share, so it is verified once, and only when the tokens after that
 /// one can still make the overlap it needs (PPJoin's positional filter: Xiao et al. 2008).
-fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<Overlap> {
-    // Filled in place: a parallel collect would hold the records twice for a while.
-    let mut records: Vec<(u32, u32, u32)> = Vec::with_capacity(prefixes.iter().map(Vec::len).sum());
+fn jaccard_pairs(
+    sets: &[&[u32]],
+    prefixes: &[Vec<u64>],
+    rank: &Rank,
+    threshold: f64,
+) -> Vec<Overlap> {
+    // `(token, set)`, filled in place: a parallel collect would hold the records twice
+    // for a while. A token's position in a prefix is found again from its rank key.
+    let mut records: Vec<(u32, u32)> = Vec::with_capacity(prefixes.iter().map(Vec::len).sum());
     for (s, prefix) in prefixes.iter().enumerate() {
-        records.extend(
-            prefix
-                .iter()
-                .enumerate()
-                .map(|(pos, &key)| (key as u32, s as u32, pos as u32)),
-        );
+        records.extend(prefix.iter().map(|&key| (key as u32, s as u32)));
     }
     records.par_sort_unstable();
     records
         .par_chunk_by(|a, b| a.0 == b.0)
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
+            let key = rank.of(group[0].0);
+            let position = |s: u32| prefixes[s as usize].partition_point(|&k| k < key);
             let mut out = Vec::new();
-            for (k, &(_, b, j)) in group.iter().enumerate() {
+            for (k, &(_, b)) in group.iter().enumerate() {
                 let y = sets[b as usize];
-                for &(_, a, i) in &group[..k] {
+                let j = position(b);
+                for &(_, a) in &group[..k] {
+                    let i = position(a);
                     let x = sets[a as usize];
                     let (len_a, len_b) = (x.len() as f64, y.len() as f64);
                     if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
@@ -128,7 +133,6 @@ fn jaccard_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<
                     let need = ((threshold / (1.0 + threshold)) * (len_a + len_b) - 1e-9)
                         .ceil()
                         .max(1.0) as usize;
-                    let (i, j) = (i as usize, j as usize);
                     let most = 1 + (x.len() - i - 1).min(y.len() - j - 1);
                     if most < need
                         || shares_key(&prefixes[a as usize][..i], &prefixes[b as usize][..j])
