@@ -68,30 +68,62 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
     let sets: Vec<&[u32]> = sets.iter().map(AsRef::as_ref).collect();
     let sets = sets.as_slice();
     let rank = Rank::count(sets);
-    // Each set's prefix: its rarest tokens, as many as can miss while still matching, as
-    // rank keys in rank order (a key's low half is its token).
-    let prefixes: Vec<Vec<u64>> = sets
-        .par_iter()
-        .map_init(Vec::new, |keys: &mut Vec<u64>, set| {
-            let len = prefix_len(set.len(), threshold);
-            keys.clear();
-            keys.extend(set.iter().map(|&t| rank.of(t)));
-            if len < keys.len() {
-                keys.select_nth_unstable(len);
-            }
-            // A copy of just the prefix: the whole set's keys would take as much memory as
-            // the sets themselves.
-            let mut prefix = keys[..len].to_vec();
-            prefix.sort_unstable();
-            prefix
-        })
-        .collect();
+    let prefixes = Prefixes::new(sets, &rank, threshold);
     let mut found = match measure {
         Measure::Jaccard => jaccard_pairs(sets, &prefixes, &rank, threshold),
         Measure::Containment => containment_pairs(sets, &prefixes, threshold),
     };
     found.par_sort_unstable_by_key(|o| (o.b, o.a));
     found
+}
+
+/// Each set's prefix: its rarest tokens, as many as can miss while still matching, as rank
+/// keys in rank order (a key's low half is its token); all of them end to end.
+struct Prefixes {
+    keys: Vec<u64>,
+    starts: Vec<usize>,
+}
+
+impl Prefixes {
+    fn new(sets: &[&[u32]], rank: &Rank, threshold: f64) -> Prefixes {
+        let mut starts = Vec::with_capacity(sets.len() + 1);
+        starts.push(0);
+        for set in sets {
+            starts.push(starts[starts.len() - 1] + prefix_len(set.len(), threshold));
+        }
+        let mut keys = vec![0u64; starts[sets.len()]];
+        // One slice of `keys` per set, filled in parallel.
+        let mut slices: Vec<&mut [u64]> = Vec::with_capacity(sets.len());
+        let mut rest = keys.as_mut_slice();
+        for w in starts.windows(2) {
+            let (slice, tail) = rest.split_at_mut(w[1] - w[0]);
+            slices.push(slice);
+            rest = tail;
+        }
+        slices.into_par_iter().zip(sets.par_iter()).for_each_init(
+            Vec::new,
+            |scratch: &mut Vec<u64>, (prefix, set)| {
+                scratch.clear();
+                scratch.extend(set.iter().map(|&t| rank.of(t)));
+                if prefix.len() < scratch.len() {
+                    scratch.select_nth_unstable(prefix.len());
+                }
+                prefix.copy_from_slice(&scratch[..prefix.len()]);
+                prefix.sort_unstable();
+            },
+        );
+        Prefixes { keys, starts }
+    }
+
+    /// The prefix of set `s`.
+    fn of(&self, s: usize) -> &[u64] {
+        &self.keys[self.starts[s]..self.starts[s + 1]]
+    }
+
+    /// Number of sets.
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
 }
 
 /// Jaccard: two sets over the threshold share a token of both prefixes, so the
@@ -101,15 +133,15 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
 /// one can still make the overlap it needs (PPJoin's positional filter: Xiao et al. 2008).
 fn jaccard_pairs(
     sets: &[&[u32]],
-    prefixes: &[Vec<u64>],
+    prefixes: &Prefixes,
     rank: &Rank,
     threshold: f64,
 ) -> Vec<Overlap> {
     // `(token, set)`, filled in place: a parallel collect would hold the records twice
     // for a while. A token's position in a prefix is found again from its rank key.
-    let mut records: Vec<(u32, u32)> = Vec::with_capacity(prefixes.iter().map(Vec::len).sum());
-    for (s, prefix) in prefixes.iter().enumerate() {
-        records.extend(prefix.iter().map(|&key| (key as u32, s as u32)));
+    let mut records: Vec<(u32, u32)> = Vec::with_capacity(prefixes.keys.len());
+    for s in 0..prefixes.len() {
+        records.extend(prefixes.of(s).iter().map(|&key| (key as u32, s as u32)));
     }
     records.par_sort_unstable();
     records
@@ -117,7 +149,7 @@ fn jaccard_pairs(
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
             let key = rank.of(group[0].0);
-            let position = |s: u32| prefixes[s as usize].partition_point(|&k| k < key);
+            let position = |s: u32| prefixes.of(s as usize).partition_point(|&k| k < key);
             let mut out = Vec::new();
             for (k, &(_, b)) in group.iter().enumerate() {
                 let y = sets[b as usize];
@@ -135,7 +167,7 @@ fn jaccard_pairs(
                         .max(1.0) as usize;
                     let most = 1 + (x.len() - i - 1).min(y.len() - j - 1);
                     if most < need
-                        || shares_key(&prefixes[a as usize][..i], &prefixes[b as usize][..j])
+                        || shares_key(&prefixes.of(a as usize)[..i], &prefixes.of(b as usize)[..j])
                     {
                         continue;
                     }
@@ -173,14 +205,14 @@ fn shares_key(a: &[u64], b: &[u64]) -> bool {
 /// Containment: the smaller set's prefix meets any token of the larger, so every token is
 /// indexed and each set looks up its prefix tokens, pairing with the larger sets found
 /// (ties of size: with the later ones).
-fn containment_pairs(sets: &[&[u32]], prefixes: &[Vec<u64>], threshold: f64) -> Vec<Overlap> {
+fn containment_pairs(sets: &[&[u32]], prefixes: &Prefixes, threshold: f64) -> Vec<Overlap> {
     let index = Postings::new(sets);
     (0..sets.len())
         .into_par_iter()
         .flat_map_iter(|x| {
             let len = sets[x].len();
             let mut candidates: Vec<u32> = Vec::new();
-            for &key in &prefixes[x] {
+            for &key in prefixes.of(x) {
                 candidates.extend(
                     index
                         .of(key as u32)
