@@ -247,3 +247,31 @@ fn streamed_cleaning_equals_cleaning_in_memory() {
         );
     }
 }
+
+/// Streaming cleaning reads the inputs again to write its outputs: if they changed in
+/// between, it says so and writes nothing.
+#[test]
+fn inputs_changed_between_the_passes_is_an_error() {
+    use dedupsum::output::OutputConfig;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    std::fs::write(&input, "{\"id\":\"a\",\"text\":\"Satu.\\n\\nDua.\"}\n").unwrap();
+    let outcome = Pipeline::new(Config::new(vec![input.clone()]))
+        .unwrap()
+        .run(Job::Dedup)
+        .unwrap();
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"Satu.\\n\\nDua.\\n\\nTiga.\"}\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let err = outcome
+        .write_dir(&out, Job::Dedup, &OutputConfig::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("changed"), "{err}");
+    assert!(err.to_string().contains("in.jsonl"), "{err}");
+    let left = std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(left, 0, "outputs were left behind");
+}
