@@ -108,7 +108,7 @@ impl Progress {
     }
 
     /// Expects `bytes` of input in all.
-    fn expect(&self, bytes: u64) {
+    fn set_total(&self, bytes: u64) {
         if let Some(bar) = &self.0 {
             bar.set_length(bytes);
         }
@@ -191,6 +191,8 @@ pub enum Texts {
         corpus: corpus::Corpus,
         /// Bytes of article text read the first time.
         bytes: usize,
+        /// A hash of every document's text as first read, to notice inputs that changed.
+        hashes: Vec<u64>,
     },
 }
 
@@ -255,24 +257,24 @@ impl Pipeline {
     fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
         let config = &self.config;
         let mut timings = Timings::default();
-        let (mut docs, mut analyzed, mut prints, mut skipped) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut docs, mut analyzed, mut prints, mut skipped, mut hashes) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut bytes = 0;
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0;
         let mut fingerprint = |batch: &mut Vec<Document>, timings: &mut Timings| {
             let clock = Instant::now();
-            let done: Vec<(AnalyzedDoc, DocPrint)> = batch
+            let done: Vec<(AnalyzedDoc, DocPrint, u64)> = batch
                 .par_iter()
                 .map(|doc| {
                     let a = text::segment(doc, config.lang);
-                    let spans = a.paragraphs.iter().map(|p| (p.span.clone(), p.is_title));
-                    let print = DocPrint::new(&doc.text, spans, a.lang, &config.dedup);
-                    (a, print)
+                    let print = DocPrint::of(doc, &a, &config.dedup);
+                    (a, print, text::normalize::stable_hash(&doc.text))
                 })
                 .collect();
-            for (doc, (a, print)) in batch.drain(..).zip(done) {
+            for (doc, (a, print, hash)) in batch.drain(..).zip(done) {
                 bytes += doc.text.len();
+                hashes.push(hash);
                 docs.push(Document {
                     text: String::new(),
                     ..doc
@@ -285,7 +287,7 @@ impl Pipeline {
         let progress = &config.progress;
         // The bytes to read, when known (not for standard input).
         if !corpus.reads_stdin() {
-            progress.expect(
+            progress.set_total(
                 corpus
                     .files()
                     .filter_map(|f| std::fs::metadata(f).ok())
@@ -303,9 +305,9 @@ impl Pipeline {
                 None => break,
                 Some(Ok(doc)) => {
                     batch_bytes += doc.text.len();
-                    batch.push(doc);
                     docs_read += 1;
-                    bytes_read += batch.last().map_or(0, |d| d.text.len() as u64);
+                    bytes_read += doc.text.len() as u64;
+                    batch.push(doc);
                     progress.read(docs_read, bytes_read);
                     if batch_bytes >= config.batch_bytes {
                         fingerprint(&mut batch, &mut timings);
@@ -326,7 +328,11 @@ impl Pipeline {
         progress.finish();
         outcome.skipped = skipped;
         outcome.renamed_ids = renamed_ids;
-        outcome.texts = Texts::Reread { corpus, bytes };
+        outcome.texts = Texts::Reread {
+            corpus,
+            bytes,
+            hashes,
+        };
         Ok(outcome)
     }
 
@@ -371,10 +377,7 @@ impl Pipeline {
         } else {
             docs.par_iter()
                 .zip(&analyzed)
-                .map(|(doc, a)| {
-                    let spans = a.paragraphs.iter().map(|p| (p.span.clone(), p.is_title));
-                    DocPrint::new(&doc.text, spans, a.lang, &config.dedup)
-                })
+                .map(|(doc, a)| DocPrint::of(doc, a, &config.dedup))
                 .collect()
         };
         timings.analyze = clock.elapsed().as_secs_f64();

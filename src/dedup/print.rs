@@ -47,6 +47,19 @@ pub struct DocPrint {
 }
 
 impl DocPrint {
+    /// Fingerprints the paragraphs of an analysed (or only segmented) document.
+    pub fn of(
+        doc: &crate::corpus::Document,
+        analyzed: &crate::text::AnalyzedDoc,
+        config: &DedupConfig,
+    ) -> DocPrint {
+        let spans = analyzed
+            .paragraphs
+            .iter()
+            .map(|p| (p.span.clone(), p.is_title));
+        DocPrint::new(&doc.text, spans, analyzed.lang, config)
+    }
+
     /// Fingerprints the paragraphs of `text` at `spans` (`true` marks the title), with the
     /// terms of `lang`.
     pub fn new(
