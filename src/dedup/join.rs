@@ -137,12 +137,39 @@ fn jaccard_pairs(
     rank: &Rank,
     threshold: f64,
 ) -> Vec<Overlap> {
-    // `(token, set)`, filled in place: a parallel collect would hold the records twice
-    // for a while. A token's position in a prefix is found again from its rank key.
-    let mut records: Vec<(u32, u32)> = Vec::with_capacity(prefixes.keys.len());
-    for s in 0..prefixes.len() {
-        records.extend(prefixes.of(s).iter().map(|&key| (key as u32, s as u32)));
+    // The records of a corpus's prefixes take as much memory as the prefixes: they are
+    // built and joined a slice of the token space at a time (tokens are hashes, so the
+    // slices are even), which holds a quarter of them at once.
+    const SLICES: u32 = 4;
+    let mut found = Vec::new();
+    for slice in 0..SLICES {
+        // `(token, set)`, filled in place: a parallel collect would hold the records twice
+        // for a while. A token's position in a prefix is found again from its rank key.
+        let mut records: Vec<(u32, u32)> =
+            Vec::with_capacity(prefixes.keys.len() / SLICES as usize + 1024);
+        for s in 0..prefixes.len() {
+            records.extend(
+                prefixes
+                    .of(s)
+                    .iter()
+                    .filter(|&&key| key as u32 % SLICES == slice)
+                    .map(|&key| (key as u32, s as u32)),
+            );
+        }
+        found.extend(jaccard_groups(sets, prefixes, rank, threshold, records));
     }
+    found
+}
+
+/// The verified pairs of the groups of equal tokens among `records`, `(token, set)` pairs
+/// of prefix tokens (see [`jaccard_pairs`]).
+fn jaccard_groups(
+    sets: &[&[u32]],
+    prefixes: &Prefixes,
+    rank: &Rank,
+    threshold: f64,
+    mut records: Vec<(u32, u32)>,
+) -> Vec<Overlap> {
     records.par_sort_unstable();
     records
         .par_chunk_by(|a, b| a.0 == b.0)

@@ -217,8 +217,8 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     }
     // The shingles are done with: free them before the restated search.
     drop(paragraphs);
-    for print in prints.iter_mut().flat_map(|d| &mut d.paragraphs) {
-        print.shingles = Vec::new();
+    for print in &mut prints {
+        print.drop_shingles();
     }
     let paragraphs = Paragraphs::new(&prints);
     // Restatements are looked for among what the other stages keep, so that cleaning the
@@ -355,6 +355,18 @@ impl<'a> Paragraphs<'a> {
     pub fn print(&self, g: usize) -> &'a ParaPrint {
         let r = self.refs[g];
         &self.prints[r.doc as usize].paragraphs[r.para as usize]
+    }
+
+    /// Shingles of paragraph `g` (see [`DocPrint::shingles`]).
+    pub fn shingles(&self, g: usize) -> &'a [u32] {
+        let r = self.refs[g];
+        self.prints[r.doc as usize].shingles(r.para as usize)
+    }
+
+    /// Content terms of paragraph `g` (see [`DocPrint::terms`]).
+    pub fn terms(&self, g: usize) -> &'a [print::Term] {
+        let r = self.refs[g];
+        self.prints[r.doc as usize].terms(r.para as usize)
     }
 
     /// Whether paragraph `g` is its article's title.

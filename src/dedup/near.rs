@@ -32,10 +32,7 @@ pub fn find(
     let members: Vec<usize> = (0..paragraphs.len())
         .filter(|&g| representatives[g])
         .collect();
-    let sets: Vec<&[u32]> = members
-        .iter()
-        .map(|&g| paragraphs.print(g).shingles.as_slice())
-        .collect();
+    let sets: Vec<&[u32]> = members.iter().map(|&g| paragraphs.shingles(g)).collect();
     let t = config.near_threshold;
     join::self_join(&sets, t, config.measure)
         .into_par_iter()

@@ -22,21 +22,22 @@ pub type Term = u32;
 /// Paragraphs of up to this many words count as short lines for boilerplate.
 pub const SHORT_LINE_WORDS: usize = 12;
 
-/// What detection knows of one paragraph.
+/// What detection knows of one paragraph; its shingles and terms are in its
+/// [`DocPrint`] (one allocation per document, not two per paragraph).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParaPrint {
+    /// Exact-copy key of the normalised text.
+    pub key: u64,
+    /// End of this paragraph's shingles in [`DocPrint`]'s (start: the previous end).
+    shingles_end: u32,
+    /// End of this paragraph's terms in [`DocPrint`]'s.
+    terms_end: u32,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
     /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR").
     pub is_label: bool,
     /// At most [`SHORT_LINE_WORDS`] words.
     pub is_short: bool,
-    /// Exact-copy key of the normalised text.
-    pub key: u64,
-    /// Sorted, distinct shingle hashes (near copies).
-    pub shingles: Vec<u32>,
-    /// Sorted, distinct content terms (restated passages).
-    pub terms: Vec<Term>,
 }
 
 /// The fingerprints of one document's paragraphs, in order.
@@ -44,6 +45,10 @@ pub struct ParaPrint {
 pub struct DocPrint {
     /// One per paragraph.
     pub paragraphs: Vec<ParaPrint>,
+    /// The shingle sets of the paragraphs, end to end.
+    shingles: Vec<u32>,
+    /// The term sets of the paragraphs, end to end.
+    terms: Vec<Term>,
 }
 
 impl DocPrint {
@@ -69,28 +74,65 @@ impl DocPrint {
         config: &DedupConfig,
     ) -> DocPrint {
         let analyzer = TermAnalyzer::for_lang(lang);
-        let paragraphs = spans
-            .into_iter()
-            .map(|(span, is_title)| {
-                let text = &text[span];
-                let mut terms: Vec<Term> = analyzer
-                    .terms(text)
-                    .into_iter()
-                    .map(|t| (t ^ (t >> 32)) as Term)
-                    .collect();
-                terms.sort_unstable();
-                terms.dedup();
-                terms.shrink_to_fit();
-                ParaPrint {
-                    is_title,
-                    is_label: !is_title && is_label_line(text),
-                    is_short: words(text).take(SHORT_LINE_WORDS + 1).count() <= SHORT_LINE_WORDS,
-                    key: exact_key(text),
-                    shingles: shingles(text, config.shingle, config.shingle_size),
-                    terms,
-                }
-            })
-            .collect();
-        DocPrint { paragraphs }
+        let mut print = DocPrint::default();
+        for (span, is_title) in spans {
+            let text = &text[span];
+            let mut terms: Vec<Term> = analyzer
+                .terms(text)
+                .into_iter()
+                .map(|t| (t ^ (t >> 32)) as Term)
+                .collect();
+            terms.sort_unstable();
+            terms.dedup();
+            print.terms.extend_from_slice(&terms);
+            print
+                .shingles
+                .extend(shingles(text, config.shingle, config.shingle_size));
+            print.paragraphs.push(ParaPrint {
+                key: exact_key(text),
+                shingles_end: as_u32(print.shingles.len()),
+                terms_end: as_u32(print.terms.len()),
+                is_title,
+                is_label: !is_title && is_label_line(text),
+                is_short: words(text).take(SHORT_LINE_WORDS + 1).count() <= SHORT_LINE_WORDS,
+            });
+        }
+        // Kept for the whole run: no spare capacity.
+        print.paragraphs.shrink_to_fit();
+        print.shingles.shrink_to_fit();
+        print.terms.shrink_to_fit();
+        print
     }
+
+    /// Sorted, distinct shingle hashes of paragraph `p` (near copies); empty once
+    /// [`DocPrint::drop_shingles`] ran.
+    pub fn shingles(&self, p: usize) -> &[u32] {
+        let start = p
+            .checked_sub(1)
+            .map_or(0, |q| self.paragraphs[q].shingles_end);
+        let end = self.paragraphs[p].shingles_end;
+        self.shingles
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Sorted, distinct content terms of paragraph `p` (restated passages).
+    pub fn terms(&self, p: usize) -> &[Term] {
+        let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].terms_end);
+        let end = self.paragraphs[p].terms_end;
+        self.terms
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Frees the shingles once the near-copy search is done with them.
+    pub fn drop_shingles(&mut self) {
+        self.shingles = Vec::new();
+    }
+}
+
+/// A set end as stored: 32 bits hold the shingles of 16 GB of text in one document,
+/// four times more than the largest record can be read with the default limits.
+fn as_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -99,8 +99,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .of_doc(doc)
                     .filter(|&g| eligible(&present, g))
                     .collect();
-                let sets: Vec<Vec<Term>> =
-                    members.iter().map(|&g| term_set(paragraphs, g)).collect();
+                let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
                 let scores = PairScores::new(&sets, &doc_freq, n_docs);
                 scores
                     .restated(threshold)
@@ -142,17 +141,12 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                         && paragraphs
                             .of_doc(doc)
                             .filter(|&g| present[g])
-                            .flat_map(|g| &paragraphs.print(g).terms)
+                            .flat_map(|g| paragraphs.terms(g))
                             .any(|t| changed_terms.contains(t)))
             })
             .collect();
     }
     (all, candidate_docs)
-}
-
-/// Sorted, distinct content terms of paragraph `g`.
-fn term_set(paragraphs: &Paragraphs, g: usize) -> Vec<Term> {
-    paragraphs.print(g).terms.clone()
 }
 
 /// In how many documents each term occurs, counting only the `present` paragraphs.
@@ -163,7 +157,7 @@ fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<Te
             let mut terms: Vec<Term> = paragraphs
                 .of_doc(doc)
                 .filter(|&g| present[g])
-                .flat_map(|g| paragraphs.print(g).terms.iter().copied())
+                .flat_map(|g| paragraphs.terms(g).iter().copied())
                 .collect();
             terms.sort_unstable();
             terms.dedup();
@@ -193,10 +187,10 @@ pub struct PairScores {
 impl PairScores {
     /// Scores the pairs of the term sets of one article's paragraphs: all of them (within
     /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
-    pub fn new(sets: &[Vec<Term>], doc_freq: &HashMap<Term, u32>, n_docs: usize) -> PairScores {
+    pub fn new(sets: &[&[Term]], doc_freq: &HashMap<Term, u32>, n_docs: usize) -> PairScores {
         let n = sets.len();
         // Each distinct term of the article once: its paragraph count and its weight.
-        let mut all: Vec<Term> = sets.iter().flatten().copied().collect();
+        let mut all: Vec<Term> = sets.iter().flat_map(|s| s.iter().copied()).collect();
         all.sort_unstable();
         let mut local_df: HashMap<Term, u32> = HashMap::default();
         let mut weights: Vec<(Term, f64)> = Vec::new();
@@ -340,10 +334,10 @@ impl PairScores {
 /// that share a term found in at most [`RARE_TERM_MAX_PARAGRAPHS`] of its paragraphs.
 /// The facts a restatement repeats (names, numbers) are such terms; a pair linked only by
 /// common words is missed, which is the price of not scoring `n²` pairs.
-fn candidates(sets: &[Vec<Term>], local_df: &HashMap<Term, u32>) -> Vec<(usize, usize)> {
+fn candidates(sets: &[&[Term]], local_df: &HashMap<Term, u32>) -> Vec<(usize, usize)> {
     let mut postings: HashMap<Term, Vec<u32>> = HashMap::default();
     for (i, set) in sets.iter().enumerate() {
-        for &t in set {
+        for &t in *set {
             if local_df[&t] as usize <= RARE_TERM_MAX_PARAGRAPHS {
                 postings.entry(t).or_default().push(i as u32);
             }
