@@ -159,7 +159,8 @@ pub struct Timings {
 pub struct Outcome {
     /// The articles read, in input order.
     pub docs: Vec<Document>,
-    /// Their segmentation, parallel to `docs`.
+    /// Their segmentation, parallel to `docs`. With [`Texts::Reread`], only the language:
+    /// the paragraphs are split again from the text read again.
     pub analyzed: Vec<AnalyzedDoc>,
     /// Decisions per paragraph and the verified pairs (all kept, no pairs, when not cleaning).
     pub dedup: DedupResult,
@@ -279,7 +280,11 @@ impl Pipeline {
                     text: String::new(),
                     ..doc
                 });
-                analyzed.push(a);
+                // The paragraphs are found again when the outputs read the text again.
+                analyzed.push(AnalyzedDoc {
+                    lang: a.lang,
+                    paragraphs: Vec::new(),
+                });
                 prints.push(print);
             }
             timings.analyze += clock.elapsed().as_secs_f64();

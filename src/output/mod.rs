@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
+use crate::text::{self, LangChoice, Paragraph};
 use crate::{Document, Job, Outcome, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 
@@ -196,30 +197,29 @@ impl Outcome {
     /// The title of document `d`: from the input, else its detected title paragraph.
     /// Needs the texts in memory (see [`Texts`]).
     pub fn title(&self, d: usize) -> &str {
-        self.title_in(d, &self.docs[d].text)
+        self.title_in(d, &self.docs[d].text, &self.analyzed[d].paragraphs)
     }
 
     /// The cleaned text of document `d`: its kept paragraphs joined by blank lines.
     /// Needs the texts in memory (see [`Texts`]).
     pub fn clean_text(&self, d: usize) -> String {
-        self.clean_text_in(d, &self.docs[d].text)
+        self.clean_text_in(d, &self.docs[d].text, &self.analyzed[d].paragraphs)
     }
 
-    /// [`Outcome::title`], given document `d`'s text.
-    fn title_in<'t>(&'t self, d: usize, text: &'t str) -> &'t str {
+    /// [`Outcome::title`], given document `d`'s text and paragraphs.
+    fn title_in<'t>(&'t self, d: usize, text: &'t str, paragraphs: &[Paragraph]) -> &'t str {
         if let Some(title) = &self.docs[d].title {
             return title;
         }
-        match self.analyzed[d].paragraphs.first() {
+        match paragraphs.first() {
             Some(p) if p.is_title => &text[p.span.clone()],
             _ => "",
         }
     }
 
-    /// [`Outcome::clean_text`], given document `d`'s text.
-    fn clean_text_in(&self, d: usize, text: &str) -> String {
-        let kept: Vec<&str> = self.analyzed[d]
-            .paragraphs
+    /// [`Outcome::clean_text`], given document `d`'s text and paragraphs.
+    fn clean_text_in(&self, d: usize, text: &str, paragraphs: &[Paragraph]) -> String {
+        let kept: Vec<&str> = paragraphs
             .iter()
             .zip(&self.dedup.decisions[d])
             .filter(|(_, decision)| decision.is_kept())
@@ -228,16 +228,21 @@ impl Outcome {
         kept.join("\n\n")
     }
 
-    /// Calls `f` with batches of `(document index, text)`, in order: from memory, or read
-    /// again from the inputs (checked to be the same documents), about 8 MB at a time.
-    fn for_each_batch(&self, mut f: impl FnMut(&[(usize, &str)]) -> Result<()>) -> Result<()> {
+    /// Calls `f` with batches of `(document index, text, paragraphs)`, in order: from
+    /// memory, or read again from the inputs (checked to be the same documents, and split
+    /// into paragraphs again), about 8 MB at a time.
+    fn for_each_batch(
+        &self,
+        mut f: impl FnMut(&[(usize, &str, &[Paragraph])]) -> Result<()>,
+    ) -> Result<()> {
         const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, hashes, .. } = &self.texts else {
-            let texts: Vec<(usize, &str)> = self
+            let texts: Vec<(usize, &str, &[Paragraph])> = self
                 .docs
                 .iter()
+                .zip(&self.analyzed)
                 .enumerate()
-                .map(|(d, doc)| (d, doc.text.as_str()))
+                .map(|(d, (doc, a))| (d, doc.text.as_str(), a.paragraphs.as_slice()))
                 .collect();
             for batch in texts.chunks(1024) {
                 f(batch)?;
@@ -251,9 +256,17 @@ impl Outcome {
         let mut batch: Vec<(usize, Document)> = Vec::new();
         let mut batch_bytes = 0;
         let mut flush_batch = |batch: &mut Vec<(usize, Document)>| {
-            let texts: Vec<(usize, &str)> = batch
+            // The same text splits into the same paragraphs as in the first pass.
+            let paragraphs: Vec<Vec<Paragraph>> = batch
+                .par_iter()
+                .map(|(d, doc)| {
+                    text::segment(doc, LangChoice::Fixed(self.analyzed[*d].lang)).paragraphs
+                })
+                .collect();
+            let texts: Vec<(usize, &str, &[Paragraph])> = batch
                 .iter()
-                .map(|(d, doc)| (*d, doc.text.as_str()))
+                .zip(&paragraphs)
+                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice()))
                 .collect();
             let result = f(&texts);
             batch.clear();
@@ -395,18 +408,18 @@ impl Outcome {
             // Each document's rows and line are formatted in parallel, then written in order.
             let formatted: Vec<(Vec<u8>, Vec<u8>, usize)> = batch
                 .par_iter()
-                .map(|&(d, text)| {
+                .map(|&(d, text, paragraphs)| {
                     let mut rows = Vec::new();
                     let mut part =
                         Table::headless(&mut rows, paragraphs_path, config, PARAGRAPH_COLUMNS);
-                    for row in self.paragraph_rows(d, text) {
+                    for row in self.paragraph_rows(d, text, paragraphs) {
                         part.row(&row)?;
                     }
                     part.finish()?;
                     let line = CleanDoc {
                         id: &self.docs[d].id,
-                        title: self.title_in(d, text),
-                        text: self.clean_text_in(d, text),
+                        title: self.title_in(d, text, paragraphs),
+                        text: self.clean_text_in(d, text, paragraphs),
                     };
                     let mut clean = serde_json::to_vec(&line).map_err(json_error(clean_path))?;
                     clean.push(b'\n');
@@ -430,10 +443,10 @@ impl Outcome {
         &'t self,
         d: usize,
         text: &'t str,
+        paragraphs: &'t [Paragraph],
     ) -> impl Iterator<Item = ParagraphRow<'t>> + 't {
         let doc = &self.docs[d];
-        self.analyzed[d]
-            .paragraphs
+        paragraphs
             .iter()
             .zip(&self.dedup.decisions[d])
             .enumerate()
@@ -517,8 +530,8 @@ impl Outcome {
             None => {
                 let mut bytes = 0;
                 self.for_each_batch(|batch| {
-                    for &(d, text) in batch {
-                        bytes += self.clean_text_in(d, text).len();
+                    for &(d, text, paragraphs) in batch {
+                        bytes += self.clean_text_in(d, text, paragraphs).len();
                     }
                     Ok(())
                 })?;
