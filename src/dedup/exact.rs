@@ -1,6 +1,7 @@
 //! Exact copies: paragraphs whose normalised text hashes to the same key.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{Kind, Pair, Paragraphs};
 
@@ -12,8 +13,9 @@ pub const MAX_GROUP_ALL_PAIRS: usize = 1024;
 pub struct ExactResult {
     /// Every pair of copies of the same text (star and chain for very large groups).
     pub pairs: Vec<Pair>,
-    /// Per global paragraph: the later copies of its text when it is the first copy.
-    pub copies: Vec<Vec<usize>>,
+    /// The later copies of each text, by the global index of its first copy (texts with
+    /// copies only: most paragraphs have none).
+    pub copies: FxHashMap<usize, Vec<usize>>,
     /// Per global paragraph: eligible and the first of its text. Only these go on to
     /// near-duplicate search, so a text repeated a thousand times is compared once.
     pub representatives: Vec<bool>,
@@ -29,7 +31,7 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
 
     let mut pairs = Vec::new();
     let mut representatives = vec![false; paragraphs.len()];
-    let mut copies = vec![Vec::new(); paragraphs.len()];
+    let mut copies = FxHashMap::default();
     let pair = |a: usize, b: usize| Pair {
         earlier: paragraphs.at(a),
         later: paragraphs.at(b),
@@ -40,7 +42,9 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
         let members: Vec<usize> = group.iter().map(|&(_, g)| g).collect();
         let first = members[0];
         representatives[first] = true;
-        copies[first] = members[1..].to_vec();
+        if members.len() > 1 {
+            copies.insert(first, members[1..].to_vec());
+        }
         if members.len() <= MAX_GROUP_ALL_PAIRS {
             for (i, &a) in members.iter().enumerate() {
                 pairs.extend(members[i + 1..].iter().map(|&b| pair(a, b)));

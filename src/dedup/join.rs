@@ -60,13 +60,7 @@ impl Overlap {
 
 /// Every pair of `sets` (sorted, distinct tokens each) whose `measure` reaches
 /// `threshold`, ordered by `(b, a)`. Empty sets match nothing.
-pub fn self_join<S: AsRef<[u32]> + Sync>(
-    sets: &[S],
-    threshold: f64,
-    measure: Measure,
-) -> Vec<Overlap> {
-    let sets: Vec<&[u32]> = sets.iter().map(AsRef::as_ref).collect();
-    let sets = sets.as_slice();
+pub fn self_join(sets: &[&[u32]], threshold: f64, measure: Measure) -> Vec<Overlap> {
     let rank = Rank::count(sets);
     let prefixes = Prefixes::new(sets, &rank, threshold);
     let mut found = match measure {
@@ -77,10 +71,11 @@ pub fn self_join<S: AsRef<[u32]> + Sync>(
     found
 }
 
-/// Each set's prefix: its rarest tokens, as many as can miss while still matching, as rank
-/// keys in rank order (a key's low half is its token); all of them end to end.
+/// Each set's prefix: its rarest tokens, as many as can miss while still matching, in
+/// rank order; all of them end to end. Tokens, not rank keys: half the memory, and the
+/// rank of a token is one lookup away.
 struct Prefixes {
-    keys: Vec<u64>,
+    tokens: Vec<u32>,
     starts: Vec<usize>,
 }
 
@@ -91,10 +86,10 @@ impl Prefixes {
         for set in sets {
             starts.push(starts[starts.len() - 1] + prefix_len(set.len(), threshold));
         }
-        let mut keys = vec![0u64; starts[sets.len()]];
-        // One slice of `keys` per set, filled in parallel.
-        let mut slices: Vec<&mut [u64]> = Vec::with_capacity(sets.len());
-        let mut rest = keys.as_mut_slice();
+        let mut tokens = vec![0u32; starts[sets.len()]];
+        // One slice of `tokens` per set, filled in parallel.
+        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(sets.len());
+        let mut rest = tokens.as_mut_slice();
         for w in starts.windows(2) {
             let (slice, tail) = rest.split_at_mut(w[1] - w[0]);
             slices.push(slice);
@@ -108,16 +103,19 @@ impl Prefixes {
                 if prefix.len() < scratch.len() {
                     scratch.select_nth_unstable(prefix.len());
                 }
-                prefix.copy_from_slice(&scratch[..prefix.len()]);
-                prefix.sort_unstable();
+                let chosen = &mut scratch[..prefix.len()];
+                chosen.sort_unstable();
+                for (token, &key) in prefix.iter_mut().zip(chosen.iter()) {
+                    *token = key as u32;
+                }
             },
         );
-        Prefixes { keys, starts }
+        Prefixes { tokens, starts }
     }
 
     /// The prefix of set `s`.
-    fn of(&self, s: usize) -> &[u64] {
-        &self.keys[self.starts[s]..self.starts[s + 1]]
+    fn of(&self, s: usize) -> &[u32] {
+        &self.tokens[self.starts[s]..self.starts[s + 1]]
     }
 
     /// Number of sets.
@@ -139,21 +137,21 @@ fn jaccard_pairs(
 ) -> Vec<Overlap> {
     // The records of a corpus's prefixes take as much memory as the prefixes: they are
     // built and joined a slice of the token space at a time (tokens are hashes, so the
-    // slices are even), which holds a quarter of them at once.
-    const SLICES: u32 = 4;
+    // slices are even), which holds an eighth of them at once.
+    const SLICES: u32 = 8;
     let mut found = Vec::new();
     for slice in 0..SLICES {
         // `(token, set)`, filled in place: a parallel collect would hold the records twice
-        // for a while. A token's position in a prefix is found again from its rank key.
+        // for a while. A token's position in a prefix is found again by its rank.
         let mut records: Vec<(u32, u32)> =
-            Vec::with_capacity(prefixes.keys.len() / SLICES as usize + 1024);
+            Vec::with_capacity(prefixes.tokens.len() / SLICES as usize + 1024);
         for s in 0..prefixes.len() {
             records.extend(
                 prefixes
                     .of(s)
                     .iter()
-                    .filter(|&&key| key as u32 % SLICES == slice)
-                    .map(|&key| (key as u32, s as u32)),
+                    .filter(|&&token| token % SLICES == slice)
+                    .map(|&token| (token, s as u32)),
             );
         }
         found.extend(jaccard_groups(sets, prefixes, rank, threshold, records));
@@ -176,13 +174,20 @@ fn jaccard_groups(
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
             let key = rank.of(group[0].0);
-            let position = |s: u32| prefixes.of(s as usize).partition_point(|&k| k < key);
+            // Where the token is in each member's prefix (the prefix is in rank order).
+            let positions: Vec<usize> = group
+                .iter()
+                .map(|&(_, s)| {
+                    prefixes
+                        .of(s as usize)
+                        .partition_point(|&t| rank.of(t) < key)
+                })
+                .collect();
             let mut out = Vec::new();
             for (k, &(_, b)) in group.iter().enumerate() {
                 let y = sets[b as usize];
-                let j = position(b);
-                for &(_, a) in &group[..k] {
-                    let i = position(a);
+                let j = positions[k];
+                for (&(_, a), &i) in group[..k].iter().zip(&positions) {
                     let x = sets[a as usize];
                     let (len_a, len_b) = (x.len() as f64, y.len() as f64);
                     if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
@@ -194,7 +199,11 @@ fn jaccard_groups(
                         .max(1.0) as usize;
                     let most = 1 + (x.len() - i - 1).min(y.len() - j - 1);
                     if most < need
-                        || shares_key(&prefixes.of(a as usize)[..i], &prefixes.of(b as usize)[..j])
+                        || shares_token(
+                            &prefixes.of(a as usize)[..i],
+                            &prefixes.of(b as usize)[..j],
+                            rank,
+                        )
                     {
                         continue;
                     }
@@ -216,11 +225,11 @@ fn jaccard_groups(
         .collect()
 }
 
-/// Whether two ascending key lists share a key.
-fn shares_key(a: &[u64], b: &[u64]) -> bool {
+/// Whether two token lists in rank order share a token.
+fn shares_token(a: &[u32], b: &[u32], rank: &Rank) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match rank.of(a[i]).cmp(&rank.of(b[j])) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => return true,
@@ -239,10 +248,10 @@ fn containment_pairs(sets: &[&[u32]], prefixes: &Prefixes, threshold: f64) -> Ve
         .flat_map_iter(|x| {
             let len = sets[x].len();
             let mut candidates: Vec<u32> = Vec::new();
-            for &key in prefixes.of(x) {
+            for &token in prefixes.of(x) {
                 candidates.extend(
                     index
-                        .of(key as u32)
+                        .of(token)
                         .filter(|&&y| (sets[y as usize].len(), y as usize) > (len, x)),
                 );
             }
@@ -440,7 +449,8 @@ mod tests {
         #[test]
         fn join_equals_brute_force(sets in sets(), t in prop::sample::select(vec![0.3, 0.5, 0.8, 0.9, 1.0])) {
             for measure in [Measure::Jaccard, Measure::Containment] {
-                prop_assert_eq!(self_join(&sets, t, measure), brute_force(&sets, t, measure));
+                let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+                prop_assert_eq!(self_join(&slices, t, measure), brute_force(&sets, t, measure));
             }
         }
     }
@@ -449,7 +459,8 @@ mod tests {
     fn containment_finds_a_truncated_copy_that_jaccard_does_not() {
         let long: Vec<u32> = (0..20).collect();
         let part: Vec<u32> = (0..9).collect();
-        let sets = vec![long, part, vec![100, 101]];
+        let extra = vec![100, 101];
+        let sets = [&long[..], &part, &extra];
         assert!(self_join(&sets, 0.8, Measure::Jaccard).is_empty());
         let found = self_join(&sets, 0.8, Measure::Containment);
         assert_eq!(

@@ -16,6 +16,7 @@ pub mod restated;
 pub mod shingle;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -199,12 +200,9 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     let representatives: Vec<bool> = (0..paragraphs.len())
         .map(|g| exact.representatives[g] || repeated_boilerplate.representatives[g])
         .collect();
-    let copies: Vec<Vec<usize>> = exact
-        .copies
-        .into_iter()
-        .zip(repeated_boilerplate.copies)
-        .map(|(a, b)| if a.is_empty() { b } else { a })
-        .collect();
+    // Eligible and boilerplate paragraphs are apart: the two maps share no key.
+    let mut copies = exact.copies;
+    copies.extend(repeated_boilerplate.copies);
     let near = near::find(&paragraphs, &representatives, config);
     for (pair, decides) in with_copies(&paragraphs, &near, &copies) {
         let touches_boilerplate = boilerplate[paragraphs.global(pair.earlier)]
@@ -258,8 +256,9 @@ fn sort_pairs(pairs: &mut Vec<Pair>) {
 fn with_copies(
     paragraphs: &Paragraphs,
     near: &[near::NearPair],
-    copies: &[Vec<usize>],
+    copies: &FxHashMap<usize, Vec<usize>>,
 ) -> Vec<(Pair, bool)> {
+    let copies_of = |g: usize| copies.get(&g).map_or(&[][..], Vec::as_slice);
     const MAX_EXPANSION: usize = 1 << 16;
     let mut out = Vec::with_capacity(near.len());
     for found in near {
@@ -269,11 +268,11 @@ fn with_copies(
             paragraphs.global(pair.later),
         );
         out.push((pair, found.later_inside));
-        if (copies[a].len() + 1) * (copies[b].len() + 1) > MAX_EXPANSION {
+        if (copies_of(a).len() + 1) * (copies_of(b).len() + 1) > MAX_EXPANSION {
             continue;
         }
-        for &x in std::iter::once(&a).chain(&copies[a]) {
-            for &y in std::iter::once(&b).chain(&copies[b]) {
+        for &x in std::iter::once(&a).chain(copies_of(a)) {
+            for &y in std::iter::once(&b).chain(copies_of(b)) {
                 if (x, y) != (a, b) {
                     let decides = if x < y {
                         found.later_inside

@@ -29,10 +29,14 @@ pub fn find(
     representatives: &[bool],
     config: &DedupConfig,
 ) -> Vec<NearPair> {
-    let members: Vec<usize> = (0..paragraphs.len())
+    let members: Vec<u32> = (0..paragraphs.len())
         .filter(|&g| representatives[g])
+        .map(|g| g as u32)
         .collect();
-    let sets: Vec<&[u32]> = members.iter().map(|&g| paragraphs.shingles(g)).collect();
+    let sets: Vec<&[u32]> = members
+        .iter()
+        .map(|&g| paragraphs.shingles(g as usize))
+        .collect();
     let t = config.near_threshold;
     join::self_join(&sets, t, config.measure)
         .into_par_iter()
@@ -48,8 +52,8 @@ pub fn find(
                 };
             NearPair {
                 pair: Pair {
-                    earlier: paragraphs.at(members[o.a as usize]),
-                    later: paragraphs.at(members[o.b as usize]),
+                    earlier: paragraphs.at(members[o.a as usize] as usize),
+                    later: paragraphs.at(members[o.b as usize] as usize),
                     kind,
                     score,
                 },
