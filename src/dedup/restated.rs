@@ -204,22 +204,26 @@ impl PairScores {
                 local_df.insert(t, count as u32);
             }
         }
-        let weight = |t: Term| -> f64 {
-            let k = weights.partition_point(|w| w.0 < t);
-            weights[k].1
-        };
-        let weighted: Vec<Vec<(Term, f64)>> = sets
+        // Terms by their index in the article's sorted vocabulary: small numbers, in the
+        // same order, so sums over shared terms add up exactly as over the terms.
+        let ids: Vec<Vec<u32>> = sets
             .iter()
-            .map(|s| s.iter().map(|&t| (t, weight(t))).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|&t| weights.partition_point(|w| w.0 < t) as u32)
+                    .collect()
+            })
             .collect();
-        let mass: Vec<f64> = weighted
+        let weights: Vec<f64> = weights.into_iter().map(|w| w.1).collect();
+        let mass: Vec<f64> = ids
             .iter()
-            .map(|s| s.iter().map(|x| x.1).sum())
+            .map(|s| s.iter().map(|&k| weights[k as usize]).sum())
             .collect();
+        let shared = SharedTerms::new(&ids, weights.len());
         let big = |i: usize| sets[i].len() >= MIN_TERMS;
         let mut cells = Vec::new();
         let mut score_pair = |i: usize, j: usize| {
-            let (common, shared) = shared_weight(&weighted[i], &weighted[j]);
+            let (common, shared) = shared.weight(i, j, &weights);
             if shared >= MIN_SHARED {
                 let union = mass[i] + mass[j] - common;
                 let score = if union > 0.0 { common / union } else { 0.0 };
@@ -358,20 +362,65 @@ fn candidates(sets: &[&[Term]], local_df: &HashMap<Term, u32>) -> Vec<(usize, us
     pairs
 }
 
-/// Sum of the weights of the terms two sorted weighted sets share, and how many they share.
-fn shared_weight(a: &[(Term, f64)], b: &[(Term, f64)]) -> (f64, usize) {
-    let (mut i, mut j, mut sum, mut count) = (0, 0, 0.0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1;
-                count += 1;
-                i += 1;
-                j += 1;
+/// The terms two paragraphs of an article share. A small vocabulary (most articles) is
+/// held as bit sets, so a pair costs a few AND and the shared terms' bits; otherwise the
+/// sorted term ids are merged.
+enum SharedTerms<'a> {
+    Bits { words: usize, rows: Vec<u64> },
+    Lists(&'a [Vec<u32>]),
+}
+
+impl<'a> SharedTerms<'a> {
+    /// Vocabularies up to this many 64-bit words take bit sets.
+    const MAX_WORDS: usize = 16;
+
+    fn new(ids: &'a [Vec<u32>], vocabulary: usize) -> SharedTerms<'a> {
+        let words = vocabulary.div_ceil(64);
+        if words > Self::MAX_WORDS {
+            return SharedTerms::Lists(ids);
+        }
+        let mut rows = vec![0u64; ids.len() * words];
+        for (set, row) in ids.iter().zip(rows.chunks_exact_mut(words.max(1))) {
+            for &k in set {
+                row[k as usize / 64] |= 1 << (k % 64);
             }
         }
+        SharedTerms::Bits { words, rows }
     }
-    (sum, count)
+
+    /// Sum of the weights of the terms paragraphs `i` and `j` share (in term order), and
+    /// how many they share.
+    fn weight(&self, i: usize, j: usize, weights: &[f64]) -> (f64, usize) {
+        let (mut sum, mut count) = (0.0, 0);
+        match self {
+            SharedTerms::Bits { words, rows } => {
+                let (a, b) = (&rows[i * words..][..*words], &rows[j * words..][..*words]);
+                for (w, (x, y)) in a.iter().zip(b).enumerate() {
+                    let mut both = x & y;
+                    while both != 0 {
+                        sum += weights[w * 64 + both.trailing_zeros() as usize];
+                        count += 1;
+                        both &= both - 1;
+                    }
+                }
+            }
+            SharedTerms::Lists(ids) => {
+                let (a, b) = (&ids[i], &ids[j]);
+                let (mut x, mut y) = (0, 0);
+                while x < a.len() && y < b.len() {
+                    match a[x].cmp(&b[y]) {
+                        std::cmp::Ordering::Less => x += 1,
+                        std::cmp::Ordering::Greater => y += 1,
+                        std::cmp::Ordering::Equal => {
+                            sum += weights[a[x] as usize];
+                            count += 1;
+                            x += 1;
+                            y += 1;
+                        }
+                    }
+                }
+            }
+        }
+        (sum, count)
+    }
 }
