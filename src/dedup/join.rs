@@ -173,14 +173,18 @@ fn jaccard_groups(
         .par_chunk_by(|a, b| a.0 == b.0)
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
-            let key = rank.of(group[0].0);
-            // Where the token is in each member's prefix (the prefix is in rank order).
+            let (token, key) = (group[0].0, rank.of(group[0].0));
+            // Where the token is in each member's prefix: a short prefix is scanned, a
+            // long one searched by rank (it is in rank order).
             let positions: Vec<usize> = group
                 .iter()
                 .map(|&(_, s)| {
-                    prefixes
-                        .of(s as usize)
-                        .partition_point(|&t| rank.of(t) < key)
+                    let prefix = prefixes.of(s as usize);
+                    if prefix.len() <= 32 {
+                        prefix.iter().position(|&t| t == token).unwrap_or(0)
+                    } else {
+                        prefix.partition_point(|&t| rank.of(t) < key)
+                    }
                 })
                 .collect();
             let mut out = Vec::new();
