@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::boilerplate::is_label_line;
-use super::shingle::shingles;
+use super::shingle::{append_shingles, sort_distinct_from};
 use super::DedupConfig;
 use crate::text::normalize::exact_key;
 use crate::text::terms::{words, TermAnalyzer};
@@ -77,17 +77,20 @@ impl DocPrint {
         let mut print = DocPrint::default();
         for (span, is_title) in spans {
             let text = &text[span];
-            let mut terms: Vec<Term> = analyzer
-                .terms(text)
-                .into_iter()
-                .map(|t| (t ^ (t >> 32)) as Term)
-                .collect();
-            terms.sort_unstable();
-            terms.dedup();
-            print.terms.extend_from_slice(&terms);
-            print
-                .shingles
-                .extend(shingles(text, config.shingle, config.shingle_size));
+            let start = print.terms.len();
+            print.terms.extend(
+                analyzer
+                    .terms(text)
+                    .into_iter()
+                    .map(|t| (t ^ (t >> 32)) as Term),
+            );
+            sort_distinct_from(&mut print.terms, start);
+            append_shingles(
+                text,
+                config.shingle,
+                config.shingle_size,
+                &mut print.shingles,
+            );
             print.paragraphs.push(ParaPrint {
                 key: exact_key(text),
                 shingles_end: as_u32(print.shingles.len()),

@@ -38,8 +38,18 @@ impl FromStr for ShingleKind {
 /// paragraphs' sets in memory; two distinct shingles of a compared pair collide with
 /// odds of about one in a million pairs, far below the Jaccard resolution.
 pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
-    let size = size.max(1);
     let mut out = Vec::new();
+    append_shingles(text, kind, size, &mut out);
+    // Kept for the whole run, one per paragraph: no spare capacity.
+    out.shrink_to_fit();
+    out
+}
+
+/// Appends the [`shingles`] of `text` to `out` (sorted and distinct among themselves),
+/// without a vector of their own.
+pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec<u32>) {
+    let size = size.max(1);
+    let start = out.len();
     match kind {
         ShingleKind::Word => {
             let mut window = Window::new(size);
@@ -79,11 +89,21 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
             }
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    // Kept for the whole run, one per paragraph: no spare capacity.
-    out.shrink_to_fit();
-    out
+    sort_distinct_from(out, start);
+}
+
+/// Sorts `values[start..]` and removes its repeats, in place.
+pub(crate) fn sort_distinct_from(values: &mut Vec<u32>, start: usize) {
+    let tail = &mut values[start..];
+    tail.sort_unstable();
+    let mut distinct = 0;
+    for k in 0..tail.len() {
+        if distinct == 0 || tail[k] != tail[distinct - 1] {
+            tail[distinct] = tail[k];
+            distinct += 1;
+        }
+    }
+    values.truncate(start + distinct);
 }
 
 /// Calls `f` with the UTF-8 bytes of every word of `text`, lower-cased (see
