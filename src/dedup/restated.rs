@@ -424,3 +424,29 @@ impl<'a> SharedTerms<'a> {
         (sum, count)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Bit sets and merged lists find the same shared terms, summed in the same order.
+        #[test]
+        fn shared_terms_by_bits_equal_by_lists(
+            sets in prop::collection::vec(prop::collection::btree_set(0u32..300, 0..40), 2..8),
+        ) {
+            let ids: Vec<Vec<u32>> = sets.into_iter().map(|s| s.into_iter().collect()).collect();
+            let weights: Vec<f64> = (0..300).map(|k| 1.0 + f64::from(k).sqrt()).collect();
+            let bits = SharedTerms::new(&ids, weights.len());
+            let is_bits = matches!(bits, SharedTerms::Bits { .. });
+            prop_assert!(is_bits, "a 300-term vocabulary takes bit sets");
+            let lists = SharedTerms::Lists(&ids);
+            for i in 0..ids.len() {
+                for j in 0..ids.len() {
+                    prop_assert_eq!(bits.weight(i, j, &weights), lists.weight(i, j, &weights));
+                }
+            }
+        }
+    }
+}
