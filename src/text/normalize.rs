@@ -1,5 +1,7 @@
 //! Normalisation for comparing paragraphs: NFKC, lower case, collapsed whitespace.
 
+use std::cell::RefCell;
+
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -58,6 +60,14 @@ fn normalize_latin(text: &str) -> Option<String> {
 /// [`collapse`] of ASCII text, lower-cased, byte by byte.
 fn collapse_ascii(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
+    collapse_ascii_into(text, &mut out);
+    // ASCII in, ASCII out: always valid.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes [`collapse_ascii`] of `text` into `out` (emptied first).
+fn collapse_ascii_into(text: &str, out: &mut Vec<u8>) {
+    out.clear();
     let mut pending_space = false;
     for &b in text.as_bytes() {
         // The ASCII characters `char::is_whitespace` accepts (it includes \x0b).
@@ -71,8 +81,6 @@ fn collapse_ascii(text: &str) -> String {
             out.push(b.to_ascii_lowercase());
         }
     }
-    // ASCII in, ASCII out: always valid.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Collects `chars` with runs of whitespace collapsed to one space and trimmed.
@@ -98,9 +106,20 @@ pub fn stable_hash(text: &str) -> u64 {
     xxh3_64_with_seed(text.as_bytes(), HASH_SEED)
 }
 
-/// Key under which two paragraphs count as exact copies.
+/// Key under which two paragraphs count as exact copies: the [`stable_hash`] of the
+/// [`normalize`]d text.
 pub fn exact_key(text: &str) -> u64 {
-    stable_hash(&normalize(text))
+    if !text.is_ascii() {
+        return stable_hash(&normalize(text));
+    }
+    // The common case, once per paragraph: normalised into a buffer each thread reuses.
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        collapse_ascii_into(text, buffer);
+        xxh3_64_with_seed(buffer, HASH_SEED)
+    })
 }
 
 #[cfg(test)]
@@ -150,6 +169,9 @@ mod tests {
         assert_eq!(normalize("Ünïcode  ÀB"), "ünïcode àb");
         assert_eq!(normalize("A\u{0308}"), "ä"); // composed by NFKC
         assert_eq!(exact_key("A  b"), exact_key("a b"));
+        for text in ["", "  A\x0b b\tC\r\n", "MiXeD 12 ;:", "Ünïcode  ÀB"] {
+            assert_eq!(exact_key(text), stable_hash(&normalize(text)));
+        }
         assert_ne!(exact_key("a b"), exact_key("a c"));
     }
 }
