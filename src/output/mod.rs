@@ -275,7 +275,8 @@ impl Outcome {
         let mut d = 0;
         for doc in corpus.records().filter_map(|r| r.ok()) {
             let expected = self.docs.get(d).ok_or_else(|| changed(&doc.source.path))?;
-            // The same record with the same text: the paragraph spans still fit it.
+            // The same record with the same text: its paragraphs and their decisions still
+            // fit it.
             if doc.source != expected.source
                 || hashes.get(d) != Some(&crate::text::normalize::stable_hash(&doc.text))
             {
