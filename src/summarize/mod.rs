@@ -180,7 +180,10 @@ impl Article {
             if !decision.is_kept() {
                 continue;
             }
-            for (span, sentence_terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms)
+            for (span, sentence_terms) in paragraph
+                .sentences
+                .iter()
+                .zip(doc.sentence_terms(paragraph))
             {
                 id += 1;
                 if candidates.len() >= MAX_CANDIDATES {

@@ -68,6 +68,13 @@ impl TermAnalyzer {
     /// [`word_count`]), in one pass.
     pub fn terms_and_words(&self, text: &str) -> (Vec<u64>, usize) {
         let mut out = Vec::with_capacity(text.len() / 8);
+        let words = self.append_terms(text, &mut out);
+        (out, words)
+    }
+
+    /// Appends the terms of `text` (as [`TermAnalyzer::terms`]) to `out`, so that many
+    /// texts can share one vector; returns the number of words (as [`word_count`]).
+    pub fn append_terms(&self, text: &str, out: &mut Vec<u64>) -> usize {
         let mut words_seen = 0;
         let mut lower = String::new();
         let cache_slot = match self.lang {
@@ -76,20 +83,20 @@ impl TermAnalyzer {
             Lang::Other(_) => None,
         };
         let Some(slot) = cache_slot else {
-            for word in words(text) {
+            words(text).for_each(|word| {
                 words_seen += 1;
                 lower_case(word, &mut lower);
                 let id = self.term_of(&lower);
                 if id != NOT_A_TERM {
                     out.push(id);
                 }
-            }
-            return (out, words_seen);
+            });
+            return words_seen;
         };
         CACHE.with(|cache| {
             let mut caches = cache.borrow_mut();
             let cache = &mut caches[slot];
-            for word in words(text) {
+            words(text).for_each(|word| {
                 words_seen += 1;
                 // Keyed by a 64-bit hash of the word as written: a collision is as unlikely
                 // as one between the term ids themselves.
@@ -109,9 +116,9 @@ impl TermAnalyzer {
                 if id != NOT_A_TERM {
                     out.push(id);
                 }
-            }
+            });
         });
-        (out, words_seen)
+        words_seen
     }
 
     /// The term id of one lower-cased word, or `NOT_A_TERM`.
