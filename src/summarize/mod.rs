@@ -173,18 +173,12 @@ impl Article {
     /// that are page furniture ("Baca juga: …") are numbered but never chosen.
     fn new(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Article {
         let mut candidates = Vec::new();
-        // The terms of every candidate, one after another.
-        let mut terms: Vec<u64> = Vec::new();
         let mut id = 0;
         'paragraphs: for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
             if !decision.is_kept() {
                 continue;
             }
-            for (span, sentence_terms) in paragraph
-                .sentences
-                .iter()
-                .zip(doc.sentence_terms(paragraph))
-            {
+            for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
                 id += 1;
                 if candidates.len() >= MAX_CANDIDATES {
                     break 'paragraphs;
@@ -192,29 +186,32 @@ impl Article {
                 let sentence = &text[span.clone()];
                 if *decision == Decision::Keep && !is_label_line(sentence) {
                     let (words, quoted) = words_and_quotes(sentence);
-                    let start = terms.len();
-                    terms.extend_from_slice(sentence_terms);
                     candidates.push(Candidate {
                         id,
                         span: span.clone(),
-                        bag: start..terms.len(),
-                        terms: sentence_terms.len(),
+                        bag: terms.clone(),
+                        terms: terms.len(),
                         words,
                         quoted,
                     });
                 }
             }
         }
-        Article::build(candidates, &terms)
+        Article::build(candidates, &doc.terms)
     }
 
     /// The article of `candidates`, whose `bag`s are still ranges of `terms`.
     fn build(mut candidates: Vec<Candidate>, terms: &[u64]) -> Article {
-        let mut vocabulary = terms.to_vec();
+        let total = candidates.iter().map(|c| c.terms).sum();
+        let mut vocabulary = Vec::with_capacity(total);
+        for c in &candidates {
+            vocabulary.extend_from_slice(&terms[c.bag.clone()]);
+        }
         vocabulary.sort_unstable();
         vocabulary.dedup();
+        vocabulary.shrink_to_fit();
         // Each candidate's terms become vocabulary indices, then its bag.
-        let mut bags = Vec::with_capacity(terms.len());
+        let mut bags = Vec::with_capacity(total);
         let mut indices: Vec<u32> = Vec::new();
         for c in &mut candidates {
             indices.clear();
@@ -232,6 +229,7 @@ impl Article {
             );
             c.bag = start..bags.len();
         }
+        bags.shrink_to_fit();
         Article {
             candidates,
             vocabulary,
@@ -249,6 +247,19 @@ impl Article {
 /// and whether it has a quotation mark, in one pass over its bytes.
 fn words_and_quotes(sentence: &str) -> (usize, bool) {
     let bytes = sentence.as_bytes();
+    if bytes.is_ascii() {
+        // The ASCII characters `char::is_whitespace` accepts.
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        // A word starts at a non-space byte after a space or at the start; pairs of
+        // neighbouring bytes compare without a loop-carried state (so they vectorise).
+        let after_space = bytes
+            .iter()
+            .zip(bytes.get(1..).unwrap_or_default())
+            .filter(|&(&a, &b)| space(a) && !space(b))
+            .count();
+        let first = bytes.first().is_some_and(|&b| !space(b));
+        return (after_space + usize::from(first), bytes.contains(&b'"'));
+    }
     let (mut words, mut in_word, mut quoted) = (0, false, false);
     let mut i = 0;
     while i < bytes.len() {
@@ -274,16 +285,18 @@ fn words_and_quotes(sentence: &str) -> (usize, bool) {
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
 fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
-    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    // Counted as floats (exact for counts) so the map turns into the IDFs in place.
+    let mut idf: FxHashMap<u64, f64> = FxHashMap::default();
     for doc in docs {
         for &t in &doc.vocabulary {
-            *df.entry(t).or_default() += 1;
+            *idf.entry(t).or_default() += 1.0;
         }
     }
     let n = docs.len() as f64;
-    df.into_iter()
-        .map(|(t, d)| (t, ((n + 1.0) / (d as f64 + 1.0)).ln() + 1.0))
-        .collect()
+    for d in idf.values_mut() {
+        *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
+    }
+    idf
 }
 
 /// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
@@ -578,6 +591,9 @@ mod tests {
             "\"Kami siap,\" katanya.",
             "Ia bilang “ya” dan «non» lalu pergi",
             "tanpa kutipan\x0b\x0cdi sini\u{85}",
+            " a  b\tc\r\n\"d\" ",
+            "x",
+            " ",
             "é ß 中文 🇮🇩",
         ] {
             let expected = (
