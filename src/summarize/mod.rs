@@ -106,14 +106,34 @@ impl Summary {
             if k > 0 {
                 out.push(' ');
             }
-            for (w, word) in article[span.clone()].split_whitespace().enumerate() {
-                if w > 0 {
-                    out.push(' ');
-                }
-                out.push_str(word);
-            }
+            push_words(&mut out, &article[span.clone()]);
         }
         out
+    }
+}
+
+/// Appends the words of `text` joined by single spaces.
+fn push_words(out: &mut String, text: &str) {
+    if !text.is_ascii() {
+        for (w, word) in text.split_whitespace().enumerate() {
+            if w > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
+    // ASCII: byte runs, no decoding. These are the ASCII characters `char::is_whitespace`
+    // accepts (`u8::is_ascii_whitespace` lacks \x0b).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let mut first = true;
+    for word in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        // Whole runs of ASCII bytes: always valid UTF-8.
+        out.push_str(std::str::from_utf8(word).unwrap_or_default());
     }
 }
 
@@ -601,6 +621,23 @@ mod tests {
                 text.contains(['"', '“', '”', '«', '»']),
             );
             assert_eq!(words_and_quotes(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn summary_text_joins_words_with_single_spaces() {
+        for text in [
+            "",
+            " a  b\tc\x0bd\x0c\r\n e ",
+            "Satu dua.  Tiga\u{a0}empat “lima”\u{2003}enam",
+        ] {
+            let summary = Summary {
+                sentence_ids: vec![1, 2],
+                spans: vec![0..text.len(), 0..text.len()],
+                scores: vec![0.0, 0.0],
+            };
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(summary.text(text), format!("{words} {words}"), "{text:?}");
         }
     }
 
