@@ -101,8 +101,9 @@ fn skip_to_possible_end(bytes: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = bytes.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
         // A byte of `x ^ c` is zero where `x` has `c`: for bytes below 0x80 that is the
-        // high bit clear after adding 0x7f; bytes from 0x80 are caught by `x & HIGH`.
-        let zero = |c: u8| !((x ^ (ONES * u64::from(c))) + ONES * 0x7f) & HIGH;
+        // high bit clear after adding 0x7f. Bytes from 0x80 are caught by `x & HIGH`; their
+        // carry only disturbs later bytes, so the first position found is still right.
+        let zero = |c: u8| !(x ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7f) & HIGH;
         let found = (x & HIGH) | ((zero(b'.') | zero(b'!') | zero(b'?')) & !(x & HIGH));
         if found != 0 {
             return i + found.trailing_zeros() as usize / 8;
