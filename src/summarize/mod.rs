@@ -8,6 +8,7 @@
 
 pub mod rank;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -105,14 +106,34 @@ impl Summary {
             if k > 0 {
                 out.push(' ');
             }
-            for (w, word) in article[span.clone()].split_whitespace().enumerate() {
-                if w > 0 {
-                    out.push(' ');
-                }
-                out.push_str(word);
-            }
+            push_words(&mut out, &article[span.clone()]);
         }
         out
+    }
+}
+
+/// Appends the words of `text` joined by single spaces.
+fn push_words(out: &mut String, text: &str) {
+    if !text.is_ascii() {
+        for (w, word) in text.split_whitespace().enumerate() {
+            if w > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
+    // ASCII: byte runs, no decoding. These are the ASCII characters `char::is_whitespace`
+    // accepts (`u8::is_ascii_whitespace` lacks \x0b).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let mut first = true;
+    for word in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        // Whole runs of ASCII bytes: always valid UTF-8.
+        out.push_str(std::str::from_utf8(word).unwrap_or_default());
     }
 }
 
@@ -121,10 +142,13 @@ impl Summary {
 pub const MAX_CANDIDATES: usize = 2000;
 
 /// A sentence that may go into a summary.
-struct Candidate<'a> {
+struct Candidate {
     id: usize,
     span: Range<usize>,
-    terms: &'a [u64],
+    /// Its bag of terms in [`Article::bags`].
+    bag: Range<usize>,
+    /// Number of content terms, repeats included.
+    terms: usize,
     words: usize,
     quoted: bool,
 }
@@ -140,11 +164,14 @@ pub fn summarize(
         .par_iter()
         .zip(analyzed)
         .zip(decisions)
-        .map(|((doc, analyzed), decisions)| {
-            Article::new(candidates(&doc.text, analyzed, decisions))
-        })
+        .map(|((doc, analyzed), decisions)| Article::new(&doc.text, analyzed, decisions))
         .collect();
-    let idf = inverse_document_frequencies(&articles);
+    // LEAD never compares sentences, so it needs no IDF.
+    let idf = if config.method == Method::Lead {
+        FxHashMap::default()
+    } else {
+        inverse_document_frequencies(&articles)
+    };
     articles
         .par_iter()
         .map(|a| select(a, &idf, config))
@@ -152,96 +179,152 @@ pub fn summarize(
 }
 
 /// The candidates of one article, with their terms numbered within the article.
-struct Article<'a> {
-    candidates: Vec<Candidate<'a>>,
+struct Article {
+    candidates: Vec<Candidate>,
     /// The distinct terms of the candidates, sorted.
     vocabulary: Vec<u64>,
-    /// Per candidate: its distinct terms as (index in `vocabulary`, count), sorted.
-    bags: Vec<Vec<(u32, u32)>>,
+    /// The candidates' distinct terms as (index in `vocabulary`, count), each candidate's
+    /// sorted, one candidate after another (one allocation per article, not per sentence).
+    bags: Vec<(u32, u32)>,
 }
 
-impl<'a> Article<'a> {
-    fn new(candidates: Vec<Candidate<'a>>) -> Article<'a> {
-        let mut vocabulary: Vec<u64> = candidates
-            .iter()
-            .flat_map(|c| c.terms.iter().copied())
-            .collect();
+impl Article {
+    /// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
+    /// that are page furniture ("Baca juga: …") are numbered but never chosen.
+    fn new(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Article {
+        let mut candidates = Vec::new();
+        let mut id = 0;
+        'paragraphs: for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
+            if !decision.is_kept() {
+                continue;
+            }
+            for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
+                id += 1;
+                if candidates.len() >= MAX_CANDIDATES {
+                    break 'paragraphs;
+                }
+                let sentence = &text[span.clone()];
+                if *decision == Decision::Keep && !is_label_line(sentence) {
+                    let (words, quoted) = words_and_quotes(sentence);
+                    candidates.push(Candidate {
+                        id,
+                        span: span.clone(),
+                        bag: terms.clone(),
+                        terms: terms.len(),
+                        words,
+                        quoted,
+                    });
+                }
+            }
+        }
+        Article::build(candidates, &doc.terms)
+    }
+
+    /// The article of `candidates`, whose `bag`s are still ranges of `terms`.
+    fn build(mut candidates: Vec<Candidate>, terms: &[u64]) -> Article {
+        let total = candidates.iter().map(|c| c.terms).sum();
+        let mut vocabulary = Vec::with_capacity(total);
+        for c in &candidates {
+            vocabulary.extend_from_slice(&terms[c.bag.clone()]);
+        }
         vocabulary.sort_unstable();
         vocabulary.dedup();
+        vocabulary.shrink_to_fit();
+        // Each candidate's terms become vocabulary indices, then its bag.
+        let mut bags = Vec::with_capacity(total);
         let mut indices: Vec<u32> = Vec::new();
-        let bags = candidates
-            .iter()
-            .map(|c| {
-                indices.clear();
-                indices.extend(
-                    c.terms
-                        .iter()
-                        .map(|t| vocabulary.binary_search(t).unwrap_or_else(|k| k) as u32),
-                );
-                indices.sort_unstable();
+        for c in &mut candidates {
+            indices.clear();
+            indices.extend(
+                terms[c.bag.clone()]
+                    .iter()
+                    .map(|t| vocabulary.binary_search(t).unwrap_or_else(|k| k) as u32),
+            );
+            indices.sort_unstable();
+            let start = bags.len();
+            bags.extend(
                 indices
                     .chunk_by(|a, b| a == b)
-                    .map(|run| (run[0], run.len() as u32))
-                    .collect()
-            })
-            .collect();
+                    .map(|run| (run[0], run.len() as u32)),
+            );
+            c.bag = start..bags.len();
+        }
+        bags.shrink_to_fit();
         Article {
             candidates,
             vocabulary,
             bags,
         }
     }
+
+    /// The bag of terms of candidate `i`.
+    fn bag(&self, i: usize) -> &[(u32, u32)] {
+        &self.bags[self.candidates[i].bag.clone()]
+    }
 }
 
-/// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
-/// that are page furniture ("Baca juga: …") are numbered but never chosen.
-fn candidates<'a>(text: &str, doc: &'a AnalyzedDoc, decisions: &[Decision]) -> Vec<Candidate<'a>> {
-    let mut out = Vec::new();
-    let mut id = 0;
-    for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
-        if !decision.is_kept() {
-            continue;
-        }
-        for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
-            id += 1;
-            let sentence = &text[span.clone()];
-            if out.len() >= MAX_CANDIDATES {
-                return out;
-            }
-            if *decision == Decision::Keep && !is_label_line(sentence) {
-                out.push(Candidate {
-                    id,
-                    span: span.clone(),
-                    terms,
-                    words: sentence.split_whitespace().count(),
-                    quoted: sentence.contains(['"', '“', '”', '«', '»']),
-                });
-            }
-        }
+/// The number of whitespace-separated words of `sentence` (as `split_whitespace().count()`)
+/// and whether it has a quotation mark, in one pass over its bytes.
+fn words_and_quotes(sentence: &str) -> (usize, bool) {
+    let bytes = sentence.as_bytes();
+    if bytes.is_ascii() {
+        // The ASCII characters `char::is_whitespace` accepts.
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        // A word starts at a non-space byte after a space or at the start; pairs of
+        // neighbouring bytes compare without a loop-carried state (so they vectorise).
+        let after_space = bytes
+            .iter()
+            .zip(bytes.get(1..).unwrap_or_default())
+            .filter(|&(&a, &b)| space(a) && !space(b))
+            .count();
+        let first = bytes.first().is_some_and(|&b| !space(b));
+        return (after_space + usize::from(first), bytes.contains(&b'"'));
     }
-    out
+    let (mut words, mut in_word, mut quoted) = (0, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b.is_ascii() {
+            quoted |= b == b'"';
+            // The ASCII characters `char::is_whitespace` accepts.
+            (
+                matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'),
+                1,
+            )
+        } else {
+            let c = sentence[i..].chars().next().unwrap_or_default();
+            quoted |= matches!(c, '“' | '”' | '«' | '»');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+        i += len;
+    }
+    (words, quoted)
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
 fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
-    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    // Counted as floats (exact for counts) so the map turns into the IDFs in place.
+    let mut idf: FxHashMap<u64, f64> = FxHashMap::default();
     for doc in docs {
         for &t in &doc.vocabulary {
-            *df.entry(t).or_default() += 1;
+            *idf.entry(t).or_default() += 1.0;
         }
     }
     let n = docs.len() as f64;
-    df.into_iter()
-        .map(|(t, d)| (t, ((n + 1.0) / (d as f64 + 1.0)).ln() + 1.0))
-        .collect()
+    for d in idf.values_mut() {
+        *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
+    }
+    idf
 }
 
 /// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
-/// `idf` is per vocabulary index.
-fn tfidf(bag: &[(u32, u32)], idf: &[f64]) -> Vec<(u32, f64)> {
+/// `idf` gives the IDF of a vocabulary index.
+fn tfidf(bag: &[(u32, u32)], idf: impl Fn(u32) -> f64) -> Vec<(u32, f64)> {
     let mut v: Vec<(u32, f64)> = bag
         .iter()
-        .map(|&(k, count)| (k, count as f64 * idf[k as usize]))
+        .map(|&(k, count)| (k, count as f64 * idf(k)))
         .collect();
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
     if norm > 0.0 {
@@ -268,17 +351,60 @@ fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
 }
 
 /// Cosine similarities of an article's sentences: all of them as a matrix when the method
-/// needs every pair, else each pair computed when asked for (selection asks for a few).
+/// needs every pair, else each pair computed when asked for (selection asks for a few, so
+/// only the TF-IDF vectors of the sentences it looks at are built).
 struct Cosine<'a> {
-    vectors: &'a [Vec<(u32, f64)>],
+    article: &'a Article,
+    idf: &'a FxHashMap<u64, f64>,
+    /// TF-IDF vector of each candidate, built when first needed.
+    vectors: Vec<OnceCell<Vec<(u32, f64)>>>,
     matrix: Option<Matrix>,
 }
 
 impl<'a> Cosine<'a> {
-    fn new(vectors: &'a [Vec<(u32, f64)>], all_pairs: bool) -> Cosine<'a> {
-        let matrix = all_pairs
-            .then(|| Matrix::symmetric(vectors.len(), |i, j| dot(&vectors[i], &vectors[j])));
-        Cosine { vectors, matrix }
+    fn new(article: &'a Article, idf: &'a FxHashMap<u64, f64>, all_pairs: bool) -> Cosine<'a> {
+        let mut cosine = Cosine {
+            article,
+            idf,
+            vectors: (0..article.candidates.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+            matrix: None,
+        };
+        if all_pairs {
+            cosine.matrix = Some(cosine.all_pairs());
+        }
+        cosine
+    }
+
+    /// The TF-IDF vector of candidate `i`.
+    fn vector(&self, i: usize) -> &[(u32, f64)] {
+        self.vectors[i].get_or_init(|| {
+            let vocabulary = &self.article.vocabulary;
+            tfidf(self.article.bag(i), |k| {
+                self.idf
+                    .get(&vocabulary[k as usize])
+                    .copied()
+                    .unwrap_or(1.0)
+            })
+        })
+    }
+
+    /// The matrix of every pair's similarity.
+    fn all_pairs(&self) -> Matrix {
+        // Every vector is needed: look each term's IDF up once for the whole article.
+        let idf: Vec<f64> = self
+            .article
+            .vocabulary
+            .iter()
+            .map(|t| self.idf.get(t).copied().unwrap_or(1.0))
+            .collect();
+        for (i, cell) in self.vectors.iter().enumerate() {
+            cell.get_or_init(|| tfidf(self.article.bag(i), |k| idf[k as usize]));
+        }
+        Matrix::symmetric(self.vectors.len(), |i, j| {
+            dot(self.vector(i), self.vector(j))
+        })
     }
 
     /// Similarity of `i` and `j` (0 on the diagonal), the same as the matrix's.
@@ -286,7 +412,7 @@ impl<'a> Cosine<'a> {
         match &self.matrix {
             Some(m) => m.get(i, j),
             None if i == j => 0.0,
-            None => dot(&self.vectors[i.min(j)], &self.vectors[i.max(j)]),
+            None => dot(self.vector(i.min(j)), self.vector(i.max(j))),
         }
     }
 
@@ -294,9 +420,7 @@ impl<'a> Cosine<'a> {
     fn with_matrix<T>(&self, f: impl FnOnce(&Matrix) -> T) -> T {
         match &self.matrix {
             Some(m) => f(m),
-            None => f(&Matrix::symmetric(self.vectors.len(), |i, j| {
-                dot(&self.vectors[i], &self.vectors[j])
-            })),
+            None => f(&self.all_pairs()),
         }
     }
 }
@@ -342,8 +466,8 @@ fn needs_all_cosines(config: &SummaryConfig) -> bool {
 
 /// TextRank similarity: shared content words over the sum of the log sentence lengths.
 fn word_overlap(article: &Article) -> Matrix {
-    let bags = &article.bags;
-    let logs: Vec<f64> = bags.iter().map(|b| (b.len() as f64).ln()).collect();
+    let n = article.candidates.len();
+    let logs: Vec<f64> = (0..n).map(|i| (article.bag(i).len() as f64).ln()).collect();
     let similarity = |i: usize, j: usize, common: u32| {
         let norm = logs[i] + logs[j];
         if common == 0 || norm <= 0.0 {
@@ -356,21 +480,19 @@ fn word_overlap(article: &Article) -> Matrix {
     // words, so a pair costs a few AND + popcount; otherwise merge the sorted bags.
     let words = article.vocabulary.len().div_ceil(64);
     if words > 16 {
-        let sets: Vec<Vec<u32>> = bags
-            .iter()
-            .map(|b| b.iter().map(|&(k, _)| k).collect())
-            .collect();
-        return Matrix::symmetric(bags.len(), |i, j| {
-            similarity(i, j, intersection_size(&sets[i], &sets[j]) as u32)
+        let keys: Vec<u32> = article.bags.iter().map(|&(k, _)| k).collect();
+        let set = |i: usize| &keys[article.candidates[i].bag.clone()];
+        return Matrix::symmetric(n, |i, j| {
+            similarity(i, j, intersection_size(set(i), set(j)) as u32)
         });
     }
-    let mut bits = vec![0u64; bags.len() * words];
-    for (bag, row) in bags.iter().zip(bits.chunks_exact_mut(words.max(1))) {
-        for &(k, _) in bag {
+    let mut bits = vec![0u64; n * words];
+    for (i, row) in bits.chunks_exact_mut(words.max(1)).enumerate().take(n) {
+        for &(k, _) in article.bag(i) {
             row[k as usize / 64] |= 1 << (k % 64);
         }
     }
-    Matrix::symmetric(bags.len(), |i, j| {
+    Matrix::symmetric(n, |i, j| {
         let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
         let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
         similarity(i, j, common)
@@ -392,17 +514,7 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
     let candidates = &article.candidates;
     let n = candidates.len();
-    let vectors: Vec<Vec<(u32, f64)>> = if config.method == Method::Lead {
-        Vec::new() // LEAD never compares sentences.
-    } else {
-        let idf: Vec<f64> = article
-            .vocabulary
-            .iter()
-            .map(|t| idf.get(t).copied().unwrap_or(1.0))
-            .collect();
-        article.bags.iter().map(|b| tfidf(b, &idf)).collect()
-    };
-    let cosine = Cosine::new(&vectors, needs_all_cosines(config));
+    let cosine = Cosine::new(article, idf, needs_all_cosines(config));
     let score = score(article, &cosine, config);
 
     let mut order: Vec<usize> = (0..n).collect();
@@ -414,7 +526,7 @@ fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) 
     };
     let dedupe = config.method != Method::Lead;
     // Fragments (datelines, captions) are chosen only when nothing else is left.
-    let informative = |i: usize| candidates[i].terms.len() >= 3;
+    let informative = |i: usize| candidates[i].terms >= 3;
     let mut chosen: Vec<usize> = Vec::new();
     let mut words = 0;
     for pass in [true, false] {
@@ -442,29 +554,37 @@ fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) 
 mod tests {
     use super::*;
 
-    fn candidate(id: usize, terms: &'static [u64]) -> Candidate<'static> {
-        Candidate {
-            id,
-            span: id..id + 1,
-            terms,
-            words: terms.len() * 2,
-            quoted: false,
+    /// An article of candidates `(id, terms)`.
+    fn article(sentences: &[(usize, &[u64])]) -> Article {
+        let mut terms = Vec::new();
+        let mut candidates = Vec::new();
+        for &(id, t) in sentences {
+            candidates.push(Candidate {
+                id,
+                span: id..id + 1,
+                bag: terms.len()..terms.len() + t.len(),
+                terms: t.len(),
+                words: t.len() * 2,
+                quoted: false,
+            });
+            terms.extend_from_slice(t);
         }
+        Article::build(candidates, &terms)
     }
 
-    fn sample() -> Vec<Candidate<'static>> {
-        vec![
-            candidate(2, &[1, 2, 3, 4]),
-            candidate(3, &[1, 2, 3, 4]), // a repeat of sentence 2
-            candidate(4, &[9, 10, 11]),
-            candidate(5, &[1, 2, 5, 6]),
-            candidate(6, &[20, 21, 22]),
-        ]
+    fn sample() -> Article {
+        article(&[
+            (2, &[1, 2, 3, 4]),
+            (3, &[1, 2, 3, 4]), // a repeat of sentence 2
+            (4, &[9, 10, 11]),
+            (5, &[1, 2, 5, 6]),
+            (6, &[20, 21, 22]),
+        ])
     }
 
     #[test]
     fn every_method_picks_sentences_in_order_without_repeats() {
-        let cands = Article::new(sample());
+        let cands = sample();
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         for method in [Method::Pacsum, Method::LexRank, Method::TextRank] {
             let config = SummaryConfig {
@@ -484,8 +604,46 @@ mod tests {
     }
 
     #[test]
+    fn words_and_quotes_match_the_char_methods() {
+        for text in [
+            "",
+            "  Satu\tdua\u{a0}tiga\u{2003}empat\u{3000} ",
+            "\"Kami siap,\" katanya.",
+            "Ia bilang “ya” dan «non» lalu pergi",
+            "tanpa kutipan\x0b\x0cdi sini\u{85}",
+            " a  b\tc\r\n\"d\" ",
+            "x",
+            " ",
+            "é ß 中文 🇮🇩",
+        ] {
+            let expected = (
+                text.split_whitespace().count(),
+                text.contains(['"', '“', '”', '«', '»']),
+            );
+            assert_eq!(words_and_quotes(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn summary_text_joins_words_with_single_spaces() {
+        for text in [
+            "",
+            " a  b\tc\x0bd\x0c\r\n e ",
+            "Satu dua.  Tiga\u{a0}empat “lima”\u{2003}enam",
+        ] {
+            let summary = Summary {
+                sentence_ids: vec![1, 2],
+                spans: vec![0..text.len(), 0..text.len()],
+                scores: vec![0.0, 0.0],
+            };
+            let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(summary.text(text), format!("{words} {words}"), "{text:?}");
+        }
+    }
+
+    #[test]
     fn lead_takes_the_first_sentences() {
-        let cands = Article::new(sample());
+        let cands = sample();
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let config = SummaryConfig {
             method: Method::Lead,
@@ -496,7 +654,7 @@ mod tests {
 
     #[test]
     fn length_by_ratio_and_words() {
-        let cands = Article::new(sample());
+        let cands = sample();
         let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
         let by = |length| {
             let config = SummaryConfig {

@@ -70,15 +70,16 @@ impl Lang {
         let (mut words, mut id_hits, mut en_hits) = (0usize, 0usize, 0usize);
         let mut lower = String::new();
         for word in super::terms::words(sample) {
-            lower.clear();
-            if word.is_ascii() {
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-            } else {
-                lower.push_str(&word.to_lowercase());
-            }
             words += 1;
-            let (i, e) = lists.get(lower.as_str()).copied().unwrap_or((false, false));
+            let found = match pack(word) {
+                Some(key) => lists.short.get(&key),
+                None => {
+                    lower.clear();
+                    lower.push_str(&word.to_lowercase());
+                    lists.all.get(lower.as_str())
+                }
+            };
+            let (i, e) = found.copied().unwrap_or((false, false));
             id_hits += usize::from(i && !e);
             en_hits += usize::from(e && !i);
         }
@@ -103,18 +104,48 @@ impl Lang {
 }
 
 /// Every Indonesian or English stopword: whether it is on the Indonesian and on the English list.
-fn stopword_langs() -> Option<&'static FxHashMap<&'static str, (bool, bool)>> {
-    static LISTS: OnceLock<Option<FxHashMap<&'static str, (bool, bool)>>> = OnceLock::new();
+struct StopwordLangs {
+    /// Every stopword.
+    all: FxHashMap<&'static str, (bool, bool)>,
+    /// The lower-case ASCII stopwords of at most 16 bytes, by [`pack`]: most words are looked
+    /// up here, without building a lower-case string.
+    short: FxHashMap<u128, (bool, bool)>,
+}
+
+fn stopword_langs() -> Option<&'static StopwordLangs> {
+    static LISTS: OnceLock<Option<StopwordLangs>> = OnceLock::new();
     LISTS
         .get_or_init(|| {
             let (id, en) = (stopwords(Lang::Indonesian)?, stopwords(Lang::English)?);
-            let mut map = FxHashMap::default();
+            let mut all = FxHashMap::default();
             for &w in id.iter().chain(en.iter()) {
-                map.insert(w, (id.contains(w), en.contains(w)));
+                all.insert(w, (id.contains(w), en.contains(w)));
             }
-            Some(map)
+            let short = all
+                .iter()
+                .filter(|(w, _)| !w.bytes().any(|b| b.is_ascii_uppercase()))
+                .filter_map(|(w, &langs)| Some((pack(w)?, langs)))
+                .collect();
+            Some(StopwordLangs { all, short })
         })
         .as_ref()
+}
+
+/// `word` lower-cased and packed into one integer (zero-padded), when it is ASCII and at
+/// most 16 bytes long. Words never contain NUL, so different words get different keys.
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 || !bytes.is_ascii() {
+        return None;
+    }
+    // Built in registers: bytes stored one by one and read back as a whole stall the CPU.
+    let half = |part: &[u8]| {
+        part.iter()
+            .rev()
+            .fold(0u64, |v, &b| v << 8 | u64::from(b.to_ascii_lowercase()))
+    };
+    let (lo, hi) = bytes.split_at(bytes.len().min(8));
+    Some(u128::from(half(hi)) << 64 | u128::from(half(lo)))
 }
 
 impl fmt::Display for Lang {

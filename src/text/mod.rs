@@ -24,15 +24,8 @@ pub struct Paragraph {
     pub is_title: bool,
     /// Sentences of this paragraph, as byte ranges in the article text.
     pub sentences: Vec<Range<usize>>,
-    /// Content terms (stemmed, stopwords removed, hashed) of each sentence, in order.
-    pub sentence_terms: Vec<Vec<u64>>,
-}
-
-impl Paragraph {
-    /// All content terms of the paragraph, in order, with repeats.
-    pub fn terms(&self) -> impl Iterator<Item = u64> + '_ {
-        self.sentence_terms.iter().flatten().copied()
-    }
+    /// Where the content terms of each sentence are in [`AnalyzedDoc::terms`], in order.
+    pub sentence_terms: Vec<Range<usize>>,
 }
 
 /// The segmentation of one article.
@@ -42,6 +35,33 @@ pub struct AnalyzedDoc {
     pub lang: Lang,
     /// Non-empty paragraphs in input order.
     pub paragraphs: Vec<Paragraph>,
+    /// Content terms (stemmed, stopwords removed, hashed) of every sentence, one sentence
+    /// after another: one vector per article rather than one per sentence.
+    pub terms: Vec<u64>,
+}
+
+impl AnalyzedDoc {
+    /// The content terms of each sentence of `paragraph` (one of this document's), in order.
+    pub fn sentence_terms<'a>(
+        &'a self,
+        paragraph: &'a Paragraph,
+    ) -> impl Iterator<Item = &'a [u64]> + 'a {
+        paragraph
+            .sentence_terms
+            .iter()
+            .map(|r| &self.terms[r.clone()])
+    }
+
+    /// All content terms of `paragraph`, in order, with repeats.
+    pub fn paragraph_terms(&self, paragraph: &Paragraph) -> &[u64] {
+        match (
+            paragraph.sentence_terms.first(),
+            paragraph.sentence_terms.last(),
+        ) {
+            (Some(first), Some(last)) => &self.terms[first.start..last.end],
+            _ => &[],
+        }
+    }
 }
 
 /// Splits an article into paragraphs only (no sentences or terms): what cleaning needs.
@@ -60,7 +80,11 @@ pub fn segment(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
             sentence_terms: Vec::new(),
         })
         .collect();
-    AnalyzedDoc { lang, paragraphs }
+    AnalyzedDoc {
+        lang,
+        paragraphs,
+        terms: Vec::new(),
+    }
 }
 
 /// Splits an article into paragraphs, sentences and terms.
@@ -72,6 +96,7 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
     let analyzer = TermAnalyzer::for_lang(lang);
     let spans = paragraph::split_paragraphs(&doc.text);
     let mut paragraphs = Vec::with_capacity(spans.len());
+    let mut terms = Vec::with_capacity(doc.text.len() / 8);
     for (index, span) in spans.into_iter().enumerate() {
         let text = &doc.text[span.clone()];
         let is_title = index == 0 && paragraph::looks_like_title(text);
@@ -85,7 +110,11 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
         };
         let sentence_terms = sentences
             .iter()
-            .map(|s| analyzer.terms(&doc.text[s.clone()]))
+            .map(|s| {
+                let start = terms.len();
+                analyzer.append_terms(&doc.text[s.clone()], &mut terms);
+                start..terms.len()
+            })
             .collect();
         paragraphs.push(Paragraph {
             span,
@@ -94,5 +123,10 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
             sentence_terms,
         });
     }
-    AnalyzedDoc { lang, paragraphs }
+    terms.shrink_to_fit();
+    AnalyzedDoc {
+        lang,
+        paragraphs,
+        terms,
+    }
 }

@@ -6,7 +6,11 @@
 //! an initial ("A."), or a dotted abbreviation ("U.S.", "e.g."). Numbers such as "1,4" and
 //! "378.000" never split because no whitespace follows their separators.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 use super::lang::Lang;
 use super::paragraph::{trim_span, CLOSERS, SENTENCE_END};
@@ -37,7 +41,8 @@ pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
     while i < bytes.len() {
         // Every terminator starts with one of these bytes, none of which continues a
         // UTF-8 sequence: other bytes are skipped without decoding.
-        if !matches!(bytes[i], b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef) {
+        i = skip_to_possible_end(bytes, i);
+        if !matches!(bytes.get(i), Some(b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef)) {
             i += 1;
             continue;
         }
@@ -88,23 +93,63 @@ pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
     sentences
 }
 
+/// The first position from `i` holding `.`, `!`, `?` or a non-ASCII byte (where a
+/// terminator may start), or the end; eight bytes at a time (SWAR), as most bytes are not.
+fn skip_to_possible_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A byte of `x ^ c` is zero where `x` has `c`: for bytes below 0x80 that is the
+        // high bit clear after adding 0x7f. Bytes from 0x80 are caught by `x & HIGH`; their
+        // carry only disturbs later bytes, so the first position found is still right.
+        let zero = |c: u8| !(x ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7f) & HIGH;
+        let found = (x & HIGH) | ((zero(b'.') | zero(b'!') | zero(b'?')) & !(x & HIGH));
+        if found != 0 {
+            return i + found.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    i + bytes[i.min(bytes.len())..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?') || !b.is_ascii())
+        .unwrap_or(bytes.len() - i.min(bytes.len()))
+}
+
+/// Abbreviations after which a full stop never ends a sentence, for fast lookup.
+fn never_final() -> &'static FxHashSet<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| NEVER_FINAL.iter().copied().collect())
+}
+
 /// Whether a full stop right after `before` ends the sentence, given the next character.
 fn full_stop_ends(before: &str, next: Option<char>) -> bool {
     let word = before
-        .rsplit(|c: char| c.is_whitespace() || "([{\"'“‘".contains(c))
+        .rsplit(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | '[' | '{' | '"' | '\'' | '“' | '‘')
+        })
         .next()
         .unwrap_or("");
     if word.is_empty() {
         return true;
     }
-    let lower = word.to_lowercase();
+    // Most words are short and ASCII: lower-cased on the stack.
+    let mut buf = [0u8; 32];
+    let lower: Cow<str> = match buf.get_mut(..word.len()) {
+        Some(buf) if word.is_ascii() => {
+            buf.copy_from_slice(word.as_bytes());
+            buf.make_ascii_lowercase();
+            Cow::Borrowed(std::str::from_utf8(buf).unwrap_or_default())
+        }
+        _ => Cow::Owned(word.to_lowercase()),
+    };
     let letters = lower.chars().filter(|c| c.is_alphabetic()).count();
     let is_initial = letters == 1 && word.chars().all(|c| c.is_alphabetic() || c == '.');
     let is_dotted = lower.contains('.') && lower.chars().all(|c| c.is_alphabetic() || c == '.');
-    if NEVER_FINAL.contains(&lower.as_str()) || is_initial || is_dotted {
+    if never_final().contains(&*lower) || is_initial || is_dotted {
         return false;
     }
-    if MAYBE_FINAL.contains(&lower.as_str()) {
+    if MAYBE_FINAL.contains(&&*lower) {
         return next.is_none_or(char::is_uppercase);
     }
     true
@@ -187,6 +232,43 @@ mod tests {
         let text = "  Satu.   Dua.  ";
         for r in split_sentences(text, Lang::English) {
             assert_eq!(text[r.clone()].trim(), &text[r]);
+        }
+    }
+
+    #[test]
+    fn skips_to_the_first_possible_terminator() {
+        const BYTES: &[u8] = &[
+            b'a', b' ', b'.', b'!', b'?', b'-', 0x7f, 0x80, 0xc3, 0xe2, 0xff,
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            // Mostly plain bytes, so the interesting ones fall anywhere in a chunk.
+            let bytes: Vec<u8> = (0..len)
+                .map(|k| {
+                    let r = state.rotate_left(k as u32 * 7);
+                    if r % 5 == 0 {
+                        BYTES[(r >> 8) as usize % BYTES.len()]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            for from in 0..=len {
+                let expected = from
+                    + bytes[from..]
+                        .iter()
+                        .position(|&b| matches!(b, b'.' | b'!' | b'?') || b >= 0x80)
+                        .unwrap_or(len - from);
+                assert_eq!(
+                    skip_to_possible_end(&bytes, from),
+                    expected,
+                    "{bytes:?} {from}"
+                );
+            }
         }
     }
 
