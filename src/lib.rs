@@ -284,6 +284,7 @@ impl Pipeline {
                 analyzed.push(AnalyzedDoc {
                     lang: a.lang,
                     paragraphs: Vec::new(),
+                    terms: Vec::new(),
                 });
                 prints.push(print);
             }
