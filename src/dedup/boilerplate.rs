@@ -117,15 +117,16 @@ pub fn is_label_line(text: &str) -> bool {
     // Labels are decided by their first characters; normalising only those keeps this
     // cheap enough to run on every sentence.
     const HEAD_CHARS: usize = 64;
+    let is_piped = || text.matches('|').count() >= 2;
+    if !may_start_a_label(text) {
+        // Only the pipe shape is left to look at: short, unfinished, with pipes. A finished
+        // sentence (most) is rejected before any word is counted.
+        return !ends_sentence(text) && words(text).take(13).count() <= 12 && is_piped();
+    }
     // Counting stops past the limit: long paragraphs are rejected without a full scan.
     let words = words(text).take(MAX_WORDS + 1).count();
     if words > MAX_WORDS {
         return false;
-    }
-    let is_piped = || text.matches('|').count() >= 2;
-    if !may_start_a_label(text) {
-        // Only the pipe shape is left to look at.
-        return !(ends_sentence(text) || words > 12) && is_piped();
     }
     let cut = text
         .char_indices()
