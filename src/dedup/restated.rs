@@ -90,7 +90,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
         .collect();
     let mut all = Vec::new();
     let mut docs: Vec<usize> = (0..n_docs).collect();
-    let mut doc_freq = document_frequencies(paragraphs, &present);
+    let mut doc_freq = document_frequencies(paragraphs, &present, n_docs);
     for _round in 0..MAX_ROUNDS {
         let found: Vec<Pair> = docs
             .par_iter()
@@ -124,10 +124,10 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
         all.extend(found);
         // Only documents whose paragraphs or whose terms' corpus frequencies changed can
         // come out differently in the next round.
-        let next_freq = document_frequencies(paragraphs, &present);
+        let next_freq = document_frequencies(paragraphs, &present, n_docs);
         let changed_terms: HashSet<Term> = doc_freq
             .iter()
-            .filter(|(t, n)| next_freq.get(t) != Some(n))
+            .filter(|(t, (n, _))| next_freq.get(t).map(|e| e.0) != Some(*n))
             .map(|(t, _)| *t)
             .collect();
         doc_freq = next_freq;
@@ -149,9 +149,15 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
     (all, candidate_docs)
 }
 
-/// In how many documents each term occurs, counting only the `present` paragraphs.
-fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<Term, u32> {
-    (0..paragraphs.doc_count())
+/// In how many documents each term occurs, counting only the `present` paragraphs, and the
+/// corpus part of its weight (see [`corpus_weight`]), computed once here rather than in
+/// every article that has the term.
+fn document_frequencies(
+    paragraphs: &Paragraphs,
+    present: &[bool],
+    n_docs: usize,
+) -> HashMap<Term, (u32, f64)> {
+    let counts = (0..paragraphs.doc_count())
         .into_par_iter()
         .fold(HashMap::default, |mut df: HashMap<Term, u32>, doc| {
             let mut terms: Vec<Term> = paragraphs
@@ -171,7 +177,16 @@ fn document_frequencies(paragraphs: &Paragraphs, present: &[bool]) -> HashMap<Te
                 *a.entry(t).or_default() += n;
             }
             a
-        })
+        });
+    counts
+        .into_iter()
+        .map(|(t, n)| (t, (n, corpus_weight(n, n_docs))))
+        .collect()
+}
+
+/// How rare a term found in `df` of the corpus's `n_docs` documents is.
+fn corpus_weight(df: u32, n_docs: usize) -> f64 {
+    1.0 + ((n_docs as f64 + 1.0) / f64::from(df)).ln()
 }
 
 /// Weighted overlap of the pairs of paragraphs of one article that could be linked
@@ -187,8 +202,17 @@ pub struct PairScores {
 impl PairScores {
     /// Scores the pairs of the term sets of one article's paragraphs: all of them (within
     /// [`MAX_DISTANCE`]) up to [`ALL_PAIRS_LIMIT`] paragraphs, candidates above.
-    pub fn new(sets: &[&[Term]], doc_freq: &HashMap<Term, u32>, n_docs: usize) -> PairScores {
+    pub fn new(
+        sets: &[&[Term]],
+        doc_freq: &HashMap<Term, (u32, f64)>,
+        n_docs: usize,
+    ) -> PairScores {
         let n = sets.len();
+        // The article part of a term's weight depends only on how many of the `n`
+        // paragraphs have it: one logarithm per count, not per term.
+        let in_doc: Vec<f64> = (0..=n)
+            .map(|count| (1.0 + n as f64 / count as f64).ln())
+            .collect();
         // Each distinct term of the article once: its paragraph count and its weight.
         let mut all: Vec<Term> = sets.iter().flat_map(|s| s.iter().copied()).collect();
         all.sort_unstable();
@@ -196,10 +220,10 @@ impl PairScores {
         let mut weights: Vec<(Term, f64)> = Vec::new();
         for run in all.chunk_by(|a, b| a == b) {
             let (t, count) = (run[0], run.len());
-            let in_doc = (1.0 + n as f64 / count as f64).ln();
-            let df = doc_freq.get(&t).copied().unwrap_or(1) as f64;
-            let in_corpus = 1.0 + ((n_docs as f64 + 1.0) / df).ln();
-            weights.push((t, in_doc * in_corpus));
+            let in_corpus = doc_freq
+                .get(&t)
+                .map_or_else(|| corpus_weight(1, n_docs), |e| e.1);
+            weights.push((t, in_doc[count] * in_corpus));
             if n > ALL_PAIRS_LIMIT {
                 local_df.insert(t, count as u32);
             }
