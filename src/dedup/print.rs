@@ -134,8 +134,9 @@ impl DocPrint {
     }
 }
 
-/// A set end as stored: 32 bits hold the shingles of 16 GB of text in one document,
-/// four times more than the largest record can be read with the default limits.
+/// A set end as stored. Overflowing 32 bits takes over four billion words in one
+/// document, gigabytes past the default 64 MB record limit; even then the sets past that
+/// point come out cut short or empty (see [`DocPrint::shingles`]), never out of bounds.
 fn as_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
