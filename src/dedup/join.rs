@@ -142,7 +142,7 @@ fn jaccard_pairs(
     let mut found = Vec::new();
     for slice in 0..SLICES {
         // `(token, set)`, filled in place: a parallel collect would hold the records twice
-        // for a while. A token's position in a prefix is found again by its rank.
+        // for a while. A token's position in its prefix is found again when grouped.
         let mut records: Vec<(u32, u32)> =
             Vec::with_capacity(prefixes.tokens.len() / SLICES as usize + 1024);
         for s in 0..prefixes.len() {
@@ -446,8 +446,21 @@ mod tests {
             .prop_map(|sets| sets.into_iter().map(|s| s.into_iter().collect()).collect())
     }
 
+    /// Fewer, larger sets: at low thresholds their prefixes pass 32 tokens, where a
+    /// token's position is searched by rank instead of scanned.
+    fn large_sets() -> impl Strategy<Value = Vec<Vec<u32>>> {
+        prop::collection::vec(prop::collection::btree_set(0u32..150, 40..90), 0..12)
+            .prop_map(|sets| sets.into_iter().map(|s| s.into_iter().collect()).collect())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn join_of_large_sets_equals_brute_force(sets in large_sets(), t in prop::sample::select(vec![0.2, 0.3, 0.5])) {
+            let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+            prop_assert_eq!(self_join(&slices, t, Measure::Jaccard), brute_force(&sets, t, Measure::Jaccard));
+        }
 
         /// The prefix filter misses nothing and admits nothing: it equals brute force.
         #[test]
