@@ -22,14 +22,14 @@ pub const DEFAULT_THRESHOLD: f64 = 0.35;
 
 /// A paragraph needs this many distinct content terms to be compared at all; shorter
 /// ones are handled as exact or near copies only.
-const MIN_TERMS: usize = 6;
+pub const MIN_TERMS: usize = 6;
 /// Two paragraphs must share this many content terms to be linked.
-const MIN_SHARED: usize = 3;
+pub const MIN_SHARED: usize = 3;
 /// Paragraphs further apart than this are not compared (bounds the cost on huge pages).
-const MAX_DISTANCE: usize = 2000;
+pub const MAX_DISTANCE: usize = 2000;
 /// Up to this many eligible paragraphs in an article, every pair (within
 /// [`MAX_DISTANCE`]) is scored. Above it, only pairs that share a term rare in the article
-/// are (see [`candidates`]): a page of 100,000 paragraphs then takes seconds, not hours.
+/// are (see `candidates`): a page of 100,000 paragraphs then takes seconds, not hours.
 pub const ALL_PAIRS_LIMIT: usize = 3000;
 /// In candidate generation, a term in more than this many paragraphs of the article is
 /// too common to propose pairs (it still counts in their scores).
