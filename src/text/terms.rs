@@ -517,6 +517,16 @@ mod tests {
 
     /// The fast path gives the words of the full UAX #29 algorithm, on strings mixing every
     /// kind of character it handles (and some it does not, which take the full algorithm).
+    /// A small deterministic random number generator for the generated texts.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     #[test]
     fn fast_words_match_unicode_words() {
         const ALPHABET: &[char] = &[
@@ -524,13 +534,7 @@ mod tests {
             '(', '/', 'é', 'ß', 'ǅ', '\u{a0}', '\u{b7}', '£', '€', '“', '”', '‘', '’', '\u{2024}',
             '–', '—', '…', '•', '×', '¸', '²', '\u{200e}', '\u{202f}', '\u{300}', 'ا', '中', '🇮',
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let mut fast = 0;
         for round in 0..60_000 {
             let len = (next() % 12) as usize;
@@ -552,13 +556,7 @@ mod tests {
     #[test]
     fn ascii_words_match_unicode_words_across_blocks() {
         const ALPHABET: &[u8] = b"aZ09_:,;.'\" \n-(/";
-        let mut state = 0x0123_4567_89ab_cdefu64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x0123_4567_89ab_cdef);
         for round in 0..20_000 {
             let len = (next() % 200) as usize;
             // Some rounds mostly letters and digits, for long words.
