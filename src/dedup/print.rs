@@ -5,13 +5,14 @@
 //! documents is fingerprinted and read again only to write the outputs: memory then
 //! grows with the number of paragraphs, not with the size of the corpus.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use super::boilerplate::is_label_line;
 use super::shingle::{append_shingles, sort_distinct_from};
 use super::DedupConfig;
 use crate::text::normalize::exact_key;
-use crate::text::terms::{words, TermAnalyzer};
+use crate::text::terms::{words as words_of, TermAnalyzer};
 use crate::text::Lang;
 
 /// A content term, folded to 32 bits: a million paragraphs' terms stay in memory, and
@@ -38,6 +39,19 @@ pub struct ParaPrint {
     pub is_label: bool,
     /// At most [`SHORT_LINE_WORDS`] words.
     pub is_short: bool,
+}
+
+/// Vectors each thread reuses while it fingerprints a document.
+#[derive(Default)]
+struct Scratch {
+    shingles: Vec<u32>,
+    terms: Vec<Term>,
+    /// One paragraph's term ids before they are folded to [`Term`]s.
+    words: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// The fingerprints of one document's paragraphs, in order.
@@ -74,37 +88,41 @@ impl DocPrint {
         config: &DedupConfig,
     ) -> DocPrint {
         let analyzer = TermAnalyzer::for_lang(lang);
-        let mut print = DocPrint::default();
-        for (span, is_title) in spans {
-            let text = &text[span];
-            let start = print.terms.len();
-            print.terms.extend(
-                analyzer
-                    .terms(text)
-                    .into_iter()
-                    .map(|t| (t ^ (t >> 32)) as Term),
-            );
-            sort_distinct_from(&mut print.terms, start);
-            append_shingles(
-                text,
-                config.shingle,
-                config.shingle_size,
-                &mut print.shingles,
-            );
-            print.paragraphs.push(ParaPrint {
-                key: exact_key(text),
-                shingles_end: as_u32(print.shingles.len()),
-                terms_end: as_u32(print.terms.len()),
-                is_title,
-                is_label: !is_title && is_label_line(text),
-                is_short: words(text).take(SHORT_LINE_WORDS + 1).count() <= SHORT_LINE_WORDS,
-            });
-        }
-        // Kept for the whole run: no spare capacity.
-        print.paragraphs.shrink_to_fit();
-        print.shingles.shrink_to_fit();
-        print.terms.shrink_to_fit();
-        print
+        let spans = spans.into_iter();
+        let mut paragraphs = Vec::with_capacity(spans.size_hint().0);
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch {
+                shingles,
+                terms,
+                words,
+            } = scratch;
+            shingles.clear();
+            terms.clear();
+            for (span, is_title) in spans {
+                let text = &text[span];
+                words.clear();
+                analyzer.append_terms(text, words);
+                let start = terms.len();
+                terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
+                sort_distinct_from(terms, start);
+                append_shingles(text, config.shingle, config.shingle_size, shingles);
+                paragraphs.push(ParaPrint {
+                    key: exact_key(text),
+                    shingles_end: as_u32(shingles.len()),
+                    terms_end: as_u32(terms.len()),
+                    is_title,
+                    is_label: !is_title && is_label_line(text),
+                    is_short: words_of(text).take(SHORT_LINE_WORDS + 1).count() <= SHORT_LINE_WORDS,
+                });
+            }
+            // Kept for the whole run: copied out at their exact size, while the scratch
+            // vectors keep their capacity for the thread's next document.
+            DocPrint {
+                paragraphs,
+                shingles: shingles.as_slice().into(),
+                terms: terms.as_slice().into(),
+            }
+        })
     }
 
     /// Sorted, distinct shingle hashes of paragraph `p` (near copies); empty once

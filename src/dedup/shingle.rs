@@ -1,11 +1,13 @@
 //! Shingles: the set of hashed word or character n-grams of a paragraph.
 
+use std::cell::RefCell;
 use std::str::FromStr;
 
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::text::normalize::HASH_SEED;
+use crate::text::terms::for_each_ascii_run;
 
 /// What a shingle is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +61,7 @@ pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec
                     out.push(window.hash());
                 }
             });
-            if !window.is_full() && window.len > 0 {
+            if !window.is_full() && window.len() > 0 {
                 out.push(window.hash());
             }
         }
@@ -110,14 +112,17 @@ pub(crate) fn sort_distinct_from(values: &mut Vec<u32>, start: usize) {
 /// [`shingles`]).
 fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     if text.is_ascii() {
-        // The common case: lower-case the bytes once and split them, decoding nothing.
-        let lower = text.as_bytes().to_ascii_lowercase();
-        for word in lower
-            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-            .filter(|w| !w.is_empty())
-        {
-            f(word);
+        // The common case: lower-case the bytes once (into a buffer each thread keeps) and
+        // split them, decoding nothing.
+        thread_local! {
+            static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
+        LOWER.with_borrow_mut(|lower| {
+            lower.clear();
+            lower.extend_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            for_each_ascii_run(lower, f);
+        });
         return;
     }
     let normalized: std::borrow::Cow<str> = if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
@@ -141,37 +146,42 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
 
 /// The last `size` word hashes, hashed together in order.
 struct Window {
+    /// The window's word hashes, oldest first (`size` is small: shifting them costs less
+    /// than indexing a ring modulo its size).
     words: Vec<u64>,
-    next: usize,
-    len: usize,
+    size: usize,
 }
 
 impl Window {
     fn new(size: usize) -> Window {
         Window {
-            words: vec![0; size],
-            next: 0,
-            len: 0,
+            words: Vec::with_capacity(size),
+            size,
         }
     }
 
     fn push(&mut self, word: u64) {
-        self.words[self.next] = word;
-        self.next = (self.next + 1) % self.words.len();
-        self.len = (self.len + 1).min(self.words.len());
+        if self.words.len() == self.size {
+            self.words.copy_within(1.., 0);
+            self.words[self.size - 1] = word;
+        } else {
+            self.words.push(word);
+        }
     }
 
     fn is_full(&self) -> bool {
-        self.len == self.words.len()
+        self.words.len() == self.size
+    }
+
+    fn len(&self) -> usize {
+        self.words.len()
     }
 
     /// Hash of the words in the window, oldest first.
     fn hash(&self) -> u32 {
-        let size = self.words.len();
-        let first = (self.next + size - self.len) % size;
-        let mut h = HASH_SEED ^ self.len as u64;
-        for k in 0..self.len {
-            h = (h ^ self.words[(first + k) % size])
+        let mut h = HASH_SEED ^ self.words.len() as u64;
+        for &word in &self.words {
+            h = (h ^ word)
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 .rotate_left(29);
         }

@@ -32,9 +32,55 @@ const NOT_A_TERM: u64 = u64::MAX;
 /// The per-thread cache is emptied when it holds this many words (bounds memory).
 const CACHE_LIMIT: usize = 1 << 17;
 
+/// Slots of the small direct-mapped cache in front of the map: 256 KB, which stays in
+/// the core's own cache, where the map's megabytes do not.
+const RECENT_SLOTS: usize = 1 << 14;
+
 thread_local! {
     /// Hash of a word as written -> term id, for Indonesian (0) and English (1).
-    static CACHE: RefCell<[FxHashMap<u64, u64>; 2]> = RefCell::default();
+    static CACHE: RefCell<[TermCache; 2]> = RefCell::default();
+}
+
+/// Term ids of the words a thread has seen. Most words of a text are a few thousand
+/// frequent ones: a slot indexed by the word's hash answers them with one memory access;
+/// the map behind it holds the rest.
+struct TermCache {
+    /// `(word hash, term id)`, a word hash of 0 marking an empty slot.
+    recent: Box<[(u64, u64)]>,
+    all: FxHashMap<u64, u64>,
+}
+
+impl Default for TermCache {
+    fn default() -> TermCache {
+        TermCache {
+            recent: vec![(0, 0); RECENT_SLOTS].into_boxed_slice(),
+            all: FxHashMap::default(),
+        }
+    }
+}
+
+impl TermCache {
+    /// The term id of the word with hash `key`, computed by `term` on a miss.
+    #[inline]
+    fn get_or_insert(&mut self, key: u64, term: impl FnOnce() -> u64) -> u64 {
+        let slot = &mut self.recent[key as usize & (RECENT_SLOTS - 1)];
+        if slot.0 == key && key != 0 {
+            return slot.1;
+        }
+        let id = match self.all.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = term();
+                if self.all.len() >= CACHE_LIMIT {
+                    self.all.clear();
+                }
+                self.all.insert(key, id);
+                id
+            }
+        };
+        *slot = (key, id);
+        id
+    }
 }
 
 impl TermAnalyzer {
@@ -101,18 +147,10 @@ impl TermAnalyzer {
                 // Keyed by a 64-bit hash of the word as written: a collision is as unlikely
                 // as one between the term ids themselves.
                 let key = xxh3_64(word.as_bytes());
-                let id = match cache.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        lower_case(word, &mut lower);
-                        let id = self.term_of(&lower);
-                        if cache.len() >= CACHE_LIMIT {
-                            cache.clear();
-                        }
-                        cache.insert(key, id);
-                        id
-                    }
-                };
+                let id = cache.get_or_insert(key, || {
+                    lower_case(word, &mut lower);
+                    self.term_of(&lower)
+                });
                 if id != NOT_A_TERM {
                     out.push(id);
                 }
@@ -356,6 +394,53 @@ fn word_bytes(bytes: &[u8], base: usize) -> u64 {
     word
 }
 
+/// Calls `f` with every run of ASCII letters, digits and `_` in `bytes` (the `\w+` of
+/// ASCII text), found 64 bytes at a time like [`AsciiWords`].
+pub(crate) fn for_each_ascii_run(bytes: &[u8], mut f: impl FnMut(&[u8])) {
+    let mut run_start = None;
+    for (block, chunk) in bytes.chunks(64).enumerate() {
+        let base = block * 64;
+        let mut chunks = chunk.chunks_exact(8);
+        let mut mask = 0u64;
+        for (k, eight) in (&mut chunks).enumerate() {
+            let x = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+            mask |= ascii_classes(x).0 << (8 * k);
+        }
+        let done = chunk.len() - chunks.remainder().len();
+        for (k, &b) in chunks.remainder().iter().enumerate() {
+            let word = ASCII_CLASS[usize::from(b)] & (LETTER | DIGIT | CONNECTOR) != 0;
+            mask |= u64::from(word) << (done + k);
+        }
+        // Bits past the chunk's end are clear, so a run reaching the end of a short last
+        // chunk ends there.
+        let mut from = 0u32;
+        while from < 64 {
+            match run_start {
+                Some(start) => {
+                    let ends = bits_from(!mask, from);
+                    if ends == 0 {
+                        break;
+                    }
+                    from = ends.trailing_zeros();
+                    f(&bytes[start..base + from as usize]);
+                    run_start = None;
+                }
+                None => {
+                    let starts = bits_from(mask, from);
+                    if starts == 0 {
+                        break;
+                    }
+                    from = starts.trailing_zeros();
+                    run_start = Some(base + from as usize);
+                }
+            }
+        }
+    }
+    if let Some(start) = run_start {
+        f(&bytes[start..]);
+    }
+}
+
 /// For eight ASCII bytes (little-endian in `x`): one bit per byte for the word characters
 /// (letters, digits, `_`) and one for the mid characters (`:` `,` `;` `.` `'`), eight
 /// bytes at a time (SWAR: no byte carries into the next, as every byte is below 0x80).
@@ -515,8 +600,6 @@ mod tests {
         assert_eq!(a.terms("Der Hund und die Katze").len(), 5);
     }
 
-    /// The fast path gives the words of the full UAX #29 algorithm, on strings mixing every
-    /// kind of character it handles (and some it does not, which take the full algorithm).
     /// A small deterministic random number generator for the generated texts.
     fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         move || {
@@ -527,6 +610,8 @@ mod tests {
         }
     }
 
+    /// The fast path gives the words of the full UAX #29 algorithm, on strings mixing every
+    /// kind of character it handles (and some it does not, which take the full algorithm).
     #[test]
     fn fast_words_match_unicode_words() {
         const ALPHABET: &[char] = &[
@@ -569,6 +654,41 @@ mod tests {
             assert_eq!(ours, full, "{text:?}");
             assert_eq!(word_count(&text), full.len());
         }
+    }
+
+    /// The block-wise runs are the `\w+` runs of a byte-by-byte split, across block ends.
+    #[test]
+    fn ascii_runs_match_a_plain_split() {
+        const ALPHABET: &[u8] = b"aZ09_:,;.'\" \n-(/";
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        for round in 0..20_000 {
+            let len = (next() % 200) as usize;
+            let pool = [6, 10, ALPHABET.len()][round % 3];
+            let text: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[(next() % pool as u64) as usize])
+                .collect();
+            let mut ours = Vec::new();
+            for_each_ascii_run(&text, |run| ours.push(run.to_vec()));
+            let plain: Vec<Vec<u8>> = text
+                .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .filter(|w| !w.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect();
+            assert_eq!(ours, plain, "{:?}", String::from_utf8_lossy(&text));
+        }
+    }
+
+    /// Many more distinct words than the front cache has slots: words evicted from it come
+    /// back from the map with their ids.
+    #[test]
+    fn terms_survive_front_cache_evictions() {
+        let text: String = (0..3 * RECENT_SLOTS).map(|k| format!("kata{k} ")).collect();
+        let a = TermAnalyzer::for_lang(Lang::Indonesian);
+        let first = a.terms(&text);
+        assert_eq!(first.len(), 3 * RECENT_SLOTS);
+        assert_eq!(a.terms(&text), first);
+        let fresh: Vec<u64> = words(&text).map(|w| a.term_of(w)).collect();
+        assert_eq!(first, fresh);
     }
 
     #[test]
