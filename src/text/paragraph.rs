@@ -43,23 +43,16 @@ fn line_spans(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut lines = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                lines.push(start..i);
-                start = i + 1;
-            }
-            b'\r' => {
-                lines.push(start..i);
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        // The `\n` of a `\r\n` ended its line already.
+        if i < start {
+            continue;
         }
-        i += 1;
+        lines.push(start..i);
+        start = i + 1;
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         lines.push(start..bytes.len());
@@ -85,9 +78,9 @@ pub fn ends_sentence(text: &str) -> bool {
 /// A first paragraph that is short, has no sentence-final punctuation and is not a label
 /// ("Gambar:", "Penulis | Adam") is the article's title.
 pub fn looks_like_title(paragraph: &str) -> bool {
-    let words = paragraph.split_whitespace().count();
-    (2..=25).contains(&words)
-        && paragraph.len() <= 250
+    // The length first: most first paragraphs are long, and counting their words is not.
+    paragraph.len() <= 250
+        && (2..=25).contains(&paragraph.split_whitespace().count())
         && !paragraph.contains('\n')
         && !paragraph.contains('|')
         && !paragraph.trim_end().ends_with(':')
@@ -123,6 +116,42 @@ mod tests {
         assert_eq!(split("\n\n a\nb\n"), ["a", "b"]);
         assert!(split("").is_empty());
         assert!(split(" \n\t\n").is_empty());
+    }
+
+    /// Lines end at `\n`, `\r\n` or a lone `\r`, as a byte-by-byte scan finds them.
+    #[test]
+    fn line_ends_of_every_kind() {
+        fn by_bytes(text: &str) -> Vec<Range<usize>> {
+            let bytes = text.as_bytes();
+            let (mut lines, mut start, mut i) = (Vec::new(), 0, 0);
+            while i < bytes.len() {
+                if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                    lines.push(start..i);
+                    if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    start = i + 1;
+                }
+                i += 1;
+            }
+            if start < bytes.len() {
+                lines.push(start..bytes.len());
+            }
+            lines
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..5_000 {
+            let text: String = (0..(state % 16))
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ['a', ' ', '\n', '\r'][(state % 4) as usize]
+                })
+                .collect();
+            assert_eq!(line_spans(&text), by_bytes(&text), "{text:?}");
+        }
+        assert_eq!(line_spans("a\r\r\nb\n"), [0..1, 2..2, 4..5]);
     }
 
     #[test]
