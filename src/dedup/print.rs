@@ -12,7 +12,7 @@ use super::boilerplate::is_label_line;
 use super::shingle::{append_shingles, sort_distinct_from};
 use super::DedupConfig;
 use crate::text::normalize::exact_key;
-use crate::text::terms::{words as words_of, TermAnalyzer};
+use crate::text::terms::TermAnalyzer;
 use crate::text::Lang;
 
 /// A content term, folded to 32 bits: a million paragraphs' terms stay in memory, and
@@ -101,7 +101,7 @@ impl DocPrint {
             for (span, is_title) in spans {
                 let text = &text[span];
                 words.clear();
-                analyzer.append_terms(text, words);
+                let word_count = analyzer.append_terms(text, words);
                 let start = terms.len();
                 terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
                 sort_distinct_from(terms, start);
@@ -112,7 +112,7 @@ impl DocPrint {
                     terms_end: as_u32(terms.len()),
                     is_title,
                     is_label: !is_title && is_label_line(text),
-                    is_short: words_of(text).take(SHORT_LINE_WORDS + 1).count() <= SHORT_LINE_WORDS,
+                    is_short: word_count <= SHORT_LINE_WORDS,
                 });
             }
             // Kept for the whole run: copied out at their exact size, while the scratch
