@@ -48,6 +48,8 @@ struct TermCache {
     /// `(word hash, term id)`, a word hash of 0 marking an empty slot.
     recent: Box<[(u64, u64)]>,
     all: FxHashMap<u64, u64>,
+    /// The words of the text being looked up: `(word hash, start, end)`.
+    pending: Vec<(u64, usize, usize)>,
 }
 
 impl Default for TermCache {
@@ -55,32 +57,37 @@ impl Default for TermCache {
         TermCache {
             recent: vec![(0, 0); RECENT_SLOTS].into_boxed_slice(),
             all: FxHashMap::default(),
+            pending: Vec::new(),
         }
     }
 }
 
-impl TermCache {
-    /// The term id of the word with hash `key`, computed by `term` on a miss.
-    #[inline]
-    fn get_or_insert(&mut self, key: u64, term: impl FnOnce() -> u64) -> u64 {
-        let slot = &mut self.recent[key as usize & (RECENT_SLOTS - 1)];
-        if slot.0 == key && key != 0 {
-            return slot.1;
-        }
-        let id = match self.all.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = term();
-                if self.all.len() >= CACHE_LIMIT {
-                    self.all.clear();
-                }
-                self.all.insert(key, id);
-                id
-            }
-        };
-        *slot = (key, id);
-        id
+/// The term id of the word with hash `key` from the cache's `recent` slots or `all` of
+/// its words, computed by `term` on a miss.
+#[inline]
+fn get_or_insert(
+    recent: &mut [(u64, u64)],
+    all: &mut FxHashMap<u64, u64>,
+    key: u64,
+    term: impl FnOnce() -> u64,
+) -> u64 {
+    let slot = &mut recent[key as usize & (RECENT_SLOTS - 1)];
+    if slot.0 == key && key != 0 {
+        return slot.1;
     }
+    let id = match all.get(&key) {
+        Some(&id) => id,
+        None => {
+            let id = term();
+            if all.len() >= CACHE_LIMIT {
+                all.clear();
+            }
+            all.insert(key, id);
+            id
+        }
+    };
+    *slot = (key, id);
+    id
 }
 
 impl TermAnalyzer {
@@ -141,20 +148,34 @@ impl TermAnalyzer {
         };
         CACHE.with(|cache| {
             let mut caches = cache.borrow_mut();
-            let cache = &mut caches[slot];
-            words(text).for_each(|word| {
-                words_seen += 1;
+            let TermCache {
+                recent,
+                all,
+                pending,
+            } = &mut caches[slot];
+            // First every word's key, then the lookups in a tight loop of their own: the
+            // cache reads of many words are then in flight at once instead of one after
+            // the other between word scans.
+            pending.clear();
+            pending.extend(words(text).map(|word| {
                 // Keyed by a 64-bit hash of the word as written: a collision is as unlikely
                 // as one between the term ids themselves.
-                let key = xxh3_64(word.as_bytes());
-                let id = cache.get_or_insert(key, || {
-                    lower_case(word, &mut lower);
+                let start = word.as_ptr() as usize - text.as_ptr() as usize;
+                (xxh3_64(word.as_bytes()), start, start + word.len())
+            }));
+            words_seen = pending.len();
+            let mut kept = out.len();
+            out.resize(kept + pending.len(), 0);
+            for &(key, start, end) in pending.iter() {
+                let id = get_or_insert(recent, all, key, || {
+                    lower_case(&text[start..end], &mut lower);
                     self.term_of(&lower)
                 });
-                if id != NOT_A_TERM {
-                    out.push(id);
-                }
-            });
+                // Stopwords are dropped without a branch on each word.
+                out[kept] = id;
+                kept += usize::from(id != NOT_A_TERM);
+            }
+            out.truncate(kept);
         });
         words_seen
     }
