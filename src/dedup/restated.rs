@@ -128,26 +128,58 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
         if found.is_empty() {
             break;
         }
-        let mut changed_docs: Vec<usize> = Vec::new();
-        for pair in &found {
-            present[paragraphs.global(pair.later)] = false;
-            changed_docs.push(pair.later.doc as usize);
-        }
-        all.extend(found);
-        // Only documents whose paragraphs changed, or whose scores may have moved as far
-        // as their closest call, can come out differently in the next round. Dropping
-        // paragraphs only lowers document frequencies, so corpus weights only grow.
-        let next_freq = document_frequencies(paragraphs, &present, n_docs);
-        let growth: HashMap<Term, f64> = doc_freq
-            .iter()
-            .filter_map(|(t, &(_, old))| {
-                let new = next_freq.get(t)?.1;
-                (new != old).then_some((*t, (new - old).abs()))
-            })
-            .collect();
-        doc_freq = next_freq;
+        let mut changed_docs: Vec<usize> = found.iter().map(|p| p.later.doc as usize).collect();
         changed_docs.sort_unstable();
         changed_docs.dedup();
+        let terms_of_changed = |present: &[bool]| -> Vec<Vec<Term>> {
+            changed_docs
+                .par_iter()
+                .map(|&doc| doc_terms(paragraphs, present, doc))
+                .collect()
+        };
+        let before = terms_of_changed(&present);
+        for pair in &found {
+            present[paragraphs.global(pair.later)] = false;
+        }
+        all.extend(found);
+        // Only the documents that lost paragraphs can lose terms: each term one of them no
+        // longer has occurs in one document fewer.
+        let after = terms_of_changed(&present);
+        let mut lost: Vec<Term> = before
+            .iter()
+            .zip(&after)
+            .flat_map(|(before, after)| {
+                before
+                    .iter()
+                    .filter(|t| after.binary_search(t).is_err())
+                    .copied()
+            })
+            .collect();
+        lost.sort_unstable();
+        let mut growth: HashMap<Term, f64> = HashMap::default();
+        for run in lost.chunk_by(|a, b| a == b) {
+            let Some(entry) = doc_freq.get_mut(&run[0]) else {
+                continue;
+            };
+            let old = entry.1;
+            entry.0 -= run.len() as u32;
+            if entry.0 == 0 {
+                doc_freq.remove(&run[0]);
+                continue;
+            }
+            entry.1 = corpus_weight(entry.0, n_docs);
+            if entry.1 != old {
+                growth.insert(run[0], (entry.1 - old).abs());
+            }
+        }
+        // Most terms did not grow: a bit per low 16 bits of a term rules them out
+        // before any lookup.
+        let mut maybe_grown = vec![0u64; 1 << 10];
+        for &t in growth.keys() {
+            maybe_grown[(t as usize & 0xffff) >> 6] |= 1 << (t & 63);
+        }
+        let may_have_grown =
+            |t: &&Term| maybe_grown[(**t as usize & 0xffff) >> 6] >> (**t & 63) & 1 == 1;
         slack = slack
             .into_par_iter()
             .enumerate()
@@ -157,6 +189,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .of_doc(doc)
                     .filter(|&g| present[g])
                     .flat_map(|g| paragraphs.terms(g))
+                    .filter(may_have_grown)
                     .filter_map(|t| growth.get(t))
                     .sum();
                 s.grown(grown)
@@ -214,14 +247,7 @@ fn document_frequencies(
     let counts = (0..paragraphs.doc_count())
         .into_par_iter()
         .fold(HashMap::default, |mut df: HashMap<Term, u32>, doc| {
-            let mut terms: Vec<Term> = paragraphs
-                .of_doc(doc)
-                .filter(|&g| present[g])
-                .flat_map(|g| paragraphs.terms(g).iter().copied())
-                .collect();
-            terms.sort_unstable();
-            terms.dedup();
-            for t in terms {
+            for t in doc_terms(paragraphs, present, doc) {
                 *df.entry(t).or_default() += 1;
             }
             df
@@ -236,6 +262,18 @@ fn document_frequencies(
         .into_iter()
         .map(|(t, n)| (t, (n, corpus_weight(n, n_docs))))
         .collect()
+}
+
+/// The distinct terms of the `present` paragraphs of document `doc`, sorted.
+fn doc_terms(paragraphs: &Paragraphs, present: &[bool], doc: usize) -> Vec<Term> {
+    let mut terms: Vec<Term> = paragraphs
+        .of_doc(doc)
+        .filter(|&g| present[g])
+        .flat_map(|g| paragraphs.terms(g).iter().copied())
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms
 }
 
 /// How rare a term found in `df` of the corpus's `n_docs` documents is.
