@@ -145,33 +145,7 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
         // Only the documents that lost paragraphs can lose terms: each term one of them no
         // longer has occurs in one document fewer.
         let after = terms_of_changed(&present);
-        let mut lost: Vec<Term> = before
-            .iter()
-            .zip(&after)
-            .flat_map(|(before, after)| {
-                before
-                    .iter()
-                    .filter(|t| after.binary_search(t).is_err())
-                    .copied()
-            })
-            .collect();
-        lost.sort_unstable();
-        let mut growth: HashMap<Term, f64> = HashMap::default();
-        for run in lost.chunk_by(|a, b| a == b) {
-            let Some(entry) = doc_freq.get_mut(&run[0]) else {
-                continue;
-            };
-            let old = entry.1;
-            entry.0 -= run.len() as u32;
-            if entry.0 == 0 {
-                doc_freq.remove(&run[0]);
-                continue;
-            }
-            entry.1 = corpus_weight(entry.0, n_docs);
-            if entry.1 != old {
-                growth.insert(run[0], (entry.1 - old).abs());
-            }
-        }
+        let growth = lose_terms(&mut doc_freq, &before, &after, n_docs);
         // Most terms did not grow: a bit per low 16 bits of a term rules them out
         // before any lookup.
         let mut maybe_grown = vec![0u64; 1 << 10];
@@ -262,6 +236,45 @@ fn document_frequencies(
         .into_iter()
         .map(|(t, n)| (t, (n, corpus_weight(n, n_docs))))
         .collect()
+}
+
+/// Lowers the document frequencies of the terms that documents lost (their distinct terms
+/// `before` and `after` losing paragraphs) and updates their weights, as counting the
+/// corpus again would; returns how much each weight grew.
+fn lose_terms(
+    doc_freq: &mut HashMap<Term, (u32, f64)>,
+    before: &[Vec<Term>],
+    after: &[Vec<Term>],
+    n_docs: usize,
+) -> HashMap<Term, f64> {
+    let mut lost: Vec<Term> = before
+        .iter()
+        .zip(after)
+        .flat_map(|(before, after)| {
+            before
+                .iter()
+                .filter(|t| after.binary_search(t).is_err())
+                .copied()
+        })
+        .collect();
+    lost.sort_unstable();
+    let mut growth = HashMap::default();
+    for run in lost.chunk_by(|a, b| a == b) {
+        let Some(entry) = doc_freq.get_mut(&run[0]) else {
+            continue;
+        };
+        let old = entry.1;
+        entry.0 = entry.0.saturating_sub(run.len() as u32);
+        if entry.0 == 0 {
+            doc_freq.remove(&run[0]);
+            continue;
+        }
+        entry.1 = corpus_weight(entry.0, n_docs);
+        if entry.1 != old {
+            growth.insert(run[0], (entry.1 - old).abs());
+        }
+    }
+    growth
 }
 
 /// The distinct terms of the `present` paragraphs of document `doc`, sorted.
@@ -582,6 +595,7 @@ impl<'a> SharedTerms<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::print::DocPrint;
     use proptest::prelude::*;
 
     /// Document frequencies of terms `0..60` in a corpus of 100 documents, lowered by
@@ -623,7 +637,66 @@ mod tests {
             })
     }
 
+    /// Paragraphs of term sets: one document a `Vec` of paragraphs, each a list of words
+    /// (`w0`, `w1`, …) whose terms are those words.
+    fn prints(docs: &[Vec<Vec<u8>>]) -> Vec<DocPrint> {
+        let config = crate::dedup::DedupConfig::default();
+        docs.iter()
+            .map(|paragraphs| {
+                let texts: Vec<String> = paragraphs
+                    .iter()
+                    .map(|words| words.iter().map(|w| format!("w{w} ")).collect())
+                    .collect();
+                let text = texts.join("\n\n");
+                let mut spans = Vec::new();
+                let mut start = 0;
+                for t in &texts {
+                    spans.push((start..start + t.len(), false));
+                    start += t.len() + 2;
+                }
+                DocPrint::new(&text, spans, crate::text::Lang::Other("und"), &config)
+            })
+            .collect()
+    }
+
     proptest! {
+        /// Lowering the frequencies of what some documents lost gives what counting the
+        /// corpus again gives, and the growth of every weight that changed.
+        #[test]
+        fn frequencies_lowered_equal_counted_again(
+            docs in prop::collection::vec(
+                prop::collection::vec(prop::collection::vec(0u8..40, 0..8), 1..5), 1..12),
+            drops in prop::collection::vec(any::<bool>(), 60),
+        ) {
+            let prints = prints(&docs);
+            let paragraphs = Paragraphs::new(&prints);
+            let n_docs = docs.len();
+            let present = vec![true; paragraphs.len()];
+            let mut doc_freq = document_frequencies(&paragraphs, &present, n_docs);
+            let old = doc_freq.clone();
+            let mut now = present.clone();
+            for (g, &drop) in drops.iter().enumerate().take(paragraphs.len()) {
+                now[g] = !drop;
+            }
+            let changed: Vec<usize> = (0..n_docs)
+                .filter(|&d| paragraphs.of_doc(d).any(|g| !now[g]))
+                .collect();
+            let terms = |present: &[bool]| -> Vec<Vec<Term>> {
+                changed.iter().map(|&d| doc_terms(&paragraphs, present, d)).collect()
+            };
+            let growth = lose_terms(&mut doc_freq, &terms(&present), &terms(&now), n_docs);
+            let counted = document_frequencies(&paragraphs, &now, n_docs);
+            prop_assert_eq!(&doc_freq, &counted);
+            let expected: HashMap<Term, f64> = old
+                .iter()
+                .filter_map(|(t, &(_, w))| {
+                    let new = counted.get(t)?.1;
+                    (new != w).then_some((*t, (new - w).abs()))
+                })
+                .collect();
+            prop_assert_eq!(growth, expected);
+        }
+
         /// When corpus weights grow, no score moves further than `score_shift` allows, and
         /// an article whose growth stays inside its margin decides exactly the same: what
         /// lets later rounds skip it.
