@@ -117,11 +117,6 @@ impl Prefixes {
     fn of(&self, s: usize) -> &[u32] {
         &self.tokens[self.starts[s]..self.starts[s + 1]]
     }
-
-    /// Number of sets.
-    fn len(&self) -> usize {
-        self.starts.len() - 1
-    }
 }
 
 /// Jaccard: two sets over the threshold share a token of both prefixes, so the
@@ -135,23 +130,28 @@ fn jaccard_pairs(
     rank: &Rank,
     threshold: f64,
 ) -> Vec<Overlap> {
-    // The records of a corpus's prefixes take as much memory as the prefixes: they are
+    // The records of a corpus's prefixes take twice the memory of the prefixes: they are
     // built and joined a slice of the token space at a time (tokens are hashes, so the
-    // slices are even), which holds an eighth of them at once.
-    const SLICES: u32 = 8;
+    // slices are even), which holds a sixteenth of them at once.
+    const SLICES: u32 = 16;
     let mut found = Vec::new();
     for slice in 0..SLICES {
-        // `(token, set)`, filled in place: a parallel collect would hold the records twice
-        // for a while. A token's position in its prefix is found again when grouped.
-        let mut records: Vec<(u32, u32)> =
+        // Filled in place: a parallel collect would hold the records twice for a while.
+        let mut records: Vec<Record> =
             Vec::with_capacity(prefixes.tokens.len() / SLICES as usize + 1024);
-        for s in 0..prefixes.len() {
+        for (s, set) in sets.iter().enumerate() {
             records.extend(
                 prefixes
                     .of(s)
                     .iter()
-                    .filter(|&&token| token % SLICES == slice)
-                    .map(|&token| (token, s as u32)),
+                    .enumerate()
+                    .filter(|(_, &token)| token % SLICES == slice)
+                    .map(|(pos, &token)| Record {
+                        token,
+                        set: s as u32,
+                        len: set.len() as u32,
+                        pos: pos as u32,
+                    }),
             );
         }
         found.extend(jaccard_groups(sets, prefixes, rank, threshold, records));
@@ -159,41 +159,34 @@ fn jaccard_pairs(
     found
 }
 
-/// The verified pairs of the groups of equal tokens among `records`, `(token, set)` pairs
-/// of prefix tokens (see [`jaccard_pairs`]).
+/// A prefix token of a set, with what the group of the token needs to know of the set:
+/// its size and where the token is in its prefix (no lookups of scattered sets).
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    token: u32,
+    set: u32,
+    len: u32,
+    pos: u32,
+}
+
+/// The verified pairs of the groups of equal tokens among `records`, prefix tokens (see
+/// [`jaccard_pairs`]).
 fn jaccard_groups(
     sets: &[&[u32]],
     prefixes: &Prefixes,
     rank: &Rank,
     threshold: f64,
-    mut records: Vec<(u32, u32)>,
+    mut records: Vec<Record>,
 ) -> Vec<Overlap> {
-    records.par_sort_unstable();
+    records.par_sort_unstable_by_key(|r| (u64::from(r.token) << 32) | u64::from(r.set));
     records
-        .par_chunk_by(|a, b| a.0 == b.0)
+        .par_chunk_by(|a, b| a.token == b.token)
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
-            let (token, key) = (group[0].0, rank.of(group[0].0));
-            // Where the token is in each member's prefix: a short prefix is scanned, a
-            // long one searched by rank (it is in rank order).
-            let positions: Vec<usize> = group
-                .iter()
-                .map(|&(_, s)| {
-                    let prefix = prefixes.of(s as usize);
-                    if prefix.len() <= 32 {
-                        prefix.iter().position(|&t| t == token).unwrap_or(0)
-                    } else {
-                        prefix.partition_point(|&t| rank.of(t) < key)
-                    }
-                })
-                .collect();
             let mut out = Vec::new();
-            for (k, &(_, b)) in group.iter().enumerate() {
-                let y = sets[b as usize];
-                let j = positions[k];
-                for (&(_, a), &i) in group[..k].iter().zip(&positions) {
-                    let x = sets[a as usize];
-                    let (len_a, len_b) = (x.len() as f64, y.len() as f64);
+            for (k, y) in group.iter().enumerate() {
+                for x in &group[..k] {
+                    let (len_a, len_b) = (x.len as f64, y.len as f64);
                     if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
                         continue;
                     }
@@ -201,24 +194,27 @@ fn jaccard_groups(
                     let need = ((threshold / (1.0 + threshold)) * (len_a + len_b) - 1e-9)
                         .ceil()
                         .max(1.0) as usize;
-                    let most = 1 + (x.len() - i - 1).min(y.len() - j - 1);
+                    let (i, j) = (x.pos as usize, y.pos as usize);
+                    let most = 1 + (x.len as usize - i - 1).min(y.len as usize - j - 1);
                     if most < need
                         || shares_token(
-                            &prefixes.of(a as usize)[..i],
-                            &prefixes.of(b as usize)[..j],
+                            &prefixes.of(x.set as usize)[..i],
+                            &prefixes.of(y.set as usize)[..j],
                             rank,
                         )
                     {
                         continue;
                     }
-                    let Some(shared) = overlap_reaching(x, y, need) else {
+                    let Some(shared) =
+                        overlap_reaching(sets[x.set as usize], sets[y.set as usize], need)
+                    else {
                         continue;
                     };
-                    let jaccard = shared as f64 / (x.len() + y.len() - shared) as f64;
+                    let jaccard = shared as f64 / (x.len as usize + y.len as usize - shared) as f64;
                     if jaccard >= threshold {
                         out.push(Overlap {
-                            a,
-                            b,
+                            a: x.set,
+                            b: y.set,
                             shared: shared as u32,
                         });
                     }
