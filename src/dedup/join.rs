@@ -442,8 +442,8 @@ mod tests {
             .prop_map(|sets| sets.into_iter().map(|s| s.into_iter().collect()).collect())
     }
 
-    /// Fewer, larger sets: at low thresholds their prefixes pass 32 tokens, where a
-    /// token's position is searched by rank instead of scanned.
+    /// Fewer, larger sets: at low thresholds their prefixes run to dozens of tokens, so
+    /// positions deep in a prefix and the positional filter on them are exercised.
     fn large_sets() -> impl Strategy<Value = Vec<Vec<u32>>> {
         prop::collection::vec(prop::collection::btree_set(0u32..150, 40..90), 0..12)
             .prop_map(|sets| sets.into_iter().map(|s| s.into_iter().collect()).collect())
