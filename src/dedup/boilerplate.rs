@@ -85,17 +85,20 @@ const FURNITURE: &[&str] = &[
 
 /// Per global paragraph: whether it is boilerplate.
 pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
-    // The number of documents each text appears in: sorted (key, document) records, one
-    // count per run of equal keys.
-    let mut records: Vec<(u64, u32)> = (0..paragraphs.len())
-        .map(|g| (paragraphs.print(g).key, paragraphs.at(g).doc))
+    // The number of documents each text appears in: sorted (key, document, paragraph)
+    // records, one count per run of equal keys, handed to each paragraph of the run.
+    let mut records: Vec<(u64, u32, u32)> = (0..paragraphs.len())
+        .map(|g| (paragraphs.print(g).key, paragraphs.at(g).doc, g as u32))
         .collect();
     records.par_sort_unstable();
-    records.dedup();
-    let mut docs_per_key: Vec<(u64, usize)> = Vec::new();
+    let mut docs_with_text = vec![0u32; paragraphs.len()];
     for run in records.chunk_by(|a, b| a.0 == b.0) {
-        docs_per_key.push((run[0].0, run.len()));
+        let docs = 1 + run.windows(2).filter(|w| w[0].1 != w[1].1).count() as u32;
+        for r in run {
+            docs_with_text[r.2 as usize] = docs;
+        }
     }
+    drop(records);
     (0..paragraphs.len())
         .into_par_iter()
         .map(|g| {
@@ -105,9 +108,7 @@ pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
             } else {
                 min_docs * LONG_LINE_FACTOR
             };
-            let k = docs_per_key.partition_point(|d| d.0 < print.key);
-            let docs = docs_per_key.get(k).map_or(0, |d| d.1);
-            print.is_label || (!print.is_title && docs >= needed)
+            print.is_label || (!print.is_title && docs_with_text[g] as usize >= needed)
         })
         .collect()
 }
