@@ -305,17 +305,38 @@ fn words_and_quotes(sentence: &str) -> (usize, bool) {
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
 fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
-    // Counted as floats (exact for counts) so the map turns into the IDFs in place.
-    let mut idf: FxHashMap<u64, f64> = FxHashMap::default();
-    for doc in docs {
-        for &t in &doc.vocabulary {
-            *idf.entry(t).or_default() += 1.0;
+    // Counted as floats (exact for counts) so the map turns into the IDFs in place. Each
+    // thread counts a share of the documents; the shares are then added together, so the
+    // only serial work is the merging of distinct terms.
+    let count = |docs: &[Article]| {
+        let terms = docs.iter().map(|d| d.vocabulary.len()).sum::<usize>();
+        let mut counts: FxHashMap<u64, f64> =
+            FxHashMap::with_capacity_and_hasher(terms / 2, Default::default());
+        for doc in docs {
+            for &t in &doc.vocabulary {
+                *counts.entry(t).or_default() += 1.0;
+            }
         }
-    }
+        counts
+    };
+    let share = docs.len().div_ceil(rayon::current_num_threads()).max(1);
+    let mut idf = docs
+        .par_chunks(share)
+        .map(count)
+        .reduce_with(|mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            for (t, df) in b {
+                *a.entry(t).or_default() += df;
+            }
+            a
+        })
+        .unwrap_or_default();
     let n = docs.len() as f64;
-    for d in idf.values_mut() {
+    idf.par_iter_mut().for_each(|(_, d)| {
         *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
-    }
+    });
     idf
 }
 
