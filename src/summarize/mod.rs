@@ -172,9 +172,10 @@ pub fn summarize(
     } else {
         inverse_document_frequencies(&articles)
     };
+    // Each article is freed by the thread that summarised it.
     articles
-        .par_iter()
-        .map(|a| select(a, &idf, config))
+        .into_par_iter()
+        .map(|a| select(&a, &idf, config))
         .collect()
 }
 
@@ -222,34 +223,42 @@ impl Article {
 
     /// The article of `candidates`, whose `bag`s are still ranges of `terms`.
     fn build(mut candidates: Vec<Candidate>, terms: &[u64]) -> Article {
+        // Every (term, candidate) pair, sorted: the distinct terms come in order, which is the
+        // vocabulary, and so do each candidate's, which is its bag: no search and no sort per
+        // candidate.
         let total = candidates.iter().map(|c| c.terms).sum();
-        let mut vocabulary = Vec::with_capacity(total);
-        for c in &candidates {
-            vocabulary.extend_from_slice(&terms[c.bag.clone()]);
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
+        for (k, c) in candidates.iter().enumerate() {
+            pairs.extend(terms[c.bag.clone()].iter().map(|&t| (t, k as u32)));
         }
-        vocabulary.sort_unstable();
-        vocabulary.dedup();
-        vocabulary.shrink_to_fit();
-        // Each candidate's terms become vocabulary indices, then its bag.
-        let mut bags = Vec::with_capacity(total);
-        let mut indices: Vec<u32> = Vec::new();
-        for c in &mut candidates {
-            indices.clear();
-            indices.extend(
-                terms[c.bag.clone()]
-                    .iter()
-                    .map(|t| vocabulary.binary_search(t).unwrap_or_else(|k| k) as u32),
-            );
-            indices.sort_unstable();
-            let start = bags.len();
-            bags.extend(
-                indices
-                    .chunk_by(|a, b| a == b)
-                    .map(|run| (run[0], run.len() as u32)),
-            );
-            c.bag = start..bags.len();
+        pairs.sort_unstable();
+        let mut vocabulary = Vec::new();
+        // Each candidate's number of distinct terms, then where its bag starts.
+        let mut starts = vec![0; candidates.len() + 1];
+        for run in pairs.chunk_by(|a, b| a == b) {
+            let (term, k) = run[0];
+            if vocabulary.last() != Some(&term) {
+                vocabulary.push(term);
+            }
+            starts[k as usize + 1] += 1;
         }
-        bags.shrink_to_fit();
+        for k in 0..candidates.len() {
+            starts[k + 1] += starts[k];
+        }
+        let mut bags = vec![(0, 0); starts[candidates.len()]];
+        let mut next = starts.clone();
+        let mut index = 0;
+        for (r, run) in pairs.chunk_by(|a, b| a == b).enumerate() {
+            let (term, k) = run[0];
+            if r > 0 && vocabulary[index as usize] != term {
+                index += 1;
+            }
+            bags[next[k as usize]] = (index, run.len() as u32);
+            next[k as usize] += 1;
+        }
+        for (c, bag) in candidates.iter_mut().zip(starts.windows(2)) {
+            c.bag = bag[0]..bag[1];
+        }
         Article {
             candidates,
             vocabulary,
@@ -621,6 +630,46 @@ mod tests {
                 "{method:?} chose a repeat"
             );
             assert_eq!(summary.scores.len(), 2);
+        }
+    }
+
+    /// The sort of (term, candidate) pairs gives the vocabulary and bags that searching and
+    /// sorting each candidate's terms gave.
+    #[test]
+    fn articles_build_like_searching_each_term() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let sentences: Vec<Vec<u64>> = (0..next() % 12)
+                .map(|_| (0..next() % 9).map(|_| next() % 20).collect())
+                .collect();
+            let sentences: Vec<(usize, &[u64])> = sentences
+                .iter()
+                .enumerate()
+                .map(|(id, t)| (id, t.as_slice()))
+                .collect();
+            let built = article(&sentences);
+            let mut vocabulary: Vec<u64> = sentences.iter().flat_map(|s| s.1).copied().collect();
+            vocabulary.sort_unstable();
+            vocabulary.dedup();
+            assert_eq!(built.vocabulary, vocabulary);
+            for (i, (_, terms)) in sentences.iter().enumerate() {
+                let mut indices: Vec<u32> = terms
+                    .iter()
+                    .map(|t| vocabulary.binary_search(t).unwrap() as u32)
+                    .collect();
+                indices.sort_unstable();
+                let bag: Vec<(u32, u32)> = indices
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len() as u32))
+                    .collect();
+                assert_eq!(built.bag(i), bag, "{sentences:?}");
+            }
         }
     }
 
