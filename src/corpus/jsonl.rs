@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::source::{read_line, Line};
+use super::source::{append_line, read_line, Line};
 use super::{Document, ReadConfig, Source};
 use crate::error::RecordError;
 
@@ -154,7 +154,8 @@ impl Reader {
             lines: Vec::new(),
         };
         while batch.lines.len() < BATCH_LINES && batch.bytes.len() < BATCH_BYTES {
-            let status = match read_line(&mut *self.reader, &mut self.buf, self.cap) {
+            let at = batch.bytes.len();
+            let status = match append_line(&mut *self.reader, &mut batch.bytes, self.cap) {
                 Ok(Some(status)) => status,
                 Ok(None) => {
                     self.done = true;
@@ -168,17 +169,14 @@ impl Reader {
             };
             self.line += 1;
             let start = self.offset;
-            self.offset += self.buf.len() as u64 + 1;
+            self.offset += (batch.bytes.len() - at) as u64 + 1;
             if let Line::TooLong(n) = status {
                 self.offset = start + n + 1;
                 batch.lines.push(Pending::Error(self.too_long(n)));
                 continue;
             }
-            let at = batch.bytes.len();
-            batch
-                .lines
-                .push(Pending::Line(self.line, start, at..at + self.buf.len()));
-            batch.bytes.extend_from_slice(&self.buf);
+            let line = Pending::Line(self.line, start, at..batch.bytes.len());
+            batch.lines.push(line);
         }
         batch
     }
