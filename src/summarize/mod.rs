@@ -277,17 +277,7 @@ impl Article {
 fn words_and_quotes(sentence: &str) -> (usize, bool) {
     let bytes = sentence.as_bytes();
     if bytes.is_ascii() {
-        // The ASCII characters `char::is_whitespace` accepts.
-        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-        // A word starts at a non-space byte after a space or at the start; pairs of
-        // neighbouring bytes compare without a loop-carried state (so they vectorise).
-        let after_space = bytes
-            .iter()
-            .zip(bytes.get(1..).unwrap_or_default())
-            .filter(|&(&a, &b)| space(a) && !space(b))
-            .count();
-        let first = bytes.first().is_some_and(|&b| !space(b));
-        return (after_space + usize::from(first), bytes.contains(&b'"'));
+        return ascii_words_and_quotes(bytes);
     }
     let (mut words, mut in_word, mut quoted) = (0, false, false);
     let mut i = 0;
@@ -308,6 +298,37 @@ fn words_and_quotes(sentence: &str) -> (usize, bool) {
         words += usize::from(!space && !in_word);
         in_word = !space;
         i += len;
+    }
+    (words, quoted)
+}
+
+/// [`words_and_quotes`] of ASCII text, eight bytes at a time (SWAR: no byte carries into the
+/// next, as every byte is below 0x80).
+fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The ASCII characters `char::is_whitespace` accepts: tab to carriage return, space.
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let (mut words, mut quoted) = (0, false);
+    // High bit of a byte set where a space is; the start counts as one.
+    let mut space_before = 0x80;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let at_least = |lo: u8| x + ONES * u64::from(0x80 - lo);
+        let equals = |c: u8| !((x ^ (ONES * u64::from(c))) + ONES * 0x7f) & HIGH;
+        let space = (at_least(b'\t') & !at_least(b'\r' + 1) & HIGH) | equals(b' ');
+        // A word starts at a byte that is not a space after one that is.
+        let starts = !space & HIGH & (space << 8 | space_before);
+        words += ((starts >> 7).wrapping_mul(ONES) >> 56) as usize;
+        quoted |= equals(b'"') != 0;
+        space_before = space >> 56;
+    }
+    let mut after_space = space_before != 0;
+    for &b in chunks.remainder() {
+        words += usize::from(after_space && !is_space(b));
+        after_space = is_space(b);
+        quoted |= b == b'"';
     }
     (words, quoted)
 }
@@ -691,6 +712,24 @@ mod tests {
                 text.contains(['"', '“', '”', '«', '»']),
             );
             assert_eq!(words_and_quotes(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_words_and_quotes_match_the_char_methods() {
+        const ALPHABET: &[u8] = b"ab\" \t\n\x0b\x0c\r\x08\x0e!~\x1f\x7f";
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        for round in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let text: String = (0..(state % 40) as u32)
+                .map(|k| {
+                    char::from(ALPHABET[(state.rotate_left(k * 5) % (3 + round % 12)) as usize])
+                })
+                .collect();
+            let expected = (text.split_whitespace().count(), text.contains('"'));
+            assert_eq!(words_and_quotes(&text), expected, "{text:?}");
         }
     }
 
