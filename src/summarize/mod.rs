@@ -545,9 +545,27 @@ fn word_overlap(article: &Article) -> Matrix {
     }
     Matrix::symmetric(n, |i, j| {
         let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
-        let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
-        similarity(i, j, common)
+        similarity(i, j, common_bits(a, b))
     })
+}
+
+/// The number of bits set in both `a` and `b` (at most 16 words): per-byte counts of each
+/// word are added up and summed once, as the target may lack a popcount instruction.
+fn common_bits(a: &[u64], b: &[u64]) -> u32 {
+    const M1: u64 = 0x5555_5555_5555_5555;
+    const M2: u64 = 0x3333_3333_3333_3333;
+    const M4: u64 = 0x0f0f_0f0f_0f0f_0f0f;
+    // Each byte of `bytes` counts up to 8 bits per word: 16 words stay below 256.
+    let mut bytes = 0u64;
+    for (x, y) in a.iter().zip(b) {
+        let x = x & y;
+        let x = x - ((x >> 1) & M1);
+        let x = (x & M2) + ((x >> 2) & M2);
+        bytes += (x + (x >> 4)) & M4;
+    }
+    // Pairs of bytes into 16-bit lanes (up to 1,024 in all), then the lanes added up.
+    let lanes = (bytes & 0x00ff_00ff_00ff_00ff) + ((bytes >> 8) & 0x00ff_00ff_00ff_00ff);
+    (lanes.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32
 }
 
 /// Rescales to [0, 1] (all zeros when the values are all equal).
@@ -731,6 +749,25 @@ mod tests {
             let expected = (text.split_whitespace().count(), text.contains('"'));
             assert_eq!(words_and_quotes(&text), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn common_bits_count_like_count_ones() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5000 {
+            let words = (next() % 17) as usize;
+            let a: Vec<u64> = (0..words).map(|_| next() | next()).collect();
+            let b: Vec<u64> = (0..words).map(|_| next() | next()).collect();
+            let expected: u32 = a.iter().zip(&b).map(|(x, y)| (x & y).count_ones()).sum();
+            assert_eq!(common_bits(&a, &b), expected);
+        }
+        assert_eq!(common_bits(&[u64::MAX; 16], &[u64::MAX; 16]), 1024);
     }
 
     #[test]
