@@ -168,7 +168,7 @@ pub fn summarize(
         .collect();
     // LEAD never compares sentences, so it needs no IDF.
     let idf = if config.method == Method::Lead {
-        FxHashMap::default()
+        Idf::empty()
     } else {
         inverse_document_frequencies(&articles)
     };
@@ -334,40 +334,58 @@ fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
-    // Counted as floats (exact for counts) so the map turns into the IDFs in place. Each
-    // thread counts a share of the documents; the shares are then added together, so the
-    // only serial work is the merging of distinct terms.
-    let count = |docs: &[Article]| {
-        let terms = docs.iter().map(|d| d.vocabulary.len()).sum::<usize>();
-        let mut counts: FxHashMap<u64, f64> =
-            FxHashMap::with_capacity_and_hasher(terms / 2, Default::default());
-        for doc in docs {
-            for &t in &doc.vocabulary {
-                *counts.entry(t).or_default() += 1.0;
-            }
-        }
-        counts
-    };
-    let share = docs.len().div_ceil(rayon::current_num_threads()).max(1);
-    let mut idf = docs
-        .par_chunks(share)
-        .map(count)
-        .reduce_with(|mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            for (t, df) in b {
-                *a.entry(t).or_default() += df;
-            }
-            a
-        })
-        .unwrap_or_default();
+fn inverse_document_frequencies(docs: &[Article]) -> Idf {
+    // The terms are split among the threads by their bits (they are hashes): each thread
+    // reads every vocabulary but counts only its own terms, so no table is merged on one
+    // thread. Counted as floats (exact for counts) so each table turns into IDFs in place.
+    let shards = rayon::current_num_threads().max(1);
+    let terms = docs.iter().map(|d| d.vocabulary.len()).sum::<usize>();
     let n = docs.len() as f64;
-    idf.par_iter_mut().for_each(|(_, d)| {
-        *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
-    });
-    idf
+    let shards = (0..shards)
+        .into_par_iter()
+        .map(|s| {
+            let mut idf: FxHashMap<u64, f64> =
+                FxHashMap::with_capacity_and_hasher(terms / shards / 2, Default::default());
+            for doc in docs {
+                for &t in &doc.vocabulary {
+                    if Idf::shard(t, shards) == s {
+                        *idf.entry(t).or_default() += 1.0;
+                    }
+                }
+            }
+            for d in idf.values_mut() {
+                *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
+            }
+            idf
+        })
+        .collect();
+    Idf { shards }
+}
+
+/// The IDF of every term of a corpus, in tables that hold disjoint sets of terms.
+struct Idf {
+    shards: Vec<FxHashMap<u64, f64>>,
+}
+
+impl Idf {
+    /// No terms (LEAD needs none).
+    fn empty() -> Idf {
+        Idf {
+            shards: vec![FxHashMap::default()],
+        }
+    }
+
+    /// Which of `shards` tables holds term `t`.
+    fn shard(t: u64, shards: usize) -> usize {
+        (t >> 40) as usize % shards
+    }
+
+    /// The IDF of term `t`, if a document has it.
+    fn get(&self, t: u64) -> Option<f64> {
+        self.shards[Idf::shard(t, self.shards.len())]
+            .get(&t)
+            .copied()
+    }
 }
 
 /// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
@@ -406,14 +424,14 @@ fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
 /// only the TF-IDF vectors of the sentences it looks at are built).
 struct Cosine<'a> {
     article: &'a Article,
-    idf: &'a FxHashMap<u64, f64>,
+    idf: &'a Idf,
     /// TF-IDF vector of each candidate, built when first needed.
     vectors: Vec<OnceCell<Vec<(u32, f64)>>>,
     matrix: Option<Matrix>,
 }
 
 impl<'a> Cosine<'a> {
-    fn new(article: &'a Article, idf: &'a FxHashMap<u64, f64>, all_pairs: bool) -> Cosine<'a> {
+    fn new(article: &'a Article, idf: &'a Idf, all_pairs: bool) -> Cosine<'a> {
         let mut cosine = Cosine {
             article,
             idf,
@@ -433,10 +451,7 @@ impl<'a> Cosine<'a> {
         self.vectors[i].get_or_init(|| {
             let vocabulary = &self.article.vocabulary;
             tfidf(self.article.bag(i), |k| {
-                self.idf
-                    .get(&vocabulary[k as usize])
-                    .copied()
-                    .unwrap_or(1.0)
+                self.idf.get(vocabulary[k as usize]).unwrap_or(1.0)
             })
         })
     }
@@ -448,7 +463,7 @@ impl<'a> Cosine<'a> {
             .article
             .vocabulary
             .iter()
-            .map(|t| self.idf.get(t).copied().unwrap_or(1.0))
+            .map(|&t| self.idf.get(t).unwrap_or(1.0))
             .collect();
         for (i, cell) in self.vectors.iter().enumerate() {
             cell.get_or_init(|| tfidf(self.article.bag(i), |k| idf[k as usize]));
@@ -580,7 +595,7 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Picks the summary sentences of one article.
-fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+fn select(article: &Article, idf: &Idf, config: &SummaryConfig) -> Summary {
     let candidates = &article.candidates;
     let n = candidates.len();
     let cosine = Cosine::new(article, idf, needs_all_cosines(config));
