@@ -125,9 +125,19 @@ fn push_words(out: &mut String, text: &str) {
     }
     // ASCII: byte runs, no decoding. These are the ASCII characters `char::is_whitespace`
     // accepts (`u8::is_ascii_whitespace` lacks \x0b).
-    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
+    // Most sentences already have single spaces between words and none around them.
+    let single_spaced = !bytes.first().is_some_and(space)
+        && !bytes.last().is_some_and(space)
+        && !bytes.iter().any(|b| matches!(b, b'\t'..=b'\r'))
+        && memchr::memmem::find(bytes, b"  ").is_none();
+    if single_spaced {
+        out.push_str(text);
+        return;
+    }
     let mut first = true;
-    for word in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+    for word in bytes.split(space).filter(|w| !w.is_empty()) {
         if !first {
             out.push(' ');
         }
@@ -791,6 +801,13 @@ mod tests {
             "",
             " a  b\tc\x0bd\x0c\r\n e ",
             "Satu dua.  Tiga\u{a0}empat “lima”\u{2003}enam",
+            "Satu dua tiga.",
+            "Satu dua tiga. ",
+            " Satu",
+            "Satu  dua",
+            "Satu\x0bdua",
+            "Satu\rdua",
+            "a",
         ] {
             let summary = Summary {
                 sentence_ids: vec![1, 2],
