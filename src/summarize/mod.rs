@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::text::AnalyzedDoc;
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
-use rustc_hash::FxHashMap;
 
 /// How long a summary is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -345,56 +344,71 @@ fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
 fn inverse_document_frequencies(docs: &[Article]) -> Idf {
-    // The terms are split among the threads by their bits (they are hashes): each thread
-    // reads every vocabulary but counts only its own terms, so no table is merged on one
-    // thread. Counted as floats (exact for counts) so each table turns into IDFs in place.
-    let shards = rayon::current_num_threads().max(1);
-    let terms = docs.iter().map(|d| d.vocabulary.len()).sum::<usize>();
+    // Every document's distinct terms, sorted together (in parallel): each term's run is its
+    // document frequency. Sorting reads and writes memory in order, where counting in a
+    // hash table jumps about a table larger than the cache.
+    let mut all: Vec<u64> = Vec::with_capacity(docs.iter().map(|d| d.vocabulary.len()).sum());
+    for doc in docs {
+        all.extend_from_slice(&doc.vocabulary);
+    }
+    all.par_sort_unstable();
     let n = docs.len() as f64;
-    let shards = (0..shards)
-        .into_par_iter()
-        .map(|s| {
-            let mut idf: FxHashMap<u64, f64> =
-                FxHashMap::with_capacity_and_hasher(terms / shards / 2, Default::default());
-            for doc in docs {
-                for &t in &doc.vocabulary {
-                    if Idf::shard(t, shards) == s {
-                        *idf.entry(t).or_default() += 1.0;
-                    }
-                }
-            }
-            for d in idf.values_mut() {
-                *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
-            }
-            idf
-        })
-        .collect();
-    Idf { shards }
+    let mut terms = Vec::new();
+    let mut idf = Vec::new();
+    for run in all.chunk_by(|a, b| a == b) {
+        terms.push(run[0]);
+        // The count as a float, as it always was: exact.
+        idf.push(((n + 1.0) / (run.len() as f64 + 1.0)).ln() + 1.0);
+    }
+    Idf::new(terms, idf)
 }
 
-/// The IDF of every term of a corpus, in tables that hold disjoint sets of terms.
+/// The IDF of every term of a corpus: the terms sorted, found through the range of each
+/// value of their top bits (the terms are hashes, so the ranges are short).
 struct Idf {
-    shards: Vec<FxHashMap<u64, f64>>,
+    terms: Vec<u64>,
+    idf: Vec<f64>,
+    /// `starts[b]..starts[b + 1]` are the terms whose top bits are `b`.
+    starts: Vec<u32>,
+    /// The top bits used: about one term per range.
+    bits: u32,
 }
 
 impl Idf {
-    /// No terms (LEAD needs none).
-    fn empty() -> Idf {
+    /// `terms` sorted and distinct, with their IDFs.
+    fn new(terms: Vec<u64>, idf: Vec<f64>) -> Idf {
+        let bits = terms
+            .len()
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &t in &terms {
+            starts[(t >> (64 - bits)) as usize + 1] += 1;
+        }
+        for b in 0..1 << bits {
+            starts[b + 1] += starts[b];
+        }
         Idf {
-            shards: vec![FxHashMap::default()],
+            terms,
+            idf,
+            starts,
+            bits,
         }
     }
 
-    /// Which of `shards` tables holds term `t`.
-    fn shard(t: u64, shards: usize) -> usize {
-        (t >> 40) as usize % shards
+    /// No terms (LEAD needs none).
+    fn empty() -> Idf {
+        Idf::new(Vec::new(), Vec::new())
     }
 
     /// The IDF of term `t`, if a document has it.
     fn get(&self, t: u64) -> Option<f64> {
-        self.shards[Idf::shard(t, self.shards.len())]
-            .get(&t)
-            .copied()
+        let b = (t >> (64 - self.bits)) as usize;
+        let range = self.starts[b] as usize..self.starts[b + 1] as usize;
+        let k = self.terms[range.clone()].iter().position(|&u| u == t)?;
+        Some(self.idf[range.start + k])
     }
 }
 
@@ -773,6 +787,32 @@ mod tests {
                 .collect();
             let expected = (text.split_whitespace().count(), text.contains('"'));
             assert_eq!(words_and_quotes(&text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn idf_finds_every_term_and_no_other() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for size in [0, 1, 2, 3, 100, 5000] {
+            let mut terms: Vec<u64> = (0..size).map(|_| next()).collect();
+            terms.extend([0, u64::MAX].iter().take(size.min(2)));
+            terms.sort_unstable();
+            terms.dedup();
+            let values: Vec<f64> = (0..terms.len()).map(|k| k as f64).collect();
+            let idf = Idf::new(terms.clone(), values);
+            for (k, &t) in terms.iter().enumerate() {
+                assert_eq!(idf.get(t), Some(k as f64));
+            }
+            for _ in 0..100 {
+                let t = next();
+                assert_eq!(idf.get(t), terms.binary_search(&t).ok().map(|k| k as f64));
+            }
         }
     }
 
