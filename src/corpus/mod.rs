@@ -229,6 +229,16 @@ impl Corpus {
             corpus: Some(self),
             next: 0,
             current: None,
+            parallel: false,
+        }
+    }
+
+    /// [`Corpus::records`], with JSONL parsed a batch of lines at a time in parallel (on the
+    /// current rayon pool): for reading everything into memory anyway.
+    fn records_parallel(&self) -> Records<'_> {
+        Records {
+            parallel: true,
+            ..self.records()
         }
     }
 }
@@ -327,6 +337,8 @@ pub struct Records<'a> {
     corpus: Option<&'a Corpus>,
     next: usize,
     current: Option<RecordIter>,
+    /// JSONL is parsed in parallel batches.
+    parallel: bool,
 }
 
 impl Iterator for Records<'_> {
@@ -344,7 +356,7 @@ impl Iterator for Records<'_> {
             let input = corpus.inputs.get(self.next)?;
             self.next += 1;
             let spooled = corpus.spool.as_deref().map(|s| s.path.as_path());
-            match open_input(input, spooled, &corpus.config) {
+            match open_input(input, spooled, &corpus.config, self.parallel) {
                 Ok(records) => self.current = Some(records),
                 Err(e) => return Some(Err(e)),
             }
@@ -358,6 +370,7 @@ fn open_input(
     input: &Input,
     spooled: Option<&Path>,
     config: &ReadConfig,
+    parallel: bool,
 ) -> std::result::Result<RecordIter, RecordError> {
     let shown = input
         .path
@@ -373,7 +386,7 @@ fn open_input(
         (None, Some(copy)) => open(copy)?,
         (None, None) => Box::new(std::io::stdin()),
     };
-    open_reader(&shown, raw, input.format, config)
+    open_reader(&shown, raw, input.format, config, parallel)
 }
 
 /// Streams the records of one input already open as `reader` (any `Read`: a network
@@ -386,7 +399,7 @@ pub fn read_stream(
     config: &ReadConfig,
 ) -> Records<'static> {
     let name = name.to_path_buf();
-    let records: RecordIter = match open_reader(&name, reader, format, config) {
+    let records: RecordIter = match open_reader(&name, reader, format, config, false) {
         Ok(records) => records,
         Err(e) => Box::new(std::iter::once(Err(e))),
     };
@@ -394,6 +407,7 @@ pub fn read_stream(
         corpus: None,
         next: 0,
         current: Some(records),
+        parallel: false,
     }
 }
 
@@ -403,6 +417,7 @@ fn open_reader(
     raw: Box<dyn std::io::Read>,
     format: Option<Format>,
     config: &ReadConfig,
+    parallel: bool,
 ) -> std::result::Result<RecordIter, RecordError> {
     let cannot = |e: std::io::Error| RecordError::new(shown, None, format!("cannot read: {e}"));
     let mut reader = source::decode(raw, config.max_input_bytes).map_err(cannot)?;
@@ -418,6 +433,7 @@ fn open_reader(
     let shown = shown.to_path_buf();
     Ok(match format {
         Format::Text => Box::new(text::Reader::new(shown, id, reader, config)),
+        Format::Jsonl if parallel => Box::new(jsonl::Reader::new(shown, reader, config).parallel()),
         Format::Jsonl => Box::new(jsonl::Reader::new(shown, reader, config)),
         Format::Csv(delimiter) => Box::new(csv::Reader::new(shown, reader, delimiter, config)),
     })
@@ -469,7 +485,7 @@ pub fn read_inputs(
 ) -> Result<ReadOutcome> {
     let corpus = Corpus::open(inputs, config.clone())?;
     let mut out = ReadOutcome::default();
-    for record in corpus.records() {
+    for record in corpus.records_parallel() {
         match record {
             Ok(doc) => out.docs.push(doc),
             Err(e) if on_error == OnError::Fail => return Err(Error::Record(e)),

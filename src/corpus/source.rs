@@ -102,35 +102,30 @@ pub(crate) enum Line {
     TooLong(u64),
 }
 
-/// Reads one line (up to and without `\n`) into `buf`, holding at most `cap` bytes: a
-/// longer line is consumed and dropped without being kept. `None` at end of input.
-/// Position of the first `\n`, eight bytes at a time.
+/// Position of the first `\n` (vectorised, as lines are long).
 fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let word =
-            u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'\n'));
-        // Some byte of `word` is zero: that byte was a newline.
-        if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
-            break;
-        }
-        offset += 8;
-    }
-    bytes[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| offset + i)
+    memchr::memchr(b'\n', bytes)
 }
 
+/// Reads one line (up to and without `\n`) into `buf`, holding at most `cap` bytes: a
+/// longer line is consumed and dropped without being kept. `None` at end of input.
 pub(crate) fn read_line(
     reader: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     cap: usize,
 ) -> io::Result<Option<Line>> {
     buf.clear();
+    append_line(reader, buf, cap)
+}
+
+/// [`read_line`], appending the line to what `buf` holds (which a line too long leaves as
+/// it was): many lines can be read into one buffer without copying them again.
+pub(crate) fn append_line(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<Option<Line>> {
+    let start = buf.len();
     let mut total: u64 = 0;
     let mut too_long = false;
     loop {
@@ -150,10 +145,10 @@ pub(crate) fn read_line(
             None => (available, None),
         };
         if !too_long {
-            if buf.len() + chunk.len() > cap {
+            if buf.len() - start + chunk.len() > cap {
                 too_long = true;
-                buf.clear();
-                buf.shrink_to(BUFFER);
+                buf.truncate(start);
+                buf.shrink_to(start.max(BUFFER));
             } else {
                 buf.extend_from_slice(chunk);
             }

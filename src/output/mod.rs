@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
 use crate::text::{self, LangChoice, Paragraph};
-use crate::{Document, Job, Outcome, Texts, Timings};
+use crate::{Document, Job, Outcome, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 
 /// Settings of the outputs.
@@ -357,29 +357,60 @@ impl Outcome {
         path: &Path,
         config: &OutputConfig,
     ) -> Result<()> {
-        let rows = self.summaries.iter().enumerate().map(|(d, summary)| {
-            let doc = &self.docs[d];
-            let ids: Vec<String> = summary.sentence_ids.iter().map(|i| i.to_string()).collect();
-            SummaryRow {
-                doc_id: &doc.id,
-                title: self.title(d),
-                summary: summary.text(&doc.text),
-                sentence_ids: ids.join(";"),
-                n_sentences: summary.sentence_ids.len(),
-                lang: self.analyzed[d].lang.code(),
-                scores: config.scores.then(|| {
-                    let scores: Vec<String> =
-                        summary.scores.iter().map(|s| format!("{s:.4}")).collect();
-                    scores.join(";")
-                }),
-            }
-        });
+        /// Rows formatted per task, and per block written before the next is formatted
+        /// (which bounds the memory of formatted rows).
+        const PART: usize = 64;
+        const BLOCK: usize = 64 * PART;
         let columns = if config.scores {
             SUMMARY_COLUMNS_WITH_SCORES
         } else {
             &SUMMARY_COLUMNS_WITH_SCORES[..SUMMARY_COLUMNS_WITH_SCORES.len() - 1]
         };
-        write_table(w, path, config, columns, rows)
+        // The header alone; the rows are formatted in parallel, then written in order.
+        Table::new(&mut *w, path, config, columns)?.finish()?;
+        for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
+            let parts: Vec<Vec<u8>> = block
+                .par_chunks(PART)
+                .enumerate()
+                .map(|(p, part)| {
+                    let mut rows = Vec::new();
+                    let mut table = Table::headless(&mut rows, path, config, columns);
+                    for (k, summary) in part.iter().enumerate() {
+                        table.row(&self.summary_row(b * BLOCK + p * PART + k, summary, config))?;
+                    }
+                    table.finish()?;
+                    Ok(rows)
+                })
+                .collect::<Result<_>>()?;
+            for rows in parts {
+                w.write_all(&rows).map_err(io_at(path))?;
+            }
+        }
+        flush(w, path)
+    }
+
+    /// The row of `summary`, document `d`'s.
+    fn summary_row(&self, d: usize, summary: &Summary, config: &OutputConfig) -> SummaryRow<'_> {
+        let doc = &self.docs[d];
+        let mut ids = String::new();
+        for (k, id) in summary.sentence_ids.iter().enumerate() {
+            use std::fmt::Write as _;
+            let sep = if k > 0 { ";" } else { "" };
+            let _ = write!(ids, "{sep}{id}"); // Writing to a String cannot fail.
+        }
+        SummaryRow {
+            doc_id: &doc.id,
+            title: self.title(d),
+            summary: summary.text(&doc.text),
+            sentence_ids: ids,
+            n_sentences: summary.sentence_ids.len(),
+            lang: self.analyzed[d].lang.code(),
+            scores: config.scores.then(|| {
+                let scores: Vec<String> =
+                    summary.scores.iter().map(|s| format!("{s:.4}")).collect();
+                scores.join(";")
+            }),
+        }
     }
 
     fn write_errors(&self, w: &mut impl Write, path: &Path, config: &OutputConfig) -> Result<()> {

@@ -21,7 +21,6 @@ use crate::error::{Error, Result};
 use crate::text::AnalyzedDoc;
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
-use rustc_hash::FxHashMap;
 
 /// How long a summary is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,9 +124,19 @@ fn push_words(out: &mut String, text: &str) {
     }
     // ASCII: byte runs, no decoding. These are the ASCII characters `char::is_whitespace`
     // accepts (`u8::is_ascii_whitespace` lacks \x0b).
-    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
+    // Most sentences already have single spaces between words and none around them.
+    let single_spaced = !bytes.first().is_some_and(space)
+        && !bytes.last().is_some_and(space)
+        && !bytes.iter().any(|b| matches!(b, b'\t'..=b'\r'))
+        && memchr::memmem::find(bytes, b"  ").is_none();
+    if single_spaced {
+        out.push_str(text);
+        return;
+    }
     let mut first = true;
-    for word in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+    for word in bytes.split(space).filter(|w| !w.is_empty()) {
         if !first {
             out.push(' ');
         }
@@ -168,13 +177,14 @@ pub fn summarize(
         .collect();
     // LEAD never compares sentences, so it needs no IDF.
     let idf = if config.method == Method::Lead {
-        FxHashMap::default()
+        Idf::empty()
     } else {
         inverse_document_frequencies(&articles)
     };
+    // Each article is freed by the thread that summarised it.
     articles
-        .par_iter()
-        .map(|a| select(a, &idf, config))
+        .into_par_iter()
+        .map(|a| select(&a, &idf, config))
         .collect()
 }
 
@@ -222,34 +232,42 @@ impl Article {
 
     /// The article of `candidates`, whose `bag`s are still ranges of `terms`.
     fn build(mut candidates: Vec<Candidate>, terms: &[u64]) -> Article {
+        // Every (term, candidate) pair, sorted: the distinct terms come in order, which is the
+        // vocabulary, and so do each candidate's, which is its bag: no search and no sort per
+        // candidate.
         let total = candidates.iter().map(|c| c.terms).sum();
-        let mut vocabulary = Vec::with_capacity(total);
-        for c in &candidates {
-            vocabulary.extend_from_slice(&terms[c.bag.clone()]);
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
+        for (k, c) in candidates.iter().enumerate() {
+            pairs.extend(terms[c.bag.clone()].iter().map(|&t| (t, k as u32)));
         }
-        vocabulary.sort_unstable();
-        vocabulary.dedup();
-        vocabulary.shrink_to_fit();
-        // Each candidate's terms become vocabulary indices, then its bag.
-        let mut bags = Vec::with_capacity(total);
-        let mut indices: Vec<u32> = Vec::new();
-        for c in &mut candidates {
-            indices.clear();
-            indices.extend(
-                terms[c.bag.clone()]
-                    .iter()
-                    .map(|t| vocabulary.binary_search(t).unwrap_or_else(|k| k) as u32),
-            );
-            indices.sort_unstable();
-            let start = bags.len();
-            bags.extend(
-                indices
-                    .chunk_by(|a, b| a == b)
-                    .map(|run| (run[0], run.len() as u32)),
-            );
-            c.bag = start..bags.len();
+        pairs.sort_unstable();
+        let mut vocabulary = Vec::new();
+        // Each candidate's number of distinct terms, then where its bag starts.
+        let mut starts = vec![0; candidates.len() + 1];
+        for run in pairs.chunk_by(|a, b| a == b) {
+            let (term, k) = run[0];
+            if vocabulary.last() != Some(&term) {
+                vocabulary.push(term);
+            }
+            starts[k as usize + 1] += 1;
         }
-        bags.shrink_to_fit();
+        for k in 0..candidates.len() {
+            starts[k + 1] += starts[k];
+        }
+        let mut bags = vec![(0, 0); starts[candidates.len()]];
+        let mut next = starts.clone();
+        let mut index = 0;
+        for (r, run) in pairs.chunk_by(|a, b| a == b).enumerate() {
+            let (term, k) = run[0];
+            if r > 0 && vocabulary[index as usize] != term {
+                index += 1;
+            }
+            bags[next[k as usize]] = (index, run.len() as u32);
+            next[k as usize] += 1;
+        }
+        for (c, bag) in candidates.iter_mut().zip(starts.windows(2)) {
+            c.bag = bag[0]..bag[1];
+        }
         Article {
             candidates,
             vocabulary,
@@ -268,17 +286,7 @@ impl Article {
 fn words_and_quotes(sentence: &str) -> (usize, bool) {
     let bytes = sentence.as_bytes();
     if bytes.is_ascii() {
-        // The ASCII characters `char::is_whitespace` accepts.
-        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-        // A word starts at a non-space byte after a space or at the start; pairs of
-        // neighbouring bytes compare without a loop-carried state (so they vectorise).
-        let after_space = bytes
-            .iter()
-            .zip(bytes.get(1..).unwrap_or_default())
-            .filter(|&(&a, &b)| space(a) && !space(b))
-            .count();
-        let first = bytes.first().is_some_and(|&b| !space(b));
-        return (after_space + usize::from(first), bytes.contains(&b'"'));
+        return ascii_words_and_quotes(bytes);
     }
     let (mut words, mut in_word, mut quoted) = (0, false, false);
     let mut i = 0;
@@ -303,20 +311,105 @@ fn words_and_quotes(sentence: &str) -> (usize, bool) {
     (words, quoted)
 }
 
+/// [`words_and_quotes`] of ASCII text, eight bytes at a time (SWAR: no byte carries into the
+/// next, as every byte is below 0x80).
+fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The ASCII characters `char::is_whitespace` accepts: tab to carriage return, space.
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let (mut words, mut quoted) = (0, false);
+    // High bit of a byte set where a space is; the start counts as one.
+    let mut space_before = 0x80;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let at_least = |lo: u8| x + ONES * u64::from(0x80 - lo);
+        let equals = |c: u8| !((x ^ (ONES * u64::from(c))) + ONES * 0x7f) & HIGH;
+        let space = (at_least(b'\t') & !at_least(b'\r' + 1) & HIGH) | equals(b' ');
+        // A word starts at a byte that is not a space after one that is.
+        let starts = !space & HIGH & (space << 8 | space_before);
+        words += ((starts >> 7).wrapping_mul(ONES) >> 56) as usize;
+        quoted |= equals(b'"') != 0;
+        space_before = space >> 56;
+    }
+    let mut after_space = space_before != 0;
+    for &b in chunks.remainder() {
+        words += usize::from(after_space && !is_space(b));
+        after_space = is_space(b);
+        quoted |= b == b'"';
+    }
+    (words, quoted)
+}
+
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Article]) -> FxHashMap<u64, f64> {
-    // Counted as floats (exact for counts) so the map turns into the IDFs in place.
-    let mut idf: FxHashMap<u64, f64> = FxHashMap::default();
+fn inverse_document_frequencies(docs: &[Article]) -> Idf {
+    // Every document's distinct terms, sorted together (in parallel): each term's run is its
+    // document frequency. Sorting reads and writes memory in order, where counting in a
+    // hash table jumps about a table larger than the cache.
+    let mut all: Vec<u64> = Vec::with_capacity(docs.iter().map(|d| d.vocabulary.len()).sum());
     for doc in docs {
-        for &t in &doc.vocabulary {
-            *idf.entry(t).or_default() += 1.0;
+        all.extend_from_slice(&doc.vocabulary);
+    }
+    all.par_sort_unstable();
+    let n = docs.len() as f64;
+    let mut terms = Vec::new();
+    let mut idf = Vec::new();
+    for run in all.chunk_by(|a, b| a == b) {
+        terms.push(run[0]);
+        // The count as a float, as it always was: exact.
+        idf.push(((n + 1.0) / (run.len() as f64 + 1.0)).ln() + 1.0);
+    }
+    Idf::new(terms, idf)
+}
+
+/// The IDF of every term of a corpus: the terms sorted, found through the range of each
+/// value of their top bits (the terms are hashes, so the ranges are short).
+struct Idf {
+    terms: Vec<u64>,
+    idf: Vec<f64>,
+    /// `starts[b]..starts[b + 1]` are the terms whose top bits are `b`.
+    starts: Vec<u32>,
+    /// The top bits used: about one term per range.
+    bits: u32,
+}
+
+impl Idf {
+    /// `terms` sorted and distinct, with their IDFs.
+    fn new(terms: Vec<u64>, idf: Vec<f64>) -> Idf {
+        let bits = terms
+            .len()
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &t in &terms {
+            starts[(t >> (64 - bits)) as usize + 1] += 1;
+        }
+        for b in 0..1 << bits {
+            starts[b + 1] += starts[b];
+        }
+        Idf {
+            terms,
+            idf,
+            starts,
+            bits,
         }
     }
-    let n = docs.len() as f64;
-    for d in idf.values_mut() {
-        *d = ((n + 1.0) / (*d + 1.0)).ln() + 1.0;
+
+    /// No terms (LEAD needs none).
+    fn empty() -> Idf {
+        Idf::new(Vec::new(), Vec::new())
     }
-    idf
+
+    /// The IDF of term `t`, if a document has it.
+    fn get(&self, t: u64) -> Option<f64> {
+        let b = (t >> (64 - self.bits)) as usize;
+        let range = self.starts[b] as usize..self.starts[b + 1] as usize;
+        let k = self.terms[range.clone()].iter().position(|&u| u == t)?;
+        Some(self.idf[range.start + k])
+    }
 }
 
 /// Sparse unit-length TF-IDF vector of a sentence (its bag of terms), sorted by term;
@@ -355,14 +448,14 @@ fn dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
 /// only the TF-IDF vectors of the sentences it looks at are built).
 struct Cosine<'a> {
     article: &'a Article,
-    idf: &'a FxHashMap<u64, f64>,
+    idf: &'a Idf,
     /// TF-IDF vector of each candidate, built when first needed.
     vectors: Vec<OnceCell<Vec<(u32, f64)>>>,
     matrix: Option<Matrix>,
 }
 
 impl<'a> Cosine<'a> {
-    fn new(article: &'a Article, idf: &'a FxHashMap<u64, f64>, all_pairs: bool) -> Cosine<'a> {
+    fn new(article: &'a Article, idf: &'a Idf, all_pairs: bool) -> Cosine<'a> {
         let mut cosine = Cosine {
             article,
             idf,
@@ -382,10 +475,7 @@ impl<'a> Cosine<'a> {
         self.vectors[i].get_or_init(|| {
             let vocabulary = &self.article.vocabulary;
             tfidf(self.article.bag(i), |k| {
-                self.idf
-                    .get(&vocabulary[k as usize])
-                    .copied()
-                    .unwrap_or(1.0)
+                self.idf.get(vocabulary[k as usize]).unwrap_or(1.0)
             })
         })
     }
@@ -397,7 +487,7 @@ impl<'a> Cosine<'a> {
             .article
             .vocabulary
             .iter()
-            .map(|t| self.idf.get(t).copied().unwrap_or(1.0))
+            .map(|&t| self.idf.get(t).unwrap_or(1.0))
             .collect();
         for (i, cell) in self.vectors.iter().enumerate() {
             cell.get_or_init(|| tfidf(self.article.bag(i), |k| idf[k as usize]));
@@ -494,9 +584,27 @@ fn word_overlap(article: &Article) -> Matrix {
     }
     Matrix::symmetric(n, |i, j| {
         let (a, b) = (&bits[i * words..][..words], &bits[j * words..][..words]);
-        let common = a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum();
-        similarity(i, j, common)
+        similarity(i, j, common_bits(a, b))
     })
+}
+
+/// The number of bits set in both `a` and `b` (at most 16 words): per-byte counts of each
+/// word are added up and summed once, as the target may lack a popcount instruction.
+fn common_bits(a: &[u64], b: &[u64]) -> u32 {
+    const M1: u64 = 0x5555_5555_5555_5555;
+    const M2: u64 = 0x3333_3333_3333_3333;
+    const M4: u64 = 0x0f0f_0f0f_0f0f_0f0f;
+    // Each byte of `bytes` counts up to 8 bits per word: 16 words stay below 256.
+    let mut bytes = 0u64;
+    for (x, y) in a.iter().zip(b) {
+        let x = x & y;
+        let x = x - ((x >> 1) & M1);
+        let x = (x & M2) + ((x >> 2) & M2);
+        bytes += (x + (x >> 4)) & M4;
+    }
+    // Pairs of bytes into 16-bit lanes (up to 1,024 in all), then the lanes added up.
+    let lanes = (bytes & 0x00ff_00ff_00ff_00ff) + ((bytes >> 8) & 0x00ff_00ff_00ff_00ff);
+    (lanes.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32
 }
 
 /// Rescales to [0, 1] (all zeros when the values are all equal).
@@ -511,7 +619,7 @@ fn normalise(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Picks the summary sentences of one article.
-fn select(article: &Article, idf: &FxHashMap<u64, f64>, config: &SummaryConfig) -> Summary {
+fn select(article: &Article, idf: &Idf, config: &SummaryConfig) -> Summary {
     let candidates = &article.candidates;
     let n = candidates.len();
     let cosine = Cosine::new(article, idf, needs_all_cosines(config));
@@ -603,6 +711,46 @@ mod tests {
         }
     }
 
+    /// The sort of (term, candidate) pairs gives the vocabulary and bags that searching and
+    /// sorting each candidate's terms gave.
+    #[test]
+    fn articles_build_like_searching_each_term() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let sentences: Vec<Vec<u64>> = (0..next() % 12)
+                .map(|_| (0..next() % 9).map(|_| next() % 20).collect())
+                .collect();
+            let sentences: Vec<(usize, &[u64])> = sentences
+                .iter()
+                .enumerate()
+                .map(|(id, t)| (id, t.as_slice()))
+                .collect();
+            let built = article(&sentences);
+            let mut vocabulary: Vec<u64> = sentences.iter().flat_map(|s| s.1).copied().collect();
+            vocabulary.sort_unstable();
+            vocabulary.dedup();
+            assert_eq!(built.vocabulary, vocabulary);
+            for (i, (_, terms)) in sentences.iter().enumerate() {
+                let mut indices: Vec<u32> = terms
+                    .iter()
+                    .map(|t| vocabulary.binary_search(t).unwrap() as u32)
+                    .collect();
+                indices.sort_unstable();
+                let bag: Vec<(u32, u32)> = indices
+                    .chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len() as u32))
+                    .collect();
+                assert_eq!(built.bag(i), bag, "{sentences:?}");
+            }
+        }
+    }
+
     #[test]
     fn words_and_quotes_match_the_char_methods() {
         for text in [
@@ -625,11 +773,81 @@ mod tests {
     }
 
     #[test]
+    fn ascii_words_and_quotes_match_the_char_methods() {
+        const ALPHABET: &[u8] = b"ab\" \t\n\x0b\x0c\r\x08\x0e!~\x1f\x7f";
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        for round in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let text: String = (0..(state % 40) as u32)
+                .map(|k| {
+                    char::from(ALPHABET[(state.rotate_left(k * 5) % (3 + round % 12)) as usize])
+                })
+                .collect();
+            let expected = (text.split_whitespace().count(), text.contains('"'));
+            assert_eq!(words_and_quotes(&text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn idf_finds_every_term_and_no_other() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for size in [0, 1, 2, 3, 100, 5000] {
+            let mut terms: Vec<u64> = (0..size).map(|_| next()).collect();
+            terms.extend([0, u64::MAX].iter().take(size.min(2)));
+            terms.sort_unstable();
+            terms.dedup();
+            let values: Vec<f64> = (0..terms.len()).map(|k| k as f64).collect();
+            let idf = Idf::new(terms.clone(), values);
+            for (k, &t) in terms.iter().enumerate() {
+                assert_eq!(idf.get(t), Some(k as f64));
+            }
+            for _ in 0..100 {
+                let t = next();
+                assert_eq!(idf.get(t), terms.binary_search(&t).ok().map(|k| k as f64));
+            }
+        }
+    }
+
+    #[test]
+    fn common_bits_count_like_count_ones() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5000 {
+            let words = (next() % 17) as usize;
+            let a: Vec<u64> = (0..words).map(|_| next() | next()).collect();
+            let b: Vec<u64> = (0..words).map(|_| next() | next()).collect();
+            let expected: u32 = a.iter().zip(&b).map(|(x, y)| (x & y).count_ones()).sum();
+            assert_eq!(common_bits(&a, &b), expected);
+        }
+        assert_eq!(common_bits(&[u64::MAX; 16], &[u64::MAX; 16]), 1024);
+    }
+
+    #[test]
     fn summary_text_joins_words_with_single_spaces() {
         for text in [
             "",
             " a  b\tc\x0bd\x0c\r\n e ",
             "Satu dua.  Tiga\u{a0}empat “lima”\u{2003}enam",
+            "Satu dua tiga.",
+            "Satu dua tiga. ",
+            " Satu",
+            "Satu  dua",
+            "Satu\x0bdua",
+            "Satu\rdua",
+            "a",
         ] {
             let summary = Summary {
                 sentence_ids: vec![1, 2],

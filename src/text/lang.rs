@@ -71,7 +71,9 @@ impl Lang {
         let mut lower = String::new();
         for word in super::terms::words(sample) {
             words += 1;
-            let found = match pack(word) {
+            // Words are slices of `sample`: where this one starts.
+            let start = word.as_ptr() as usize - sample.as_ptr() as usize;
+            let found = match pack_in(sample.as_bytes(), start, word.len()) {
                 Some(key) => lists.short.get(&key),
                 None => {
                     lower.clear();
@@ -148,6 +150,41 @@ fn pack(word: &str) -> Option<u128> {
     Some(u128::from(half(hi)) << 64 | u128::from(half(lo)))
 }
 
+/// [`pack`] of the `len` bytes of `text` from `start`, read as two 8-byte words when 16
+/// bytes follow `start` (most words) and lower-cased eight bytes at a time.
+fn pack_in(text: &[u8], start: usize, len: usize) -> Option<u128> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = text.get(start..start + len)?;
+    let (Some(lo), Some(hi)) = (text.get(start..start + 8), text.get(start + 8..start + 16)) else {
+        return pack(std::str::from_utf8(word).ok()?);
+    };
+    if len > 16 {
+        return None;
+    }
+    let lo = u64::from_le_bytes(lo.try_into().ok()?) & low_bytes(len);
+    let hi = u64::from_le_bytes(hi.try_into().ok()?) & low_bytes(len.saturating_sub(8));
+    if (lo | hi) & HIGH != 0 {
+        return None;
+    }
+    Some(u128::from(ascii_lowercase(hi)) << 64 | u128::from(ascii_lowercase(lo)))
+}
+
+/// A mask of the lowest `n` bytes of a `u64` (all of them from 8).
+fn low_bytes(n: usize) -> u64 {
+    u64::MAX.checked_shr(64 - 8 * n.min(8) as u32).unwrap_or(0)
+}
+
+/// Eight ASCII bytes lower-cased at once: `A`..=`Z` get bit 0x20 (no byte carries into the
+/// next, as every byte is below 0x80).
+fn ascii_lowercase(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte set when the byte is at least `lo`.
+    let at_least = |lo: u8| x + ONES * u64::from(0x80 - lo);
+    let upper = at_least(b'A') & !at_least(b'Z' + 1) & HIGH;
+    x | upper >> 2
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -165,6 +202,22 @@ mod tests {
         assert_eq!(Lang::detect(id), Lang::Indonesian);
         assert_eq!(Lang::detect(en), Lang::English);
         assert_eq!(Lang::detect(""), Lang::Other("und"));
+    }
+
+    #[test]
+    fn packs_in_place_as_alone() {
+        let text = "Ini  TEKS-nya ZaZ@[`{ ekonomi_2024 é àb Ünterschiede x aaaaaaaabbbbbbbbc AAAAAAAABBBBBBBB AAAAAAAABBBBBBB";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                if let Some(word) = text.get(start..end) {
+                    assert_eq!(
+                        pack_in(text.as_bytes(), start, word.len()),
+                        pack(word),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,9 @@ const NEVER_FINAL: &[&str] = &[
 /// Abbreviations that may also close a sentence: they split only before a capital.
 const MAYBE_FINAL: &[&str] = &["dll", "dsb", "dst", "dkk", "tsb", "etc", "cs"];
 
+/// Bytes of the longest abbreviation in [`NEVER_FINAL`] and [`MAYBE_FINAL`].
+const LONGEST_ABBREVIATION: usize = 7;
+
 /// Byte ranges of the sentences of `text`, trimmed, in order.
 pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
     let _ = lang; // Indonesian and English share the rules; others use the same generic ones.
@@ -133,6 +136,15 @@ fn full_stop_ends(before: &str, next: Option<char>) -> bool {
     if word.is_empty() {
         return true;
     }
+    // A long ASCII word without dots is no initial, dotted or listed abbreviation.
+    if word.len() > LONGEST_ABBREVIATION && word.is_ascii() && !word.contains('.') {
+        return true;
+    }
+    last_word_ends(word, next)
+}
+
+/// [`full_stop_ends`] given the last word before the full stop (not empty).
+fn last_word_ends(word: &str, next: Option<char>) -> bool {
     // Most words are short and ASCII: lower-cased on the stack.
     let mut buf = [0u8; 32];
     let lower: Cow<str> = match buf.get_mut(..word.len()) {
@@ -217,6 +229,29 @@ mod tests {
             split("Ia bertanya \"Kapan?\" lalu diam. Selesai."),
             ["Ia bertanya \"Kapan?\" lalu diam.", "Selesai."]
         );
+    }
+
+    #[test]
+    fn long_words_skip_the_abbreviation_tests_rightly() {
+        for word in NEVER_FINAL.iter().chain(MAYBE_FINAL) {
+            assert!(word.len() <= LONGEST_ABBREVIATION, "{word}");
+        }
+        for word in [
+            "Jakarta",
+            "pemerintah",
+            "BRIGJENXX",
+            "a_b_c_d_e",
+            "12345678",
+            "Rp1,5juta",
+        ] {
+            for next in [None, Some('A'), Some('a')] {
+                assert_eq!(
+                    full_stop_ends(word, next),
+                    last_word_ends(word, next),
+                    "{word}"
+                );
+            }
+        }
     }
 
     #[test]
