@@ -26,6 +26,9 @@ pub mod output;
 pub mod summarize;
 pub mod text;
 
+#[cfg(test)]
+mod testing;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -211,15 +211,9 @@ mod tests {
             "Bac", "a", " ", "  ", ":", "|", "-", "–", "»", ".", "!", "\u{a0}", "Ｂaca", "ａ",
             "ｊuga", "ﬁ", "é", "\u{301}", "2", "\n",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut turned_away, mut let_through) = (0, 0);
         for _ in 0..100_000 {
-            let mut next = || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            };
             let n = 1 + next() % 6;
             let line: String = (0..n)
                 .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])

@@ -715,13 +715,7 @@ mod tests {
     /// sorting each candidate's terms gave.
     #[test]
     fn articles_build_like_searching_each_term() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1du64);
         for _ in 0..2000 {
             let sentences: Vec<Vec<u64>> = (0..next() % 12)
                 .map(|_| (0..next() % 9).map(|_| next() % 20).collect())
@@ -775,11 +769,9 @@ mod tests {
     #[test]
     fn ascii_words_and_quotes_match_the_char_methods() {
         const ALPHABET: &[u8] = b"ab\" \t\n\x0b\x0c\r\x08\x0e!~\x1f\x7f";
-        let mut state = 0x0123_4567_89ab_cdefu64;
+        let mut next = crate::testing::xorshift(0x0123_4567_89ab_cdefu64);
         for round in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = next();
             let text: String = (0..(state % 40) as u32)
                 .map(|k| {
                     char::from(ALPHABET[(state.rotate_left(k * 5) % (3 + round % 12)) as usize])
@@ -792,13 +784,7 @@ mod tests {
 
     #[test]
     fn idf_finds_every_term_and_no_other() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1du64);
         for size in [0, 1, 2, 3, 100, 5000] {
             let mut terms: Vec<u64> = (0..size).map(|_| next()).collect();
             terms.extend([0, u64::MAX].iter().take(size.min(2)));
@@ -818,13 +804,7 @@ mod tests {
 
     #[test]
     fn common_bits_count_like_count_ones() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..5000 {
             let words = (next() % 17) as usize;
             let a: Vec<u64> = (0..words).map(|_| next() | next()).collect();

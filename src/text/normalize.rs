@@ -149,11 +149,9 @@ mod tests {
             'a', 'Z', ' ', '\n', '1', '.', '\u{a0}', 'É', 'é', 'ß', 'Ø', '×', '÷', 'ÿ', '£', '–',
             '—', '‘', '’', '“', '”', '•', '€', '\u{301}', 'ﬁ', '…',
         ];
-        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = crate::testing::xorshift(0x1234_5678_9abc_def1u64);
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = next();
             let text: String = (0..state % 9)
                 .map(|k| ALPHABET[((state >> (k * 5)) % ALPHABET.len() as u64) as usize])
                 .collect();

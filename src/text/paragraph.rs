@@ -139,15 +139,11 @@ mod tests {
             }
             lines
         }
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..5_000 {
-            let text: String = (0..(state % 16))
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    ['a', ' ', '\n', '\r'][(state % 4) as usize]
-                })
+            let len = next() % 16;
+            let text: String = (0..len)
+                .map(|_| ['a', ' ', '\n', '\r'][(next() % 4) as usize])
                 .collect();
             assert_eq!(line_spans(&text), by_bytes(&text), "{text:?}");
         }

@@ -275,11 +275,9 @@ mod tests {
         const BYTES: &[u8] = &[
             b'a', b' ', b'.', b'!', b'?', b'-', 0x7f, 0x80, 0xc3, 0xe2, 0xff,
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1du64);
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = next();
             let len = (state % 40) as usize;
             // Mostly plain bytes, so the interesting ones fall anywhere in a chunk.
             let bytes: Vec<u8> = (0..len)
@@ -360,13 +358,12 @@ mod tests {
             "a", "B", " ", ".", "!", "?", "…", "。", "！", "？", "\"", "”", ")", "Dr", "dll",
             "U.S", "é", "\n", "  ", "1,5", "x",
         ];
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..20_000 {
             let mut text = String::new();
             for _ in 0..(state % 16) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                state = next();
                 text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
             }
             state = state.wrapping_add(1);

@@ -599,6 +599,7 @@ impl<'a> Iterator for FastWords<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::xorshift;
 
     #[test]
     fn indonesian_stems_affixes_and_drops_stopwords() {
@@ -619,16 +620,6 @@ mod tests {
     fn other_languages_keep_every_word() {
         let a = TermAnalyzer::for_lang(Lang::Other("deu"));
         assert_eq!(a.terms("Der Hund und die Katze").len(), 5);
-    }
-
-    /// A small deterministic random number generator for the generated texts.
-    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
     }
 
     /// The fast path gives the words of the full UAX #29 algorithm, on strings mixing every
