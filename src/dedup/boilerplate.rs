@@ -175,8 +175,11 @@ fn may_start_a_label(text: &str) -> bool {
         .iter()
         .flat_map(|labels| labels.iter())
         .any(|label| {
-            let word = label.split(' ').next().unwrap_or(label);
-            word.eq_ignore_ascii_case(first)
+            // The label's first word is `first`: a prefix of it ending at its end or a space.
+            label
+                .get(..first.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(first))
+                && matches!(label.as_bytes().get(first.len()), None | Some(b' '))
         })
 }
 
