@@ -733,7 +733,7 @@ mod tests {
             for (i, (_, terms)) in sentences.iter().enumerate() {
                 let mut indices: Vec<u32> = terms
                     .iter()
-                    .map(|t| vocabulary.binary_search(t).unwrap() as u32)
+                    .map(|t| vocabulary.partition_point(|v| v < t) as u32)
                     .collect();
                 indices.sort_unstable();
                 let bag: Vec<(u32, u32)> = indices

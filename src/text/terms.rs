@@ -648,18 +648,27 @@ mod tests {
         assert!(fast > 35_000, "{fast}");
     }
 
+    /// Up to 200 bytes of letters, digits, connectors, mid characters and separators, so
+    /// words and joins cross the 8- and 64-byte block boundaries; some rounds mostly
+    /// letters and digits, for long words.
+    fn ascii_text(next: &mut impl FnMut() -> u64, round: usize) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"aZ09_:,;.'\" \n-(/";
+        let len = (next() % 200) as usize;
+        let pool = [6, 10, ALPHABET.len()][round % 3];
+        (0..len)
+            .map(|_| ALPHABET[(next() % pool as u64) as usize])
+            .collect()
+    }
+
     /// The block-wise ASCII segmenter gives the words of the full algorithm on long ASCII
     /// text, where words and joins cross the 8- and 64-byte block boundaries.
     #[test]
     fn ascii_words_match_unicode_words_across_blocks() {
-        const ALPHABET: &[u8] = b"aZ09_:,;.'\" \n-(/";
         let mut next = xorshift(0x0123_4567_89ab_cdef);
         for round in 0..20_000 {
-            let len = (next() % 200) as usize;
-            // Some rounds mostly letters and digits, for long words.
-            let pool = [6, 10, ALPHABET.len()][round % 3];
-            let text: String = (0..len)
-                .map(|_| char::from(ALPHABET[(next() % pool as u64) as usize]))
+            let text: String = ascii_text(&mut next, round)
+                .into_iter()
+                .map(char::from)
                 .collect();
             let ours: Vec<&str> = words(&text).collect();
             let full: Vec<&str> = text.unicode_words().collect();
@@ -671,14 +680,9 @@ mod tests {
     /// The block-wise runs are the `\w+` runs of a byte-by-byte split, across block ends.
     #[test]
     fn ascii_runs_match_a_plain_split() {
-        const ALPHABET: &[u8] = b"aZ09_:,;.'\" \n-(/";
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for round in 0..20_000 {
-            let len = (next() % 200) as usize;
-            let pool = [6, 10, ALPHABET.len()][round % 3];
-            let text: Vec<u8> = (0..len)
-                .map(|_| ALPHABET[(next() % pool as u64) as usize])
-                .collect();
+            let text = ascii_text(&mut next, round);
             let mut ours = Vec::new();
             for_each_ascii_run(&text, |run| ours.push(run.to_vec()));
             let plain: Vec<Vec<u8>> = text
