@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use dedupsum::dedup::{Measure, ShingleKind};
+use dedupsum::dedup::{Measure, Searches, ShingleKind};
 use dedupsum::eval;
 use dedupsum::output::{OutputConfig, Report, TableFormat};
 use dedupsum::summarize::{Length, Method};
@@ -50,6 +50,10 @@ enum Command {
         dedup: DedupArgs,
         #[command(flatten)]
         output: OutputArgs,
+        /// Write only duplicates.csv, errors.csv and report.json: no paragraphs.csv and no
+        /// clean.jsonl, so the inputs are read once, not twice.
+        #[arg(long)]
+        pairs_only: bool,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -170,6 +174,21 @@ struct DedupArgs {
     /// Write every verified pair to duplicates.csv, not only one pointer per dropped paragraph.
     #[arg(long)]
     all_pairs: bool,
+    /// Searches not to run (comma-separated): near, boilerplate, restated. Exact copies are
+    /// always found. Without restated, no language is detected for cleaning.
+    #[arg(long, value_delimiter = ',', value_name = "SEARCHES")]
+    skip: Vec<Search>,
+}
+
+/// A search that `--skip` turns off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Search {
+    /// Near copies across the corpus.
+    Near,
+    /// Site boilerplate.
+    Boilerplate,
+    /// Passages an article restates.
+    Restated,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +213,7 @@ impl OutputArgs {
                 TableFormat::Csv
             },
             excel_safe: self.excel_safe,
+            pairs_only: false,
         }
     }
 }
@@ -262,6 +282,11 @@ impl DedupArgs {
             measure: self.measure,
             restated_threshold: self.restated_threshold,
             boilerplate_min_docs: self.boilerplate_min_docs,
+            searches: Searches {
+                near: !self.skip.contains(&Search::Near),
+                boilerplate: !self.skip.contains(&Search::Boilerplate),
+                restated: !self.skip.contains(&Search::Restated),
+            },
         };
         OutputConfig {
             all_pairs: self.all_pairs,
@@ -309,10 +334,14 @@ pub fn run(cli: Cli) -> Result<Status> {
             input,
             dedup,
             output,
+            pairs_only,
             out,
         } => {
             let mut config = input.config()?;
-            let output = dedup.apply(&mut config, &output);
+            let output = OutputConfig {
+                pairs_only,
+                ..dedup.apply(&mut config, &output)
+            };
             let (outcome, report) = write_dir(config, Job::Dedup, &out, &output)?;
             say(input.quiet, &report, &out);
             (outcome, input.quiet)

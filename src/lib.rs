@@ -79,6 +79,17 @@ impl Config {
             progress: Progress::default(),
         }
     }
+
+    /// The language choice of cleaning alone. Cleaning needs a language only for the
+    /// terms of restated passages: without that search none is detected.
+    fn cleaning_lang(&self) -> LangChoice {
+        match self.lang {
+            LangChoice::Auto if !self.dedup.searches.restated => {
+                LangChoice::Fixed(Lang::UNDETERMINED)
+            }
+            lang => lang,
+        }
+    }
 }
 
 /// Progress of a run: the stage, documents read, bytes, rate and time left, on an
@@ -271,7 +282,7 @@ impl Pipeline {
             let done: Vec<(AnalyzedDoc, DocPrint, u64)> = batch
                 .par_iter()
                 .map(|doc| {
-                    let a = text::segment(doc, config.lang);
+                    let a = text::segment(doc, config.cleaning_lang());
                     let print = DocPrint::of(doc, &a, &config.dedup);
                     (a, print, text::normalize::stable_hash(&doc.text))
                 })
@@ -377,7 +388,7 @@ impl Pipeline {
         let analyzed: Vec<AnalyzedDoc> = docs
             .par_iter()
             .map(|doc| match job {
-                Job::Dedup => text::segment(doc, config.lang),
+                Job::Dedup => text::segment(doc, config.cleaning_lang()),
                 Job::Run | Job::Summarize => text::analyze(doc, config.lang),
             })
             .collect();
@@ -491,5 +502,9 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
         decisions,
         pairs: Vec::new(),
         candidate_docs: Vec::new(),
+        clean_bytes: analyzed
+            .iter()
+            .map(|doc| dedup::clean_len(doc.paragraphs.iter().map(|p| p.span.len())))
+            .sum(),
     }
 }

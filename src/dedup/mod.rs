@@ -41,6 +41,31 @@ pub struct DedupConfig {
     pub restated_threshold: f64,
     /// A short line found in at least this many documents is boilerplate.
     pub boilerplate_min_docs: usize,
+    /// The searches to run besides the one for exact copies, which always runs.
+    pub searches: Searches,
+}
+
+/// Which searches run besides the one for exact copies. A search that is off costs
+/// nothing: its part of the fingerprints is not computed either (terms, and with them the
+/// language, only for restated passages; shingles only for near copies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Searches {
+    /// Near copies across the corpus.
+    pub near: bool,
+    /// Site boilerplate.
+    pub boilerplate: bool,
+    /// Passages an article restates.
+    pub restated: bool,
+}
+
+impl Default for Searches {
+    fn default() -> Self {
+        Searches {
+            near: true,
+            boilerplate: true,
+            restated: true,
+        }
+    }
 }
 
 impl Default for DedupConfig {
@@ -52,6 +77,7 @@ impl Default for DedupConfig {
             measure: Measure::Jaccard,
             restated_threshold: restated::DEFAULT_THRESHOLD,
             boilerplate_min_docs: 3,
+            searches: Searches::default(),
         }
     }
 }
@@ -142,6 +168,17 @@ pub struct DedupResult {
     /// Documents (by index) so long that restated pairs were only scored among candidates
     /// (more than [`restated::ALL_PAIRS_LIMIT`] eligible paragraphs).
     pub candidate_docs: Vec<u32>,
+    /// Bytes of the cleaned texts, as `clean.jsonl` holds them (see [`clean_len`]).
+    pub clean_bytes: usize,
+}
+
+/// Bytes of a cleaned text whose kept paragraphs are `kept_lens` bytes long: they are
+/// joined by blank lines.
+pub fn clean_len(kept_lens: impl IntoIterator<Item = usize>) -> usize {
+    let (bytes, kept) = kept_lens
+        .into_iter()
+        .fold((0, 0usize), |(bytes, kept), len| (bytes + len, kept + 1));
+    bytes + "\n\n".len() * kept.saturating_sub(1)
 }
 
 impl DedupResult {
@@ -176,7 +213,11 @@ impl DedupResult {
 /// fingerprinted documents (see [`DocPrint::new`]).
 pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> DedupResult {
     let paragraphs = Paragraphs::new(&prints);
-    let boilerplate = boilerplate::detect(&paragraphs, config.boilerplate_min_docs);
+    let boilerplate = if config.searches.boilerplate {
+        boilerplate::detect(&paragraphs, config.boilerplate_min_docs)
+    } else {
+        vec![false; paragraphs.len()]
+    };
     let eligible: Vec<bool> = (0..paragraphs.len())
         .map(|g| !boilerplate[g] && !paragraphs.is_title(g))
         .collect();
@@ -203,7 +244,11 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     // Eligible and boilerplate paragraphs are apart: the two maps share no key.
     let mut copies = exact.copies;
     copies.extend(repeated_boilerplate.copies);
-    let near = near::find(&paragraphs, &representatives, config);
+    let near = if config.searches.near {
+        near::find(&paragraphs, &representatives, config)
+    } else {
+        Vec::new()
+    };
     for (pair, decides) in with_copies(&paragraphs, &near, &copies) {
         let touches_boilerplate = boilerplate[paragraphs.global(pair.earlier)]
             || boilerplate[paragraphs.global(pair.later)];
@@ -225,17 +270,35 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     for pair in &pairs {
         present[paragraphs.global(pair.later)] = false;
     }
-    let (restated, candidate_docs) =
-        restated::find(&paragraphs, &present, config.restated_threshold);
+    let (restated, candidate_docs) = if config.searches.restated {
+        restated::find(&paragraphs, &present, config.restated_threshold)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     pairs.extend(restated);
     sort_pairs(&mut pairs);
     let decisions = decide::decide(&paragraphs, &boilerplate, &pairs);
+    let clean_bytes = prints
+        .iter()
+        .zip(&decisions)
+        .map(|(print, decisions)| {
+            clean_len(
+                print
+                    .paragraphs
+                    .iter()
+                    .zip(decisions)
+                    .filter(|(_, decision)| decision.is_kept())
+                    .map(|(p, _)| p.len as usize),
+            )
+        })
+        .sum();
     pairs.extend(reported);
     sort_pairs(&mut pairs);
     DedupResult {
         decisions,
         pairs,
         candidate_docs,
+        clean_bytes,
     }
 }
 

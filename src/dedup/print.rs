@@ -29,15 +29,18 @@ pub const SHORT_LINE_WORDS: usize = 12;
 pub struct ParaPrint {
     /// Exact-copy key of the normalised text.
     pub key: u64,
+    /// Length of the text in bytes (saturated at `u32::MAX`).
+    pub len: u32,
     /// End of this paragraph's shingles in [`DocPrint`]'s (start: the previous end).
     shingles_end: u32,
     /// End of this paragraph's terms in [`DocPrint`]'s.
     terms_end: u32,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
-    /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR").
+    /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR"); only looked at
+    /// when boilerplate is searched for.
     pub is_label: bool,
-    /// At most [`SHORT_LINE_WORDS`] words.
+    /// At most [`SHORT_LINE_WORDS`] words; only counted when boilerplate is searched for.
     pub is_short: bool,
 }
 
@@ -80,14 +83,15 @@ impl DocPrint {
     }
 
     /// Fingerprints the paragraphs of `text` at `spans` (`true` marks the title), with the
-    /// terms of `lang`.
+    /// terms of `lang`, for the searches `config` turns on.
     pub fn new(
         text: &str,
         spans: impl IntoIterator<Item = (Range<usize>, bool)>,
         lang: Lang,
         config: &DedupConfig,
     ) -> DocPrint {
-        let analyzer = TermAnalyzer::for_lang(lang);
+        let searches = config.searches;
+        let analyzer = searches.restated.then(|| TermAnalyzer::for_lang(lang));
         let spans = spans.into_iter();
         let mut paragraphs = Vec::with_capacity(spans.size_hint().0);
         SCRATCH.with_borrow_mut(|scratch| {
@@ -100,19 +104,31 @@ impl DocPrint {
             terms.clear();
             for (span, is_title) in spans {
                 let text = &text[span];
-                words.clear();
-                let word_count = analyzer.append_terms(text, words);
-                let start = terms.len();
-                terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
-                sort_distinct_from(terms, start);
-                append_shingles(text, config.shingle, config.shingle_size, shingles);
+                let mut word_count = None;
+                if let Some(analyzer) = &analyzer {
+                    words.clear();
+                    word_count = Some(analyzer.append_terms(text, words));
+                    let start = terms.len();
+                    terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
+                    sort_distinct_from(terms, start);
+                }
+                if searches.near {
+                    append_shingles(text, config.shingle, config.shingle_size, shingles);
+                }
+                let furniture = searches.boilerplate && !is_title;
                 paragraphs.push(ParaPrint {
                     key: exact_key(text),
+                    len: as_u32(text.len()),
                     shingles_end: as_u32(shingles.len()),
                     terms_end: as_u32(terms.len()),
                     is_title,
-                    is_label: !is_title && is_label_line(text),
-                    is_short: word_count <= SHORT_LINE_WORDS,
+                    is_label: furniture && is_label_line(text),
+                    is_short: furniture
+                        && word_count.unwrap_or_else(|| {
+                            crate::text::terms::words(text)
+                                .take(SHORT_LINE_WORDS + 1)
+                                .count()
+                        }) <= SHORT_LINE_WORDS,
                 });
             }
             // Kept for the whole run: copied out at their exact size, while the scratch
@@ -157,4 +173,56 @@ impl DocPrint {
 /// point come out cut short or empty (see [`DocPrint::shingles`]), never out of bounds.
 fn as_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::Searches;
+
+    /// A search that is off leaves its part of the fingerprints empty; the exact key and
+    /// the length are always there.
+    #[test]
+    fn searches_turned_off_compute_nothing_for_themselves() {
+        let text = "Baca juga: harga beras naik\n\nHarga beras di pasar naik tajam pekan ini.";
+        let spans = [(0..27, false), (29..text.len(), false)];
+        let print = |searches| {
+            let config = DedupConfig {
+                searches,
+                ..DedupConfig::default()
+            };
+            DocPrint::new(text, spans.clone(), Lang::Indonesian, &config)
+        };
+        let all = print(Searches::default());
+        assert!(!all.terms(1).is_empty() && !all.shingles(1).is_empty());
+        assert!(all.paragraphs[0].is_label && all.paragraphs[0].is_short);
+        let none = print(Searches {
+            near: false,
+            boilerplate: false,
+            restated: false,
+        });
+        for p in 0..2 {
+            assert!(none.terms(p).is_empty() && none.shingles(p).is_empty());
+            assert!(!none.paragraphs[p].is_label && !none.paragraphs[p].is_short);
+            assert_eq!(none.paragraphs[p].key, all.paragraphs[p].key);
+            assert_eq!(none.paragraphs[p].len as usize, spans[p].0.len());
+        }
+        // Boilerplate alone still counts words, without the terms.
+        let furniture = print(Searches {
+            near: false,
+            boilerplate: true,
+            restated: false,
+        });
+        assert_eq!(
+            furniture.paragraphs,
+            all.paragraphs
+                .iter()
+                .map(|p| ParaPrint {
+                    shingles_end: 0,
+                    terms_end: 0,
+                    ..p.clone()
+                })
+                .collect::<Vec<_>>()
+        );
+    }
 }

@@ -31,6 +31,9 @@ pub struct OutputConfig {
     pub format: TableFormat,
     /// In CSV, prefix `'` to any cell a spreadsheet would run as a formula.
     pub excel_safe: bool,
+    /// Cleaning writes only the pairs (`duplicates`), `errors` and `report.json`: no
+    /// `paragraphs` and no `clean.jsonl`, so streaming input is not read a second time.
+    pub pairs_only: bool,
 }
 
 /// Format of the output tables.
@@ -307,21 +310,20 @@ impl Outcome {
             let path = dir.join(format!("summaries.{ext}"));
             staged.write(&path, |w| self.write_summaries(w, &path, config))?;
         }
-        let mut bytes_out = None;
-        if job != Job::Summarize {
+        if job != Job::Summarize && !config.pairs_only {
             let paragraphs = dir.join(format!("paragraphs.{ext}"));
             let clean = dir.join("clean.jsonl");
             staged.write_two([&paragraphs, &clean], |p, c| {
-                bytes_out =
-                    Some(self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)?);
-                Ok(())
+                self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)
             })?;
+        }
+        if job != Job::Summarize {
             let path = dir.join(format!("duplicates.{ext}"));
             staged.write(&path, |w| self.write_duplicates(w, &path, config))?;
         }
         let path = dir.join(format!("errors.{ext}"));
         staged.write(&path, |w| self.write_errors(w, &path, config))?;
-        let mut report = self.report_with(bytes_out)?;
+        let mut report = self.report();
         let path = dir.join("report.json");
         report.seconds.write = clock.elapsed().as_secs_f64();
         report.peak_memory_bytes = peak_memory_bytes();
@@ -423,8 +425,7 @@ impl Outcome {
         write_table(w, path, config, ERROR_COLUMNS, rows)
     }
 
-    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts; returns the
-    /// bytes of cleaned text.
+    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts.
     fn write_paragraphs_and_clean(
         &self,
         pw: &mut impl Write,
@@ -432,13 +433,12 @@ impl Outcome {
         cw: &mut impl Write,
         clean_path: &Path,
         config: &OutputConfig,
-    ) -> Result<usize> {
+    ) -> Result<()> {
         // The header alone; the rows are formatted apart and appended.
         Table::new(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?.finish()?;
-        let mut bytes_out = 0;
         self.for_each_batch(|batch| {
             // Each document's rows and line are formatted in parallel, then written in order.
-            let formatted: Vec<(Vec<u8>, Vec<u8>, usize)> = batch
+            let formatted: Vec<(Vec<u8>, Vec<u8>)> = batch
                 .par_iter()
                 .map(|&(d, text, paragraphs)| {
                     let mut rows = Vec::new();
@@ -455,19 +455,17 @@ impl Outcome {
                     };
                     let mut clean = serde_json::to_vec(&line).map_err(json_error(clean_path))?;
                     clean.push(b'\n');
-                    Ok((rows, clean, line.text.len()))
+                    Ok((rows, clean))
                 })
                 .collect::<Result<_>>()?;
-            for (rows, clean, bytes) in formatted {
+            for (rows, clean) in formatted {
                 pw.write_all(&rows).map_err(io_at(paragraphs_path))?;
                 cw.write_all(&clean).map_err(io_at(clean_path))?;
-                bytes_out += bytes;
             }
             Ok(())
         })?;
         flush(pw, paragraphs_path)?;
-        flush(cw, clean_path)?;
-        Ok(bytes_out)
+        flush(cw, clean_path)
     }
 
     /// The rows of `paragraphs.csv` for document `d`, whose text is `text`.
@@ -532,14 +530,8 @@ impl Outcome {
         write_table(w, path, config, DUPLICATE_COLUMNS, rows)
     }
 
-    /// Counts for `report.json` (write time filled in by the writer). With the texts not
-    /// in memory this reads the inputs again for the cleaned size.
-    pub fn report(&self) -> Result<Report> {
-        self.report_with(None)
-    }
-
-    /// [`Outcome::report`], with the bytes of cleaned text if they are known.
-    fn report_with(&self, bytes_out: Option<usize>) -> Result<Report> {
+    /// Counts for `report.json` (write time and peak memory filled in by the writer).
+    pub fn report(&self) -> Report {
         let mut dropped_by_reason = BTreeMap::new();
         let (mut paragraphs, mut kept, mut titles) = (0, 0, 0);
         for decisions in &self.dedup.decisions {
@@ -557,20 +549,7 @@ impl Outcome {
                 }
             }
         }
-        let bytes_out = match bytes_out {
-            Some(bytes) => bytes,
-            None => {
-                let mut bytes = 0;
-                self.for_each_batch(|batch| {
-                    for &(d, text, paragraphs) in batch {
-                        bytes += self.clean_text_in(d, text, paragraphs).len();
-                    }
-                    Ok(())
-                })?;
-                bytes
-            }
-        };
-        Ok(Report {
+        Report {
             documents: self.docs.len(),
             paragraphs,
             kept,
@@ -585,7 +564,7 @@ impl Outcome {
                 Texts::InMemory => self.docs.iter().map(|d| d.text.len()).sum(),
                 Texts::Reread { bytes, .. } => *bytes,
             },
-            bytes_out,
+            bytes_out: self.dedup.clean_bytes,
             threads: self.threads,
             seconds: Seconds {
                 stages: self.timings.clone(),
@@ -593,7 +572,7 @@ impl Outcome {
             },
             peak_memory_bytes: None,
             peak_bytes_per_paragraph: None,
-        })
+        }
     }
 }
 

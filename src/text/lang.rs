@@ -29,6 +29,9 @@ pub enum LangChoice {
 }
 
 impl Lang {
+    /// An undetermined language (ISO 639-3 `und`).
+    pub const UNDETERMINED: Lang = Lang::Other("und");
+
     /// Short code written to the outputs: `id`, `en`, or the ISO 639-3 code of another language.
     pub fn code(self) -> &'static str {
         match self {
@@ -59,7 +62,7 @@ impl Lang {
         Lang::by_stopwords(sample).unwrap_or_else(|| {
             whatlang::detect_lang(sample)
                 .map(Lang::from_whatlang)
-                .unwrap_or(Lang::Other("und"))
+                .unwrap_or(Lang::UNDETERMINED)
         })
     }
 

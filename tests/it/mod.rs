@@ -4,5 +4,6 @@ mod bad_input_suite;
 mod determinism;
 mod library;
 mod properties;
+mod searches;
 mod summaries;
 mod util;
