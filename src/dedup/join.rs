@@ -136,24 +136,24 @@ fn jaccard_pairs(
     const SLICES: u32 = 16;
     let mut found = Vec::new();
     for slice in 0..SLICES {
-        // Filled in place: a parallel collect would hold the records twice for a while.
-        let mut records: Vec<Record> =
-            Vec::with_capacity(prefixes.tokens.len() / SLICES as usize + 1024);
-        for (s, set) in sets.iter().enumerate() {
-            records.extend(
+        let records: Vec<Record> = sets
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .flat_map_iter(|(s, set)| {
                 prefixes
                     .of(s)
                     .iter()
                     .enumerate()
-                    .filter(|(_, &token)| token % SLICES == slice)
-                    .map(|(pos, &token)| Record {
+                    .filter(move |(_, &token)| token % SLICES == slice)
+                    .map(move |(pos, &token)| Record {
                         token,
                         set: s as u32,
                         len: set.len() as u32,
                         pos: pos as u32,
-                    }),
-            );
-        }
+                    })
+            })
+            .collect();
         found.extend(jaccard_groups(sets, prefixes, rank, threshold, records));
     }
     found

@@ -65,20 +65,23 @@ fn collapse_ascii(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Writes [`collapse_ascii`] of `text` into `out` (emptied first). Every byte is written,
-/// and the write position moves on unless the byte is whitespace after whitespace: no
-/// branch per byte (this runs over every byte of the corpus).
+/// Writes [`collapse_ascii`] of `text` into `out` (emptied first). This runs over every
+/// byte of the corpus, so the common case is made of loops the compiler vectorises: lower
+/// case all of it, then check that its whitespace is already single spaces between words.
 fn collapse_ascii_into(text: &str, out: &mut Vec<u8>) {
-    let bytes = text.as_bytes();
     out.clear();
-    out.resize(bytes.len(), 0);
+    out.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    if is_collapsed(out) {
+        return;
+    }
+    // Else in place: every byte is written, and the write position moves on unless the
+    // byte is whitespace after whitespace (at the start, as after whitespace).
     let mut n = 0;
-    // At the start, as after whitespace: leading whitespace writes nothing.
     let mut after_space = true;
-    for &b in bytes {
-        // The ASCII characters `char::is_whitespace` accepts (it includes \x0b).
-        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-        out[n] = if space { b' ' } else { b.to_ascii_lowercase() };
+    for i in 0..out.len() {
+        let b = out[i];
+        let space = is_ascii_space(b);
+        out[n] = if space { b' ' } else { b };
         n += usize::from(!(space && after_space));
         after_space = space;
     }
@@ -87,6 +90,27 @@ fn collapse_ascii_into(text: &str, out: &mut Vec<u8>) {
         n -= 1;
     }
     out.truncate(n);
+}
+
+/// The ASCII characters `char::is_whitespace` accepts (it includes \x0b).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// Whether ASCII `bytes` have no whitespace but single spaces between other characters.
+fn is_collapsed(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    // Folds without an early exit, so that they vectorise.
+    let other_space = bytes
+        .iter()
+        .fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'\t') < 5));
+    let double_space = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .fold(0u8, |acc, (&a, &b)| acc | (u8::from(a == b' ') & u8::from(b == b' ')));
+    first != b' ' && last != b' ' && other_space | double_space == 0
 }
 
 /// Collects `chars` with runs of whitespace collapsed to one space and trimmed.
