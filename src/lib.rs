@@ -316,7 +316,7 @@ impl Pipeline {
             );
         }
         let (mut docs_read, mut bytes_read) = (0, 0);
-        let mut records = corpus.records();
+        let mut records = corpus.records_parallel();
         loop {
             let clock = Instant::now();
             let record = records.next();

@@ -276,7 +276,7 @@ impl Outcome {
             result
         };
         let mut d = 0;
-        for doc in corpus.records().filter_map(|r| r.ok()) {
+        for doc in corpus.records_parallel().filter_map(|r| r.ok()) {
             let expected = self.docs.get(d).ok_or_else(|| changed(&doc.source.path))?;
             // The same record with the same text: its paragraphs and their decisions still
             // fit it.
