@@ -54,16 +54,21 @@ pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec
     let start = out.len();
     match kind {
         ShingleKind::Word => {
-            let mut window = Window::new(size);
-            for_each_word(text, |word| {
-                window.push(xxh3_64_with_seed(word, HASH_SEED));
-                if window.is_full() {
-                    out.push(window.hash());
+            // The paragraph's word hashes, in a vector each thread keeps.
+            thread_local! {
+                static WORDS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+            }
+            WORDS.with_borrow_mut(|words| {
+                words.clear();
+                for_each_word(text, |word| words.push(xxh3_64_with_seed(word, HASH_SEED)));
+                if words.len() < size {
+                    if !words.is_empty() {
+                        out.push(window_hash(words));
+                    }
+                } else {
+                    out.extend(words.windows(size).map(window_hash));
                 }
             });
-            if !window.is_full() && window.len() > 0 {
-                out.push(window.hash());
-            }
         }
         ShingleKind::Char => {
             let mut bytes = Vec::with_capacity(text.len());
@@ -144,49 +149,15 @@ fn for_each_word(text: &str, mut f: impl FnMut(&[u8])) {
     }
 }
 
-/// The last `size` word hashes, hashed together in order.
-struct Window {
-    /// The window's word hashes, oldest first (`size` is small: shifting them costs less
-    /// than indexing a ring modulo its size).
-    words: Vec<u64>,
-    size: usize,
-}
-
-impl Window {
-    fn new(size: usize) -> Window {
-        Window {
-            words: Vec::with_capacity(size),
-            size,
-        }
+/// Hash of a window of consecutive word hashes, in order.
+fn window_hash(words: &[u64]) -> u32 {
+    let mut h = HASH_SEED ^ words.len() as u64;
+    for &word in words {
+        h = (h ^ word)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
     }
-
-    fn push(&mut self, word: u64) {
-        if self.words.len() == self.size {
-            self.words.copy_within(1.., 0);
-            self.words[self.size - 1] = word;
-        } else {
-            self.words.push(word);
-        }
-    }
-
-    fn is_full(&self) -> bool {
-        self.words.len() == self.size
-    }
-
-    fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// Hash of the words in the window, oldest first.
-    fn hash(&self) -> u32 {
-        let mut h = HASH_SEED ^ self.words.len() as u64;
-        for &word in &self.words {
-            h = (h ^ word)
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .rotate_left(29);
-        }
-        fold(h)
-    }
+    fold(h)
 }
 
 /// The top 32 bits of a well-mixed 64-bit hash (murmur3's finaliser).
