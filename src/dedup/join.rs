@@ -184,25 +184,29 @@ fn jaccard_groups(
         .filter(|g| g.len() > 1)
         .flat_map_iter(|group| {
             let mut out = Vec::new();
+            // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
+            let share = threshold / (1.0 + threshold);
             for (k, y) in group.iter().enumerate() {
+                let (len_b, left_b) = (f64::from(y.len), f64::from(y.len - y.pos));
                 for x in &group[..k] {
-                    let (len_a, len_b) = (x.len as f64, y.len as f64);
-                    if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
+                    let (len_a, left_a) = (f64::from(x.len), f64::from(x.len - x.pos));
+                    // Sizes too far apart, or too few tokens left from this one on in
+                    // either set for the overlap needed: most candidates end here, so
+                    // this is plain arithmetic, without rounding.
+                    let least = share * (len_a + len_b) - 1e-9;
+                    if len_a < threshold * len_b - 1e-9
+                        || len_b < threshold * len_a - 1e-9
+                        || left_a.min(left_b) < least
+                    {
                         continue;
                     }
-                    // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
-                    let need = ((threshold / (1.0 + threshold)) * (len_a + len_b) - 1e-9)
-                        .ceil()
-                        .max(1.0) as usize;
+                    let need = least.ceil().max(1.0) as usize;
                     let (i, j) = (x.pos as usize, y.pos as usize);
-                    let most = 1 + (x.len as usize - i - 1).min(y.len as usize - j - 1);
-                    if most < need
-                        || shares_token(
-                            &prefixes.of(x.set as usize)[..i],
-                            &prefixes.of(y.set as usize)[..j],
-                            rank,
-                        )
-                    {
+                    if shares_token(
+                        &prefixes.of(x.set as usize)[..i],
+                        &prefixes.of(y.set as usize)[..j],
+                        rank,
+                    ) {
                         continue;
                     }
                     let Some(shared) =

@@ -106,10 +106,9 @@ fn is_collapsed(bytes: &[u8]) -> bool {
     let other_space = bytes
         .iter()
         .fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'\t') < 5));
-    let double_space = bytes
-        .iter()
-        .zip(&bytes[1..])
-        .fold(0u8, |acc, (&a, &b)| acc | (u8::from(a == b' ') & u8::from(b == b' ')));
+    let double_space = bytes.iter().zip(&bytes[1..]).fold(0u8, |acc, (&a, &b)| {
+        acc | (u8::from(a == b' ') & u8::from(b == b' '))
+    });
     first != b' ' && last != b' ' && other_space | double_space == 0
 }
 
