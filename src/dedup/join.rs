@@ -229,8 +229,18 @@ fn jaccard_groups(
         .collect()
 }
 
-/// Whether two token lists in rank order share a token.
+/// Whether two token lists in rank order share a token. Short lists are compared token by
+/// token, which needs no rank lookups (each a likely cache miss); long ones are merged in
+/// rank order.
 fn shares_token(a: &[u32], b: &[u32], rank: &Rank) -> bool {
+    if a.len() * b.len() <= 256 {
+        return a.iter().any(|t| b.contains(t));
+    }
+    shares_token_by_rank(a, b, rank)
+}
+
+/// [`shares_token`] by merging the two lists in rank order.
+fn shares_token_by_rank(a: &[u32], b: &[u32], rank: &Rank) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match rank.of(a[i]).cmp(&rank.of(b[j])) {
@@ -417,6 +427,39 @@ impl Postings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Merging by rank finds a shared token exactly when comparing every pair does.
+    #[test]
+    fn shared_tokens_by_rank_as_by_pairs() {
+        let mut next = crate::testing::xorshift(0x5eed_0f_70c3);
+        let sets: Vec<Vec<u32>> = (0..200)
+            .map(|_| {
+                let mut set: Vec<u32> = (0..next() % 40).map(|_| (next() % 300) as u32).collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect();
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        let rank = Rank::count(&slices);
+        let in_rank_order = |set: &[u32]| {
+            let mut list = set.to_vec();
+            list.sort_by_key(|&t| rank.of(t));
+            list
+        };
+        let mut shared = 0;
+        for pair in sets.windows(2) {
+            let (a, b) = (in_rank_order(&pair[0]), in_rank_order(&pair[1]));
+            let expected = a.iter().any(|t| b.contains(t));
+            assert_eq!(shares_token_by_rank(&a, &b, &rank), expected, "{a:?} {b:?}");
+            assert_eq!(shares_token(&a, &b, &rank), expected);
+            shared += usize::from(expected);
+        }
+        assert!(
+            shared > 20 && shared < 190,
+            "{shared} of 199 pairs share a token"
+        );
+    }
     use proptest::prelude::*;
 
     /// Every pair, compared directly.
