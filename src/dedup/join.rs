@@ -130,9 +130,10 @@ fn jaccard_pairs(
     rank: &Rank,
     threshold: f64,
 ) -> Vec<Overlap> {
-    // The records of a corpus's prefixes take twice the memory of the prefixes: they are
-    // built and joined a slice of the token space at a time (tokens are hashes, so the
-    // slices are even), which holds a sixteenth of them at once.
+    // The records of a corpus's prefixes take four times the memory of the prefixes
+    // (16 bytes a token, not 4): they are built and joined a slice of the token space at a
+    // time (tokens are hashes, so the slices are even), which holds a sixteenth of them at
+    // once.
     const SLICES: u32 = 16;
     let mut found = Vec::new();
     for slice in 0..SLICES {
@@ -427,6 +428,7 @@ impl Postings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// Merging by rank finds a shared token exactly when comparing every pair does.
     #[test]
@@ -460,7 +462,6 @@ mod tests {
             "{shared} of 199 pairs share a token"
         );
     }
-    use proptest::prelude::*;
 
     /// Every pair, compared directly.
     fn brute_force(sets: &[Vec<u32>], threshold: f64, measure: Measure) -> Vec<Overlap> {

@@ -654,7 +654,7 @@ mod tests {
                     spans.push((start..start + t.len(), false));
                     start += t.len() + 2;
                 }
-                DocPrint::new(&text, spans, crate::text::Lang::Other("und"), &config)
+                DocPrint::new(&text, spans, crate::text::Lang::UNDETERMINED, &config)
             })
             .collect()
     }
