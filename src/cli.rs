@@ -1,5 +1,6 @@
 //! Command-line flags (clap derive) and their translation into a library [`Config`].
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -378,18 +379,27 @@ pub fn run(cli: Cli) -> Result<Status> {
             let references = eval::read_references(&refs, &id_field, &ref_field)?;
             let summaries = eval::read_summaries(&summaries)?;
             let result = eval::evaluate(&references, &summaries, matches!(lang, EvalLang::English));
-            if json {
-                println!("{}", serde_json::to_string(&result)?);
+            let text = if json {
+                format!("{}\n", serde_json::to_string(&result)?)
             } else {
-                println!("metric    F1");
-                println!("rouge1    {:.2}", result.rouge1);
-                println!("rouge2    {:.2}", result.rouge2);
-                println!("rougeL    {:.2}", result.rouge_l);
-                println!(
-                    "articles {} scored, {} without a summary, {} summaries not in the references; mean summary length {:.1} words",
-                    result.articles, result.missing, result.extra, result.mean_words
-                );
-            }
+                format!(
+                    "metric    F1\nrouge1    {:.2}\nrouge2    {:.2}\nrougeL    {:.2}\n\
+                     articles {} scored, {} without a summary, {} summaries not in the references; mean summary length {:.1} words\n",
+                    result.rouge1,
+                    result.rouge2,
+                    result.rouge_l,
+                    result.articles,
+                    result.missing,
+                    result.extra,
+                    result.mean_words
+                )
+            };
+            // Not `println!`, which panics when stdout is closed (`| head -1`): the error
+            // goes back to `main`, which ends quietly on a broken pipe.
+            io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .context("writing to standard output")?;
             return Ok(Status { skipped: 0 });
         }
     };

@@ -656,6 +656,27 @@ fn summarize_to_stdout_and_a_closed_pipe_exits_quietly() {
 }
 
 #[test]
+fn eval_into_a_closed_pipe_exits_quietly() {
+    let case = Case::new();
+    let refs = case.file("refs.jsonl", "{\"id\":\"a\",\"summary\":\"Harga naik.\"}\n");
+    let summaries = case.file("s.csv", "doc_id,summary\na,Harga naik.\n");
+    // The reader is gone before eval has read its two files, so its one write fails.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedupsum"))
+        .arg("eval")
+        .arg("--refs")
+        .arg(&refs)
+        .arg(&summaries)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
 fn ctrl_c_exits_130_and_leaves_no_outputs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
