@@ -53,7 +53,7 @@ impl Default for SummaryConfig {
         SummaryConfig {
             method: Method::Pacsum,
             length: Length::Sentences(3),
-            redundancy: 0.5,
+            redundancy: 0.7,
             position_weight: 0.7,
             pacsum: PacsumParams::default(),
         }
@@ -159,6 +159,8 @@ struct Candidate {
     /// Number of content terms, repeats included.
     terms: usize,
     words: usize,
+    /// Has a quotation mark, or stands inside a quotation opened by an earlier sentence of
+    /// its paragraph: quoted speech, which summaries rarely repeat.
     quoted: bool,
 }
 
@@ -208,14 +210,19 @@ impl Article {
             if !decision.is_kept() {
                 continue;
             }
+            // Whether a quotation is open where the sentence starts: quotes span sentences.
+            let mut in_quote = false;
             for (span, terms) in paragraph.sentences.iter().zip(&paragraph.sentence_terms) {
                 id += 1;
                 if candidates.len() >= MAX_CANDIDATES {
                     break 'paragraphs;
                 }
                 let sentence = &text[span.clone()];
+                let (words, marks) = words_and_quotes(sentence);
+                let quoted = in_quote || marks > 0;
+                // Opening and closing marks alternate, curly or straight.
+                in_quote ^= marks % 2 == 1;
                 if *decision == Decision::Keep && !is_label_line(sentence) {
-                    let (words, quoted) = words_and_quotes(sentence);
                     candidates.push(Candidate {
                         id,
                         span: span.clone(),
@@ -282,18 +289,18 @@ impl Article {
 }
 
 /// The number of whitespace-separated words of `sentence` (as `split_whitespace().count()`)
-/// and whether it has a quotation mark, in one pass over its bytes.
-fn words_and_quotes(sentence: &str) -> (usize, bool) {
+/// and of its quotation marks (`"“”«»`), in one pass over its bytes.
+fn words_and_quotes(sentence: &str) -> (usize, usize) {
     let bytes = sentence.as_bytes();
     if bytes.is_ascii() {
         return ascii_words_and_quotes(bytes);
     }
-    let (mut words, mut in_word, mut quoted) = (0, false, false);
+    let (mut words, mut in_word, mut quotes) = (0, false, 0);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let (space, len) = if b.is_ascii() {
-            quoted |= b == b'"';
+            quotes += usize::from(b == b'"');
             // The ASCII characters `char::is_whitespace` accepts.
             (
                 matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'),
@@ -301,24 +308,24 @@ fn words_and_quotes(sentence: &str) -> (usize, bool) {
             )
         } else {
             let c = sentence[i..].chars().next().unwrap_or_default();
-            quoted |= matches!(c, '“' | '”' | '«' | '»');
+            quotes += usize::from(matches!(c, '“' | '”' | '«' | '»'));
             (c.is_whitespace(), c.len_utf8())
         };
         words += usize::from(!space && !in_word);
         in_word = !space;
         i += len;
     }
-    (words, quoted)
+    (words, quotes)
 }
 
 /// [`words_and_quotes`] of ASCII text, eight bytes at a time (SWAR: no byte carries into the
 /// next, as every byte is below 0x80).
-fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
+fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, usize) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // The ASCII characters `char::is_whitespace` accepts: tab to carriage return, space.
     let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
-    let (mut words, mut quoted) = (0, false);
+    let (mut words, mut quotes) = (0, 0);
     // High bit of a byte set where a space is; the start counts as one.
     let mut space_before = 0x80;
     let mut chunks = bytes.chunks_exact(8);
@@ -329,17 +336,18 @@ fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, bool) {
         let space = (at_least(b'\t') & !at_least(b'\r' + 1) & HIGH) | equals(b' ');
         // A word starts at a byte that is not a space after one that is.
         let starts = !space & HIGH & (space << 8 | space_before);
-        words += ((starts >> 7).wrapping_mul(ONES) >> 56) as usize;
-        quoted |= equals(b'"') != 0;
+        let count = |high: u64| ((high >> 7).wrapping_mul(ONES) >> 56) as usize;
+        words += count(starts);
+        quotes += count(equals(b'"'));
         space_before = space >> 56;
     }
     let mut after_space = space_before != 0;
     for &b in chunks.remainder() {
         words += usize::from(after_space && !is_space(b));
         after_space = is_space(b);
-        quoted |= b == b'"';
+        quotes += usize::from(b == b'"');
     }
-    (words, quoted)
+    (words, quotes)
 }
 
 /// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
@@ -760,7 +768,7 @@ mod tests {
         ] {
             let expected = (
                 text.split_whitespace().count(),
-                text.contains(['"', '“', '”', '«', '»']),
+                text.matches(['"', '“', '”', '«', '»']).count(),
             );
             assert_eq!(words_and_quotes(text), expected, "{text:?}");
         }
@@ -777,9 +785,34 @@ mod tests {
                     char::from(ALPHABET[(state.rotate_left(k * 5) % (3 + round % 12)) as usize])
                 })
                 .collect();
-            let expected = (text.split_whitespace().count(), text.contains('"'));
+            let expected = (text.split_whitespace().count(), text.matches('"').count());
             assert_eq!(words_and_quotes(&text), expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn quotations_spanning_sentences_are_quoted_to_their_end() {
+        // The middle sentence of each quotation has no mark of its own.
+        let text = "Harga beras naik lagi minggu ini. \"Kami kecewa sekali. Harga terlalu tinggi. \
+                    Kami butuh bantuan,\" kata warga. Pemerintah berjanji turun tangan.\n\n\
+                    “Pasar harus diawasi. Stok beras cukup. Jangan panik.” Pedagang menunggu kabar.";
+        let doc = crate::corpus::Document {
+            id: "d".into(),
+            title: None,
+            text: text.into(),
+            source: crate::corpus::Source {
+                path: Default::default(),
+                line: None,
+            },
+        };
+        let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
+        let keep = vec![Decision::Keep; analyzed.paragraphs.len()];
+        let article = Article::new(text, &analyzed, &keep);
+        let quoted: Vec<bool> = article.candidates.iter().map(|c| c.quoted).collect();
+        assert_eq!(
+            quoted,
+            [false, true, true, true, false, true, true, true, false]
+        );
     }
 
     #[test]
