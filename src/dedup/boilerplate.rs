@@ -5,6 +5,8 @@
 //! "Editor: …", "KOMENTAR", "Gambar:") — and frequency across documents: the same short
 //! line on many pages is furniture even when nothing about the line itself says so.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 use super::Paragraphs;
@@ -159,28 +161,47 @@ pub fn is_label_line(text: &str) -> bool {
 }
 
 /// Whether the normalised `text` could start with a label: false when it starts with an
-/// ASCII word that begins no label (most sentences), so they skip normalisation. A first
-/// word running on into other characters is left to the full test (normalising could turn
-/// them into letters).
+/// ASCII word that begins no label (most sentences), or with an opening quotation mark or
+/// a dash (quoted speech), which normalising keeps and no label starts with; so these skip
+/// normalisation. A first word running on into other characters is left to the full test
+/// (normalising could turn them into letters).
 fn may_start_a_label(text: &str) -> bool {
     let text = text.trim_start();
+    if text.starts_with(['“', '‘', '«', '–', '—']) {
+        return false;
+    }
     let letters = text.bytes().take_while(u8::is_ascii_alphabetic).count();
     match text.as_bytes().get(letters) {
         Some(b) if !b.is_ascii() => return true,
         _ if letters == 0 => return false,
         _ => {}
     }
-    let first = &text[..letters];
-    [LINK_LABELS, META_LABELS, FURNITURE]
-        .iter()
-        .flat_map(|labels| labels.iter())
-        .any(|label| {
-            // The label's first word is `first`: a prefix of it ending at its end or a space.
-            label
-                .get(..first.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(first))
-                && matches!(label.as_bytes().get(first.len()), None | Some(b' '))
-        })
+    // Some label's first word is `first`, in any case.
+    let mut lower = [0u8; FIRST_WORD_BYTES];
+    let Some(lower) = lower.get_mut(..letters) else {
+        return false;
+    };
+    lower.copy_from_slice(&text.as_bytes()[..letters]);
+    lower.make_ascii_lowercase();
+    first_words().binary_search(&&*lower).is_ok()
+}
+
+/// No label's first word is longer.
+const FIRST_WORD_BYTES: usize = 16;
+
+/// The first words of every label, sorted.
+fn first_words() -> &'static [&'static [u8]] {
+    static WORDS: OnceLock<Vec<&'static [u8]>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words: Vec<&[u8]> = [LINK_LABELS, META_LABELS, FURNITURE]
+            .iter()
+            .flat_map(|labels| labels.iter())
+            .map(|label| label.split(' ').next().unwrap_or(label).as_bytes())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    })
 }
 
 #[cfg(test)]
@@ -212,7 +233,7 @@ mod tests {
             "Baca", "baca", "BACA", "juga", "Juga", "Penulis", "tag", "Tags", "kata", "kunci",
             "Share", "this", "article", "KOMENTAR", "foto1", "Read", "more", "Menurut", "dia",
             "Bac", "a", " ", "  ", ":", "|", "-", "–", "»", ".", "!", "\u{a0}", "Ｂaca", "ａ",
-            "ｊuga", "ﬁ", "é", "\u{301}", "2", "\n",
+            "ｊuga", "ﬁ", "é", "\u{301}", "2", "\n", "“", "‘", "«", "—", "\"",
         ];
         let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut turned_away, mut let_through) = (0, 0);
@@ -247,6 +268,14 @@ mod tests {
     }
 
     #[test]
+    fn label_first_words_are_short_lower_case_letters() {
+        for word in first_words() {
+            assert!(word.len() <= FIRST_WORD_BYTES, "{word:?}");
+            assert!(word.iter().all(u8::is_ascii_lowercase), "{word:?}");
+        }
+    }
+
+    #[test]
     fn only_label_letters_need_a_closer_look() {
         assert!(may_start_a_label("  baca juga"));
         assert!(may_start_a_label("Ｂaca")); // full width: decided after NFKC
@@ -254,6 +283,7 @@ mod tests {
         assert!(!may_start_a_label("Pemerintah menaikkan harga."));
         assert!(!may_start_a_label("Bagaimana tidak?"));
         assert!(may_start_a_label("Foto: Dok"));
+        assert!(!may_start_a_label("“Kami siap,” kata dia."));
         assert!(!may_start_a_label("   "));
         assert!(is_label_line("Menurut | dia | naik")); // the pipe shape still counts
     }
