@@ -5,7 +5,7 @@
 # Needs ../shared (data and the harness; run ../shared/bench/summary/setup.sh once).
 # Usage, from the project root: benches/summary_quality.sh [OUTDIR]
 set -euo pipefail
-H=../shared/bench/summary
+H=${SUMMARY_HARNESS:-../shared/bench/summary} # a copy set up elsewhere, if ../shared is read-only
 D=../shared/data
 OUT=${1:-target/summary-quality}
 mkdir -p "$OUT"
