@@ -40,19 +40,23 @@ pub(crate) fn decode<'a>(
     }
     let compression = sniff(&head);
     let raw = BufReader::with_capacity(BUFFER, io::Cursor::new(head).chain(raw));
-    let decoded: Box<dyn Read + 'a> = match compression {
+    // One buffer between the bytes and the records: the limit passes it on, uncopied.
+    let decoded: Box<dyn BufRead + 'a> = match compression {
         Compression::None => Box::new(raw),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Compression::Zstd => Box::new(zstd::Decoder::with_buffer(raw)?),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            BUFFER,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            BUFFER,
+            zstd::Decoder::with_buffer(raw)?,
+        )),
     };
-    Ok(Box::new(BufReader::with_capacity(
-        BUFFER,
-        Limit {
-            inner: decoded,
-            left: max_bytes,
-            max: max_bytes,
-        },
-    )))
+    Ok(Box::new(Limit {
+        inner: decoded,
+        left: max_bytes,
+        max: max_bytes,
+    }))
 }
 
 /// The compression of a stream that starts with `head`.
@@ -73,22 +77,34 @@ struct Limit<R> {
     max: u64,
 }
 
-impl<R: Read> Read for Limit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.left == 0 {
-            // One probe byte tells an input of exactly `max` bytes from a longer one.
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => Err(io::Error::other(format!(
-                    "input longer than {} bytes after decompression (--max-input-bytes)",
-                    self.max
-                ))),
-            };
+impl<R: BufRead> BufRead for Limit<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let (left, max) = (self.left, self.max);
+        let available = self.inner.fill_buf()?;
+        if left == 0 && !available.is_empty() {
+            // More bytes after `max` of them: the input is longer than allowed.
+            return Err(io::Error::other(format!(
+                "input longer than {max} bytes after decompression (--max-input-bytes)"
+            )));
         }
-        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
-        let n = self.inner.read(&mut buf[..want])?;
-        self.left -= n as u64;
+        let n = available
+            .len()
+            .min(usize::try_from(left).unwrap_or(usize::MAX));
+        Ok(&available[..n])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
+        self.left = self.left.saturating_sub(amount as u64);
+    }
+}
+
+impl<R: BufRead> Read for Limit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
         Ok(n)
     }
 }
@@ -222,6 +238,22 @@ mod tests {
         let err = read_all(data.clone(), 1000).unwrap_err();
         assert!(err.to_string().contains("--max-input-bytes"), "{err}");
         assert_eq!(read_all(data, 10_000).unwrap().len(), 10_000);
+    }
+
+    #[test]
+    fn lines_read_from_the_buffer_stop_at_the_limit() {
+        let lines = |max| -> io::Result<Vec<Vec<u8>>> {
+            let mut r = decode(Box::new(io::Cursor::new(b"ab\ncd\n".to_vec())), max)?;
+            let mut out = Vec::new();
+            let mut buf = Vec::new();
+            while read_line(&mut r, &mut buf, 100)?.is_some() {
+                out.push(buf.clone());
+            }
+            Ok(out)
+        };
+        assert_eq!(lines(6).unwrap(), [b"ab", b"cd"]);
+        let err = lines(4).unwrap_err();
+        assert!(err.to_string().contains("longer than 4 bytes"), "{err}");
     }
 
     #[test]
