@@ -642,17 +642,8 @@ fn summarize_to_stdout_and_a_closed_pipe_exits_quietly() {
         .stdout(predicate::str::starts_with(
             "doc_id,title,summary,sentence_ids,n_sentences,lang\nd0,",
         ));
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedupsum"))
-        .args(["summarize", "--quiet", "--out", "-"])
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    let file = file.to_str().unwrap();
+    exits_quietly_into_a_closed_pipe(&["summarize", "--quiet", "--out", "-", file]);
 }
 
 #[test]
@@ -661,19 +652,23 @@ fn eval_into_a_closed_pipe_exits_quietly() {
     let refs = case.file("refs.jsonl", "{\"id\":\"a\",\"summary\":\"Harga naik.\"}\n");
     let summaries = case.file("s.csv", "doc_id,summary\na,Harga naik.\n");
     // The reader is gone before eval has read its two files, so its one write fails.
+    let (refs, summaries) = (refs.to_str().unwrap(), summaries.to_str().unwrap());
+    exits_quietly_into_a_closed_pipe(&["eval", "--refs", refs, summaries]);
+}
+
+/// Runs dedupsum with `args`, its standard output closed at once: it must end with code 0
+/// and print nothing (a closed pipe is how `| head` ends a run, not an error).
+fn exits_quietly_into_a_closed_pipe(args: &[&str]) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("dedupsum"))
-        .arg("eval")
-        .arg("--refs")
-        .arg(&refs)
-        .arg(&summaries)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0), "{args:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
 }
 
 #[test]
