@@ -8,7 +8,7 @@
 
 pub mod rank;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -190,6 +190,18 @@ pub fn summarize(
         .collect()
 }
 
+/// Buffers of [`Article::build`], one per thread and reused from article to article, so
+/// that building takes no fresh memory (page faults) for what it drops at the end.
+#[derive(Default)]
+struct BuildScratch {
+    pairs: Vec<(u64, u32)>,
+    vocabulary: Vec<u64>,
+}
+
+thread_local! {
+    static BUILD_SCRATCH: RefCell<BuildScratch> = RefCell::default();
+}
+
 /// The candidates of one article, with their terms numbered within the article.
 struct Article {
     candidates: Vec<Candidate>,
@@ -204,7 +216,13 @@ impl Article {
     /// Body sentences of the kept paragraphs, numbered within the cleaned article. Sentences
     /// that are page furniture ("Baca juga: …") are numbered but never chosen.
     fn new(text: &str, doc: &AnalyzedDoc, decisions: &[Decision]) -> Article {
-        let mut candidates = Vec::new();
+        // Room for every sentence of the kept paragraphs at once: growing the vector copies
+        // it and takes fresh memory each time.
+        let sentences: usize = (doc.paragraphs.iter().zip(decisions))
+            .filter(|(_, decision)| **decision == Decision::Keep)
+            .map(|(p, _)| p.sentences.len())
+            .sum();
+        let mut candidates = Vec::with_capacity(sentences.min(MAX_CANDIDATES));
         let mut id = 0;
         'paragraphs: for (paragraph, decision) in doc.paragraphs.iter().zip(decisions) {
             if !decision.is_kept() {
@@ -239,47 +257,50 @@ impl Article {
 
     /// The article of `candidates`, whose `bag`s are still ranges of `terms`.
     fn build(mut candidates: Vec<Candidate>, terms: &[u64]) -> Article {
-        // Every (term, candidate) pair, sorted: the distinct terms come in order, which is the
-        // vocabulary, and so do each candidate's, which is its bag: no search and no sort per
-        // candidate.
-        let total = candidates.iter().map(|c| c.terms).sum();
-        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
-        for (k, c) in candidates.iter().enumerate() {
-            pairs.extend(terms[c.bag.clone()].iter().map(|&t| (t, k as u32)));
-        }
-        pairs.sort_unstable();
-        let mut vocabulary = Vec::new();
-        // Each candidate's number of distinct terms, then where its bag starts.
-        let mut starts = vec![0; candidates.len() + 1];
-        for run in pairs.chunk_by(|a, b| a == b) {
-            let (term, k) = run[0];
-            if vocabulary.last() != Some(&term) {
-                vocabulary.push(term);
+        BUILD_SCRATCH.with(|scratch| {
+            let BuildScratch { pairs, vocabulary } = &mut *scratch.borrow_mut();
+            // Every (term, candidate) pair, sorted: the distinct terms come in order, which is
+            // the vocabulary, and so do each candidate's, which is its bag: no search and no
+            // sort per candidate.
+            pairs.clear();
+            for (k, c) in candidates.iter().enumerate() {
+                pairs.extend(terms[c.bag.clone()].iter().map(|&t| (t, k as u32)));
             }
-            starts[k as usize + 1] += 1;
-        }
-        for k in 0..candidates.len() {
-            starts[k + 1] += starts[k];
-        }
-        let mut bags = vec![(0, 0); starts[candidates.len()]];
-        let mut next = starts.clone();
-        let mut index = 0;
-        for (r, run) in pairs.chunk_by(|a, b| a == b).enumerate() {
-            let (term, k) = run[0];
-            if r > 0 && vocabulary[index as usize] != term {
-                index += 1;
+            pairs.sort_unstable();
+            vocabulary.clear();
+            // Each candidate's number of distinct terms, then where its bag starts.
+            let mut starts = vec![0; candidates.len() + 1];
+            for run in pairs.chunk_by(|a, b| a == b) {
+                let (term, k) = run[0];
+                if vocabulary.last() != Some(&term) {
+                    vocabulary.push(term);
+                }
+                starts[k as usize + 1] += 1;
             }
-            bags[next[k as usize]] = (index, run.len() as u32);
-            next[k as usize] += 1;
-        }
-        for (c, bag) in candidates.iter_mut().zip(starts.windows(2)) {
-            c.bag = bag[0]..bag[1];
-        }
-        Article {
-            candidates,
-            vocabulary,
-            bags,
-        }
+            for k in 0..candidates.len() {
+                starts[k + 1] += starts[k];
+            }
+            let mut bags = vec![(0, 0); starts[candidates.len()]];
+            let mut next = starts.clone();
+            let mut index = 0;
+            for (r, run) in pairs.chunk_by(|a, b| a == b).enumerate() {
+                let (term, k) = run[0];
+                if r > 0 && vocabulary[index as usize] != term {
+                    index += 1;
+                }
+                bags[next[k as usize]] = (index, run.len() as u32);
+                next[k as usize] += 1;
+            }
+            for (c, bag) in candidates.iter_mut().zip(starts.windows(2)) {
+                c.bag = bag[0]..bag[1];
+            }
+            Article {
+                candidates,
+                // Exactly its length: every article is kept until all are summarised.
+                vocabulary: vocabulary.to_vec(),
+                bags,
+            }
+        })
     }
 
     /// The bag of terms of candidate `i`.
