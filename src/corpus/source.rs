@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_read_from_the_buffer_stop_at_the_limit() {
+    fn lines_read_from_the_buffer_stop_at_the_limit() -> io::Result<()> {
         let lines = |max| -> io::Result<Vec<Vec<u8>>> {
             let mut r = decode(Box::new(io::Cursor::new(b"ab\ncd\n".to_vec())), max)?;
             let mut out = Vec::new();
@@ -251,9 +251,10 @@ mod tests {
             }
             Ok(out)
         };
-        assert_eq!(lines(6).unwrap(), [b"ab", b"cd"]);
-        let err = lines(4).unwrap_err();
+        assert_eq!(lines(6)?, [b"ab", b"cd"]);
+        let err = lines(4).expect_err("4 bytes of a 6-byte input");
         assert!(err.to_string().contains("longer than 4 bytes"), "{err}");
+        Ok(())
     }
 
     #[test]
