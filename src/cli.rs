@@ -360,7 +360,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
             outcome.write_summaries_file(&out, &output)?;
             if !input.quiet {
-                eprintln!(
+                diagnostic!(
                     "dedupsum: summarised {} documents into {}",
                     outcome.docs.len(),
                     out.display()
@@ -452,13 +452,13 @@ fn grow_heaps_in_large_steps() {
 fn warn_skipped(outcome: &Outcome) {
     const SHOWN: usize = 5;
     for limited in &outcome.limited {
-        eprintln!("dedupsum: warning: {}: {}", limited.doc_id, limited.limit);
+        diagnostic!("dedupsum: warning: {}: {}", limited.doc_id, limited.limit);
     }
     for err in outcome.skipped.iter().take(SHOWN) {
-        eprintln!("dedupsum: skipped {err}");
+        diagnostic!("dedupsum: skipped {err}");
     }
     if outcome.skipped.len() > SHOWN {
-        eprintln!(
+        diagnostic!(
             "dedupsum: skipped {} more records (all are listed in errors.csv)",
             outcome.skipped.len() - SHOWN
         );
@@ -480,7 +480,7 @@ fn say(quiet: bool, report: &Report, out: &Path) {
     } else {
         String::new()
     };
-    eprintln!(
+    diagnostic!(
         "dedupsum: {} documents, {} paragraphs, dropped {}{}{skipped}; wrote {}",
         report.documents,
         report.paragraphs,

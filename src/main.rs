@@ -1,5 +1,14 @@
 //! The `dedupsum` command: parse flags, run the library, report errors once.
 
+/// Writes one line to stderr, ignoring a failure: a diagnostic must never end the run (nor
+/// panic, as `eprintln!` does when stderr is closed), and the exit code says the rest.
+macro_rules! diagnostic {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod exit_codes;
 
@@ -12,11 +21,11 @@ fn main() -> std::process::ExitCode {
     // Ctrl-C: remove every staged output (a commit in progress finishes first) and stop.
     let handler = ctrlc::set_handler(|| {
         dedupsum::output::atomic::interrupt();
-        eprintln!("dedupsum: interrupted; no outputs written");
+        diagnostic!("dedupsum: interrupted; no outputs written");
         std::process::exit(ExitCode::Interrupted.code().into());
     });
     if let Err(err) = handler {
-        eprintln!("dedupsum: warning: cannot handle Ctrl-C: {err}");
+        diagnostic!("dedupsum: warning: cannot handle Ctrl-C: {err}");
     }
     let code = match cli::run(cli::Cli::parse()) {
         Ok(status) if status.skipped > 0 => ExitCode::Skipped,
@@ -24,7 +33,7 @@ fn main() -> std::process::ExitCode {
         // A closed pipe on stdout (`dedupsum summarize ... --out - | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
-            eprintln!("dedupsum: error: {err:#}");
+            diagnostic!("dedupsum: error: {err:#}");
             ExitCode::GeneralError
         }
     };
