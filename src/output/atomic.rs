@@ -2,11 +2,11 @@
 //! target, renamed into place only when everything succeeded.
 //!
 //! Every temporary file (and every output directory a run created) is also listed in a
-//! process-wide register, so that an interrupt handler can remove them with
-//! [`interrupt`]: a run stopped by Ctrl-C leaves nothing behind.
+//! process-wide register, so that a signal handler can remove them with [`interrupt`] and
+//! a failed run with [`remove_leftovers`]: neither leaves anything behind.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -37,6 +37,13 @@ fn register() -> MutexGuard<'static, Register> {
 /// commit is in progress, so the outputs are either all in place or none is.
 pub fn interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);
+    remove_leftovers();
+}
+
+/// Removes every temporary file still registered and every directory this process created
+/// for outputs it then did not write (a directory that is not empty stays). For a run that
+/// failed.
+pub fn remove_leftovers() {
     let mut register = register();
     for temp in register.temps.drain(..) {
         let _ = fs::remove_file(temp);
@@ -58,20 +65,27 @@ pub fn remove_temp(path: &Path) {
     register().temps.retain(|t| t != path);
 }
 
-/// Creates `dir` and its missing parents, remembering the ones created so that an
-/// interrupted run can remove them again.
+/// Creates `dir` and its missing parents, remembering the ones this process created so
+/// that a failed or interrupted run can remove them again.
 pub fn create_dir_all(dir: &Path) -> Result<()> {
+    let mut register = register();
     let mut missing = Vec::new();
     let mut at = Some(dir);
     while let Some(d) = at {
         if d.as_os_str().is_empty() || d.exists() {
             break;
         }
-        missing.push(d.to_path_buf());
+        missing.push(d);
         at = d.parent();
     }
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    register().dirs.extend(missing.into_iter().rev());
+    for d in missing.into_iter().rev() {
+        match fs::create_dir(d) {
+            Ok(()) => register.dirs.push(d.to_path_buf()),
+            // Made by someone else meanwhile: theirs, never removed.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(Error::io(d, e)),
+        }
+    }
     Ok(())
 }
 

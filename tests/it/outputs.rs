@@ -2,8 +2,13 @@
 //! temporaries nobody can predict, a locked output directory, an all-or-nothing commit,
 //! signals, a closed stderr and the outputs of an earlier run.
 
+use std::fs;
+use std::io::Write;
 use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::util::{corpus, file_names};
 
@@ -19,6 +24,84 @@ const RUN_OUTPUTS: [&str; 6] = [
 
 fn bin() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("dedupsum"))
+}
+
+/// Waits until `dir` holds at least one entry.
+fn wait_for_entry(dir: &Path) {
+    let start = Instant::now();
+    while fs::read_dir(dir).unwrap().count() == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "nothing appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_and_sighup_remove_temporaries_and_exit_130() {
+    for signal in ["TERM", "HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, spool) = (tmp.path().join("out"), tmp.path().join("spool"));
+        fs::create_dir(&spool).unwrap();
+        // Standard input stays open: the run is still spooling it (`dedup` reads it twice)
+        // when the signal comes.
+        let mut child = bin()
+            .env("TMPDIR", &spool)
+            .args(["dedup", "-", "--out"])
+            .arg(&out)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"{\"id\":\"a\",\"text\":\"Satu.\"}\n")
+            .unwrap();
+        wait_for_entry(&spool);
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(130), "SIG{signal}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
+        assert_eq!(file_names(&spool), Vec::<String>::new(), "SIG{signal}");
+        assert!(!out.exists(), "SIG{signal} left {out:?}");
+        drop(stdin);
+    }
+}
+
+#[test]
+fn a_failed_write_removes_the_output_directory_it_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("new").join("out");
+    let mut command = bin();
+    command.args(["run", "-q", "--out"]).arg(&out).arg(corpus());
+    // A file may grow to 2 KB only (a full disk, as far as the run can tell).
+    // SAFETY: `signal` and `setrlimit` are async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 2048,
+                rlim_max: 2048,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert!(
+        !tmp.path().join("new").exists(),
+        "the output directory was left"
+    );
 }
 
 /// Runs dedupsum with `args`, its standard error a pipe nobody reads (closed before the
