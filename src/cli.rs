@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dedupsum::dedup::{Measure, Searches, ShingleKind};
 use dedupsum::eval;
-use dedupsum::output::{OutputConfig, Report, TableFormat};
+use dedupsum::output::{OutputConfig, OutputDir, Report, TableFormat};
 use dedupsum::summarize::{Length, Method};
 use dedupsum::{
     Config, DedupConfig, Job, JsonFields, Lang, LangChoice, OnError, Outcome, Pipeline, ReadConfig,
@@ -427,8 +427,11 @@ fn write_dir(
     out: &Path,
     output: &OutputConfig,
 ) -> Result<(Outcome, Report)> {
+    // Created and locked before the inputs are read: a second run into the same directory
+    // fails at once, not after doing its work.
+    let dir = OutputDir::create(out)?;
     let outcome = Pipeline::new(config)?.run(job)?;
-    let report = outcome.write_dir(out, job, output)?;
+    let report = outcome.write_into(&dir, job, output)?;
     Ok((outcome, report))
 }
 

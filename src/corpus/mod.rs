@@ -206,10 +206,10 @@ impl Corpus {
         if !self.reads_stdin() || self.spool.is_some() {
             return Ok(());
         }
-        let path = dir.join(format!(".dedupsum-stdin.{}.tmp", std::process::id()));
-        crate::output::atomic::track_temp(&path);
+        // A fresh name no one can plant a link at, readable by the owner only.
+        let (path, mut file) = crate::output::atomic::create_temp(dir, ".dedupsum-stdin.", true)
+            .map_err(|e| Error::io(dir, e))?;
         let spool = Spool { path };
-        let mut file = fs::File::create(&spool.path).map_err(|e| Error::io(&spool.path, e))?;
         std::io::copy(&mut std::io::stdin().lock(), &mut file)
             .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
         self.spool = Some(std::sync::Arc::new(spool));

@@ -1,6 +1,10 @@
 //! Outputs that appear whole or not at all: written to a temporary file beside the
 //! target, renamed into place only when everything succeeded.
 //!
+//! Temporary files get names no other process can predict and are created only if
+//! nothing has that name yet (`O_EXCL`): a link planted in the output directory is never
+//! followed, and two runs never share a temporary file.
+//!
 //! Every temporary file (and every output directory a run created) is also listed in a
 //! process-wide register, so that a signal handler can remove them with [`interrupt`] and
 //! a failed run with [`remove_leftovers`]: neither leaves anything behind.
@@ -53,13 +57,30 @@ pub fn remove_leftovers() {
     }
 }
 
-/// Registers a temporary file made outside [`Staged`] (a spooled standard input) so that an
-/// interrupted run removes it too.
-pub fn track_temp(path: &Path) {
-    register().temps.push(path.to_path_buf());
+/// Creates an empty file in `dir` named `PREFIX` + random characters + `.tmp`, failing
+/// rather than opening anything that already has that name, and registers it for removal
+/// by [`interrupt`]. A `private` file is readable by its owner only (a copy of standard
+/// input); the others get the permissions the umask allows, as any output.
+pub fn create_temp(dir: &Path, prefix: &str, private: bool) -> io::Result<(PathBuf, File)> {
+    let mut register = register();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    if !private {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let (file, path) = builder.tempfile_in(dir)?.keep().map_err(|e| e.error)?;
+    register.temps.push(path.clone());
+    Ok((path, file))
 }
 
-/// Removes a file registered with [`track_temp`].
+/// Removes a file made by [`create_temp`].
 pub fn remove_temp(path: &Path) {
     let _ = fs::remove_file(path);
     register().temps.retain(|t| t != path);
@@ -128,16 +149,18 @@ impl Staged {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        {
-            let mut register = register();
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                return Err(Error::Interrupted);
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let (temp, file) = create_temp(dir, &format!(".{name}."), false).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                Error::Interrupted
+            } else {
+                Error::io(target, e)
             }
-            register.temps.push(temp.clone());
-        }
+        })?;
         self.files.push((temp.clone(), target.to_path_buf()));
-        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
         // Large writes: the tables run to gigabytes, and a syscall per 8 KB adds up.
         Ok((temp, BufWriter::with_capacity(1 << 20, file)))
     }

@@ -4,6 +4,7 @@
 //! written, so a failed or interrupted run leaves no half output.
 
 pub mod atomic;
+mod dir;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::text::{self, LangChoice, Paragraph};
 use crate::{Document, Job, Outcome, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
+pub use dir::OutputDir;
 
 /// Settings of the outputs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -300,10 +302,16 @@ impl Outcome {
         }
     }
 
-    /// Writes the outputs of `job` into `dir` (created if needed) and returns the report.
+    /// Writes the outputs of `job` into `dir` (created if needed, and locked while written)
+    /// and returns the report.
     pub fn write_dir(&self, dir: &Path, job: Job, config: &OutputConfig) -> Result<Report> {
+        self.write_into(&OutputDir::create(dir)?, job, config)
+    }
+
+    /// Writes the outputs of `job` into `dir` and returns the report.
+    pub fn write_into(&self, dir: &OutputDir, job: Job, config: &OutputConfig) -> Result<Report> {
         let clock = Instant::now();
-        atomic::create_dir_all(dir)?;
+        let dir = dir.path();
         let mut staged = Staged::default();
         let ext = config.format.extension();
         if job != Job::Dedup {

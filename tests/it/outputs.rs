@@ -144,3 +144,83 @@ fn a_closed_stderr_never_panics() {
     assert_eq!(code_with_closed_stderr(&args), Some(0));
     assert_eq!(file_names(&out), RUN_OUTPUTS);
 }
+
+#[test]
+fn planted_links_at_temporary_names_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, spool) = (tmp.path().join("out"), tmp.path().join("spool"));
+    fs::create_dir(&out).unwrap();
+    fs::create_dir(&spool).unwrap();
+    let victim = tmp.path().join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    let mut child = bin()
+        .env("TMPDIR", &spool)
+        .args(["run", "-q", "-", "--out"])
+        .arg(&out)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The names the temporaries used to get (`.NAME.<pid>.tmp`), planted while the run
+    // still waits for its input.
+    let pid = child.id();
+    for name in RUN_OUTPUTS {
+        let planted = out.join(format!(".{name}.{pid}.tmp"));
+        std::os::unix::fs::symlink(&victim, planted).unwrap();
+    }
+    let planted = spool.join(format!(".dedupsum-stdin.{pid}.tmp"));
+    std::os::unix::fs::symlink(&victim, planted).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"id\":\"a\",\"text\":\"Harga beras naik di pasar.\"}\n")
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        fs::read_to_string(&victim).unwrap(),
+        "precious\n",
+        "the run wrote through a planted link"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for name in RUN_OUTPUTS {
+        let kind = fs::symlink_metadata(out.join(name)).unwrap().file_type();
+        assert!(kind.is_file(), "{name} is {kind:?}");
+    }
+}
+
+#[test]
+fn a_run_into_a_directory_another_run_holds_fails_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    // What a run writing into `out` holds: a lock on the directory.
+    let held = fs::File::open(&out).unwrap();
+    use std::os::fd::AsRawFd;
+    // SAFETY: `held` is an open file descriptor.
+    let locked = unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    assert_eq!(locked, 0);
+    let output = bin()
+        .args(["run", "-q", "--out"])
+        .arg(&out)
+        .arg(corpus())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another dedupsum run"), "{stderr}");
+    assert!(file_names(&out).is_empty(), "{:?}", file_names(&out));
+    drop(held);
+    let output = bin()
+        .args(["run", "-q", "--out"])
+        .arg(&out)
+        .arg(corpus())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(file_names(&out), RUN_OUTPUTS);
+}
