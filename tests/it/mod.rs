@@ -3,6 +3,7 @@ mod bad_input;
 mod bad_input_suite;
 mod determinism;
 mod library;
+#[cfg(unix)]
 mod outputs;
 mod properties;
 mod searches;
