@@ -156,6 +156,8 @@ fn kind(target: &Path) -> Result<Kind> {
 pub struct Staged {
     /// Temporary files and the targets they replace.
     files: Vec<(PathBuf, PathBuf)>,
+    /// Targets written through (special files): nothing to commit for them.
+    written_through: Vec<PathBuf>,
     /// Outputs of an earlier run that this set does not write: removed by the commit.
     obsolete: Vec<PathBuf>,
     committed: bool,
@@ -190,6 +192,7 @@ impl Staged {
     /// Whether this set writes `target`.
     pub fn writes(&self, target: &Path) -> bool {
         self.files.iter().any(|(_, t)| t == target)
+            || self.written_through.iter().any(|t| t == target)
     }
 
     /// Removes `path` with the commit, if it is a regular file then (an output of an earlier
@@ -208,6 +211,7 @@ impl Staged {
                 .write(true)
                 .open(target)
                 .map_err(|e| Error::io(target, e))?;
+            self.written_through.push(target.to_path_buf());
             return Ok((None, BufWriter::with_capacity(BUFFER, file)));
         }
         let name = target
@@ -513,6 +517,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_target_is_written_through_and_kept() {
+        use std::io::Read;
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("a.csv");
+        let name = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: `name` is a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let reader_path = fifo.clone();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            File::open(reader_path)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        });
+        let mut staged = Staged::default();
+        staged
+            .write(&fifo, |w| w.write_all(b"x").map_err(io_at(&fifo)))
+            .unwrap();
+        assert!(staged.writes(&fifo));
+        staged.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), "x");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
