@@ -820,6 +820,7 @@ mod tests {
         let doc = crate::corpus::Document {
             id: "d".into(),
             title: None,
+            site: None,
             text: text.into(),
             source: crate::corpus::Source {
                 path: Default::default(),
