@@ -162,7 +162,9 @@ mod tests {
     fn headlines_end_without_a_full_stop() {
         assert!(ends_with_full_stop("Harga beras naik."));
         assert!(ends_with_full_stop("\"Harga beras naik,\" kata dia.\""));
-        assert!(!ends_with_full_stop("Simak juga Video: Harga Emas Naik, Kapan Beli?"));
+        assert!(!ends_with_full_stop(
+            "Simak juga Video: Harga Emas Naik, Kapan Beli?"
+        ));
         assert!(!ends_with_full_stop("Tonton juga: Begini Rinciannya..."));
         assert!(!ends_with_full_stop("Baca juga: Harga Emas Naik"));
     }
