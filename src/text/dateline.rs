@@ -37,29 +37,26 @@ pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Range<u
         .iter()
         .map(|o| o.and_then(|o| dash_phrase(o.text)))
         .collect();
-    // Per site: articles, articles opening with a dash phrase, and each phrase's count.
-    let mut sites: FxHashMap<Option<&str>, (usize, usize, FxHashMap<&str, usize>)> =
-        FxHashMap::default();
+    let mut sites: FxHashMap<Option<&str>, SiteOpenings> = FxHashMap::default();
     for (opening, phrase) in openings.iter().zip(&phrases) {
         let Some(o) = opening else { continue };
         let site = sites.entry(o.site).or_default();
-        site.0 += 1;
+        site.articles += 1;
         if let Some((len, _)) = *phrase {
-            site.1 += 1;
-            *site.2.entry(&o.text[..len]).or_default() += 1;
+            site.dashed += 1;
+            *site.phrases.entry(&o.text[..len]).or_default() += 1;
         }
     }
-    let writes_datelines =
-        |n: usize, dashed: usize| dashed >= min_docs && dashed as f64 >= MIN_SHARE * n as f64;
     openings
         .iter()
         .zip(&phrases)
         .map(|(opening, phrase)| {
             let o = opening.as_ref()?;
-            let (n, dashed, counts) = &sites[&o.site];
-            if !writes_datelines(*n, *dashed) {
+            let site = &sites[&o.site];
+            if site.dashed < min_docs || (site.dashed as f64) < MIN_SHARE * site.articles as f64 {
                 return None;
             }
+            let counts = &site.phrases;
             if let Some((_, end)) = *phrase {
                 return Some(o.start..o.start + end);
             }
@@ -70,6 +67,16 @@ pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Range<u
             Some(o.start..o.start + end)
         })
         .collect()
+}
+
+/// How one site's articles open.
+#[derive(Default)]
+struct SiteOpenings<'a> {
+    articles: usize,
+    /// Articles opening with a dash phrase.
+    dashed: usize,
+    /// How often each dash phrase opens an article.
+    phrases: FxHashMap<&'a str, usize>,
 }
 
 /// Dashes and the spaces around them, cut with a dateline.
