@@ -125,6 +125,10 @@ struct InputArgs {
     /// JSONL field / CSV column with the title (optional).
     #[arg(long, default_value = "title", value_name = "NAME")]
     title_field: String,
+    /// JSONL field / CSV column with the site an article comes from (optional; templates
+    /// of page furniture are learned per site).
+    #[arg(long, default_value = "source", value_name = "NAME")]
+    site_field: String,
     /// A record that cannot be read: skip it (listed in errors.csv, exit code 3), or fail
     /// the run (exit code 1, no outputs).
     #[arg(long, default_value = "skip", value_name = "POLICY", value_parser = ["skip", "fail"])]
@@ -255,6 +259,7 @@ impl InputArgs {
                 id: self.id_field.clone(),
                 text: self.text_field.clone(),
                 title: self.title_field.clone(),
+                site: self.site_field.clone(),
             },
             globs: self.globs.clone(),
             max_record_bytes: self.max_record_bytes,

@@ -38,6 +38,8 @@ pub struct Document {
     pub id: String,
     /// Title given by the input (JSONL, CSV), if any.
     pub title: Option<String>,
+    /// Site the article comes from, given by the input (JSONL, CSV), if any.
+    pub site: Option<String>,
     /// The article text.
     pub text: String,
     /// Where the article came from.
@@ -631,6 +633,7 @@ mod tests {
         let doc = |id: &str| Document {
             id: id.into(),
             title: None,
+            site: None,
             text: String::new(),
             source: Source {
                 path: PathBuf::new(),

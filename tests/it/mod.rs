@@ -2,6 +2,7 @@ mod acceptance;
 mod bad_input;
 mod bad_input_suite;
 mod determinism;
+mod furniture;
 mod library;
 #[cfg(unix)]
 mod outputs;

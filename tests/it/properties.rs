@@ -214,6 +214,7 @@ proptest! {
         let docs: Vec<Document> = records.into_iter().enumerate().map(|(i, (id, title, text))| Document {
             id: format!("{i}{id}"),
             title: Some(title).filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned()),
+            site: None,
             text,
             source: Source { path: PathBuf::from("generated"), line: None },
         }).collect();
@@ -334,6 +335,7 @@ fn generated(d: usize, paragraphs: &[String]) -> Document {
     Document {
         id: format!("doc{d}"),
         title: None,
+        site: None,
         text: paragraphs.join("\n"),
         source: Source {
             path: PathBuf::from("generated"),
