@@ -97,7 +97,8 @@ const FURNITURE: &[&str] = &[
 ///   content, kept in the first copy and dropped from the others as copies of it. Two
 ///   pages tell the same story at a line when the nearest paragraph before or after the
 ///   line that is long enough to tell stories apart ([`ANCHOR_WORDS`](super::print::ANCHOR_WORDS) words, itself on
-///   fewer pages than furniture is) is the same text on both;
+///   fewer pages than furniture is) is the same text on both, or nearly (see
+///   [`count_stories`]): a republished story is often edited a little;
 /// - it is line-shaped and opens with the first two words of a template of its site
 ///   (see [`templates`]): "Simak juga Video: <a different title each time>".
 pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
@@ -143,14 +144,17 @@ fn docs_per_text(paragraphs: &Paragraphs) -> Vec<u32> {
     docs_with_text
 }
 
-/// Per global paragraph: the exact keys of the nearest anchors before and after it in its
-/// document (0 for none). An anchor is a paragraph long enough to tell stories apart, and
-/// on fewer pages than a long line of furniture must be.
+/// No anchor before or after a paragraph.
+const NO_ANCHOR: u32 = u32::MAX;
+
+/// Per global paragraph: the global indexes of the nearest anchors before and after it in
+/// its document ([`NO_ANCHOR`] for none). An anchor is a paragraph long enough to tell
+/// stories apart, and on fewer pages than a long line of furniture must be.
 fn nearest_anchors(
     paragraphs: &Paragraphs,
     docs_with_text: &[u32],
     min_docs: usize,
-) -> Vec<(u64, u64)> {
+) -> Vec<(u32, u32)> {
     let is_anchor = |g: usize| {
         let print = paragraphs.print(g);
         print.is_anchor_size
@@ -162,19 +166,19 @@ fn nearest_anchors(
         .into_par_iter()
         .flat_map_iter(|doc| {
             let range = paragraphs.of_doc(doc);
-            let mut around = vec![(0u64, 0u64); range.len()];
-            let mut last = 0;
+            let mut around = vec![(NO_ANCHOR, NO_ANCHOR); range.len()];
+            let mut last = NO_ANCHOR;
             for (k, g) in range.clone().enumerate() {
                 around[k].0 = last;
                 if is_anchor(g) {
-                    last = paragraphs.print(g).key;
+                    last = g as u32;
                 }
             }
-            last = 0;
+            last = NO_ANCHOR;
             for (k, g) in range.enumerate().rev() {
                 around[k].1 = last;
                 if is_anchor(g) {
-                    last = paragraphs.print(g).key;
+                    last = g as u32;
                 }
             }
             around
@@ -189,7 +193,7 @@ fn nearest_anchors(
 fn stories_per_text(
     paragraphs: &Paragraphs,
     docs_with_text: &[u32],
-    anchors: &[(u64, u64)],
+    anchors: &[(u32, u32)],
     min_docs: usize,
 ) -> Vec<u32> {
     let mut records: Vec<(u64, u32)> = (0..paragraphs.len())
@@ -214,9 +218,43 @@ fn stories_per_text(
     stories
 }
 
+/// Bands of min-hashes of an anchor's shingles, two min-hashes a band: near copies of one
+/// paragraph with Jaccard similarity J share a band with probability 1 - (1 - J²)³ (0.94
+/// at J = 0.76, a word edited in each of two copies of a 40-word paragraph), paragraphs
+/// written to one template (J = 0.3) seldom (0.26), unrelated ones almost never.
+const ANCHOR_BANDS: usize = 3;
+
+/// What identifies an anchor: its exact key, and [`ANCHOR_BANDS`] bands of two minima of
+/// its shingle hashes under permutations (none without shingles).
+fn anchor_tokens(paragraphs: &Paragraphs, g: usize) -> [u64; 1 + ANCHOR_BANDS] {
+    let mut tokens = [0u64; 1 + ANCHOR_BANDS];
+    tokens[0] = paragraphs.print(g).key;
+    let shingles = paragraphs.shingles(g);
+    if shingles.is_empty() {
+        return tokens;
+    }
+    let min_hash = |i: u32| {
+        // XOR with a seed and multiplication by an odd number permute the 32-bit hashes.
+        let seed = 0x9e37_79b9u32.wrapping_mul(2 * i + 1);
+        shingles
+            .iter()
+            .map(|&h| (h ^ seed).wrapping_mul(0x85eb_ca6b))
+            .min()
+            .unwrap_or(0)
+    };
+    for (band, token) in tokens[1..].iter_mut().enumerate() {
+        let band = band as u32;
+        // Never 0, which stands for no token (the shingle hashes are 32 bits, so a key
+        // of two can be any 64-bit value; a band that happens to be 0 is one token less).
+        *token = u64::from(min_hash(2 * band)) << 32 | u64::from(min_hash(2 * band + 1));
+    }
+    tokens
+}
+
 /// The number of stories among the occurrences `members` of one text: occurrences are
-/// joined when they share a document, an anchor before or an anchor after.
-fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u64, u64)]) -> u32 {
+/// joined when they share a document, or an anchor before or after them (the same anchor
+/// text, or a band of min-hashes of it, on the same side).
+fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u32, u32)]) -> u32 {
     let mut parent: Vec<usize> = (0..members.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -225,15 +263,25 @@ fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u64, u6
         }
         i
     }
-    // The first occurrence holding each document or anchor; later holders join it.
+    // The first occurrence holding each token; later holders join it. A token is tagged
+    // with what it is: the document (0), or the side and slot of an anchor's token.
     let mut first: FxHashMap<(u8, u64), usize> = FxHashMap::default();
     for (i, &g) in members.iter().enumerate() {
-        let (before, after) = anchors[g];
-        let doc = u64::from(paragraphs.at(g).doc);
-        for token in [(0, doc), (1, before), (2, after)] {
-            if token.0 != 0 && token.1 == 0 {
+        let mut tokens = vec![(0u8, u64::from(paragraphs.at(g).doc))];
+        for (side, anchor) in [anchors[g].0, anchors[g].1].into_iter().enumerate() {
+            if anchor == NO_ANCHOR {
                 continue;
             }
+            for (slot, token) in anchor_tokens(paragraphs, anchor as usize)
+                .into_iter()
+                .enumerate()
+            {
+                if token != 0 {
+                    tokens.push((1 + (side * (1 + ANCHOR_BANDS) + slot) as u8, token));
+                }
+            }
+        }
+        for token in tokens {
             let j = *first.entry(token).or_insert(i);
             let (a, b) = (root(&mut parent, i), root(&mut parent, j));
             parent[a.max(b)] = a.min(b);
