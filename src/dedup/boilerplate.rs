@@ -92,15 +92,15 @@ const FURNITURE: &[&str] = &[
 /// Three rules, any of which makes a line furniture:
 /// - it looks like furniture on its own ([`is_label_line`]);
 /// - the same text is on pages of at least `min_docs` different stories (a longer
-///   paragraph needs [`LONG_LINE_FACTOR`] times as many). Copies of one story (a page
+///   paragraph needs `LONG_LINE_FACTOR` times as many). Copies of one story (a page
 ///   scraped twice, a story republished by another site) count once: their repeats are
 ///   content, kept in the first copy and dropped from the others as copies of it. Two
 ///   pages tell the same story at a line when the nearest paragraph before or after the
 ///   line that is long enough to tell stories apart ([`ANCHOR_WORDS`](super::print::ANCHOR_WORDS) words, itself on
 ///   fewer pages than furniture is) is the same text on both, or nearly (see
-///   [`count_stories`]): a republished story is often edited a little;
+///   `count_stories`): a republished story is often edited a little;
 /// - it is line-shaped and opens with the first two words of a template of its site
-///   (see [`templates`]): "Simak juga Video: <a different title each time>".
+///   (see `templates`): `Simak juga Video: <a different title each time>`.
 pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
     let docs_with_text = docs_per_text(paragraphs);
     let anchors = nearest_anchors(paragraphs, &docs_with_text, min_docs);
@@ -304,43 +304,57 @@ const TEMPLATE_MIN_LINES: f64 = 0.8;
 /// …", "[Gambas:Video …]"), and whose paragraphs are nearly all lines rather than prose
 /// (so "Sementara itu, …", a frequent opening of sentences, is no template).
 fn templates(paragraphs: &Paragraphs, min_docs: usize) -> Vec<(u64, u32)> {
-    // (site, opener, is a line, key, document) of every paragraph with an opener.
-    let mut records: Vec<(u64, u32, bool, u64, u32)> = (0..paragraphs.len())
-        .filter_map(|g| {
+    let opens = |g: usize| {
+        let print = paragraphs.print(g);
+        print.opener != 0 && !print.is_title
+    };
+    // (site, opener, key, document) of the lines with an opener: a small share of the
+    // paragraphs, so this costs little memory on a large corpus.
+    let mut lines: Vec<(u64, u32, u64, u32)> = (0..paragraphs.len())
+        .filter(|&g| opens(g) && paragraphs.print(g).is_line)
+        .map(|g| {
             let print = paragraphs.print(g);
-            (print.opener != 0 && !print.is_title).then(|| {
-                (
-                    paragraphs.site(g),
-                    print.opener,
-                    print.is_line,
-                    print.key,
-                    paragraphs.at(g).doc,
-                )
-            })
+            (
+                paragraphs.site(g),
+                print.opener,
+                print.key,
+                paragraphs.at(g).doc,
+            )
         })
         .collect();
-    records.par_sort_unstable();
+    lines.par_sort_unstable();
     let mut site_docs: FxHashMap<u64, usize> = FxHashMap::default();
     for doc in 0..paragraphs.doc_count() {
         *site_docs.entry(paragraphs.doc_site(doc)).or_default() += 1;
     }
-    let mut found = Vec::new();
-    for run in records.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let lines: Vec<&(u64, u32, bool, u64, u32)> = run.iter().filter(|r| r.2).collect();
-        if (lines.len() as f64) < TEMPLATE_MIN_LINES * run.len() as f64 {
-            continue;
-        }
-        let mut docs: Vec<u32> = lines.iter().map(|r| r.4).collect();
-        docs.sort_unstable();
-        docs.dedup();
-        let mut texts: Vec<u64> = lines.iter().map(|r| r.3).collect();
+    // Openers on enough pages with enough different texts, and how many lines they open.
+    let mut candidates: FxHashMap<(u64, u32), (usize, usize)> = FxHashMap::default();
+    for run in lines.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let docs = 1 + run.windows(2).filter(|w| w[0].3 != w[1].3).count();
+        let mut texts: Vec<u64> = run.iter().map(|r| r.2).collect();
         texts.sort_unstable();
         texts.dedup();
         let needed = (min_docs as f64).max(TEMPLATE_MIN_SHARE * site_docs[&run[0].0] as f64);
-        if docs.len() as f64 >= needed && texts.len() >= min_docs {
-            found.push((run[0].0, run[0].1));
+        if docs as f64 >= needed && texts.len() >= min_docs {
+            candidates.insert((run[0].0, run[0].1), (run.len(), 0));
         }
     }
+    drop(lines);
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // Every paragraph a candidate opens, lines or prose.
+    for g in (0..paragraphs.len()).filter(|&g| opens(g)) {
+        if let Some(c) = candidates.get_mut(&(paragraphs.site(g), paragraphs.print(g).opener)) {
+            c.1 += 1;
+        }
+    }
+    let mut found: Vec<(u64, u32)> = candidates
+        .into_iter()
+        .filter(|(_, (lines, all))| *lines as f64 >= TEMPLATE_MIN_LINES * *all as f64)
+        .map(|(template, _)| template)
+        .collect();
+    found.sort_unstable();
     found
 }
 

@@ -44,7 +44,7 @@ pub struct ParaPrint {
     /// At most [`SHORT_LINE_WORDS`] words; only counted when boilerplate is searched for.
     pub is_short: bool,
     /// Shaped like a line of page furniture rather than prose: at most [`LINE_WORDS`]
-    /// words and no full stop at the end ("Simak juga Video: <a headline>?").
+    /// words and no full stop at the end (`Simak juga Video: <a headline>?`).
     /// Only looked at when boilerplate is searched for.
     pub is_line: bool,
     /// At least [`ANCHOR_WORDS`] words: long enough to tell one story from another.

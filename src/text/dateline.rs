@@ -66,7 +66,7 @@ pub struct Dateline {
 }
 
 /// The dateline of each article, learned from all of them: `min_docs` articles of a site,
-/// and [`MIN_SHARE`] of them, must open with a dash-ended phrase ([`dash_phrase`]).
+/// and `MIN_SHARE` of them, must open with a dash-ended phrase ([`dash_phrase`]).
 pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Dateline>> {
     let phrases: Vec<Option<(usize, usize)>> = openings
         .iter()
@@ -171,7 +171,7 @@ fn place_run_on(text: &str, counts: &FxHashMap<&str, usize>, min_docs: usize) ->
     None
 }
 
-/// A dateline-shaped opening of `text`: a phrase of at most [`MAX_WORDS`] words that
+/// A dateline-shaped opening of `text`: a phrase of at most `MAX_WORDS` words that
 /// starts with a capital letter and ends at a dash (`-`, `--`, `–`, `—`) with a space on
 /// one side of it, or at any dash after a word in capitals ("JAKARTA-…"). Returns the
 /// phrase's length (trailing spaces cut) and where the text after the dash begins.
