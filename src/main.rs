@@ -2,6 +2,11 @@
 
 mod cli;
 mod exit_codes;
+mod messages;
+mod oom;
+
+#[global_allocator]
+static ALLOCATOR: oom::ExitWhenOut = oom::ExitWhenOut;
 
 use std::io;
 
@@ -12,11 +17,11 @@ fn main() -> std::process::ExitCode {
     // Ctrl-C: remove every staged output (a commit in progress finishes first) and stop.
     let handler = ctrlc::set_handler(|| {
         dedupsum::output::atomic::interrupt();
-        eprintln!("dedupsum: interrupted; no outputs written");
+        messages::say("interrupted; no outputs written");
         std::process::exit(ExitCode::Interrupted.code().into());
     });
     if let Err(err) = handler {
-        eprintln!("dedupsum: warning: cannot handle Ctrl-C: {err}");
+        messages::say(&format!("warning: cannot handle Ctrl-C: {err}"));
     }
     let code = match cli::run(cli::Cli::parse()) {
         Ok(status) if status.skipped > 0 => ExitCode::Skipped,
@@ -24,7 +29,7 @@ fn main() -> std::process::ExitCode {
         // A closed pipe on stdout (`dedupsum summarize ... --out - | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
-            eprintln!("dedupsum: error: {err:#}");
+            messages::say(&format!("error: {}", messages::error_text(&err)));
             ExitCode::GeneralError
         }
     };

@@ -9,7 +9,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use crate::error::{Error, Result};
 
@@ -37,12 +37,29 @@ fn register() -> MutexGuard<'static, Register> {
 /// commit is in progress, so the outputs are either all in place or none is.
 pub fn interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);
-    let mut register = register();
-    for temp in register.temps.drain(..) {
-        let _ = fs::remove_file(temp);
+    register().remove_all();
+}
+
+/// [`interrupt`] for a process that must end now (it ran out of memory): when another
+/// holder has the register, or the thread calling this one has, nothing is removed,
+/// rather than wait for a lock that may never be released.
+pub fn abandon() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    match REGISTER.try_lock() {
+        Ok(mut register) => register.remove_all(),
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().remove_all(),
+        Err(TryLockError::WouldBlock) => {}
     }
-    for dir in register.dirs.drain(..).rev() {
-        let _ = fs::remove_dir(dir);
+}
+
+impl Register {
+    fn remove_all(&mut self) {
+        for temp in self.temps.drain(..) {
+            let _ = fs::remove_file(temp);
+        }
+        for dir in self.dirs.drain(..).rev() {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -90,9 +107,9 @@ impl Staged {
         target: &Path,
         write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
     ) -> Result<()> {
-        let (temp, mut out) = self.open(target)?;
+        let mut out = self.open(target)?;
         write(&mut out)?;
-        close(&temp, out)
+        close(target, out)
     }
 
     /// Writes two targets at once (for outputs made in one pass over the inputs).
@@ -101,15 +118,16 @@ impl Staged {
         targets: [&Path; 2],
         write: impl FnOnce(&mut BufWriter<File>, &mut BufWriter<File>) -> Result<()>,
     ) -> Result<()> {
-        let (temp_a, mut a) = self.open(targets[0])?;
-        let (temp_b, mut b) = self.open(targets[1])?;
+        let mut a = self.open(targets[0])?;
+        let mut b = self.open(targets[1])?;
         write(&mut a, &mut b)?;
-        close(&temp_a, a)?;
-        close(&temp_b, b)
+        close(targets[0], a)?;
+        close(targets[1], b)
     }
 
-    /// Creates the temporary file of `target`, registered for cleanup.
-    fn open(&mut self, target: &Path) -> Result<(PathBuf, BufWriter<File>)> {
+    /// Creates the temporary file of `target`, registered for cleanup. Errors name the
+    /// target: the temporary file is ours, the target is what the user asked for.
+    fn open(&mut self, target: &Path) -> Result<BufWriter<File>> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -123,9 +141,9 @@ impl Staged {
             register.temps.push(temp.clone());
         }
         self.files.push((temp.clone(), target.to_path_buf()));
-        let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        let file = File::create(&temp).map_err(|e| Error::io(target, e))?;
         // Large writes: the tables run to gigabytes, and a syscall per 8 KB adds up.
-        Ok((temp, BufWriter::with_capacity(1 << 20, file)))
+        Ok(BufWriter::with_capacity(1 << 20, file))
     }
 
     /// Renames every temporary file onto its target.
@@ -159,12 +177,12 @@ impl Drop for Staged {
     }
 }
 
-/// Flushes a finished temporary file to disk.
-fn close(temp: &Path, out: BufWriter<File>) -> Result<()> {
+/// Flushes the finished temporary file of `target` to disk.
+fn close(target: &Path, out: BufWriter<File>) -> Result<()> {
     let file = out
         .into_inner()
-        .map_err(|e| Error::io(temp, e.into_error()))?;
-    file.sync_all().map_err(|e| Error::io(temp, e))
+        .map_err(|e| Error::io(target, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(target, e))
 }
 
 /// Maps an I/O error while writing `path` to the library error.
