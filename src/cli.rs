@@ -468,12 +468,18 @@ fn grow_heaps_in_large_steps() {
     }
 }
 
-/// The first few skipped records on stderr (all of them are in errors.csv), and the
-/// documents a size limit applied to.
+/// The first few documents a size limit applied to (all of them are in report.json) and
+/// skipped records (all of them are in errors.csv) on stderr.
 fn warn_skipped(outcome: &Outcome) {
     const SHOWN: usize = 5;
-    for limited in &outcome.limited {
+    for limited in outcome.limited.iter().take(SHOWN) {
         say(&format!("warning: {}: {}", limited.doc_id, limited.limit));
+    }
+    if outcome.limited.len() > SHOWN {
+        say(&format!(
+            "warning: a size limit applied to {} more documents (all are listed in report.json)",
+            outcome.limited.len() - SHOWN
+        ));
     }
     for err in outcome.skipped.iter().take(SHOWN) {
         say(&format!("skipped {err}"));

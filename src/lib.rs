@@ -446,6 +446,15 @@ impl Pipeline {
                 ),
             })
             .collect();
+        limited.extend(dedup.near_limited_docs.iter().map(|&d| Limited {
+            doc: d as usize,
+            doc_id: docs[d as usize].id.clone(),
+            limit: format!(
+                "a paragraph among more than {} similar ones: near copies checked only against the first of them that match no earlier one (at most {}), not each against each",
+                dedup::join::MAX_GROUP,
+                dedup::join::MAX_LEADERS
+            ),
+        }));
 
         let clock = Instant::now();
         let summaries = if job == Job::Dedup {
@@ -512,6 +521,7 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
         decisions,
         pairs: Vec::new(),
         candidate_docs: Vec::new(),
+        near_limited_docs: Vec::new(),
         clean_bytes: analyzed
             .iter()
             .map(|doc| dedup::clean_len(doc.paragraphs.iter().map(|p| p.span.len())))

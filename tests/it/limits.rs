@@ -93,3 +93,61 @@ fn eval_refs_with_an_endless_line_stop_at_the_record_limit() {
             "longer than the record limit of 100000 bytes",
         ));
 }
+
+#[test]
+fn near_identical_paragraphs_make_a_star_not_all_pairs() {
+    // More near-identical paragraphs than a group of the near search holds, each in its
+    // own article: 40 words, the last one different (Jaccard 35/37 between any two).
+    let n = 1100;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("near.jsonl");
+    let base: Vec<String> = (0..39).map(|w| format!("kata{w}")).collect();
+    let lines: String = (0..n)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"d{i}\",\"text\":\"{} akhir{i}.\"}}\n",
+                base.join(" ")
+            )
+        })
+        .collect();
+    fs::write(&input, lines).unwrap();
+    let out = tmp.path().join("out");
+    dedupsum()
+        .args(["dedup", "--all-pairs", "--skip", "restated", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "a size limit applied to {} more documents",
+            n - 1 - 5
+        )));
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    // A star around the first paragraph, not the n (n - 1) / 2 pairs of the cluster.
+    let pairs = report["pairs"].as_u64().unwrap();
+    assert!(pairs >= n - 1 && pairs < 2 * n, "{pairs} pairs");
+    assert_eq!(report["dropped"], n - 1);
+    let rows = super::util::read_csv(&out.join("paragraphs.csv"));
+    for row in &rows[1..] {
+        assert_eq!(
+            (row["action"].as_str(), row["reason"].as_str()),
+            ("drop", "near")
+        );
+        assert_eq!(
+            (
+                row["duplicate_of_doc"].as_str(),
+                row["duplicate_of_paragraph"].as_str()
+            ),
+            ("d0", "1")
+        );
+    }
+    // Every document whose near pairs were limited is named, with what the limit did.
+    let limited = report["limited"].as_array().unwrap();
+    assert_eq!(limited.len() as u64, n - 1);
+    assert_eq!(limited[0]["doc_id"], "d1");
+    assert!(limited[0]["limit"]
+        .as_str()
+        .unwrap()
+        .contains("near copies checked only against the first of them"));
+}
