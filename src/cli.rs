@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dedupsum::dedup::{Measure, Searches, ShingleKind};
 use dedupsum::eval;
-use dedupsum::output::{OutputConfig, Report, TableFormat};
+use dedupsum::output::{OutputConfig, OutputDir, Report, TableFormat};
 use dedupsum::summarize::{Length, Method};
 use dedupsum::{
     Config, DedupConfig, Job, JsonFields, Lang, LangChoice, OnError, Outcome, Pipeline, ReadConfig,
@@ -131,6 +131,10 @@ struct InputArgs {
     /// JSONL field / CSV column with the title (optional).
     #[arg(long, default_value = "title", value_name = "NAME")]
     title_field: String,
+    /// JSONL field / CSV column with the site an article comes from (optional; templates
+    /// of page furniture are learned per site).
+    #[arg(long, default_value = "source", value_name = "NAME")]
+    site_field: String,
     /// A record that cannot be read: skip it (listed in errors.csv, exit code 3), or fail
     /// the run (exit code 1, no outputs).
     #[arg(long, default_value = "skip", value_name = "POLICY", value_parser = ["skip", "fail"])]
@@ -261,6 +265,7 @@ impl InputArgs {
                 id: self.id_field.clone(),
                 text: self.text_field.clone(),
                 title: self.title_field.clone(),
+                site: self.site_field.clone(),
             },
             globs: self.globs.clone(),
             max_record_bytes: self.max_record_bytes,
@@ -448,8 +453,11 @@ fn write_dir(
     out: &Path,
     output: &OutputConfig,
 ) -> Result<(Outcome, Report)> {
+    // Created and locked before the inputs are read: a second run into the same directory
+    // fails at once, not after doing its work.
+    let dir = OutputDir::create(out)?;
     let outcome = Pipeline::new(config)?.run(job)?;
-    let report = outcome.write_dir(out, job, output)?;
+    let report = outcome.write_into(&dir, job, output)?;
     Ok((outcome, report))
 }
 

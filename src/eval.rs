@@ -205,6 +205,7 @@ pub fn read_table(
             id: id_field.to_owned(),
             text: text_field.to_owned(),
             title: String::new(),
+            site: String::new(),
         },
         max_record_bytes,
         ..ReadConfig::default()

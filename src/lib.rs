@@ -480,7 +480,27 @@ impl Pipeline {
                 }
             }
             config.progress.stage("summarising");
-            summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary)
+            let mut summaries =
+                summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary);
+            let openings: Vec<Option<text::dateline::Opening>> = docs
+                .iter()
+                .zip(&analyzed)
+                .map(|(doc, a)| {
+                    let p = a.paragraphs.iter().find(|p| !p.is_title)?;
+                    Some(text::dateline::Opening {
+                        site: doc.site.as_deref(),
+                        start: p.span.start,
+                        text: &doc.text[p.span.clone()],
+                    })
+                })
+                .collect();
+            let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
+            for (summary, dateline) in summaries.iter_mut().zip(&datelines) {
+                if let Some(dateline) = dateline {
+                    summary.skip_dateline(dateline);
+                }
+            }
+            summaries
         };
         timings.summarize = clock.elapsed().as_secs_f64();
         limited.sort_by_key(|l| l.doc);

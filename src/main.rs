@@ -14,7 +14,8 @@ use clap::Parser;
 use exit_codes::ExitCode;
 
 fn main() -> std::process::ExitCode {
-    // Ctrl-C: remove every staged output (a commit in progress finishes first) and stop.
+    // Ctrl-C, SIGTERM and SIGHUP: remove every staged output and the stdin spool (a commit
+    // in progress finishes first) and stop.
     let handler = ctrlc::set_handler(|| {
         dedupsum::output::atomic::interrupt();
         messages::say("interrupted; no outputs written");
@@ -23,7 +24,12 @@ fn main() -> std::process::ExitCode {
     if let Err(err) = handler {
         messages::say(&format!("warning: cannot handle Ctrl-C: {err}"));
     }
-    let code = match cli::run(cli::Cli::parse()) {
+    let result = cli::run(cli::Cli::parse());
+    if result.is_err() {
+        // Output directories the run created for outputs it did not write.
+        dedupsum::output::atomic::remove_leftovers();
+    }
+    let code = match result {
         Ok(status) if status.skipped > 0 => ExitCode::Skipped,
         Ok(_) => ExitCode::Success,
         // A closed pipe on stdout (`dedupsum summarize ... --out - | head`) is not an error.

@@ -29,6 +29,7 @@ struct Columns {
     id: usize,
     text: usize,
     title: Option<usize>,
+    site: Option<usize>,
 }
 
 /// Counts the bytes handed to the CSV parser since the last record and fails past the cap,
@@ -304,6 +305,7 @@ impl Reader {
             id,
             text,
             title: find(&self.fields.title),
+            site: find(&self.fields.site),
         }))
     }
 
@@ -348,9 +350,15 @@ impl Reader {
             None => "",
         };
         let title = title.trim();
+        let site = match columns.site {
+            Some(i) => field(i, &self.fields.site).map_err(|e| e.with_id(id.clone()))?,
+            None => "",
+        }
+        .trim();
         Ok(Document {
             id,
             title: (!title.is_empty()).then(|| title.to_owned()),
+            site: (!site.is_empty()).then(|| site.to_owned()),
             text,
             source: Source {
                 path: self.path.clone(),

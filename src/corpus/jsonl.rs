@@ -26,6 +26,9 @@ pub struct JsonFields {
     pub text: String,
     /// Optional field with the title.
     pub title: String,
+    /// Optional field with the site the article comes from (templates of furniture are
+    /// learned per site).
+    pub site: String,
 }
 
 impl Default for JsonFields {
@@ -34,6 +37,7 @@ impl Default for JsonFields {
             id: "id".into(),
             text: "text".into(),
             title: "title".into(),
+            site: "source".into(),
         }
     }
 }
@@ -267,6 +271,7 @@ pub(super) fn parse(
         id: Some(FieldValue::Str(id)),
         text: Some(FieldValue::Str(body)),
         title,
+        site,
     }) = read_fields(text, fields)
     {
         let title = match title {
@@ -276,6 +281,10 @@ pub(super) fn parse(
         return Ok(Some(Document {
             id: id.into_owned(),
             title,
+            site: match site {
+                Some(FieldValue::Str(s)) => non_empty(&s),
+                _ => None,
+            },
             text: body.into_owned(),
             source: Source {
                 path: path.to_path_buf(),
@@ -310,9 +319,14 @@ pub(super) fn parse(
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         _ => None,
     };
+    let site = match object.get(&fields.site) {
+        Some(Value::String(s)) => non_empty(s),
+        _ => None,
+    };
     Ok(Some(Document {
         id,
         title,
+        site,
         text,
         source: Source {
             path: path.to_path_buf(),
@@ -327,6 +341,13 @@ struct Record<'a> {
     id: Option<FieldValue<'a>>,
     text: Option<FieldValue<'a>>,
     title: Option<FieldValue<'a>>,
+    site: Option<FieldValue<'a>>,
+}
+
+/// A trimmed field, unless empty.
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// A field's value: a string (borrowed from the line when it has no escapes), or another type.
@@ -371,6 +392,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 &mut record.text
             } else if key.0 == self.0.title {
                 &mut record.title
+            } else if key.0 == self.0.site {
+                &mut record.site
             } else {
                 map.next_value::<Skip>()?;
                 continue;
@@ -501,6 +524,7 @@ mod tests {
             id: "key".into(),
             text: "body".into(),
             title: "headline".into(),
+            site: "site".into(),
         };
         let docs: Vec<Document> = parse_all(
             "{\"key\": 7, \"body\": \"Isi.\", \"headline\": \"Judul\"}\n\n{\"key\":\"b\",\"body\":\"\"}\n",

@@ -38,6 +38,8 @@ pub struct Document {
     pub id: String,
     /// Title given by the input (JSONL, CSV), if any.
     pub title: Option<String>,
+    /// Site the article comes from, given by the input (JSONL, CSV), if any.
+    pub site: Option<String>,
     /// The article text.
     pub text: String,
     /// Where the article came from.
@@ -206,14 +208,14 @@ impl Corpus {
         if !self.reads_stdin() || self.spool.is_some() {
             return Ok(());
         }
-        let path = dir.join(format!(".dedupsum-stdin.{}.tmp", std::process::id()));
-        crate::output::atomic::track_temp(&path);
-        let spool = Spool { path };
         let spool_error = |source| Error::Spool {
             dir: dir.to_path_buf(),
             source,
         };
-        let mut file = fs::File::create(&spool.path).map_err(spool_error)?;
+        // A fresh name no one can plant a link at, readable by the owner only.
+        let (path, mut file) = crate::output::atomic::create_temp(dir, ".dedupsum-stdin.", true)
+            .map_err(spool_error)?;
+        let spool = Spool { path };
         copy_stdin(&mut file).map_err(|e| match e {
             Side::Read(e) => Error::io(Path::new(STDIN_NAME), e),
             Side::Write(e) => spool_error(e),
@@ -660,6 +662,7 @@ mod tests {
         let doc = |id: &str| Document {
             id: id.into(),
             title: None,
+            site: None,
             text: String::new(),
             source: Source {
                 path: PathBuf::new(),

@@ -77,6 +77,7 @@ pub(super) fn read(
     Ok(Document {
         id: id.to_owned(),
         title: None,
+        site: None,
         text,
         source: Source {
             path: path.to_path_buf(),

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+use rustc_hash::FxHashMap;
+
 use super::Paragraphs;
 use crate::text::normalize::normalize;
 use crate::text::paragraph::ends_sentence;
@@ -86,9 +88,47 @@ const FURNITURE: &[&str] = &[
 ];
 
 /// Per global paragraph: whether it is boilerplate.
+///
+/// Three rules, any of which makes a line furniture:
+/// - it looks like furniture on its own ([`is_label_line`]);
+/// - the same text is on pages of at least `min_docs` different stories (a longer
+///   paragraph needs [`LONG_LINE_FACTOR`] times as many). Copies of one story (a page
+///   scraped twice, a story republished by another site) count once: their repeats are
+///   content, kept in the first copy and dropped from the others as copies of it. Two
+///   pages tell the same story at a line when the nearest paragraph before or after the
+///   line that is long enough to tell stories apart ([`ANCHOR_WORDS`](super::print::ANCHOR_WORDS) words, itself on
+///   fewer pages than furniture is) is the same text on both;
+/// - it is line-shaped and opens with the first two words of a template of its site
+///   (see [`templates`]): "Simak juga Video: <a different title each time>".
 pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
-    // The number of documents each text appears in: sorted (key, document, paragraph)
-    // records, one count per run of equal keys, handed to each paragraph of the run.
+    let docs_with_text = docs_per_text(paragraphs);
+    let anchors = nearest_anchors(paragraphs, &docs_with_text, min_docs);
+    let stories = stories_per_text(paragraphs, &docs_with_text, &anchors, min_docs);
+    let templates = templates(paragraphs, min_docs);
+    (0..paragraphs.len())
+        .into_par_iter()
+        .map(|g| {
+            let print = paragraphs.print(g);
+            if print.is_title {
+                return false;
+            }
+            let needed = if print.is_short {
+                min_docs
+            } else {
+                min_docs * LONG_LINE_FACTOR
+            };
+            let site = paragraphs.site(g);
+            print.is_label
+                || stories[g] as usize >= needed
+                || (print.is_line && templates.binary_search(&(site, print.opener)).is_ok())
+        })
+        .collect()
+}
+
+/// Per global paragraph: the number of documents its text appears in. Sorted (key,
+/// document, paragraph) records, one count per run of equal keys, handed to each
+/// paragraph of the run.
+fn docs_per_text(paragraphs: &Paragraphs) -> Vec<u32> {
     let mut records: Vec<(u64, u32, u32)> = (0..paragraphs.len())
         .map(|g| (paragraphs.print(g).key, paragraphs.at(g).doc, g as u32))
         .collect();
@@ -100,19 +140,160 @@ pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
             docs_with_text[r.2 as usize] = docs;
         }
     }
-    drop(records);
-    (0..paragraphs.len())
+    docs_with_text
+}
+
+/// Per global paragraph: the exact keys of the nearest anchors before and after it in its
+/// document (0 for none). An anchor is a paragraph long enough to tell stories apart, and
+/// on fewer pages than a long line of furniture must be.
+fn nearest_anchors(
+    paragraphs: &Paragraphs,
+    docs_with_text: &[u32],
+    min_docs: usize,
+) -> Vec<(u64, u64)> {
+    let is_anchor = |g: usize| {
+        let print = paragraphs.print(g);
+        print.is_anchor_size
+            && !print.is_title
+            && !print.is_label
+            && (docs_with_text[g] as usize) < min_docs * LONG_LINE_FACTOR
+    };
+    (0..paragraphs.doc_count())
         .into_par_iter()
-        .map(|g| {
-            let print = paragraphs.print(g);
-            let needed = if print.is_short {
-                min_docs
-            } else {
-                min_docs * LONG_LINE_FACTOR
-            };
-            print.is_label || (!print.is_title && docs_with_text[g] as usize >= needed)
+        .flat_map_iter(|doc| {
+            let range = paragraphs.of_doc(doc);
+            let mut around = vec![(0u64, 0u64); range.len()];
+            let mut last = 0;
+            for (k, g) in range.clone().enumerate() {
+                around[k].0 = last;
+                if is_anchor(g) {
+                    last = paragraphs.print(g).key;
+                }
+            }
+            last = 0;
+            for (k, g) in range.enumerate().rev() {
+                around[k].1 = last;
+                if is_anchor(g) {
+                    last = paragraphs.print(g).key;
+                }
+            }
+            around
         })
         .collect()
+}
+
+/// Per global paragraph: the number of different stories its text appears in (counted
+/// only for texts on at least `min_docs` pages; 0 for the others, which cannot be
+/// furniture by frequency). Occurrences of a text are one story when they are in one
+/// document or share an anchor before or after them (see [`nearest_anchors`]).
+fn stories_per_text(
+    paragraphs: &Paragraphs,
+    docs_with_text: &[u32],
+    anchors: &[(u64, u64)],
+    min_docs: usize,
+) -> Vec<u32> {
+    let mut records: Vec<(u64, u32)> = (0..paragraphs.len())
+        .filter(|&g| docs_with_text[g] as usize >= min_docs)
+        .map(|g| (paragraphs.print(g).key, g as u32))
+        .collect();
+    records.par_sort_unstable();
+    let runs: Vec<&[(u64, u32)]> = records.chunk_by(|a, b| a.0 == b.0).collect();
+    let counted: Vec<(u32, &[(u64, u32)])> = runs
+        .into_par_iter()
+        .map(|run| {
+            let members: Vec<usize> = run.iter().map(|r| r.1 as usize).collect();
+            (count_stories(paragraphs, &members, anchors), run)
+        })
+        .collect();
+    let mut stories = vec![0u32; paragraphs.len()];
+    for (count, run) in counted {
+        for r in run {
+            stories[r.1 as usize] = count;
+        }
+    }
+    stories
+}
+
+/// The number of stories among the occurrences `members` of one text: occurrences are
+/// joined when they share a document, an anchor before or an anchor after.
+fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u64, u64)]) -> u32 {
+    let mut parent: Vec<usize> = (0..members.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    // The first occurrence holding each document or anchor; later holders join it.
+    let mut first: FxHashMap<(u8, u64), usize> = FxHashMap::default();
+    for (i, &g) in members.iter().enumerate() {
+        let (before, after) = anchors[g];
+        let doc = u64::from(paragraphs.at(g).doc);
+        for token in [(0, doc), (1, before), (2, after)] {
+            if token.0 != 0 && token.1 == 0 {
+                continue;
+            }
+            let j = *first.entry(token).or_insert(i);
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    (0..members.len())
+        .filter(|&i| root(&mut parent, i) == i)
+        .count() as u32
+}
+
+/// Share of a site's documents a template must open a line in.
+const TEMPLATE_MIN_SHARE: f64 = 0.02;
+/// Share of the paragraphs opening with a template's words that must be line-shaped.
+const TEMPLATE_MIN_LINES: f64 = 0.8;
+
+/// Templates of furniture learned from the corpus, as sorted `(site, opener)`: the first
+/// two words of lines that, on one site, open a line-shaped paragraph on at least
+/// `min_docs` pages and 2% of the site's pages, with at least `min_docs` different texts
+/// after them (a link to another article each time: "Baca juga: …", "Simak juga Video:
+/// …", "[Gambas:Video …]"), and whose paragraphs are nearly all lines rather than prose
+/// (so "Sementara itu, …", a frequent opening of sentences, is no template).
+fn templates(paragraphs: &Paragraphs, min_docs: usize) -> Vec<(u64, u32)> {
+    // (site, opener, is a line, key, document) of every paragraph with an opener.
+    let mut records: Vec<(u64, u32, bool, u64, u32)> = (0..paragraphs.len())
+        .filter_map(|g| {
+            let print = paragraphs.print(g);
+            (print.opener != 0 && !print.is_title).then(|| {
+                (
+                    paragraphs.site(g),
+                    print.opener,
+                    print.is_line,
+                    print.key,
+                    paragraphs.at(g).doc,
+                )
+            })
+        })
+        .collect();
+    records.par_sort_unstable();
+    let mut site_docs: FxHashMap<u64, usize> = FxHashMap::default();
+    for doc in 0..paragraphs.doc_count() {
+        *site_docs.entry(paragraphs.doc_site(doc)).or_default() += 1;
+    }
+    let mut found = Vec::new();
+    for run in records.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let lines: Vec<&(u64, u32, bool, u64, u32)> = run.iter().filter(|r| r.2).collect();
+        if (lines.len() as f64) < TEMPLATE_MIN_LINES * run.len() as f64 {
+            continue;
+        }
+        let mut docs: Vec<u32> = lines.iter().map(|r| r.4).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let mut texts: Vec<u64> = lines.iter().map(|r| r.3).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let needed = (min_docs as f64).max(TEMPLATE_MIN_SHARE * site_docs[&run[0].0] as f64);
+        if docs.len() as f64 >= needed && texts.len() >= min_docs {
+            found.push((run[0].0, run[0].1));
+        }
+    }
+    found
 }
 
 /// Whether a line, on its own, looks like page furniture rather than article text.

@@ -438,6 +438,16 @@ impl<'a> Paragraphs<'a> {
         self.prints[r.doc as usize].terms(r.para as usize)
     }
 
+    /// Site of the document of paragraph `g` (see [`DocPrint::site`]).
+    pub fn site(&self, g: usize) -> u64 {
+        self.prints[self.refs[g].doc as usize].site
+    }
+
+    /// Site of document `doc`.
+    pub fn doc_site(&self, doc: usize) -> u64 {
+        self.prints[doc].site
+    }
+
     /// Whether paragraph `g` is its article's title.
     pub fn is_title(&self, g: usize) -> bool {
         self.print(g).is_title

@@ -12,6 +12,7 @@ use super::boilerplate::is_label_line;
 use super::shingle::{append_shingles, sort_distinct_from};
 use super::DedupConfig;
 use crate::text::normalize::exact_key;
+use crate::text::paragraph::ends_with_full_stop;
 use crate::text::terms::TermAnalyzer;
 use crate::text::Lang;
 
@@ -42,7 +43,23 @@ pub struct ParaPrint {
     pub is_label: bool,
     /// At most [`SHORT_LINE_WORDS`] words; only counted when boilerplate is searched for.
     pub is_short: bool,
+    /// Shaped like a line of page furniture rather than prose: at most [`LINE_WORDS`]
+    /// words and no full stop at the end ("Simak juga Video: <a headline>?").
+    /// Only looked at when boilerplate is searched for.
+    pub is_line: bool,
+    /// At least [`ANCHOR_WORDS`] words: long enough to tell one story from another.
+    pub is_anchor_size: bool,
+    /// Hash of the paragraph's first two words, lower-cased (0 when it opens with a digit,
+    /// as numbered rows of a list do, or when boilerplate is not searched for): lines of one
+    /// template share it ("Baca juga: …").
+    pub opener: u32,
 }
+
+/// Lines of furniture have at most this many words.
+pub const LINE_WORDS: usize = 30;
+/// Paragraphs of at least this many words anchor a line to its story (see
+/// [`super::boilerplate`]).
+pub const ANCHOR_WORDS: usize = 6;
 
 /// Vectors each thread reuses while it fingerprints a document.
 #[derive(Default)]
@@ -60,6 +77,9 @@ thread_local! {
 /// The fingerprints of one document's paragraphs, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocPrint {
+    /// Hash of the document's site (its `--site-field`), 0 when it has none: templates of
+    /// furniture are learned per site.
+    pub site: u64,
     /// One per paragraph.
     pub paragraphs: Vec<ParaPrint>,
     /// The shingle sets of the paragraphs, end to end.
@@ -79,7 +99,9 @@ impl DocPrint {
             .paragraphs
             .iter()
             .map(|p| (p.span.clone(), p.is_title));
-        DocPrint::new(&doc.text, spans, analyzed.lang, config)
+        let mut print = DocPrint::new(&doc.text, spans, analyzed.lang, config);
+        print.site = doc.site.as_deref().map_or(0, site_hash);
+        print
     }
 
     /// Fingerprints the paragraphs of `text` at `spans` (`true` marks the title), with the
@@ -116,6 +138,14 @@ impl DocPrint {
                     append_shingles(text, config.shingle, config.shingle_size, shingles);
                 }
                 let furniture = searches.boilerplate && !is_title;
+                let words = if furniture {
+                    word_count.map_or_else(
+                        || crate::text::terms::words(text).take(LINE_WORDS + 1).count(),
+                        |n| n.min(LINE_WORDS + 1),
+                    )
+                } else {
+                    0
+                };
                 paragraphs.push(ParaPrint {
                     key: exact_key(text),
                     len: as_u32(text.len()),
@@ -123,17 +153,16 @@ impl DocPrint {
                     terms_end: as_u32(terms.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
-                    is_short: furniture
-                        && word_count.unwrap_or_else(|| {
-                            crate::text::terms::words(text)
-                                .take(SHORT_LINE_WORDS + 1)
-                                .count()
-                        }) <= SHORT_LINE_WORDS,
+                    is_short: furniture && words <= SHORT_LINE_WORDS,
+                    is_line: furniture && words <= LINE_WORDS && !ends_with_full_stop(text),
+                    is_anchor_size: furniture && words >= ANCHOR_WORDS,
+                    opener: if furniture { opener(text) } else { 0 },
                 });
             }
             // Kept for the whole run: copied out at their exact size, while the scratch
             // vectors keep their capacity for the thread's next document.
             DocPrint {
+                site: 0,
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
@@ -166,6 +195,30 @@ impl DocPrint {
     pub fn drop_shingles(&mut self) {
         self.shingles = Vec::new();
     }
+}
+
+/// Hash of a site name, never 0 (0 stands for no site).
+pub fn site_hash(site: &str) -> u64 {
+    crate::text::normalize::stable_hash(site).max(1)
+}
+
+/// Hash of the first two words of `text`, lower-cased; 0 when it opens with a digit or
+/// has no word.
+fn opener(text: &str) -> u32 {
+    let mut words = crate::text::terms::words(text);
+    let Some(first) = words.next() else {
+        return 0;
+    };
+    if first.starts_with(|c: char| c.is_numeric()) {
+        return 0;
+    }
+    let mut head = first.to_lowercase();
+    if let Some(second) = words.next() {
+        head.push(' ');
+        head.push_str(&second.to_lowercase());
+    }
+    let h = crate::text::normalize::stable_hash(&head);
+    ((h ^ (h >> 32)) as u32).max(1)
 }
 
 /// A set end as stored. Overflowing 32 bits takes over four billion words in one

@@ -1,9 +1,11 @@
 //! Writing the results: `summaries.csv`, `paragraphs.csv`, `duplicates.csv`, `errors.csv`
 //! (or the same tables as `.jsonl` with [`TableFormat::Jsonl`]), `clean.jsonl` and
 //! `report.json`. Every file is staged and renamed into place only when all of them were
-//! written, so a failed or interrupted run leaves no half output.
+//! written, so a failed or interrupted run leaves no half output; outputs of an earlier
+//! run that this one does not write are removed in the same commit.
 
 pub mod atomic;
+mod dir;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::text::{self, LangChoice, Paragraph};
 use crate::{Document, Job, Outcome, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
+pub use dir::OutputDir;
 
 /// Settings of the outputs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -300,10 +303,18 @@ impl Outcome {
         }
     }
 
-    /// Writes the outputs of `job` into `dir` (created if needed) and returns the report.
+    /// Writes the outputs of `job` into `dir` (created if needed, and locked while written)
+    /// and returns the report.
     pub fn write_dir(&self, dir: &Path, job: Job, config: &OutputConfig) -> Result<Report> {
+        self.write_into(&OutputDir::create(dir)?, job, config)
+    }
+
+    /// Writes the outputs of `job` into `dir` and returns the report. The known outputs
+    /// (see [`OUTPUT_NAMES`]) that `job` does not write are removed with the commit, so the
+    /// directory holds this run's outputs only; other files there are left alone.
+    pub fn write_into(&self, dir: &OutputDir, job: Job, config: &OutputConfig) -> Result<Report> {
         let clock = Instant::now();
-        atomic::create_dir_all(dir)?;
+        let dir = dir.path();
         let mut staged = Staged::default();
         let ext = config.format.extension();
         if job != Job::Dedup {
@@ -337,6 +348,12 @@ impl Outcome {
             })?;
             w.write_all(b"\n").map_err(io_at(&path))
         })?;
+        for name in OUTPUT_NAMES {
+            let path = dir.join(name);
+            if !staged.writes(&path) {
+                staged.remove_with_commit(path);
+            }
+        }
         staged.commit()?;
         Ok(report)
     }
@@ -575,6 +592,21 @@ impl Outcome {
         }
     }
 }
+
+/// Every file an output directory can get, in either table format: what a run does not
+/// write of these is removed (an earlier run's), nothing else.
+pub const OUTPUT_NAMES: &[&str] = &[
+    "summaries.csv",
+    "paragraphs.csv",
+    "duplicates.csv",
+    "errors.csv",
+    "summaries.jsonl",
+    "paragraphs.jsonl",
+    "duplicates.jsonl",
+    "errors.jsonl",
+    "clean.jsonl",
+    "report.json",
+];
 
 /// Columns of `summaries.csv` with `--scores`, in the order of [`SummaryRow`]'s fields;
 /// without it the last one is left out.

@@ -98,6 +98,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Moves the start of a chosen sentence that opens inside `dateline` (a byte range of
+    /// the article) to its end, so that the summary never quotes the dateline.
+    pub fn skip_dateline(&mut self, dateline: &Range<usize>) {
+        for span in &mut self.spans {
+            if dateline.contains(&span.start) {
+                span.start = dateline.end.min(span.end);
+            }
+        }
+    }
+
     /// The chosen sentences joined by single spaces.
     pub fn text(&self, article: &str) -> String {
         let mut out = String::with_capacity(self.spans.iter().map(|s| s.len()).sum());
@@ -820,6 +830,7 @@ mod tests {
         let doc = crate::corpus::Document {
             id: "d".into(),
             title: None,
+            site: None,
             text: text.into(),
             source: crate::corpus::Source {
                 path: Default::default(),

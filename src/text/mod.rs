@@ -3,6 +3,7 @@
 //! Everything here works on byte spans into the original article text, so every
 //! later stage can quote the source exactly.
 
+pub mod dateline;
 pub mod lang;
 pub mod normalize;
 pub mod paragraph;

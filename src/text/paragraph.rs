@@ -76,7 +76,7 @@ pub fn ends_sentence(text: &str) -> bool {
 }
 
 /// A first paragraph that is short, has no sentence-final punctuation and is not a label
-/// ("Gambar:", "Penulis | Adam") is the article's title.
+/// ("Gambar:", "Penulis | Adam", "SCROLL TO CONTINUE WITH CONTENT") is the article's title.
 pub fn looks_like_title(paragraph: &str) -> bool {
     // The length first: most first paragraphs are long, and counting their words is not.
     paragraph.len() <= 250
@@ -85,6 +85,14 @@ pub fn looks_like_title(paragraph: &str) -> bool {
         && !paragraph.contains('|')
         && !paragraph.trim_end().ends_with(':')
         && !ends_sentence(paragraph)
+        && !crate::dedup::boilerplate::is_label_line(paragraph)
+}
+
+/// Whether `text` ends with one full stop (closing quotes and brackets aside), as prose
+/// does; an ellipsis, a question or an exclamation mark may end a headline.
+pub fn ends_with_full_stop(text: &str) -> bool {
+    let text = text.trim_end().trim_end_matches(CLOSERS);
+    text.ends_with('.') && !text.ends_with("..")
 }
 
 #[cfg(test)]
@@ -151,6 +159,17 @@ mod tests {
     }
 
     #[test]
+    fn headlines_end_without_a_full_stop() {
+        assert!(ends_with_full_stop("Harga beras naik."));
+        assert!(ends_with_full_stop("\"Harga beras naik,\" kata dia.\""));
+        assert!(!ends_with_full_stop(
+            "Simak juga Video: Harga Emas Naik, Kapan Beli?"
+        ));
+        assert!(!ends_with_full_stop("Tonton juga: Begini Rinciannya..."));
+        assert!(!ends_with_full_stop("Baca juga: Harga Emas Naik"));
+    }
+
+    #[test]
     fn titles_are_short_unpunctuated_non_labels() {
         assert!(looks_like_title(
             "China Telecom melatih model AI dengan chip buatan China"
@@ -158,6 +177,8 @@ mod tests {
         assert!(!looks_like_title("Gambar:"));
         assert!(!looks_like_title("Penulis | : | Adam Rizal |"));
         assert!(!looks_like_title("KOMENTAR"));
+        // Regression: furniture opening a scraped page was taken for its title and kept.
+        assert!(!looks_like_title("SCROLL TO CONTINUE WITH CONTENT"));
         assert!(!looks_like_title("Ini kalimat lengkap."));
         assert!(!looks_like_title("\"Ini kutipan lengkap.\""));
     }

@@ -3,9 +3,12 @@ mod bad_input;
 mod bad_input_suite;
 mod determinism;
 mod eval;
+mod furniture;
 mod library;
 mod limits;
 mod messages;
+#[cfg(unix)]
+mod outputs;
 mod properties;
 mod searches;
 mod summaries;

@@ -214,18 +214,21 @@ proptest! {
         let docs: Vec<Document> = records.into_iter().enumerate().map(|(i, (id, title, text))| Document {
             id: format!("{i}{id}"),
             title: Some(title).filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned()),
+            site: None,
             text,
             source: Source { path: PathBuf::from("generated"), line: None },
         }).collect();
         let outcome = Pipeline::new(Config::new(Vec::new())).unwrap().run_documents(Job::Run, docs).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        outcome.write_dir(tmp.path(), Job::Run, &OutputConfig::default()).unwrap();
+        // Two directories: a run removes the other format's tables of an earlier run.
+        let (csv_dir, json_dir) = (tmp.path().join("csv"), tmp.path().join("jsonl"));
+        outcome.write_dir(&csv_dir, Job::Run, &OutputConfig::default()).unwrap();
         let json = OutputConfig { format: TableFormat::Jsonl, ..OutputConfig::default() };
-        outcome.write_dir(tmp.path(), Job::Run, &json).unwrap();
+        outcome.write_dir(&json_dir, Job::Run, &json).unwrap();
         for table in ["paragraphs", "summaries", "duplicates"] {
-            let csv_rows = read_csv(&tmp.path().join(format!("{table}.csv")));
+            let csv_rows = read_csv(&csv_dir.join(format!("{table}.csv")));
             let json_rows: Vec<serde_json::Map<String, serde_json::Value>> =
-                fs::read_to_string(tmp.path().join(format!("{table}.jsonl"))).unwrap()
+                fs::read_to_string(json_dir.join(format!("{table}.jsonl"))).unwrap()
                     .lines().map(|l| serde_json::from_str(l).unwrap()).collect();
             prop_assert_eq!(csv_rows.len(), json_rows.len());
             for (c, j) in csv_rows.iter().zip(&json_rows) {
@@ -241,7 +244,7 @@ proptest! {
             }
         }
         // The in-memory decisions are what the table says.
-        let rows = read_csv(&tmp.path().join("paragraphs.csv"));
+        let rows = read_csv(&csv_dir.join("paragraphs.csv"));
         let kept = outcome.dedup.decisions.iter().flatten().filter(|d| d.is_kept()).count();
         prop_assert_eq!(rows.iter().filter(|r| r["action"] == "keep").count(), kept);
         let titles = outcome.dedup.decisions.iter().flatten().filter(|d| matches!(d, Decision::Title)).count();
@@ -332,6 +335,7 @@ fn generated(d: usize, paragraphs: &[String]) -> Document {
     Document {
         id: format!("doc{d}"),
         title: None,
+        site: None,
         text: paragraphs.join("\n"),
         source: Source {
             path: PathBuf::from("generated"),

@@ -95,3 +95,56 @@ fn eval_scores_a_summary_file() {
         .stdout(predicate::str::contains("\"rouge1\":38.46"))
         .stdout(predicate::str::contains("\"rouge2\":27.27"));
 }
+
+/// Regression: summaries of a site that opens its articles with a dateline opened with it
+/// ("Liputan6.com, Jakarta - …"), also where scraping ran the place into the first word.
+#[test]
+fn summaries_of_an_unknown_site_never_open_with_its_dateline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let places = [
+        "Jakarta - ",
+        "Jakarta -",
+        "Bandung - ",
+        "Jakarta - ",
+        "Jakarta",
+        "Medan-",
+    ];
+    let lines: Vec<String> = places
+        .iter()
+        .enumerate()
+        .map(|(i, place)| {
+            let text = format!(
+                "Kabarku.id, {place}Pemerintah kota nomor {i} membuka pasar baru hari ini. \
+                 Pedagang nomor {i} menyambut baik pembukaan itu.\n\n\
+                 Harga sayur nomor {i} turun sejak pasar dibuka. Warga senang."
+            );
+            serde_json::json!({"id": format!("d{i}"), "source": "kabarku.id", "text": text})
+                .to_string()
+        })
+        .collect();
+    fs::write(&input, lines.join("\n")).unwrap();
+    let out = tmp.path().join("s.csv");
+    dedupsum()
+        .args([
+            "summarize",
+            "--sentences",
+            "1",
+            "--method",
+            "lead",
+            "--quiet",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), places.len());
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(
+            row["summary"],
+            format!("Pemerintah kota nomor {i} membuka pasar baru hari ini."),
+        );
+    }
+}
