@@ -179,9 +179,14 @@ struct DedupArgs {
     /// Jaccard score (a lone pair needs S + 0.25). Lower finds more, higher fewer.
     #[arg(long, default_value_t = DedupConfig::default().restated_threshold, value_name = "S")]
     restated_threshold: f64,
-    /// A short line found in at least this many documents is boilerplate.
+    /// A short line on pages of at least this many different stories is boilerplate, and a
+    /// template of a site ("Simak juga Video: …") needs this many of its pages.
     #[arg(long, default_value_t = DedupConfig::default().boilerplate_min_docs, value_name = "N")]
     boilerplate_min_docs: usize,
+    /// Leave each article's dateline ("Liputan6.com, Jakarta - ", learned per site) out of
+    /// its cleaned text; `paragraphs.csv` records what was cut.
+    #[arg(long)]
+    cut_datelines: bool,
     /// Write every verified pair to duplicates.csv, not only one pointer per dropped paragraph.
     #[arg(long)]
     all_pairs: bool,
@@ -304,6 +309,7 @@ impl DedupArgs {
             measure: self.measure,
             restated_threshold: self.restated_threshold,
             boilerplate_min_docs: self.boilerplate_min_docs,
+            cut_datelines: self.cut_datelines,
             searches: Searches {
                 near: !self.skip.contains(&Search::Near),
                 boilerplate: !self.skip.contains(&Search::Boilerplate),

@@ -38,6 +38,7 @@ pub use corpus::{Document, JsonFields, OnError, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, DocPrint, Kind};
 pub use error::{Error, RecordError, Result};
 pub use summarize::{Summary, SummaryConfig};
+pub use text::dateline::{Dateline, Opening};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
 
 /// Everything a run needs to know.
@@ -190,6 +191,10 @@ pub struct Outcome {
     pub renamed_ids: usize,
     /// Documents so large that a limit changed how they were processed, and how.
     pub limited: Vec<Limited>,
+    /// The dateline of each document, parallel to `docs` (see [`text::dateline`]).
+    pub datelines: Vec<Option<Dateline>>,
+    /// Whether the cleaned texts leave the datelines out ([`DedupConfig::cut_datelines`]).
+    pub cut_datelines: bool,
     /// Where the article texts are.
     pub texts: Texts,
 }
@@ -282,24 +287,32 @@ impl Pipeline {
     fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
         let config = &self.config;
         let mut timings = Timings::default();
-        let (mut docs, mut analyzed, mut prints, mut skipped, mut hashes) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut docs, mut analyzed, mut prints, mut skipped, mut hashes, mut openings) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
         let mut bytes = 0;
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0;
         let mut fingerprint = |batch: &mut Vec<Document>, timings: &mut Timings| {
             let clock = Instant::now();
-            let done: Vec<(AnalyzedDoc, DocPrint, u64)> = batch
+            let done: Vec<(AnalyzedDoc, DocPrint, u64, Option<Opening>)> = batch
                 .par_iter()
                 .map(|doc| {
                     let a = text::segment(doc, config.cleaning_lang());
                     let print = DocPrint::of(doc, &a, &config.dedup);
-                    (a, print, text::normalize::stable_hash(&doc.text))
+                    let opening = opening(doc, &a);
+                    (a, print, text::normalize::stable_hash(&doc.text), opening)
                 })
                 .collect();
-            for (doc, (a, print, hash)) in batch.drain(..).zip(done) {
+            for (doc, (a, print, hash, opening)) in batch.drain(..).zip(done) {
                 bytes += doc.text.len();
                 hashes.push(hash);
+                openings.push(opening);
                 docs.push(Document {
                     text: String::new(),
                     ..doc
@@ -354,7 +367,7 @@ impl Pipeline {
         }
         let renamed_ids = corpus::unique_ids(&mut docs);
         progress.stage("finding duplicates");
-        let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, timings);
+        let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, openings, timings);
         progress.finish();
         outcome.skipped = skipped;
         outcome.renamed_ids = renamed_ids;
@@ -410,8 +423,13 @@ impl Pipeline {
                 .map(|(doc, a)| DocPrint::of(doc, a, &config.dedup))
                 .collect()
         };
+        let openings = docs
+            .par_iter()
+            .zip(&analyzed)
+            .map(|(doc, a)| opening(doc, a))
+            .collect();
         timings.analyze = clock.elapsed().as_secs_f64();
-        self.decide(job, docs, analyzed, prints, timings)
+        self.decide(job, docs, analyzed, prints, openings, timings)
     }
 
     /// Decides every paragraph from the fingerprints (none when only summarising) and
@@ -422,6 +440,7 @@ impl Pipeline {
         docs: Vec<Document>,
         analyzed: Vec<AnalyzedDoc>,
         prints: Vec<DocPrint>,
+        openings: Vec<Option<Opening>>,
         mut timings: Timings,
     ) -> Outcome {
         let config = &self.config;
@@ -456,6 +475,18 @@ impl Pipeline {
             ),
         }));
 
+        let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
+        drop(openings);
+        let mut dedup = dedup;
+        if config.dedup.cut_datelines && job != Job::Summarize {
+            for (dateline, decisions) in datelines.iter().zip(&dedup.decisions) {
+                if let Some(d) = dateline {
+                    if decisions[d.paragraph as usize].is_kept() {
+                        dedup.clean_bytes -= d.len as usize;
+                    }
+                }
+            }
+        }
         let clock = Instant::now();
         let summaries = if job == Job::Dedup {
             Vec::new()
@@ -482,22 +513,10 @@ impl Pipeline {
             config.progress.stage("summarising");
             let mut summaries =
                 summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary);
-            let openings: Vec<Option<text::dateline::Opening>> = docs
-                .iter()
-                .zip(&analyzed)
-                .map(|(doc, a)| {
-                    let p = a.paragraphs.iter().find(|p| !p.is_title)?;
-                    Some(text::dateline::Opening {
-                        site: doc.site.as_deref(),
-                        start: p.span.start,
-                        text: &doc.text[p.span.clone()],
-                    })
-                })
-                .collect();
-            let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
-            for (summary, dateline) in summaries.iter_mut().zip(&datelines) {
-                if let Some(dateline) = dateline {
-                    summary.skip_dateline(dateline);
+            for ((summary, dateline), a) in summaries.iter_mut().zip(&datelines).zip(&analyzed) {
+                if let Some(d) = dateline {
+                    let start = a.paragraphs[d.paragraph as usize].span.start;
+                    summary.skip_dateline(&(start..start + d.len as usize));
                 }
             }
             summaries
@@ -515,9 +534,20 @@ impl Pipeline {
             skipped: Vec::new(),
             renamed_ids: 0,
             limited,
+            datelines,
+            cut_datelines: config.dedup.cut_datelines && job != Job::Summarize,
             texts: Texts::InMemory,
         }
     }
+}
+
+/// The opening of `doc` that datelines are learned from.
+fn opening(doc: &Document, analyzed: &AnalyzedDoc) -> Option<Opening> {
+    let spans = analyzed
+        .paragraphs
+        .iter()
+        .map(|p| (p.span.clone(), p.is_title));
+    Opening::of(doc.site.as_deref(), &doc.text, spans)
 }
 
 /// Decisions for summarising without cleaning: titles are titles, everything else is kept.

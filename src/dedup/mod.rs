@@ -43,6 +43,9 @@ pub struct DedupConfig {
     pub boilerplate_min_docs: usize,
     /// The searches to run besides the one for exact copies, which always runs.
     pub searches: Searches,
+    /// Leave each article's dateline ("Liputan6.com, Jakarta - ") out of its cleaned text
+    /// (recorded in `paragraphs.csv`); summaries never quote it either way.
+    pub cut_datelines: bool,
 }
 
 /// Which searches run besides the one for exact copies. A search that is off costs
@@ -78,6 +81,7 @@ impl Default for DedupConfig {
             restated_threshold: restated::DEFAULT_THRESHOLD,
             boilerplate_min_docs: 3,
             searches: Searches::default(),
+            cut_datelines: false,
         }
     }
 }

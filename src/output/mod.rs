@@ -113,6 +113,9 @@ pub struct ParagraphRow<'a> {
     pub chars: usize,
     /// The paragraph as it stands in the input.
     pub text: &'a str,
+    /// What `--cut-datelines` cut from the start of this kept paragraph in `clean.jsonl`
+    /// (its dateline), else empty.
+    pub cut: &'a str,
 }
 
 /// A row of `duplicates.csv`: paragraph b repeats the earlier paragraph a.
@@ -206,10 +209,21 @@ impl Outcome {
         self.title_in(d, &self.docs[d].text, &self.analyzed[d].paragraphs)
     }
 
-    /// The cleaned text of document `d`: its kept paragraphs joined by blank lines.
-    /// Needs the texts in memory (see [`Texts`]).
+    /// The cleaned text of document `d`: its kept paragraphs joined by blank lines (less
+    /// its dateline with `--cut-datelines`). Needs the texts in memory (see [`Texts`]).
     pub fn clean_text(&self, d: usize) -> String {
         self.clean_text_in(d, &self.docs[d].text, &self.analyzed[d].paragraphs)
+    }
+
+    /// How many bytes the cleaned text leaves out at the start of paragraph `p` of
+    /// document `d`: its dateline with `--cut-datelines`, else none.
+    fn cut_len(&self, d: usize, p: usize) -> usize {
+        match self.datelines.get(d) {
+            Some(Some(dateline)) if self.cut_datelines && dateline.paragraph as usize == p => {
+                dateline.len as usize
+            }
+            _ => 0,
+        }
     }
 
     /// [`Outcome::title`], given document `d`'s text and paragraphs.
@@ -228,8 +242,9 @@ impl Outcome {
         let kept: Vec<&str> = paragraphs
             .iter()
             .zip(&self.dedup.decisions[d])
-            .filter(|(_, decision)| decision.is_kept())
-            .map(|(p, _)| &text[p.span.clone()])
+            .enumerate()
+            .filter(|(_, (_, decision))| decision.is_kept())
+            .map(|(k, (p, _))| &text[p.span.start + self.cut_len(d, k)..p.span.end])
             .collect();
         kept.join("\n\n")
     }
@@ -511,6 +526,11 @@ impl Outcome {
                         ("drop", reason.as_str(), duplicate_of, score)
                     }
                 };
+                let cut = if decision.is_kept() {
+                    &text[..self.cut_len(d, p)]
+                } else {
+                    ""
+                };
                 ParagraphRow {
                     doc_id: &doc.id,
                     paragraph: p as u32 + 1,
@@ -521,6 +541,7 @@ impl Outcome {
                     score,
                     chars: text.chars().count(),
                     text,
+                    cut,
                 }
             })
     }
@@ -630,6 +651,7 @@ pub const PARAGRAPH_COLUMNS: &[&str] = &[
     "score",
     "chars",
     "text",
+    "cut",
 ];
 /// Columns of `duplicates.csv`, in the order of [`DuplicateRow`]'s fields.
 pub const DUPLICATE_COLUMNS: &[&str] = &["doc_a", "para_a", "doc_b", "para_b", "kind", "score"];

@@ -17,34 +17,69 @@ const MAX_BYTES: usize = 64;
 /// taken as one that writes datelines.
 const MIN_SHARE: f64 = 0.3;
 
-/// The opening paragraph of an article: where it starts in the article text, its text,
-/// and the article's site.
-#[derive(Debug, Clone, Copy)]
-pub struct Opening<'a> {
+/// The opening of an article: its first body paragraph (the title aside), cut to
+/// [`HEAD_BYTES`], and the article's site. All that datelines are learned from, so a
+/// streaming run keeps only this of each text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
     /// Site of the article (see `Document::site`).
-    pub site: Option<&'a str>,
-    /// Byte offset of the paragraph in the article text.
-    pub start: usize,
-    /// The paragraph.
-    pub text: &'a str,
+    pub site: Option<String>,
+    /// 0-based index of the paragraph in the article.
+    pub paragraph: u32,
+    /// The start of the paragraph.
+    pub head: String,
 }
 
-/// The dateline of each article, as a byte range of its text (the dash and the spaces
-/// after it included), learned from all of them: `min_docs` articles of a site, and
-/// [`MIN_SHARE`] of them, must open with a dash-ended phrase ([`dash_phrase`]).
-pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Range<usize>>> {
+/// A dateline is looked for in this many bytes of the opening paragraph.
+pub const HEAD_BYTES: usize = 2 * MAX_BYTES;
+
+impl Opening {
+    /// The opening of an article whose paragraphs are `paragraphs` (spans in `text`, and
+    /// whether each is the title); `None` when it has no body paragraph.
+    pub fn of(
+        site: Option<&str>,
+        text: &str,
+        paragraphs: impl IntoIterator<Item = (Range<usize>, bool)>,
+    ) -> Option<Opening> {
+        let (paragraph, span) = paragraphs
+            .into_iter()
+            .enumerate()
+            .find(|(_, (_, is_title))| !is_title)
+            .map(|(p, (span, _))| (p, span))?;
+        let body = &text[span];
+        Some(Opening {
+            site: site.map(str::to_owned),
+            paragraph: paragraph as u32,
+            head: body[..floor_char_boundary(body, HEAD_BYTES)].to_owned(),
+        })
+    }
+}
+
+/// Where a dateline is: the paragraph, and how many bytes it takes from the paragraph's
+/// start (the dash and the spaces after it included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dateline {
+    /// 0-based index of the paragraph in its article.
+    pub paragraph: u32,
+    /// Bytes of the dateline from the start of the paragraph.
+    pub len: u32,
+}
+
+/// The dateline of each article, learned from all of them: `min_docs` articles of a site,
+/// and [`MIN_SHARE`] of them, must open with a dash-ended phrase ([`dash_phrase`]).
+pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Dateline>> {
     let phrases: Vec<Option<(usize, usize)>> = openings
         .iter()
-        .map(|o| o.and_then(|o| dash_phrase(o.text)))
+        .map(|o| o.as_ref().and_then(|o| dash_phrase(&o.head)))
         .collect();
     let mut sites: FxHashMap<Option<&str>, SiteOpenings> = FxHashMap::default();
     for (opening, phrase) in openings.iter().zip(&phrases) {
         let Some(o) = opening else { continue };
-        let site = sites.entry(o.site).or_default();
+        let site = sites.entry(o.site.as_deref()).or_default();
         site.articles += 1;
         if let Some((len, _)) = *phrase {
             site.dashed += 1;
-            *site.phrases.entry(&o.text[..len]).or_default() += 1;
+            *site.phrases.entry(&o.head[..len]).or_default() += 1;
         }
     }
     openings
@@ -52,19 +87,24 @@ pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Range<u
         .zip(&phrases)
         .map(|(opening, phrase)| {
             let o = opening.as_ref()?;
-            let site = &sites[&o.site];
+            let site = &sites[&o.site.as_deref()];
             if site.dashed < min_docs || (site.dashed as f64) < MIN_SHARE * site.articles as f64 {
                 return None;
             }
-            let counts = &site.phrases;
-            if let Some((_, end)) = *phrase {
-                return Some(o.start..o.start + end);
-            }
-            let len = repeated_phrase(o.text, counts, min_docs)
-                .or_else(|| place_run_on(o.text, counts, min_docs))?;
-            let rest = &o.text[len..];
-            let end = o.text.len() - rest.trim_start_matches(DASH_OR_SPACE).len();
-            Some(o.start..o.start + end)
+            let len = match *phrase {
+                Some((_, end)) => end,
+                None => {
+                    let text = o.head.as_str();
+                    let counts = &site.phrases;
+                    let len = repeated_phrase(text, counts, min_docs)
+                        .or_else(|| place_run_on(text, counts, min_docs))?;
+                    text.len() - text[len..].trim_start_matches(DASH_OR_SPACE).len()
+                }
+            };
+            Some(Dateline {
+                paragraph: o.paragraph,
+                len: len as u32,
+            })
         })
         .collect()
 }
@@ -243,12 +283,10 @@ mod tests {
         }
     }
 
-    fn opening<'a>(site: &'a str, text: &'a str) -> Option<Opening<'a>> {
-        Some(Opening {
-            site: Some(site),
-            start: 10,
-            text,
-        })
+    fn opening(site: &str, text: &str) -> Option<Opening> {
+        let title = "Judul\n\n";
+        let spans = [(0..5, true), (title.len()..title.len() + text.len(), false)];
+        Opening::of(Some(site), &format!("{title}{text}"), spans)
     }
 
     #[test]
@@ -275,7 +313,11 @@ mod tests {
         let cut: Vec<Option<&str>> = openings
             .iter()
             .zip(&found)
-            .map(|(o, d)| Some(&o.as_ref()?.text[d.as_ref()?.start - 10..d.as_ref()?.end - 10]))
+            .map(|(o, d)| {
+                let d = d.as_ref()?;
+                assert_eq!(d.paragraph, 1);
+                Some(&o.as_ref()?.head[..d.len as usize])
+            })
             .collect();
         assert_eq!(
             cut,

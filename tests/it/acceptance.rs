@@ -150,7 +150,8 @@ fn output_files_have_the_documented_columns() {
             "duplicate_of_paragraph",
             "score",
             "chars",
-            "text"
+            "text",
+            "cut"
         ]
     );
     assert_eq!(

@@ -126,3 +126,63 @@ fn templated_furniture_of_an_unknown_site_is_dropped() {
         assert!(kept.iter().all(|r| r["action"] == "keep"), "{kept:?}");
     }
 }
+
+/// `--cut-datelines` leaves a site's datelines out of the cleaned texts and records each
+/// cut in `paragraphs.csv`; without it the cleaned texts keep them.
+#[test]
+fn cut_datelines_are_left_out_of_the_cleaned_text_and_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let lines: Vec<String> = (0..4)
+        .map(|i| {
+            let text = format!("Kabarku.id, Jakarta - {}\n\n{}", prose(i, 1), prose(i, 2));
+            json!({"id": format!("d{i}"), "source": "kabarku.id", "text": text}).to_string()
+        })
+        .collect();
+    fs::write(&input, lines.join("\n")).unwrap();
+    let clean = |flags: &[&str]| {
+        let out = tmp.path().join(format!("out{}", flags.len()));
+        dedupsum()
+            .arg("dedup")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .args(flags)
+            .assert()
+            .success();
+        let texts: Vec<String> = fs::read_to_string(out.join("clean.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        let report: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+        let bytes: usize = texts.iter().map(String::len).sum();
+        assert_eq!(report["bytes_out"].as_u64(), Some(bytes as u64));
+        (texts, read_csv(&out.join("paragraphs.csv")))
+    };
+    let (kept, rows) = clean(&[]);
+    assert!(kept
+        .iter()
+        .all(|t| t.starts_with("Kabarku.id, Jakarta - Warga")));
+    assert!(rows.iter().all(|r| r["cut"].is_empty()));
+    let (cut, rows) = clean(&["--cut-datelines"]);
+    for (i, text) in cut.iter().enumerate() {
+        assert_eq!(*text, format!("{}\n\n{}", prose(i, 1), prose(i, 2)));
+    }
+    for row in &rows {
+        let expected = if row["paragraph"] == "1" {
+            "Kabarku.id, Jakarta - "
+        } else {
+            ""
+        };
+        assert_eq!(row["cut"], expected, "{row:?}");
+        assert!(row["text"].starts_with(&row["cut"]));
+    }
+}
