@@ -8,6 +8,11 @@
 //! reported, unlike MinHash LSH, which trades recall for speed. Rare tokens have short
 //! posting lists, which is what keeps the candidates few; the ordering only needs to be
 //! consistent, so the frequencies come from a fixed-size counting sketch.
+//!
+//! Rare tokens are not always rare enough: near-identical sets share their whole prefixes,
+//! and all pairs of 10,000 of them are 50 million. A group of more than [`MAX_GROUP`]
+//! sets is therefore paired only with its leaders (`leader_pairs`), and its sets are
+//! reported as [`Joined::limited`]; below that bound the join stays exact.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -60,7 +65,7 @@ impl Overlap {
 
 /// A group of sets sharing a prefix token (Jaccard), or the candidates of one set
 /// (containment), larger than this is not joined pair by pair: its sets are compared only
-/// with its leaders (see [`leader_pairs`]). Near-identical paragraphs put all their sets in
+/// with its leaders (see `leader_pairs`). Near-identical paragraphs put all their sets in
 /// the same groups, and all pairs of 10,000 of them took minutes and gigabytes; groups of
 /// ordinary corpora stay far below it.
 pub const MAX_GROUP: usize = 1024;
