@@ -90,7 +90,7 @@ fn similarity_join(bencher: divan::Bencher, measure: Measure) {
     let sets = shingle_sets();
     bencher.bench(|| {
         let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
-        let found = join::self_join(&slices, 0.8, measure);
+        let found = join::self_join(&slices, 0.8, measure).pairs;
         // Each paragraph of 20+ words meets its nine other rounds.
         let long = sets.iter().filter(|s| s.len() >= 20).count();
         assert!(found.len() >= long * 9 / 2);

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::messages::say;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use dedupsum::dedup::{Measure, Searches, ShingleKind};
@@ -73,10 +74,11 @@ enum Command {
     },
     /// Score summaries against reference summaries: ROUGE-1, ROUGE-2 and ROUGE-L F1 × 100.
     Eval {
-        /// JSONL file with the reference summaries.
+        /// JSONL (or CSV) file with the reference summaries.
         #[arg(long, value_name = "FILE")]
         refs: PathBuf,
-        /// CSV with columns doc_id (or id) and summary, e.g. a summaries.csv.
+        /// What `summarize` wrote, CSV or JSONL (by extension, else content): columns
+        /// (keys) doc_id (or id) and summary.
         #[arg(value_name = "SUMMARIES")]
         summaries: PathBuf,
         /// Reference field holding the id.
@@ -85,23 +87,27 @@ enum Command {
         /// Reference field holding the summary.
         #[arg(long, default_value = "summary", value_name = "NAME")]
         ref_field: String,
-        /// Tokenisation: english (Porter stemmer, as rouge-score) or indonesian (no stemmer).
-        #[arg(long, default_value = "english", value_name = "LANG")]
+        /// Tokenisation: en (Porter stemmer, as rouge-score) or id (no stemmer); english and
+        /// indonesian are the same.
+        #[arg(long, default_value = "en", value_name = "LANG")]
         lang: EvalLang,
+        /// Largest record read (a JSONL line, a CSV row), in bytes; a longer one is an error.
+        #[arg(long, default_value_t = ReadConfig::default().max_record_bytes, value_name = "BYTES")]
+        max_record_bytes: usize,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
     },
 }
 
-/// Tokenisation of the ROUGE evaluation.
+/// Tokenisation of the ROUGE evaluation, named by the codes `--lang` takes elsewhere.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum EvalLang {
     /// Porter stemmer.
-    #[value(alias = "en")]
+    #[value(name = "en", alias = "english")]
     English,
     /// No stemmer.
-    #[value(alias = "id")]
+    #[value(name = "id", alias = "indonesian")]
     Indonesian,
 }
 
@@ -277,6 +283,16 @@ impl InputArgs {
         };
         config.lang = lang;
         config.threads = self.threads;
+        let most = dedupsum::max_threads();
+        if let Some(n) = self.threads.filter(|&n| n > most) {
+            if !self.quiet {
+                say(&format!(
+                    "warning: --threads {n} is more than {} per core: using {most}",
+                    dedupsum::MAX_THREADS_PER_CORE
+                ));
+            }
+            config.threads = Some(most);
+        }
         if !self.quiet {
             config.progress = dedupsum::Progress::stderr();
         }
@@ -339,7 +355,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             let mut output = dedup.apply(&mut config, &output);
             summary.apply(&mut config, &mut output);
             let (outcome, report) = write_dir(config, Job::Run, &out, &output)?;
-            say(input.quiet, &report, &out);
+            say_done(input.quiet, &report, &out);
             (outcome, input.quiet)
         }
         Command::Dedup {
@@ -355,7 +371,7 @@ pub fn run(cli: Cli) -> Result<Status> {
                 ..dedup.apply(&mut config, &output)
             };
             let (outcome, report) = write_dir(config, Job::Dedup, &out, &output)?;
-            say(input.quiet, &report, &out);
+            say_done(input.quiet, &report, &out);
             (outcome, input.quiet)
         }
         Command::Summarize {
@@ -371,11 +387,11 @@ pub fn run(cli: Cli) -> Result<Status> {
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
             outcome.write_summaries_file(&out, &output)?;
             if !input.quiet {
-                diagnostic!(
-                    "dedupsum: summarised {} documents into {}",
+                say(&format!(
+                    "summarised {} documents into {}",
                     outcome.docs.len(),
                     out.display()
-                );
+                ));
             }
             (outcome, input.quiet)
         }
@@ -385,11 +401,16 @@ pub fn run(cli: Cli) -> Result<Status> {
             id_field,
             ref_field,
             lang,
+            max_record_bytes,
             json,
         } => {
-            let references = eval::read_references(&refs, &id_field, &ref_field)?;
-            let summaries = eval::read_summaries(&summaries)?;
-            let result = eval::evaluate(&references, &summaries, matches!(lang, EvalLang::English));
+            if max_record_bytes == 0 {
+                anyhow::bail!("--max-record-bytes must be at least 1");
+            }
+            let references = eval::read_references(&refs, &id_field, &ref_field, max_record_bytes)?;
+            let summaries = eval::read_summaries(&summaries, max_record_bytes)?;
+            let result =
+                eval::evaluate(&references, &summaries, matches!(lang, EvalLang::English))?;
             let text = if json {
                 format!("{}\n", serde_json::to_string(&result)?)
             } else {
@@ -461,26 +482,32 @@ fn grow_heaps_in_large_steps() {
     }
 }
 
-/// The first few skipped records on stderr (all of them are in errors.csv), and the
-/// documents a size limit applied to.
+/// The first few documents a size limit applied to (all of them are in report.json) and
+/// skipped records (all of them are in errors.csv) on stderr.
 fn warn_skipped(outcome: &Outcome) {
     const SHOWN: usize = 5;
-    for limited in &outcome.limited {
-        diagnostic!("dedupsum: warning: {}: {}", limited.doc_id, limited.limit);
+    for limited in outcome.limited.iter().take(SHOWN) {
+        say(&format!("warning: {}: {}", limited.doc_id, limited.limit));
+    }
+    if outcome.limited.len() > SHOWN {
+        say(&format!(
+            "warning: a size limit applied to {} more documents (all are listed in report.json)",
+            outcome.limited.len() - SHOWN
+        ));
     }
     for err in outcome.skipped.iter().take(SHOWN) {
-        diagnostic!("dedupsum: skipped {err}");
+        say(&format!("skipped {err}"));
     }
     if outcome.skipped.len() > SHOWN {
-        diagnostic!(
-            "dedupsum: skipped {} more records (all are listed in errors.csv)",
+        say(&format!(
+            "skipped {} more records (all are listed in errors.csv)",
             outcome.skipped.len() - SHOWN
-        );
+        ));
     }
 }
 
 /// One line on stderr saying what the run did.
-fn say(quiet: bool, report: &Report, out: &Path) {
+fn say_done(quiet: bool, report: &Report, out: &Path) {
     if quiet {
         return;
     }
@@ -494,8 +521,8 @@ fn say(quiet: bool, report: &Report, out: &Path) {
     } else {
         String::new()
     };
-    diagnostic!(
-        "dedupsum: {} documents, {} paragraphs, dropped {}{}{skipped}; wrote {}",
+    say(&format!(
+        "{} documents, {} paragraphs, dropped {}{}{skipped}; wrote {}",
         report.documents,
         report.paragraphs,
         report.dropped,
@@ -505,5 +532,5 @@ fn say(quiet: bool, report: &Report, out: &Path) {
             format!(" ({})", reasons.join(", "))
         },
         out.display()
-    );
+    ));
 }

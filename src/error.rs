@@ -23,6 +23,18 @@ pub enum Error {
         /// The underlying error.
         source: io::Error,
     },
+    /// Standard input could not be copied to its temporary file (the spool `dedup` reads
+    /// twice), in the system's temporary directory.
+    #[error(
+        "cannot copy standard input to a temporary file in {} (the temporary directory, TMPDIR): {source}",
+        dir.display()
+    )]
+    Spool {
+        /// The directory of the spool.
+        dir: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
     /// A record could not be read (only an error under `--on-error fail`; skipped otherwise).
     #[error(transparent)]
     Record(#[from] RecordError),
@@ -37,6 +49,16 @@ pub enum Error {
     /// A configuration value is out of range.
     #[error("invalid setting: {0}")]
     Config(String),
+    /// `eval`: no summary has the id of a reference.
+    #[error(
+        "no summary matches a reference: none of the {summaries} summaries has the id of one of the {references} references (check --id-field, or whether they are of the same articles)"
+    )]
+    NoMatchingIds {
+        /// References read.
+        references: usize,
+        /// Summaries read (distinct ids).
+        summaries: usize,
+    },
     /// Serialising an output failed.
     #[error("{}: {message}", path.display())]
     Output {

@@ -9,14 +9,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::Path;
 
 use frostem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::error::{Error, RecordError, Result};
+use crate::corpus::{self, source::decode, Format, JsonFields, ReadConfig};
+use crate::error::{Error, Result};
 
 /// Mean F1 × 100 of each ROUGE variant, and what was scored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,11 +114,20 @@ pub fn rouge_l(reference: &[String], candidate: &[String]) -> f64 {
 }
 
 /// Scores `summaries` (id → text) against `references` (id, text), in parallel.
+///
+/// Fails when no summary has the id of a reference: every score would be 0, which looks
+/// like bad summaries when it is mismatched ids (another id field, another corpus).
 pub fn evaluate(
     references: &[(String, String)],
     summaries: &HashMap<String, String>,
     stem: bool,
-) -> Evaluation {
+) -> Result<Evaluation> {
+    if !references.iter().any(|(id, _)| summaries.contains_key(id)) {
+        return Err(Error::NoMatchingIds {
+            references: references.len(),
+            summaries: summaries.len(),
+        });
+    }
     let tokenizer = Tokenizer::new(stem);
     let scores: Vec<[f64; 3]> = references
         .par_iter()
@@ -132,7 +142,7 @@ pub fn evaluate(
     let n = references.len().max(1) as f64;
     let mean = |k: usize| 100.0 * scores.iter().map(|s| s[k]).sum::<f64>() / n;
     let ids: std::collections::HashSet<&str> = references.iter().map(|r| r.0.as_str()).collect();
-    Evaluation {
+    Ok(Evaluation {
         rouge1: mean(0),
         rouge2: mean(1),
         rouge_l: mean(2),
@@ -151,62 +161,71 @@ pub fn evaluate(
             .map(|(_, s)| s.split_whitespace().count() as f64)
             .sum::<f64>()
             / summaries.len().max(1) as f64,
-    }
+    })
 }
 
-/// Reads `(id, reference)` pairs from a JSONL file with fields `id_field` and `ref_field`.
+/// Reads `(id, reference)` pairs from a JSON Lines or CSV file (see [`read_table`]) with
+/// fields (columns) `id_field` and `ref_field`.
 pub fn read_references(
     path: &Path,
     id_field: &str,
     ref_field: &str,
+    max_record_bytes: usize,
 ) -> Result<Vec<(String, String)>> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut out = Vec::new();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let record =
-            |message: String| Error::from(RecordError::new(path, Some(index + 1), message));
-        let value: serde_json::Value =
-            serde_json::from_str(&line).map_err(|e| record(format!("malformed JSON: {e}")))?;
-        let id = match &value[id_field] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return Err(record(format!("missing id field `{id_field}`"))),
-        };
-        let Some(reference) = value[ref_field].as_str() else {
-            return Err(record(format!("missing reference field `{ref_field}`")));
-        };
-        out.push((id, reference.to_owned()));
-    }
-    Ok(out)
+    read_table(path, id_field, ref_field, max_record_bytes)
 }
 
-/// Reads id → summary from a CSV with columns `doc_id` (or `id`) and `summary`.
-pub fn read_summaries(path: &Path) -> Result<HashMap<String, String>> {
-    let csv_error = |e: csv::Error| {
-        let line = e.position().map(|p| p.line() as usize);
-        Error::from(RecordError::new(path, line, e.to_string()))
+/// Reads id → summary from what `summarize` writes, as CSV or JSON Lines (see
+/// [`read_table`]): fields (columns) `doc_id`, or `id` when there is no `doc_id`, and
+/// `summary`. A repeated id keeps its last summary.
+pub fn read_summaries(path: &Path, max_record_bytes: usize) -> Result<HashMap<String, String>> {
+    let rows = match read_table(path, "doc_id", "summary", max_record_bytes) {
+        Err(Error::Record(e)) if e.line <= Some(1) && e.message.contains("`doc_id`") => {
+            read_table(path, "id", "summary", max_record_bytes)?
+        }
+        rows => rows?,
     };
-    let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
-    let headers = reader.headers().map_err(csv_error)?.clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(id), Some(summary)) = (column("doc_id").or(column("id")), column("summary")) else {
-        return Err(
-            RecordError::new(path, Some(1), "need columns doc_id (or id) and summary").into(),
-        );
+    Ok(rows.into_iter().collect())
+}
+
+/// The `(id, text)` of every record of a table, read by the corpus readers (so compressed
+/// or not, and a record over `max_record_bytes` is an error rather than held in memory).
+/// The format is the file's extension (`.jsonl`, `.ndjson`, `.csv`, `.tsv`), else its
+/// content: JSON Lines when it opens with `{`, CSV otherwise. The first bad record fails
+/// the read: a score over part of the file would look like a score over all of it.
+pub fn read_table(
+    path: &Path,
+    id_field: &str,
+    text_field: &str,
+    max_record_bytes: usize,
+) -> Result<Vec<(String, String)>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let config = ReadConfig {
+        fields: JsonFields {
+            id: id_field.to_owned(),
+            text: text_field.to_owned(),
+            title: String::new(),
+            site: String::new(),
+        },
+        max_record_bytes,
+        ..ReadConfig::default()
     };
-    let mut out = HashMap::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        out.insert(
-            record.get(id).unwrap_or_default().to_owned(),
-            record.get(summary).unwrap_or_default().to_owned(),
-        );
-    }
-    Ok(out)
+    let mut reader =
+        decode(Box::new(file), config.max_input_bytes).map_err(|e| Error::io(path, e))?;
+    let format = match Format::of(path) {
+        Some(format @ (Format::Jsonl | Format::Csv(_))) => format,
+        _ => {
+            let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+            let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
+            match head.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'{') => Format::Jsonl,
+                _ => Format::Csv(b','),
+            }
+        }
+    };
+    corpus::read_stream(path, Box::new(reader), Some(format), &config)
+        .map(|record| record.map(|doc| (doc.id, doc.text)).map_err(Error::from))
+        .collect()
 }
 
 #[cfg(test)]
@@ -256,7 +275,7 @@ mod tests {
             ("z".to_owned(), "x".to_owned()),
         ]
         .into();
-        let e = evaluate(&refs, &sums, false);
+        let e = evaluate(&refs, &sums, false).unwrap();
         assert_eq!((e.articles, e.missing, e.extra), (2, 1, 1));
         assert!((e.rouge1 - 50.0).abs() < 1e-9);
     }

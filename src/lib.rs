@@ -52,7 +52,7 @@ pub struct Config {
     pub on_error: OnError,
     /// Language of the documents, or detection per document.
     pub lang: LangChoice,
-    /// Worker threads; `None` uses one per core.
+    /// Worker threads; `None` uses one per core. At most [`max_threads`] are started.
     pub threads: Option<usize>,
     /// Duplicate detection settings.
     pub dedup: DedupConfig,
@@ -228,6 +228,16 @@ pub struct Limited {
     pub limit: String,
 }
 
+/// Worker threads started per available core, at most. More only cost memory (a stack
+/// each) and start-up time: `--threads 100000` took minutes to start on two cores.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a run starts: [`MAX_THREADS_PER_CORE`] per available core.
+/// [`Config::threads`] above it is lowered to it (the outputs are the same for any number).
+pub fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * MAX_THREADS_PER_CORE
+}
+
 /// Runs the stages over a configured corpus.
 pub struct Pipeline {
     config: Config,
@@ -384,7 +394,7 @@ impl Pipeline {
     fn in_pool<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(n) = self.config.threads {
-            builder = builder.num_threads(n);
+            builder = builder.num_threads(n.min(max_threads()));
         }
         let pool = builder
             .build()
@@ -455,6 +465,15 @@ impl Pipeline {
                 ),
             })
             .collect();
+        limited.extend(dedup.near_limited_docs.iter().map(|&d| Limited {
+            doc: d as usize,
+            doc_id: docs[d as usize].id.clone(),
+            limit: format!(
+                "a paragraph among more than {} similar ones: near copies checked only against the first of them that match no earlier one (at most {}), not each against each",
+                dedup::join::MAX_GROUP,
+                dedup::join::MAX_LEADERS
+            ),
+        }));
 
         let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
         drop(openings);
@@ -552,6 +571,7 @@ fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
         decisions,
         pairs: Vec::new(),
         candidate_docs: Vec::new(),
+        near_limited_docs: Vec::new(),
         clean_bytes: analyzed
             .iter()
             .map(|doc| dedup::clean_len(doc.paragraphs.iter().map(|p| p.span.len())))

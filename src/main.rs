@@ -1,16 +1,12 @@
 //! The `dedupsum` command: parse flags, run the library, report errors once.
 
-/// Writes one line to stderr, ignoring a failure: a diagnostic must never end the run (nor
-/// panic, as `eprintln!` does when stderr is closed), and the exit code says the rest.
-macro_rules! diagnostic {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-
 mod cli;
 mod exit_codes;
+mod messages;
+mod oom;
+
+#[global_allocator]
+static ALLOCATOR: oom::ExitWhenOut = oom::ExitWhenOut;
 
 use std::io;
 
@@ -22,11 +18,11 @@ fn main() -> std::process::ExitCode {
     // in progress finishes first) and stop.
     let handler = ctrlc::set_handler(|| {
         dedupsum::output::atomic::interrupt();
-        diagnostic!("dedupsum: interrupted; no outputs written");
+        messages::say("interrupted; no outputs written");
         std::process::exit(ExitCode::Interrupted.code().into());
     });
     if let Err(err) = handler {
-        diagnostic!("dedupsum: warning: cannot handle Ctrl-C: {err}");
+        messages::say(&format!("warning: cannot handle Ctrl-C: {err}"));
     }
     let result = cli::run(cli::Cli::parse());
     if result.is_err() {
@@ -39,7 +35,7 @@ fn main() -> std::process::ExitCode {
         // A closed pipe on stdout (`dedupsum summarize ... --out - | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {
-            diagnostic!("dedupsum: error: {err:#}");
+            messages::say(&format!("error: {}", messages::error_text(&err)));
             ExitCode::GeneralError
         }
     };

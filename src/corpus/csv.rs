@@ -57,6 +57,8 @@ struct Quotes {
     prev_cr: bool,
     /// Byte offset of the current record.
     record_start: u64,
+    /// Line where the quoted field being read opened.
+    quote_line: u64,
     /// Shared with the reader.
     marks: Rc<RefCell<Marks>>,
 }
@@ -68,6 +70,9 @@ struct Marks {
     starts: VecDeque<(u64, u64)>,
     /// Byte offsets of records whose quoting is malformed.
     bad: BTreeSet<u64>,
+    /// `(byte offset, line the quote opened at)` of a record whose quote is never closed:
+    /// it ran to the end of the file.
+    unclosed: Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -97,7 +102,10 @@ impl Quotes {
                 (RecordStart, _) => RecordStart,
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
-                (FieldStart, b'"') => Quoted,
+                (FieldStart, b'"') => {
+                    self.quote_line = self.line;
+                    Quoted
+                }
                 (QuoteInQuoted, b'"') => Quoted,
                 (_, _) if b == self.delimiter => FieldStart,
                 (_, _) if end_of_line => RecordStart,
@@ -118,6 +126,7 @@ impl Quotes {
     fn finish(&mut self) {
         if self.state == QuoteState::Quoted {
             self.mark();
+            self.marks.borrow_mut().unclosed = Some((self.record_start, self.quote_line));
         }
         self.state = QuoteState::RecordStart;
     }
@@ -130,8 +139,16 @@ impl Quotes {
 impl Read for Budget {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.used.get() > self.cap {
+            let open = if self.quotes.state == QuoteState::Quoted {
+                format!(
+                    " (a quote opened at line {} is still open)",
+                    self.quotes.quote_line
+                )
+            } else {
+                String::new()
+            };
             return Err(io::Error::other(format!(
-                "record longer than the record limit of {} bytes (--max-record-bytes)",
+                "record longer than the record limit of {} bytes (--max-record-bytes){open}",
                 self.cap
             )));
         }
@@ -166,6 +183,7 @@ impl Reader {
                 line: 1,
                 prev_cr: false,
                 record_start: 0,
+                quote_line: 1,
                 marks: Rc::clone(&marks),
             },
         };
@@ -206,6 +224,21 @@ impl Reader {
         RecordError::new(&self.path, Some(line as usize), message)
     }
 
+    /// The error of the record at byte `start` when its quote is never closed: the parser
+    /// read the rest of the file into it, and the message must say so (else the records it
+    /// swallowed are lost without a word).
+    fn unclosed(&self, start: u64, line: u64) -> Option<RecordError> {
+        let (at, opened) = self.marks.borrow().unclosed?;
+        (at == start).then(|| {
+            self.error(
+                line,
+                format!(
+                    "malformed CSV quoting: unclosed quote opened at line {opened}; the rest of the file was read as one field"
+                ),
+            )
+        })
+    }
+
     /// Reads the next record into `self.record`: `Ok(false)` at the end.
     fn read_record(&mut self) -> Result<bool, RecordError> {
         self.used.set(0);
@@ -213,7 +246,10 @@ impl Reader {
         match self.csv.read_byte_record(&mut self.record) {
             Ok(more) => Ok(more),
             Err(e) => {
-                let line = self.start_of(e.position().unwrap_or(&before)).1;
+                let (start, line) = self.start_of(e.position().unwrap_or(&before));
+                if let Some(error) = self.unclosed(start, line) {
+                    return Err(error);
+                }
                 let fatal = matches!(e.kind(), ::csv::ErrorKind::Io(_));
                 if fatal {
                     self.done = true;
@@ -281,10 +317,12 @@ impl Reader {
         if self.marks.borrow_mut().bad.remove(&start) {
             let id = std::str::from_utf8(self.record.get(columns.id).unwrap_or_default())
                 .unwrap_or_default();
-            let error = self.error(
-                line,
-                "malformed CSV quoting (a quote inside an unquoted field, text after a closing quote, or a quote never closed)".into(),
-            );
+            let error = self.unclosed(start, line).unwrap_or_else(|| {
+                self.error(
+                    line,
+                    "malformed CSV quoting (a quote inside an unquoted field or text after a closing quote)".into(),
+                )
+            });
             return Err(if id.is_empty() {
                 error
             } else {
@@ -428,14 +466,14 @@ mod tests {
             "id,text\na,\"bad \"quote\" inside\"\nb,\"ok \"\"quoted\"\"\"\nc,x\"y\nd,\"never closed\ne,f\n",
             1000,
         );
-        let quoting = "malformed CSV quoting (a quote inside an unquoted field, text after a closing quote, or a quote never closed)";
+        let quoting = "malformed CSV quoting (a quote inside an unquoted field or text after a closing quote)";
         assert_eq!(
             rows,
             [
                 format!("in.csv:2: {quoting}"),
                 "b None \"ok \\\"quoted\\\"\" line 3".to_owned(),
                 format!("in.csv:4: {quoting}"),
-                format!("in.csv:5: {quoting}"),
+                "in.csv:5: malformed CSV quoting: unclosed quote opened at line 5; the rest of the file was read as one field".to_owned(),
             ]
         );
     }

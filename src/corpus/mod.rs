@@ -208,12 +208,18 @@ impl Corpus {
         if !self.reads_stdin() || self.spool.is_some() {
             return Ok(());
         }
+        let spool_error = |source| Error::Spool {
+            dir: dir.to_path_buf(),
+            source,
+        };
         // A fresh name no one can plant a link at, readable by the owner only.
         let (path, mut file) = crate::output::atomic::create_temp(dir, ".dedupsum-stdin.", true)
-            .map_err(|e| Error::io(dir, e))?;
+            .map_err(spool_error)?;
         let spool = Spool { path };
-        std::io::copy(&mut std::io::stdin().lock(), &mut file)
-            .map_err(|e| Error::io(Path::new(STDIN_NAME), e))?;
+        copy_stdin(&mut file).map_err(|e| match e {
+            Side::Read(e) => Error::io(Path::new(STDIN_NAME), e),
+            Side::Write(e) => spool_error(e),
+        })?;
         self.spool = Some(std::sync::Arc::new(spool));
         Ok(())
     }
@@ -243,6 +249,29 @@ impl Corpus {
             parallel: true,
             ..self.records()
         }
+    }
+}
+
+/// Which end of a copy failed.
+enum Side {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// Copies standard input to `to`, telling a failed read (the input's fault) from a failed
+/// write (the spool's: a full temporary directory), which `std::io::copy` does not.
+fn copy_stdin(to: &mut impl std::io::Write) -> std::result::Result<(), Side> {
+    let mut stdin = std::io::stdin().lock();
+    loop {
+        let chunk = match stdin.fill_buf() {
+            Ok([]) => return Ok(()),
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Side::Read(e)),
+        };
+        to.write_all(chunk).map_err(Side::Write)?;
+        let n = chunk.len();
+        stdin.consume(n);
     }
 }
 

@@ -8,6 +8,11 @@
 //! reported, unlike MinHash LSH, which trades recall for speed. Rare tokens have short
 //! posting lists, which is what keeps the candidates few; the ordering only needs to be
 //! consistent, so the frequencies come from a fixed-size counting sketch.
+//!
+//! Rare tokens are not always rare enough: near-identical sets share their whole prefixes,
+//! and all pairs of 10,000 of them are 50 million. A group of more than [`MAX_GROUP`]
+//! sets is therefore paired only with its leaders (`leader_pairs`), and its sets are
+//! reported as [`Joined::limited`]; below that bound the join stays exact.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -58,17 +63,44 @@ impl Overlap {
     }
 }
 
+/// A group of sets sharing a prefix token (Jaccard), or the candidates of one set
+/// (containment), larger than this is not joined pair by pair: its sets are compared only
+/// with its leaders (see `leader_pairs`). Near-identical paragraphs put all their sets in
+/// the same groups, and all pairs of 10,000 of them took minutes and gigabytes; groups of
+/// ordinary corpora stay far below it.
+pub const MAX_GROUP: usize = 1024;
+
+/// The most leaders of a group over [`MAX_GROUP`]: sets that match no earlier leader, to
+/// which every later set of the group is compared.
+pub const MAX_LEADERS: usize = 16;
+
+/// What a join found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Joined {
+    /// The pairs over the threshold, ordered by `(b, a)`; every pair when `limited` is
+    /// empty.
+    pub pairs: Vec<Overlap>,
+    /// Sets (sorted) that were in a group over [`MAX_GROUP`] and were compared only with
+    /// its leaders: pairs among them may be missing.
+    pub limited: Vec<u32>,
+}
+
 /// Every pair of `sets` (sorted, distinct tokens each) whose `measure` reaches
-/// `threshold`, ordered by `(b, a)`. Empty sets match nothing.
-pub fn self_join(sets: &[&[u32]], threshold: f64, measure: Measure) -> Vec<Overlap> {
+/// `threshold`, ordered by `(b, a)`, except in groups over [`MAX_GROUP`] (see
+/// [`Joined::limited`]). Empty sets match nothing.
+pub fn self_join(sets: &[&[u32]], threshold: f64, measure: Measure) -> Joined {
     let rank = Rank::count(sets);
     let prefixes = Prefixes::new(sets, &rank, threshold);
-    let mut found = match measure {
+    let (mut pairs, mut limited) = match measure {
         Measure::Jaccard => jaccard_pairs(sets, &prefixes, &rank, threshold),
         Measure::Containment => containment_pairs(sets, &prefixes, threshold),
     };
-    found.par_sort_unstable_by_key(|o| (o.b, o.a));
-    found
+    pairs.par_sort_unstable_by_key(|o| (o.b, o.a));
+    // A pair with a leader can be found in several groups (no-op without large groups).
+    pairs.dedup_by_key(|o| (o.b, o.a));
+    limited.par_sort_unstable();
+    limited.dedup();
+    Joined { pairs, limited }
 }
 
 /// Each set's prefix: its rarest tokens, as many as can miss while still matching, in
@@ -129,13 +161,17 @@ fn jaccard_pairs(
     prefixes: &Prefixes,
     rank: &Rank,
     threshold: f64,
-) -> Vec<Overlap> {
+) -> (Vec<Overlap>, Vec<u32>) {
     // The records of a corpus's prefixes take four times the memory of the prefixes
     // (16 bytes a token, not 4): they are built and joined a slice of the token space at a
     // time (tokens are hashes, so the slices are even), which holds a sixteenth of them at
     // once.
     const SLICES: u32 = 16;
     let mut found = Vec::new();
+    // Pairs with the leaders of large groups: a pair of sets in several large groups is
+    // found in each, so these are kept apart and rid of repeats after every slice.
+    let mut starred: Vec<Overlap> = Vec::new();
+    let mut limited = Vec::new();
     for slice in 0..SLICES {
         let records: Vec<Record> = sets
             .par_iter()
@@ -155,9 +191,18 @@ fn jaccard_pairs(
                     })
             })
             .collect();
-        found.extend(jaccard_groups(sets, prefixes, rank, threshold, records));
+        let (pairs, star) = jaccard_groups(sets, prefixes, rank, threshold, records, &mut limited);
+        found.extend(pairs);
+        if !star.is_empty() {
+            starred.extend(star);
+            starred.par_sort_unstable_by_key(|o| (o.b, o.a));
+            starred.dedup_by_key(|o| (o.b, o.a));
+            limited.par_sort_unstable();
+            limited.dedup();
+        }
     }
-    found
+    found.extend(starred);
+    (found, limited)
 }
 
 /// A prefix token of a set, with what the group of the token needs to know of the set:
@@ -171,18 +216,32 @@ struct Record {
 }
 
 /// The verified pairs of the groups of equal tokens among `records`, prefix tokens (see
-/// [`jaccard_pairs`]).
+/// [`jaccard_pairs`]): those of groups up to [`MAX_GROUP`], and apart, those of larger
+/// groups with their leaders, whose other sets are added to `limited`.
 fn jaccard_groups(
     sets: &[&[u32]],
     prefixes: &Prefixes,
     rank: &Rank,
     threshold: f64,
     mut records: Vec<Record>,
-) -> Vec<Overlap> {
+    limited: &mut Vec<u32>,
+) -> (Vec<Overlap>, Vec<Overlap>) {
     records.par_sort_unstable_by_key(|r| (u64::from(r.token) << 32) | u64::from(r.set));
-    records
+    let large: Vec<&[Record]> = records
+        .chunk_by(|a, b| a.token == b.token)
+        .filter(|g| g.len() > MAX_GROUP)
+        .collect();
+    let starred: Vec<Overlap> = large
+        .par_iter()
+        .flat_map_iter(|group| {
+            let members: Vec<u32> = group.iter().map(|r| r.set).collect();
+            leader_pairs(&members, |x, y| jaccard_of(sets, x, y, threshold))
+        })
+        .collect();
+    limited.extend(large.iter().flat_map(|g| g[1..].iter().map(|r| r.set)));
+    let found = records
         .par_chunk_by(|a, b| a.token == b.token)
-        .filter(|g| g.len() > 1)
+        .filter(|g| g.len() > 1 && g.len() <= MAX_GROUP)
         .flat_map_iter(|group| {
             let mut out = Vec::new();
             // J ≥ t needs |x ∩ y| ≥ t / (1 + t) × (|x| + |y|).
@@ -227,7 +286,47 @@ fn jaccard_groups(
             }
             out
         })
-        .collect()
+        .collect();
+    (found, starred)
+}
+
+/// The pairs of a group too large for all of its pairs (`members` in set order), as a
+/// star around each of its leaders: the first set leads, and each later one is compared
+/// with every leader so far (`matches` verifies a pair); one that matches none leads too,
+/// up to [`MAX_LEADERS`]. A cluster of near copies is one star around its first member,
+/// which is what the decisions need: every copy is found a repeat of it. Pairs between
+/// two followers, which would take time and memory quadratic in the group, are not
+/// verified. In set order, so the same for any number of threads.
+fn leader_pairs(members: &[u32], matches: impl Fn(u32, u32) -> Option<u32>) -> Vec<Overlap> {
+    let mut leaders: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for &y in members {
+        let before = out.len();
+        for &x in &leaders {
+            if let Some(shared) = matches(x, y) {
+                out.push(Overlap { a: x, b: y, shared });
+            }
+        }
+        if out.len() == before && leaders.len() < MAX_LEADERS {
+            leaders.push(y);
+        }
+    }
+    out
+}
+
+/// The overlap of sets `x` and `y` if their Jaccard reaches `threshold` (sizes checked
+/// first: most non-matches end there).
+fn jaccard_of(sets: &[&[u32]], x: u32, y: u32, threshold: f64) -> Option<u32> {
+    let (a, b) = (sets[x as usize], sets[y as usize]);
+    let (len_a, len_b) = (a.len() as f64, b.len() as f64);
+    if len_a < threshold * len_b - 1e-9 || len_b < threshold * len_a - 1e-9 {
+        return None;
+    }
+    let need = (threshold / (1.0 + threshold) * (len_a + len_b) - 1e-9)
+        .ceil()
+        .max(1.0) as usize;
+    let shared = overlap_reaching(a, b, need)?;
+    (shared as f64 / (a.len() + b.len() - shared) as f64 >= threshold).then_some(shared as u32)
 }
 
 /// Whether two token lists in rank order share a token. Short lists are compared token by
@@ -255,34 +354,75 @@ fn shares_token_by_rank(a: &[u32], b: &[u32], rank: &Rank) -> bool {
 
 /// Containment: the smaller set's prefix meets any token of the larger, so every token is
 /// indexed and each set looks up its prefix tokens, pairing with the larger sets found
-/// (ties of size: with the later ones).
-fn containment_pairs(sets: &[&[u32]], prefixes: &Prefixes, threshold: f64) -> Vec<Overlap> {
+/// (ties of size: with the later ones). A prefix token held by more than [`MAX_GROUP`]
+/// sets brings no candidates: its sets are paired with its leaders instead (see
+/// [`leader_pairs`]), and added to the limited sets.
+fn containment_pairs(
+    sets: &[&[u32]],
+    prefixes: &Prefixes,
+    threshold: f64,
+) -> (Vec<Overlap>, Vec<u32>) {
     let index = Postings::new(sets);
-    (0..sets.len())
+    let mut large: Vec<u32> = (0..sets.len())
         .into_par_iter()
         .flat_map_iter(|x| {
-            let len = sets[x].len();
-            let mut candidates: Vec<u32> = Vec::new();
-            for &token in prefixes.of(x) {
-                candidates.extend(
-                    index
-                        .of(token)
-                        .filter(|&&y| (sets[y as usize].len(), y as usize) > (len, x)),
-                );
+            prefixes
+                .of(x)
+                .iter()
+                .copied()
+                .filter(|&t| index.of(t).len() > MAX_GROUP)
+                .collect::<Vec<u32>>()
+        })
+        .collect();
+    large.par_sort_unstable();
+    large.dedup();
+    let mut found: Vec<Overlap> = large
+        .par_iter()
+        .flat_map_iter(|&token| {
+            let members: Vec<u32> = index.of(token).iter().map(|r| r.1).collect();
+            leader_pairs(&members, |x, y| containment_of(sets, x, y, threshold))
+        })
+        .collect();
+    let limited = large
+        .iter()
+        .flat_map(|&token| index.of(token)[1..].iter().map(|r| r.1))
+        .collect();
+    found.par_extend((0..sets.len()).into_par_iter().flat_map_iter(|x| {
+        let len = sets[x].len();
+        let mut candidates: Vec<u32> = Vec::new();
+        for &token in prefixes.of(x) {
+            let holders = index.of(token);
+            if holders.len() > MAX_GROUP {
+                continue;
             }
-            candidates.sort_unstable();
-            candidates.dedup();
-            let need = min_overlap(len, threshold);
-            candidates.into_iter().filter_map(move |y| {
-                let shared = overlap_reaching(sets[x], sets[y as usize], need)?;
-                Some(Overlap {
-                    a: x.min(y as usize) as u32,
-                    b: x.max(y as usize) as u32,
-                    shared: shared as u32,
-                })
+            candidates.extend(
+                holders
+                    .iter()
+                    .map(|r| r.1)
+                    .filter(|&y| (sets[y as usize].len(), y as usize) > (len, x)),
+            );
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let need = min_overlap(len, threshold);
+        candidates.into_iter().filter_map(move |y| {
+            let shared = overlap_reaching(sets[x], sets[y as usize], need)?;
+            Some(Overlap {
+                a: x.min(y as usize) as u32,
+                b: x.max(y as usize) as u32,
+                shared: shared as u32,
             })
         })
-        .collect()
+    }));
+    (found, limited)
+}
+
+/// The overlap of sets `x` and `y` if the containment of the smaller in the larger reaches
+/// `threshold`.
+fn containment_of(sets: &[&[u32]], x: u32, y: u32, threshold: f64) -> Option<u32> {
+    let (a, b) = (sets[x as usize], sets[y as usize]);
+    let need = min_overlap(a.len().min(b.len()), threshold);
+    overlap_reaching(a, b, need).map(|shared| shared as u32)
 }
 
 /// `(token, set)` for every token of every set.
@@ -413,15 +553,13 @@ impl Postings {
         }
     }
 
-    /// The sets holding `token`, in index order.
-    fn of(&self, token: u32) -> impl Iterator<Item = &u32> + '_ {
+    /// The records `(token, set)` of the sets holding `token`, in set order.
+    fn of(&self, token: u32) -> &[(u32, u32)] {
         let bucket = (token >> self.shift) as usize;
         let range = &self.records[self.starts[bucket] as usize..self.starts[bucket + 1] as usize];
         let start = range.partition_point(|r| r.0 < token);
-        range[start..]
-            .iter()
-            .take_while(move |r| r.0 == token)
-            .map(|r| &r.1)
+        let end = start + range[start..].partition_point(|r| r.0 == token);
+        &range[start..end]
     }
 }
 
@@ -507,7 +645,7 @@ mod tests {
         #[test]
         fn join_of_large_sets_equals_brute_force(sets in large_sets(), t in prop::sample::select(vec![0.2, 0.3, 0.5])) {
             let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
-            prop_assert_eq!(self_join(&slices, t, Measure::Jaccard), brute_force(&sets, t, Measure::Jaccard));
+            prop_assert_eq!(self_join(&slices, t, Measure::Jaccard).pairs, brute_force(&sets, t, Measure::Jaccard));
         }
 
         /// The prefix filter misses nothing and admits nothing: it equals brute force.
@@ -515,7 +653,7 @@ mod tests {
         fn join_equals_brute_force(sets in sets(), t in prop::sample::select(vec![0.3, 0.5, 0.8, 0.9, 1.0])) {
             for measure in [Measure::Jaccard, Measure::Containment] {
                 let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
-                prop_assert_eq!(self_join(&slices, t, measure), brute_force(&sets, t, measure));
+                prop_assert_eq!(self_join(&slices, t, measure), Joined { pairs: brute_force(&sets, t, measure), limited: Vec::new() });
             }
         }
     }
@@ -526,8 +664,8 @@ mod tests {
         let part: Vec<u32> = (0..9).collect();
         let extra = vec![100, 101];
         let sets = [&long[..], &part, &extra];
-        assert!(self_join(&sets, 0.8, Measure::Jaccard).is_empty());
-        let found = self_join(&sets, 0.8, Measure::Containment);
+        assert!(self_join(&sets, 0.8, Measure::Jaccard).pairs.is_empty());
+        let found = self_join(&sets, 0.8, Measure::Containment).pairs;
         assert_eq!(
             found,
             vec![Overlap {
@@ -537,6 +675,37 @@ mod tests {
             }]
         );
         assert_eq!(found[0].containment(20, 9), 1.0);
+    }
+
+    /// Near-identical sets, more than a group holds: one star around the first, the
+    /// others listed as limited; and unrelated sets beside them are joined as before.
+    #[test]
+    fn a_large_cluster_is_a_star_around_its_first_set() {
+        let n = MAX_GROUP as u32 + 500;
+        // Sets of 0..100 with one token of their own each: every pair has Jaccard 99/101.
+        let mut sets: Vec<Vec<u32>> = (0..n)
+            .map(|i| (0..99).chain([1000 + i]).collect())
+            .collect();
+        sets.push((50_000..50_010).collect());
+        sets.push((50_000..50_011).collect());
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        for measure in [Measure::Jaccard, Measure::Containment] {
+            let joined = self_join(&slices, 0.8, measure);
+            let mut star: Vec<Overlap> = (1..n)
+                .map(|b| Overlap {
+                    a: 0,
+                    b,
+                    shared: 99,
+                })
+                .collect();
+            star.push(Overlap {
+                a: n,
+                b: n + 1,
+                shared: 10,
+            });
+            assert_eq!(joined.pairs, star, "{measure:?}");
+            assert_eq!(joined.limited, (1..n).collect::<Vec<u32>>());
+        }
     }
 
     #[test]

@@ -172,6 +172,10 @@ pub struct DedupResult {
     /// Documents (by index) so long that restated pairs were only scored among candidates
     /// (more than [`restated::ALL_PAIRS_LIMIT`] eligible paragraphs).
     pub candidate_docs: Vec<u32>,
+    /// Documents (by index, ascending) with a paragraph in a group of more than
+    /// [`join::MAX_GROUP`] similar ones, compared only with the group's leaders (at most
+    /// [`join::MAX_LEADERS`]): near pairs between two other members were not verified.
+    pub near_limited_docs: Vec<u32>,
     /// Bytes of the cleaned texts, as `clean.jsonl` holds them (see [`clean_len`]).
     pub clean_bytes: usize,
 }
@@ -251,9 +255,11 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     let near = if config.searches.near {
         near::find(&paragraphs, &representatives, config)
     } else {
-        Vec::new()
+        near::Found::default()
     };
-    for (pair, decides) in with_copies(&paragraphs, &near, &copies) {
+    let mut near_limited_docs: Vec<u32> = near.limited.iter().map(|p| p.doc).collect();
+    near_limited_docs.dedup();
+    for (pair, decides) in with_copies(&paragraphs, &near.pairs, &copies) {
         let touches_boilerplate = boilerplate[paragraphs.global(pair.earlier)]
             || boilerplate[paragraphs.global(pair.later)];
         if decides && !touches_boilerplate {
@@ -302,6 +308,7 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
         decisions,
         pairs,
         candidate_docs,
+        near_limited_docs,
         clean_bytes,
     }
 }

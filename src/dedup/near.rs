@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use super::join::{self, Measure};
-use super::{DedupConfig, Kind, Pair, Paragraphs};
+use super::{DedupConfig, Kind, Pair, ParaRef, Paragraphs};
 
 /// A verified pair, and which side is the part: a `contained` pair drops its later
 /// paragraph only when that one is inside the earlier (a later, longer version is kept).
@@ -19,16 +19,22 @@ pub struct NearPair {
     pub later_inside: bool,
 }
 
+/// What the near search found.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The verified pairs.
+    pub pairs: Vec<NearPair>,
+    /// Paragraphs compared only with the leaders of a large group of similar ones (see
+    /// [`join::Joined::limited`]), in input order.
+    pub limited: Vec<ParaRef>,
+}
+
 /// Verified near-copy pairs among the `representatives` (first copies of each text).
 ///
 /// With [`Measure::Jaccard`] every pair has kind `near`. With [`Measure::Containment`],
 /// pairs whose Jaccard also reaches the threshold are `near`, the others `contained`
 /// (scored by the containment of the smaller shingle set in the larger).
-pub fn find(
-    paragraphs: &Paragraphs,
-    representatives: &[bool],
-    config: &DedupConfig,
-) -> Vec<NearPair> {
+pub fn find(paragraphs: &Paragraphs, representatives: &[bool], config: &DedupConfig) -> Found {
     let members: Vec<u32> = (0..paragraphs.len())
         .filter(|&g| representatives[g])
         .map(|g| g as u32)
@@ -38,7 +44,9 @@ pub fn find(
         .map(|&g| paragraphs.shingles(g as usize))
         .collect();
     let t = config.near_threshold;
-    join::self_join(&sets, t, config.measure)
+    let joined = join::self_join(&sets, t, config.measure);
+    let pairs = joined
+        .pairs
         .into_par_iter()
         .map(|o| {
             let (len_a, len_b) = (sets[o.a as usize].len(), sets[o.b as usize].len());
@@ -61,5 +69,11 @@ pub fn find(
                 later_inside,
             }
         })
-        .collect()
+        .collect();
+    let limited = joined
+        .limited
+        .iter()
+        .map(|&s| paragraphs.at(members[s as usize] as usize))
+        .collect();
+    Found { pairs, limited }
 }

@@ -21,7 +21,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use crate::error::{Error, Result};
 
@@ -56,12 +56,29 @@ pub fn interrupt() {
 /// for outputs it then did not write (a directory that is not empty stays). For a run that
 /// failed.
 pub fn remove_leftovers() {
-    let mut register = register();
-    for temp in register.temps.drain(..) {
-        let _ = fs::remove_file(temp);
+    register().remove_all();
+}
+
+/// [`interrupt`] for a process that must end now (it ran out of memory): when another
+/// holder has the register, or the thread calling this one has, nothing is removed,
+/// rather than wait for a lock that may never be released.
+pub fn abandon() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    match REGISTER.try_lock() {
+        Ok(mut register) => register.remove_all(),
+        Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().remove_all(),
+        Err(TryLockError::WouldBlock) => {}
     }
-    for dir in register.dirs.drain(..).rev() {
-        let _ = fs::remove_dir(dir);
+}
+
+impl Register {
+    fn remove_all(&mut self) {
+        for temp in self.temps.drain(..) {
+            let _ = fs::remove_file(temp);
+        }
+        for dir in self.dirs.drain(..).rev() {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -83,9 +100,23 @@ pub fn create_temp(dir: &Path, prefix: &str, private: bool) -> io::Result<(PathB
     }
     #[cfg(not(unix))]
     let _ = private;
-    let (file, path) = builder.tempfile_in(dir)?.keep().map_err(|e| e.error)?;
+    let (file, path) = builder
+        .tempfile_in(dir)
+        .map_err(without_temp_path)?
+        .keep()
+        .map_err(|e| e.error)?;
     register.temps.push(path.clone());
     Ok((path, file))
+}
+
+/// `tempfile`'s error without the ` at path "…"` it appends: a message names the file the
+/// user asked for, not the temporary name that was never created.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.rfind(" at path \"") {
+        Some(at) => io::Error::new(e.kind(), &text[..at]),
+        None => e,
+    }
 }
 
 /// Removes a file made by [`create_temp`].

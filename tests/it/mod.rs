@@ -2,8 +2,11 @@ mod acceptance;
 mod bad_input;
 mod bad_input_suite;
 mod determinism;
+mod eval;
 mod furniture;
 mod library;
+mod limits;
+mod messages;
 #[cfg(unix)]
 mod outputs;
 mod properties;
