@@ -34,6 +34,15 @@ pub enum Error {
         "no documents found in the inputs (looked for .txt, .md, .jsonl, .ndjson, .csv and .tsv files, also compressed)"
     )]
     NoDocuments,
+    /// An input that cannot be read as asked: standard input whose format cannot be told,
+    /// an input that is also an output.
+    #[error("{}: {message}", path.display())]
+    Refused {
+        /// The input (`<stdin>` for standard input).
+        path: PathBuf,
+        /// Why, and what to do.
+        message: String,
+    },
     /// A configuration value is out of range.
     #[error("invalid setting: {0}")]
     Config(String),

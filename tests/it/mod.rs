@@ -2,6 +2,7 @@ mod acceptance;
 mod bad_input;
 mod bad_input_suite;
 mod determinism;
+mod inputs;
 mod library;
 mod properties;
 mod searches;
