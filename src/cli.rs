@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::messages::say;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use dedupsum::corpus::Format;
 use dedupsum::dedup::{Measure, Searches, ShingleKind};
 use dedupsum::eval;
 use dedupsum::output::{OutputConfig, OutputDir, Report, TableFormat};
@@ -118,6 +119,11 @@ struct InputArgs {
     /// gzip- or zstd-compressed or not; `-` reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+    /// Format of every input: auto (by file extension; standard input by its first
+    /// line, refused when that is unclear), text, jsonl, csv or tsv.
+    #[arg(long, default_value = "auto", value_name = "FORMAT",
+          value_parser = ["auto", "text", "jsonl", "csv", "tsv"])]
+    input_format: String,
     /// Only read files in directories that match GLOB (repeatable); `!GLOB` excludes.
     /// A glob with a `/` matches the path below the directory given, else the file name.
     #[arg(long = "glob", value_name = "GLOB")]
@@ -275,6 +281,14 @@ impl InputArgs {
             globs: self.globs.clone(),
             max_record_bytes: self.max_record_bytes,
             max_input_bytes: self.max_input_bytes,
+            format: match self.input_format.as_str() {
+                "text" => Some(Format::Text),
+                "jsonl" => Some(Format::Jsonl),
+                "csv" => Some(Format::Csv(b',')),
+                "tsv" => Some(Format::Csv(b'\t')),
+                _ => None,
+            },
+            outputs: Vec::new(),
         };
         config.on_error = if self.on_error == "fail" {
             OnError::Fail
@@ -352,6 +366,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             out,
         } => {
             let mut config = input.config()?;
+            config.read.outputs = dir_outputs(&out);
             let mut output = dedup.apply(&mut config, &output);
             summary.apply(&mut config, &mut output);
             let (outcome, report) = write_dir(config, Job::Run, &out, &output)?;
@@ -366,6 +381,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             out,
         } => {
             let mut config = input.config()?;
+            config.read.outputs = dir_outputs(&out);
             let output = OutputConfig {
                 pairs_only,
                 ..dedup.apply(&mut config, &output)
@@ -381,6 +397,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             out,
         } => {
             let mut config = input.config()?;
+            config.read.outputs = vec![out.clone()];
             let mut output = output.config();
             summary.apply(&mut config, &mut output);
             grow_heaps_in_large_steps();
@@ -451,6 +468,20 @@ pub fn run(cli: Cli) -> Result<Status> {
         outcome.summaries,
     ));
     Ok(status)
+}
+
+/// The output directory `out` and every file a run or an earlier run may write in it:
+/// none of them is read as an input.
+fn dir_outputs(out: &Path) -> Vec<PathBuf> {
+    let mut paths = vec![out.to_path_buf()];
+    for name in ["summaries", "paragraphs", "duplicates", "errors"] {
+        for ext in ["csv", "jsonl"] {
+            paths.push(out.join(format!("{name}.{ext}")));
+        }
+    }
+    paths.push(out.join("clean.jsonl"));
+    paths.push(out.join("report.json"));
+    paths
 }
 
 fn write_dir(

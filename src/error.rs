@@ -23,13 +23,16 @@ pub enum Error {
         /// The underlying error.
         source: io::Error,
     },
-    /// Standard input could not be copied to its temporary file (the spool `dedup` reads
-    /// twice), in the system's temporary directory.
+    /// An input that can be read only once (standard input, a FIFO) could not be copied to
+    /// its temporary file (the spool `dedup` reads twice), in the system's temporary
+    /// directory.
     #[error(
-        "cannot copy standard input to a temporary file in {} (the temporary directory, TMPDIR): {source}",
+        "cannot copy {input} to a temporary file in {} (the temporary directory, TMPDIR): {source}",
         dir.display()
     )]
     Spool {
+        /// The input: `standard input`, or its path.
+        input: String,
         /// The directory of the spool.
         dir: PathBuf,
         /// The underlying error.
@@ -46,6 +49,15 @@ pub enum Error {
         "no documents found in the inputs (looked for .txt, .md, .jsonl, .ndjson, .csv and .tsv files, also compressed)"
     )]
     NoDocuments,
+    /// An input that cannot be read as asked: standard input whose format cannot be told,
+    /// an input that is also an output.
+    #[error("{}: {message}", path.display())]
+    Refused {
+        /// The input (`<stdin>` for standard input).
+        path: PathBuf,
+        /// Why, and what to do.
+        message: String,
+    },
     /// A configuration value is out of range.
     #[error("invalid setting: {0}")]
     Config(String),

@@ -265,7 +265,7 @@ impl Pipeline {
             if job == Job::Dedup {
                 let mut corpus =
                     corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?;
-                corpus.spool_stdin(&std::env::temp_dir())?;
+                corpus.spool_streams(&std::env::temp_dir())?;
                 return self.dedup_streaming(corpus);
             }
             let clock = Instant::now();

@@ -1,5 +1,6 @@
 #![no_main]
-//! Standard-input style reading: compression and format sniffed, text or JSONL.
+//! Standard-input style reading: compression and format sniffed (text, JSONL, CSV, TSV, or
+//! a refusal naming --input-format), then the same bytes read as text.
 
 use dedupsum::corpus::Format;
 use libfuzzer_sys::fuzz_target;

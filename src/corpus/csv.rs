@@ -7,6 +7,7 @@ use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
 use std::rc::Rc;
 
+use super::source::{skip_blank_lines, Replay};
 use super::{Document, ReadConfig, Source};
 use crate::error::RecordError;
 
@@ -21,6 +22,9 @@ pub(super) struct Reader {
     record: ::csv::ByteRecord,
     /// Record starts and badly quoted records, found ahead of the parser.
     marks: Rc<RefCell<Marks>>,
+    /// Bytes and lines of the blank lines skipped before the header: the parser counts
+    /// from there.
+    base: Rc<Cell<(u64, u64)>>,
     done: bool,
 }
 
@@ -34,12 +38,18 @@ struct Columns {
 
 /// Counts the bytes handed to the CSV parser since the last record and fails past the cap,
 /// so that a record with an unclosed quote cannot swallow a whole file into memory; and
-/// checks the quoting on the way (the parser itself accepts anything).
+/// checks the quoting on the way (the parser itself accepts anything). Blank lines before
+/// the header (white space and byte-order marks only) are skipped first, as they are
+/// before the first JSON Lines record.
 struct Budget {
     inner: Box<dyn BufRead>,
     used: Rc<Cell<u64>>,
     cap: u64,
     quotes: Quotes,
+    /// The blank lines at the start are skipped (on the first read).
+    started: bool,
+    /// Where to note the bytes and lines they took.
+    base: Rc<Cell<(u64, u64)>>,
 }
 
 /// Where records start, and RFC 4180 quoting, checked byte by byte on the way to the
@@ -138,6 +148,16 @@ impl Quotes {
 
 impl Read for Budget {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let first = !self.started;
+        if first {
+            self.started = true;
+            let cap = usize::try_from(self.cap).unwrap_or(usize::MAX);
+            let skipped = skip_blank_lines(&mut *self.inner, cap)?;
+            self.quotes.line += skipped.lines;
+            self.base.set((skipped.bytes, skipped.lines));
+            let inner = std::mem::replace(&mut self.inner, Box::new(io::empty()));
+            self.inner = Box::new(Replay::new(skipped.keep, inner));
+        }
         if self.used.get() > self.cap {
             let open = if self.quotes.state == QuoteState::Quoted {
                 format!(
@@ -152,7 +172,15 @@ impl Read for Budget {
                 self.cap
             )));
         }
-        let n = self.inner.read(buf)?;
+        let mut n = self.inner.read(buf)?;
+        // The parser strips a byte-order mark from its first bytes and takes no bytes left
+        // for the end of the input: the first read gives it more than a mark.
+        while first && n > 0 && n < buf.len().min(4) {
+            match self.inner.read(&mut buf[n..])? {
+                0 => break,
+                more => n += more,
+            }
+        }
         self.used.set(self.used.get() + n as u64);
         if n == 0 {
             self.quotes.finish();
@@ -172,9 +200,12 @@ impl Reader {
     ) -> Self {
         let used = Rc::new(Cell::new(0));
         let marks = Rc::default();
+        let base = Rc::new(Cell::new((0, 0)));
         let budget = Budget {
             inner: reader,
             used: Rc::clone(&used),
+            started: false,
+            base: Rc::clone(&base),
             cap: config.max_record_bytes as u64,
             quotes: Quotes {
                 delimiter,
@@ -201,6 +232,7 @@ impl Reader {
             fields: config.fields.clone(),
             record: ::csv::ByteRecord::new(),
             marks,
+            base,
             done: false,
         }
     }
@@ -217,7 +249,7 @@ impl Reader {
             .starts
             .front()
             .copied()
-            .unwrap_or((pos.byte(), pos.line()))
+            .unwrap_or((pos.byte(), pos.line() + self.base.get().1))
     }
 
     fn error(&self, line: u64, message: String) -> RecordError {
@@ -275,20 +307,7 @@ impl Reader {
         if !self.read_record()? {
             return Ok(None);
         }
-        let names: Vec<String> = self
-            .record
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let name = String::from_utf8_lossy(name);
-                let name = if i == 0 {
-                    name.trim_start_matches('\u{feff}')
-                } else {
-                    &name
-                };
-                name.trim().to_owned()
-            })
-            .collect();
+        let names: Vec<String> = self.record.iter().map(super::sniff::column_name).collect();
         let find = |field: &str| names.iter().position(|n| n == field);
         let missing = |field: &str| {
             self.error(
@@ -330,8 +349,9 @@ impl Reader {
             });
         }
         let field = |i: usize, name: &str| {
-            std::str::from_utf8(self.record.get(i).unwrap_or_default()).map_err(|e| {
-                let offset = self.record.position().map_or(0, |p| p.byte());
+            let bytes = self.record.get(i).unwrap_or_default();
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                let offset = self.base.get().0 + self.record.position().map_or(0, |p| p.byte());
                 self.error(
                     line,
                     format!(
@@ -339,7 +359,11 @@ impl Reader {
                         e.valid_up_to()
                     ),
                 )
-            })
+            })?;
+            if memchr::memchr(0, bytes).is_some() {
+                return Err(self.error(line, format!("binary data (NUL byte in column `{name}`)")));
+            }
+            Ok(text)
         };
         let id = field(columns.id, &self.fields.id)?.to_owned();
         let text = field(columns.text, &self.fields.text)
@@ -491,6 +515,38 @@ mod tests {
                 "c None \"z\" line 6"
             ]
         );
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_are_skipped_whatever_the_buffer_size() {
+        // An invalid byte in the last record, to see its offset counted from the start.
+        let bytes = [
+            "\u{feff}\r\n \u{3000}\n\r\u{feff}id,text\na,x\nb,\"".as_bytes(),
+            b"\xff\"\n",
+        ]
+        .concat();
+        for capacity in 1..9 {
+            let reader = io::BufReader::with_capacity(capacity, io::Cursor::new(bytes.clone()));
+            let rows: Vec<String> = Reader::new(
+                "in.csv".into(),
+                Box::new(reader),
+                b',',
+                &ReadConfig::default(),
+            )
+            .map(|r| match r {
+                Ok(doc) => format!("{} line {}", doc.id, doc.source.line.unwrap()),
+                Err(e) => e.to_string(),
+            })
+            .collect();
+            assert_eq!(
+                rows,
+                [
+                    "a line 5",
+                    "in.csv:6: invalid UTF-8 in column `text` (record at byte offset 26, 0 bytes into the field)"
+                ],
+                "buffer of {capacity}"
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::source::{append_line, read_line, Line};
@@ -246,6 +247,10 @@ impl Iterator for Reader {
 }
 
 /// Parses one line (starting at byte `offset`); `None` for a blank line.
+///
+/// A numeric id is kept as written (`12345678901234567890123`, `1e3`), never through a
+/// float. A NUL character (`\u0000`) in the id, text or title makes the record an error,
+/// as a NUL byte does a text file.
 pub(super) fn parse(
     path: &Path,
     line: usize,
@@ -260,47 +265,27 @@ pub(super) fn parse(
             offset + e.valid_up_to() as u64
         ))
     })?;
-    let text = text.trim_start_matches('\u{feff}').trim();
+    let text = text.trim_matches(super::source::is_blank);
     if text.is_empty() {
         return Ok(None);
     }
-    // Fast path: read only the three fields, borrowing their strings and skipping the rest
-    // without building it. Anything unusual (not an object, malformed, a field of another
-    // type) takes the general path below, which gives the errors.
-    if let Ok(Record {
-        id: Some(FieldValue::Str(id)),
-        text: Some(FieldValue::Str(body)),
-        title,
-        site,
-    }) = read_fields(text, fields)
-    {
-        let title = match title {
-            Some(FieldValue::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            _ => None,
-        };
-        return Ok(Some(Document {
-            id: id.into_owned(),
-            title,
-            site: match site {
-                Some(FieldValue::Str(s)) => non_empty(&s),
-                _ => None,
-            },
-            text: body.into_owned(),
-            source: Source {
-                path: path.to_path_buf(),
-                line: Some(line),
-            },
-        }));
-    }
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| error(format!("malformed JSON: {e}")))?;
-    let Value::Object(object) = value else {
-        return Err(error("expected a JSON object".into()));
+    // Read only the three fields, borrowing their strings and skipping the rest without
+    // building it. A line that is not an object, or not JSON, is parsed again as a
+    // `Value`, only for the message.
+    let record = match read_fields(text, fields) {
+        Ok(record) => record,
+        Err(e) => {
+            let message = match serde_json::from_str::<Value>(text) {
+                Err(e) => format!("malformed JSON: {e}"),
+                Ok(Value::Object(_)) => format!("malformed JSON: {e}"),
+                Ok(_) => "expected a JSON object".into(),
+            };
+            return Err(error(message));
+        }
     };
-    let id = match object.get(&fields.id) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(_) => {
+    let id = match record.id.map(id_text) {
+        Some(Some(id)) => id,
+        Some(None) => {
             return Err(error(format!(
                 "field `{}` is not a string or number",
                 fields.id
@@ -308,26 +293,37 @@ pub(super) fn parse(
         }
         None => return Err(error(format!("missing id field `{}`", fields.id))),
     };
-    let text = match object.get(&fields.text) {
-        Some(Value::String(s)) => s.clone(),
-        Some(_) => {
+    let nul = |field: &str| error(format!("binary data (NUL character in field `{field}`)"));
+    // Only a string with escapes can hold a NUL (JSON forbids raw control characters).
+    let has_nul =
+        |s: &Cow<str>| matches!(s, Cow::Owned(_)) && memchr::memchr(0, s.as_bytes()).is_some();
+    if has_nul(&id) {
+        return Err(nul(&fields.id));
+    }
+    let body = match record.text {
+        Some(FieldValue::Str(s)) => s,
+        Some(FieldValue::Other) => {
             return Err(error(format!("field `{}` is not a string", fields.text)).with_id(id))
         }
         None => return Err(error(format!("missing text field `{}`", fields.text)).with_id(id)),
     };
-    let title = match object.get(&fields.title) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+    if has_nul(&body) {
+        return Err(nul(&fields.text).with_id(id));
+    }
+    let title = match record.title {
+        Some(FieldValue::Str(s)) if has_nul(&s) => return Err(nul(&fields.title).with_id(id)),
+        Some(FieldValue::Str(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         _ => None,
     };
-    let site = match object.get(&fields.site) {
-        Some(Value::String(s)) => non_empty(s),
+    let site = match record.site {
+        Some(FieldValue::Str(s)) => non_empty(&s),
         _ => None,
     };
     Ok(Some(Document {
-        id,
+        id: id.into_owned(),
         title,
         site,
-        text,
+        text: body.into_owned(),
         source: Source {
             path: path.to_path_buf(),
             line: Some(line),
@@ -335,10 +331,29 @@ pub(super) fn parse(
     }))
 }
 
-/// The id, text and title fields of a record, as read by the fast path.
+/// The id a raw JSON value gives: a string's text, or a number as written; `None` for
+/// any other type.
+fn id_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let json = raw.get();
+    match json.as_bytes().first()? {
+        b'"' => {
+            let inner = &json[1..json.len() - 1];
+            if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+                Some(Cow::Borrowed(inner))
+            } else {
+                serde_json::from_str::<String>(json).ok().map(Cow::Owned)
+            }
+        }
+        b'-' | b'0'..=b'9' => Some(Cow::Borrowed(json)),
+        _ => None,
+    }
+}
+
+/// The id, text and title fields of a record: the id as raw JSON (a number keeps its
+/// digits), the others as strings or not.
 #[derive(Default)]
 struct Record<'a> {
-    id: Option<FieldValue<'a>>,
+    id: Option<&'a RawValue>,
     text: Option<FieldValue<'a>>,
     title: Option<FieldValue<'a>>,
     site: Option<FieldValue<'a>>,
@@ -387,7 +402,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         // As in a `Value`, a repeated key keeps its last value.
         while let Some(key) = map.next_key::<StrValue<'de>>()? {
             let slot = if key.0 == self.0.id {
-                &mut record.id
+                record.id = Some(map.next_value::<&'de RawValue>()?);
+                continue;
             } else if key.0 == self.0.text {
                 &mut record.text
             } else if key.0 == self.0.title {

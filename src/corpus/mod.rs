@@ -14,13 +14,17 @@
 
 mod csv;
 mod jsonl;
+pub mod sniff;
 pub mod source;
 mod text;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::BufRead;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use globset::{GlobSet, GlobSetBuilder};
 
@@ -68,8 +72,10 @@ pub enum Format {
 
 impl Format {
     /// The format a file name calls for, if it is one we read.
+    /// A name that is not valid UTF-8 is looked at with the bad bytes replaced (U+FFFD):
+    /// `bad\xff.txt` is text.
     pub fn of(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let name = strip_compression(&name);
         let ext = Path::new(name).extension()?.to_str()?;
         match ext {
@@ -114,6 +120,13 @@ pub struct ReadConfig {
     pub max_record_bytes: usize,
     /// Largest input file after decompression; reading stops there with a record error.
     pub max_input_bytes: u64,
+    /// The format of every input (`--input-format`); `None` (`auto`) picks it by file
+    /// extension, and for standard input from the content (see [`sniff`]).
+    pub format: Option<Format>,
+    /// Where the run writes (`--out`: output files, the output directory): an input named
+    /// that is one of them is refused, and directories are walked without them, so that a
+    /// run reads neither what it is about to replace nor what an earlier run wrote.
+    pub outputs: Vec<PathBuf>,
 }
 
 impl Default for ReadConfig {
@@ -123,29 +136,39 @@ impl Default for ReadConfig {
             globs: Vec::new(),
             max_record_bytes: 64 << 20,
             max_input_bytes: 64 << 30,
+            format: None,
+            outputs: Vec::new(),
         }
     }
 }
 
 /// One input to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 struct Input {
     /// The file; `None` is standard input.
     path: Option<PathBuf>,
-    /// The format; `None` is found from the content (standard input).
+    /// The format; `None` is found from the content.
     format: Option<Format>,
+    /// Why this entry of a directory is not read (not a regular file): it is a record
+    /// error, listed in `errors.csv`, instead of records.
+    refused: Option<String>,
+    /// A stream that can be read only once: standard input, or a FIFO, `<(…)` or device
+    /// named directly. [`Corpus::spool_streams`] copies it to read it again.
+    stream: bool,
+    /// The copy of the stream, read instead of it.
+    spool: Option<Arc<Spool>>,
 }
 
 /// The inputs of a run, found and ready to be read (again and again).
 #[derive(Debug, Clone)]
 pub struct Corpus {
     inputs: Vec<Input>,
-    config: ReadConfig,
-    /// Standard input copied to a file, so that it too can be read more than once.
-    spool: Option<std::sync::Arc<Spool>>,
+    config: Arc<ReadConfig>,
+    /// The bytes of standard input read to tell its format, read again first (once).
+    stdin_head: Arc<Mutex<Option<Vec<u8>>>>,
 }
 
-/// A temporary copy of standard input, removed when the last [`Corpus`] using it goes.
+/// A temporary copy of a stream, removed when the last [`Corpus`] using it goes.
 #[derive(Debug)]
 struct Spool {
     path: PathBuf,
@@ -161,15 +184,34 @@ impl Corpus {
     /// Finds the files under `inputs` (files, directories, or `-` for standard input).
     ///
     /// A file named directly with an unknown extension is read as plain text; inside
-    /// directories only files with a known extension that pass the globs are read.
+    /// directories only files with a known extension that pass the globs are read (and
+    /// an entry that is not a regular file, such as a FIFO, is a record error instead).
+    /// [`ReadConfig::format`] overrides the extensions. Standard input's format, unless
+    /// given, is told from its first bytes, read here (see [`sniff`]); one it cannot tell
+    /// is refused. An input that is one of [`ReadConfig::outputs`] is refused too.
     pub fn open(inputs: &[PathBuf], config: ReadConfig) -> Result<Corpus> {
         let filter = Filter::new(&config.globs)?;
+        let outputs = Outputs::new(&config.outputs);
         let mut found = Vec::new();
+        let mut stdin_head = None;
         for input in inputs {
             if input.as_os_str() == "-" {
+                if stdin_head.is_some() {
+                    return Err(Error::Config(
+                        "`-` (standard input) is given more than once".into(),
+                    ));
+                }
+                let (format, head) = match config.format {
+                    Some(format) => (format, Vec::new()),
+                    None => sniff_stdin(&config)?,
+                };
+                stdin_head = Some(head);
                 found.push(Input {
                     path: None,
-                    format: None,
+                    format: Some(format),
+                    refused: None,
+                    stream: true,
+                    spool: None,
                 });
                 continue;
             }
@@ -179,19 +221,38 @@ impl Corpus {
                 },
                 _ => Error::io(input, e),
             })?;
+            if outputs.contains(&meta) {
+                let message = if meta.is_dir() {
+                    "is also the output directory (--out): the next run would read this run's outputs back; write them elsewhere"
+                } else {
+                    "is also an output (--out): writing it would replace this input; write the outputs elsewhere"
+                };
+                return Err(Error::Refused {
+                    path: input.clone(),
+                    message: message.into(),
+                });
+            }
             if meta.is_dir() {
-                walk(input, input, &filter, &mut found)?;
+                walk(input, input, &filter, &outputs, config.format, &mut found)?;
             } else {
                 found.push(Input {
                     path: Some(input.clone()),
-                    format: Some(Format::of(input).unwrap_or(Format::Text)),
+                    format: Some(
+                        config
+                            .format
+                            .or_else(|| Format::of(input))
+                            .unwrap_or(Format::Text),
+                    ),
+                    refused: None,
+                    stream: !meta.is_file(),
+                    spool: None,
                 });
             }
         }
         Ok(Corpus {
             inputs: found,
-            config,
-            spool: None,
+            config: Arc::new(config),
+            stdin_head: Arc::new(Mutex::new(stdin_head)),
         })
     }
 
@@ -200,28 +261,43 @@ impl Corpus {
         self.inputs.iter().any(|i| i.path.is_none())
     }
 
-    /// Copies standard input to a temporary file in `dir` (removed when the corpus and
-    /// its clones are dropped, or the run is interrupted), so that every later
-    /// [`Corpus::records`] reads the same bytes again. Errors and ids still name it
-    /// `<stdin>`. Does nothing when standard input is not an input.
+    /// [`Corpus::spool_streams`] (standard input is one of the streams).
     pub fn spool_stdin(&mut self, dir: &Path) -> Result<()> {
-        if !self.reads_stdin() || self.spool.is_some() {
-            return Ok(());
+        self.spool_streams(dir)
+    }
+
+    /// Copies every input that can be read only once (standard input, and a FIFO, `<(…)`
+    /// or device named directly) to a temporary file in `dir` (removed when the corpus and
+    /// its clones are dropped, or the run is interrupted), so that every later
+    /// [`Corpus::records`] reads the same bytes again. Errors and ids still name the
+    /// input (`<stdin>` for standard input).
+    pub fn spool_streams(&mut self, dir: &Path) -> Result<()> {
+        for n in 0..self.inputs.len() {
+            let input = &self.inputs[n];
+            if !input.stream || input.spool.is_some() {
+                continue;
+            }
+            let spool = match &input.path {
+                None => {
+                    let head = self.take_stdin_head();
+                    let mut stdin = std::io::Cursor::new(head).chain(std::io::stdin().lock());
+                    spool(dir, "stdin", &mut stdin, Path::new(STDIN_NAME))?
+                }
+                Some(path) => {
+                    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                    spool(dir, &format!("input{n}"), &mut file, path)?
+                }
+            };
+            self.inputs[n].spool = Some(Arc::new(spool));
         }
-        let spool_error = |source| Error::Spool {
-            dir: dir.to_path_buf(),
-            source,
-        };
-        // A fresh name no one can plant a link at, readable by the owner only.
-        let (path, mut file) = crate::output::atomic::create_temp(dir, ".dedupsum-stdin.", true)
-            .map_err(spool_error)?;
-        let spool = Spool { path };
-        copy_stdin(&mut file).map_err(|e| match e {
-            Side::Read(e) => Error::io(Path::new(STDIN_NAME), e),
-            Side::Write(e) => spool_error(e),
-        })?;
-        self.spool = Some(std::sync::Arc::new(spool));
         Ok(())
+    }
+
+    /// The bytes read from standard input to tell its format, to be read first; only the
+    /// first time (standard input itself can be read only once).
+    fn take_stdin_head(&self) -> Vec<u8> {
+        let mut head = self.stdin_head.lock().unwrap_or_else(|e| e.into_inner());
+        head.take().unwrap_or_default()
     }
 
     /// The files found (standard input as `-`), in reading order.
@@ -252,27 +328,142 @@ impl Corpus {
     }
 }
 
+/// Copies the stream `from` (`shown` in errors) to a new temporary file in `dir`: a fresh
+/// name no one can plant a link at, readable by the owner only. A failed read is the
+/// input's error, a failed write the spool's (a full temporary directory).
+fn spool(dir: &Path, what: &str, from: &mut dyn Read, shown: &Path) -> Result<Spool> {
+    let spool_error = |source| Error::Spool {
+        input: if shown == Path::new(STDIN_NAME) {
+            "standard input".into()
+        } else {
+            shown.display().to_string()
+        },
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let (path, mut file) =
+        crate::output::atomic::create_temp(dir, &format!(".dedupsum-{what}."), true)
+            .map_err(spool_error)?;
+    let spool = Spool { path };
+    copy(from, &mut file).map_err(|e| match e {
+        Side::Read(e) => Error::io(shown, e),
+        Side::Write(e) => spool_error(e),
+    })?;
+    Ok(spool)
+}
+
 /// Which end of a copy failed.
 enum Side {
     Read(std::io::Error),
     Write(std::io::Error),
 }
 
-/// Copies standard input to `to`, telling a failed read (the input's fault) from a failed
-/// write (the spool's: a full temporary directory), which `std::io::copy` does not.
-fn copy_stdin(to: &mut impl std::io::Write) -> std::result::Result<(), Side> {
-    let mut stdin = std::io::stdin().lock();
+/// Copies `from` to `to`, telling a failed read (the input's fault) from a failed write
+/// (the spool's: a full temporary directory), which `std::io::copy` does not.
+fn copy(from: &mut dyn Read, to: &mut impl std::io::Write) -> std::result::Result<(), Side> {
+    let mut buf = vec![0u8; 64 << 10];
     loop {
-        let chunk = match stdin.fill_buf() {
-            Ok([]) => return Ok(()),
-            Ok(chunk) => chunk,
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Side::Read(e)),
         };
-        to.write_all(chunk).map_err(Side::Write)?;
-        let n = chunk.len();
-        stdin.consume(n);
+        to.write_all(&buf[..n]).map_err(Side::Write)?;
     }
+}
+
+/// Copies what it reads: the bytes of standard input read to tell its format.
+struct Tee<R> {
+    inner: R,
+    copy: Rc<RefCell<Vec<u8>>>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.copy.borrow_mut().extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Tells the format of standard input from its first bytes (decompressed), and returns
+/// the bytes read from it, to be read again first.
+fn sniff_stdin(config: &ReadConfig) -> Result<(Format, Vec<u8>)> {
+    let copy = Rc::new(RefCell::new(Vec::new()));
+    let tee = Tee {
+        inner: std::io::stdin().lock(),
+        copy: Rc::clone(&copy),
+    };
+    let decided = match source::decode(Box::new(tee), config.max_input_bytes) {
+        Ok(mut reader) => {
+            let mut head = sniff::read_head(&mut *reader, sniff::LOOKAHEAD);
+            sniff::decide(&mut head, &config.fields)
+        }
+        Err(e) => Err(sniff::Refusal::Io(e)),
+    };
+    let head = std::mem::take(&mut *copy.borrow_mut());
+    let stdin = Path::new(STDIN_NAME);
+    match decided {
+        Ok(format) => Ok((format, head)),
+        Err(sniff::Refusal::Io(e)) => Err(Error::io(stdin, e)),
+        Err(refusal) => Err(Error::Refused {
+            path: stdin.into(),
+            message: refusal.to_string(),
+        }),
+    }
+}
+
+/// Identity of a file (device and inode): the same file under any name or link.
+#[cfg(unix)]
+fn file_id(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// The outputs of the run that exist already, by identity.
+struct Outputs(Vec<(u64, u64)>);
+
+impl Outputs {
+    fn new(paths: &[PathBuf]) -> Outputs {
+        Outputs(
+            paths
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .filter_map(|p| fs::metadata(p).ok())
+                .filter_map(|m| file_id(&m))
+                .collect(),
+        )
+    }
+
+    fn contains(&self, meta: &fs::Metadata) -> bool {
+        !self.0.is_empty() && file_id(meta).is_some_and(|id| self.0.contains(&id))
+    }
+}
+
+/// What a file that is not a regular file is, for messages.
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() {
+            return "a character device";
+        } else if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
 }
 
 /// Include and exclude globs.
@@ -320,9 +511,18 @@ impl Filter {
     }
 }
 
-/// Appends the readable files under `dir` in sorted path order, skipping hidden entries
-/// and symbolic links to directories.
-fn walk(root: &Path, dir: &Path, filter: &Filter, files: &mut Vec<Input>) -> Result<()> {
+/// Appends the readable files under `dir` in sorted path order, skipping hidden entries,
+/// symbolic links to directories and the run's own outputs; an entry that is not a
+/// regular file (a FIFO, a socket, a device) is listed as refused, never opened. Names
+/// that are not UTF-8 are read by their exact bytes (and shown with U+FFFD).
+fn walk(
+    root: &Path,
+    dir: &Path,
+    filter: &Filter,
+    outputs: &Outputs,
+    forced: Option<Format>,
+    files: &mut Vec<Input>,
+) -> Result<()> {
     let mut entries = fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .map(|entry| entry.map(|e| e.path()))
@@ -332,16 +532,18 @@ fn walk(root: &Path, dir: &Path, filter: &Filter, files: &mut Vec<Input>) -> Res
     for path in entries {
         let hidden = path
             .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
         if hidden {
             continue;
         }
         let link = fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
         let meta = fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+        if outputs.contains(&meta) {
+            continue;
+        }
         if meta.is_dir() {
             if !link.file_type().is_symlink() {
-                walk(root, &path, filter, files)?;
+                walk(root, &path, filter, outputs, forced, files)?;
             }
             continue;
         }
@@ -350,9 +552,14 @@ fn walk(root: &Path, dir: &Path, filter: &Filter, files: &mut Vec<Input>) -> Res
         };
         let relative = path.strip_prefix(root).unwrap_or(&path);
         if filter.admits(relative) {
+            let refused = (!meta.is_file())
+                .then(|| format!("not a regular file ({}); skipped", kind_of(&meta)));
             files.push(Input {
                 path: Some(path),
-                format: Some(format),
+                format: Some(forced.unwrap_or(format)),
+                refused,
+                stream: false,
+                spool: None,
             });
         }
     }
@@ -387,8 +594,7 @@ impl Iterator for Records<'_> {
             let corpus = self.corpus?;
             let input = corpus.inputs.get(self.next)?;
             self.next += 1;
-            let spooled = corpus.spool.as_deref().map(|s| s.path.as_path());
-            match open_input(input, spooled, &corpus.config, self.parallel) {
+            match open_input(corpus, input, self.parallel) {
                 Ok(records) => self.current = Some(records),
                 Err(e) => return Some(Err(e)),
             }
@@ -396,29 +602,33 @@ impl Iterator for Records<'_> {
     }
 }
 
-/// Opens one input and picks its reader; standard input is read from its `spooled` copy
-/// when there is one.
+/// Opens one input of `corpus` and picks its reader; a stream is read from its spooled
+/// copy when there is one.
 fn open_input(
+    corpus: &Corpus,
     input: &Input,
-    spooled: Option<&Path>,
-    config: &ReadConfig,
     parallel: bool,
 ) -> std::result::Result<RecordIter, RecordError> {
     let shown = input
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from(STDIN_NAME));
+    if let Some(why) = &input.refused {
+        return Err(RecordError::new(&shown, None, why.clone()));
+    }
     let open = |path: &Path| -> std::result::Result<Box<dyn std::io::Read>, RecordError> {
         let file = fs::File::open(path)
             .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
         Ok(Box::new(file))
     };
-    let raw: Box<dyn std::io::Read> = match (&input.path, spooled) {
-        (Some(path), _) => open(path)?,
-        (None, Some(copy)) => open(copy)?,
-        (None, None) => Box::new(std::io::stdin()),
+    let raw: Box<dyn std::io::Read> = match (&input.spool, &input.path) {
+        (Some(spool), _) => open(&spool.path)?,
+        (None, Some(path)) => open(path)?,
+        (None, None) => {
+            Box::new(std::io::Cursor::new(corpus.take_stdin_head()).chain(std::io::stdin()))
+        }
     };
-    open_reader(&shown, raw, input.format, config, parallel)
+    open_reader(&shown, raw, input.format, &corpus.config, parallel)
 }
 
 /// Streams the records of one input already open as `reader` (any `Read`: a network
@@ -431,6 +641,7 @@ pub fn read_stream(
     config: &ReadConfig,
 ) -> Records<'static> {
     let name = name.to_path_buf();
+    let format = format.or(config.format);
     let records: RecordIter = match open_reader(&name, reader, format, config, false) {
         Ok(records) => records,
         Err(e) => Box::new(std::iter::once(Err(e))),
@@ -455,7 +666,13 @@ fn open_reader(
     let mut reader = source::decode(raw, config.max_input_bytes).map_err(cannot)?;
     let format = match format {
         Some(format) => format,
-        None => sniff_format(&mut *reader).map_err(cannot)?,
+        None => {
+            let mut head = sniff::read_head(&mut *reader, sniff::LOOKAHEAD);
+            let format = sniff::decide(&mut head, &config.fields)
+                .map_err(|refusal| RecordError::new(shown, None, refusal.to_string()))?;
+            reader = Box::new(source::Replay::new(head.bytes, reader));
+            format
+        }
     };
     let id = if shown.as_os_str() == STDIN_NAME {
         "stdin".to_owned()
@@ -468,16 +685,6 @@ fn open_reader(
         Format::Jsonl if parallel => Box::new(jsonl::Reader::new(shown, reader, config).parallel()),
         Format::Jsonl => Box::new(jsonl::Reader::new(shown, reader, config)),
         Format::Csv(delimiter) => Box::new(csv::Reader::new(shown, reader, delimiter, config)),
-    })
-}
-
-/// JSONL when the first non-space character (a byte-order mark aside) is `{`, else text.
-fn sniff_format(reader: &mut dyn BufRead) -> std::io::Result<Format> {
-    let head = reader.fill_buf()?;
-    let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
-    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Jsonl,
-        _ => Format::Text,
     })
 }
 

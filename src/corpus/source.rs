@@ -183,6 +183,178 @@ pub(crate) fn append_line(
     }))
 }
 
+/// A blank character (whitespace, or a byte-order mark) at the start of some bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lead {
+    /// A blank character of this many bytes.
+    Blank(usize),
+    /// Anything else (also bytes that are not UTF-8).
+    Other,
+    /// The bytes end inside a character that may be blank: more are needed to tell.
+    Incomplete,
+}
+
+/// Whether `c` is blank: white space, or U+FEFF (the byte-order mark), which `str::trim`
+/// keeps. A JSON Lines line or a CSV column name is trimmed of these.
+pub(crate) fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// What starts `bytes`: a blank character (see [`is_blank`]), something else, or too few
+/// bytes to tell.
+pub(crate) fn lead(bytes: &[u8]) -> Lead {
+    let Some(&first) = bytes.first() else {
+        return Lead::Incomplete;
+    };
+    // Every blank character is at most three bytes long (U+3000, U+FEFF).
+    let len = match first {
+        0x00..=0x7f if (first as char).is_whitespace() => return Lead::Blank(1),
+        0x00..=0x7f => return Lead::Other,
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => return Lead::Other,
+    };
+    if bytes.len() < len {
+        return Lead::Incomplete;
+    }
+    match std::str::from_utf8(&bytes[..len]) {
+        Ok(s) if s.chars().next().is_some_and(is_blank) => Lead::Blank(len),
+        _ => Lead::Other,
+    }
+}
+
+/// Bytes read ahead of a reader, served again before the rest of it.
+pub(crate) struct Replay<R> {
+    head: Vec<u8>,
+    at: usize,
+    inner: R,
+}
+
+impl<R> Replay<R> {
+    pub(crate) fn new(head: Vec<u8>, inner: R) -> Self {
+        Replay { head, at: 0, inner }
+    }
+}
+
+impl<R: BufRead> BufRead for Replay<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.at < self.head.len() {
+            return Ok(&self.head[self.at..]);
+        }
+        if !self.head.is_empty() {
+            // Served: its memory goes back.
+            self.head = Vec::new();
+            self.at = 0;
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if self.at < self.head.len() {
+            self.at += amount.min(self.head.len() - self.at);
+        } else {
+            self.inner.consume(amount);
+        }
+    }
+}
+
+impl<R: BufRead> Read for Replay<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// What [`skip_blank_lines`] passed over.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Skipped {
+    /// Bytes of the blank lines skipped.
+    pub bytes: u64,
+    /// Lines skipped (`\n`, `\r\n` and a lone `\r` each end one).
+    pub lines: u64,
+    /// Bytes read past the blank lines, to be read again first: the blank start of the
+    /// first line that is not blank (a TSV header may start with a tab), or a partial
+    /// character.
+    pub keep: Vec<u8>,
+}
+
+/// Consumes the lines at the start of `reader` that hold only blank characters (see
+/// [`is_blank`]), streaming, however many there are. A blank run longer than `cap` on one
+/// line stops the skipping (the record it starts is too long anyway).
+pub(crate) fn skip_blank_lines(reader: &mut dyn BufRead, cap: usize) -> io::Result<Skipped> {
+    let mut skipped = Skipped::default();
+    let mut line: Vec<u8> = Vec::new();
+    let mut partial: Vec<u8> = Vec::new();
+    let mut prev_cr = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            line.extend_from_slice(&partial);
+            skipped.keep = line;
+            return Ok(skipped);
+        }
+        if !partial.is_empty() {
+            // A character split between two buffers: complete it, then tell.
+            let len = if partial[0] >= 0xe0 { 3 } else { 2 };
+            let take = (len - partial.len()).min(buf.len());
+            partial.extend_from_slice(&buf[..take]);
+            reader.consume(take);
+            match lead(&partial) {
+                Lead::Incomplete => continue,
+                Lead::Blank(_) => {
+                    line.append(&mut partial);
+                    prev_cr = false;
+                    continue;
+                }
+                Lead::Other => {
+                    line.append(&mut partial);
+                    skipped.keep = line;
+                    return Ok(skipped);
+                }
+            }
+        }
+        let mut at = 0;
+        let mut stop = false;
+        while at < buf.len() && !stop {
+            match lead(&buf[at..]) {
+                Lead::Blank(1) if buf[at] == b'\n' || buf[at] == b'\r' => {
+                    let b = buf[at];
+                    if b == b'\r' || !prev_cr {
+                        skipped.lines += 1;
+                    }
+                    prev_cr = b == b'\r';
+                    skipped.bytes += line.len() as u64 + 1;
+                    line.clear();
+                    at += 1;
+                }
+                Lead::Blank(n) => {
+                    line.extend_from_slice(&buf[at..at + n]);
+                    prev_cr = false;
+                    at += n;
+                    stop = line.len() > cap;
+                }
+                Lead::Incomplete => {
+                    partial.extend_from_slice(&buf[at..]);
+                    at = buf.len();
+                }
+                Lead::Other => stop = true,
+            }
+        }
+        reader.consume(at);
+        if stop {
+            skipped.keep = line;
+            return Ok(skipped);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

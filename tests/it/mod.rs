@@ -4,6 +4,7 @@ mod bad_input_suite;
 mod determinism;
 mod eval;
 mod furniture;
+mod inputs;
 mod library;
 mod limits;
 mod messages;
