@@ -473,15 +473,13 @@ pub fn run(cli: Cli) -> Result<Status> {
 /// The output directory `out` and every file a run or an earlier run may write in it:
 /// none of them is read as an input.
 fn dir_outputs(out: &Path) -> Vec<PathBuf> {
-    let mut paths = vec![out.to_path_buf()];
-    for name in ["summaries", "paragraphs", "duplicates", "errors"] {
-        for ext in ["csv", "jsonl"] {
-            paths.push(out.join(format!("{name}.{ext}")));
-        }
-    }
-    paths.push(out.join("clean.jsonl"));
-    paths.push(out.join("report.json"));
-    paths
+    std::iter::once(out.to_path_buf())
+        .chain(
+            dedupsum::output::OUTPUT_NAMES
+                .iter()
+                .map(|name| out.join(name)),
+        )
+        .collect()
 }
 
 fn write_dir(
