@@ -258,6 +258,7 @@ mod tests {
             id: "doc_id".into(),
             text: "body".into(),
             title: "t".into(),
+            site: "s".into(),
         };
         assert_eq!(
             sniff(b"doc_id,body\n", true, &fields),
