@@ -450,6 +450,120 @@ fn first_words() -> &'static [&'static [u8]] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::print::{site_hash, DocPrint};
+    use crate::dedup::DedupConfig;
+
+    /// Fingerprints of documents given as `(site, paragraphs)`.
+    fn prints(docs: &[(&str, Vec<String>)]) -> Vec<DocPrint> {
+        docs.iter()
+            .map(|(site, paragraphs)| {
+                let text = paragraphs.join("\n\n");
+                let mut spans = Vec::new();
+                let mut start = 0;
+                for p in paragraphs {
+                    spans.push((start..start + p.len(), false));
+                    start += p.len() + 2;
+                }
+                let config = DedupConfig::default();
+                let mut print = DocPrint::new(&text, spans, crate::text::Lang::Indonesian, &config);
+                print.site = site_hash(site);
+                print
+            })
+            .collect()
+    }
+
+    /// A paragraph of prose of story `n`, part `part`: long enough to anchor.
+    fn prose(n: usize, part: usize) -> String {
+        let words = [
+            "harga", "beras", "pasar", "warga", "kota", "banjir", "sekolah", "jalan",
+        ];
+        let mut text: Vec<String> = (0..12)
+            .map(|k| {
+                format!(
+                    "{}{}",
+                    words[(n * 7 + part * 3 + k) % words.len()],
+                    (n * 31 + part * 17 + k * 5) % 97
+                )
+            })
+            .collect();
+        text.push("selesai.".into());
+        text.join(" ")
+    }
+
+    /// Which paragraphs of `docs` are boilerplate, per document.
+    fn furniture(docs: &[(&str, Vec<String>)], min_docs: usize) -> Vec<Vec<bool>> {
+        let prints = prints(docs);
+        let paragraphs = Paragraphs::new(&prints);
+        let found = detect(&paragraphs, min_docs);
+        (0..docs.len())
+            .map(|d| paragraphs.of_doc(d).map(|g| found[g]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_counts_once_per_story_not_once_per_page() {
+        let line = "Vonis dibacakan hari ini".to_string();
+        // Three copies of story 1 (one edited before the line, one after), and one other
+        // story: two stories, under the three needed.
+        let mut docs = vec![
+            ("a", vec![prose(1, 1), line.clone(), prose(1, 2)]),
+            ("a", vec![prose(1, 1), line.clone(), prose(1, 2)]),
+            ("a", vec![prose(9, 9), line.clone(), prose(1, 2)]),
+            ("a", vec![prose(1, 1), line.clone(), prose(8, 8)]),
+            ("a", vec![prose(2, 1), line.clone(), prose(2, 2)]),
+        ];
+        assert!(furniture(&docs, 3).iter().all(|d| !d[1]));
+        // A third story makes it furniture, on every page.
+        docs.push(("a", vec![prose(3, 1), line.clone(), prose(3, 2)]));
+        assert!(furniture(&docs, 3).iter().all(|d| d[1]));
+        // Anchors are paragraphs of six words or more: short lines between tell nothing.
+        let short = "Foto: dok".to_string();
+        let docs: Vec<(&str, Vec<String>)> = (0..3)
+            .map(|n| ("a", vec![short.clone(), line.clone(), prose(n, 1)]))
+            .collect();
+        assert!(furniture(&docs, 3).iter().all(|d| d[1]));
+    }
+
+    #[test]
+    fn a_template_needs_pages_texts_and_lines_on_one_site() {
+        let link = |n: usize| format!("Tonton pula Klip: Judul Nomor {n} Ramai Dibicarakan");
+        let page = |n: usize, extra: Option<String>| {
+            let mut paragraphs = vec![prose(n, 1)];
+            paragraphs.extend(extra);
+            paragraphs.push(prose(n, 2));
+            ("a", paragraphs)
+        };
+        // On 3 of 100 pages of a site (3 >= 2% of 100): a template.
+        let mut docs: Vec<(&str, Vec<String>)> = (0..100)
+            .map(|n| page(n, (n < 3).then(|| link(n))))
+            .collect();
+        assert!((0..3).all(|n| furniture(&docs, 3)[n][1]));
+        // Not on a site of 200 pages, where 2% is 4 pages.
+        docs.extend((100..200).map(|n| page(n, None)));
+        assert!((0..3).all(|n| !furniture(&docs, 3)[n][1]));
+        // Nor on another site: the other site's pages do not count.
+        let mut docs: Vec<(&str, Vec<String>)> = (0..100)
+            .map(|n| page(n, (n < 3).then(|| link(n))))
+            .collect();
+        docs[2].0 = "b";
+        assert!((0..3).all(|n| !furniture(&docs, 3)[n][1]));
+        // The same text three times is no template (it is a repeated line, or not).
+        let docs: Vec<(&str, Vec<String>)> =
+            (0..10).map(|n| page(n, (n < 3).then(|| link(0)))).collect();
+        let repeated = furniture(&docs, 4);
+        assert!((0..3).all(|n| !repeated[n][1]));
+        // Words that open prose more than a fifth of the time open no template.
+        let mut docs: Vec<(&str, Vec<String>)> =
+            (0..20).map(|n| page(n, (n < 4).then(|| link(n)))).collect();
+        docs[10]
+            .1
+            .push("Tonton pula klip lama itu di rumah warga kemarin sore.".into());
+        assert!((0..4).all(|n| furniture(&docs, 3)[n][1]));
+        docs[11]
+            .1
+            .push("Tonton pula klip baru itu di rumah warga kemarin sore.".into());
+        assert!((0..4).all(|n| !furniture(&docs, 3)[n][1]));
+    }
 
     #[test]
     fn labels_from_the_sample_corpus() {
