@@ -196,6 +196,10 @@ struct DedupArgs {
     /// Write every verified pair to duplicates.csv, not only one pointer per dropped paragraph.
     #[arg(long)]
     all_pairs: bool,
+    /// Keep documents emptied by cleaning (every paragraph dropped) in clean.jsonl, with an
+    /// empty text; by default they are left out (documents.csv still lists them).
+    #[arg(long)]
+    keep_empty: bool,
     /// Searches not to run (comma-separated): near, boilerplate, restated. Exact copies are
     /// always found. Without restated, no language is detected for cleaning.
     #[arg(long, value_delimiter = ',', value_name = "SEARCHES")]
@@ -236,6 +240,7 @@ impl OutputArgs {
             },
             excel_safe: self.excel_safe,
             pairs_only: false,
+            keep_empty: false,
         }
     }
 }
@@ -332,6 +337,7 @@ impl DedupArgs {
         };
         OutputConfig {
             all_pairs: self.all_pairs,
+            keep_empty: self.keep_empty,
             ..output.config()
         }
     }

@@ -34,7 +34,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use corpus::{Document, JsonFields, OnError, ReadConfig};
+pub use corpus::{Document, JsonFields, OnError, RawRecord, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, DocPrint, Kind};
 pub use error::{Error, RecordError, Result};
 pub use summarize::{Summary, SummaryConfig};
@@ -187,6 +187,9 @@ pub struct Outcome {
     pub threads: usize,
     /// Input records that could not be read and were skipped, in input order.
     pub skipped: Vec<RecordError>,
+    /// For each skipped record, how many documents were read before it: where it stands
+    /// among them in input order (`documents.csv` lists both in that order).
+    pub skipped_before: Vec<usize>,
     /// Documents whose id repeated an earlier document's and was renamed (`id#2`, …).
     pub renamed_ids: usize,
     /// Documents so large that a limit changed how they were processed, and how.
@@ -277,6 +280,7 @@ impl Pipeline {
             self.config.progress.finish();
             outcome.timings.read = read;
             outcome.skipped = input.skipped;
+            outcome.skipped_before = input.skipped_before;
             outcome.renamed_ids = input.renamed_ids;
             Ok(outcome)
         })
@@ -287,6 +291,7 @@ impl Pipeline {
     fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
         let config = &self.config;
         let mut timings = Timings::default();
+        let mut skipped_before = Vec::new();
         let (mut docs, mut analyzed, mut prints, mut skipped, mut hashes, mut openings) = (
             Vec::new(),
             Vec::new(),
@@ -315,6 +320,7 @@ impl Pipeline {
                 openings.push(opening);
                 docs.push(Document {
                     text: String::new(),
+                    raw: None,
                     ..doc
                 });
                 // The paragraphs are found again when the outputs read the text again.
@@ -358,7 +364,10 @@ impl Pipeline {
                     }
                 }
                 Some(Err(e)) if config.on_error == OnError::Fail => return Err(Error::Record(e)),
-                Some(Err(e)) => skipped.push(e),
+                Some(Err(e)) => {
+                    skipped.push(e);
+                    skipped_before.push(docs_read);
+                }
             }
         }
         fingerprint(&mut batch, &mut timings);
@@ -370,6 +379,7 @@ impl Pipeline {
         let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, openings, timings);
         progress.finish();
         outcome.skipped = skipped;
+        outcome.skipped_before = skipped_before;
         outcome.renamed_ids = renamed_ids;
         outcome.texts = Texts::Reread {
             corpus,
@@ -532,6 +542,7 @@ impl Pipeline {
             timings,
             threads: rayon::current_num_threads(),
             skipped: Vec::new(),
+            skipped_before: Vec::new(),
             renamed_ids: 0,
             limited,
             datelines,

@@ -34,6 +34,8 @@ struct Columns {
     text: usize,
     title: Option<usize>,
     site: Option<usize>,
+    /// Every column's name, in header order.
+    names: std::sync::Arc<[String]>,
 }
 
 /// Counts the bytes handed to the CSV parser since the last record and fails past the cap,
@@ -325,6 +327,7 @@ impl Reader {
             text,
             title: find(&self.fields.title),
             site: find(&self.fields.site),
+            names: names.into(),
         }))
     }
 
@@ -379,7 +382,22 @@ impl Reader {
             None => "",
         }
         .trim();
+        let values = self
+            .record
+            .iter()
+            .enumerate()
+            .map(|(k, v)| match k == columns.text {
+                true => String::new(),
+                false => String::from_utf8_lossy(v).into_owned(),
+            })
+            .collect();
         Ok(Document {
+            raw: Some(super::RawRecord::Csv {
+                columns: std::sync::Arc::clone(&columns.names),
+                values,
+                text: columns.text,
+                id: columns.id,
+            }),
             id,
             title: (!title.is_empty()).then(|| title.to_owned()),
             site: (!site.is_empty()).then(|| site.to_owned()),

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::source::{append_line, read_line, Line};
-use super::{Document, ReadConfig, Source};
+use super::{Document, RawRecord, ReadConfig, Source};
 use crate::error::RecordError;
 
 /// Names of the fields (JSONL) or columns (CSV) that hold an article's id, text and title.
@@ -300,10 +300,15 @@ pub(super) fn parse(
     if has_nul(&id) {
         return Err(nul(&fields.id));
     }
-    let body = match record.text {
-        Some(FieldValue::Str(s)) => s,
-        Some(FieldValue::Other) => {
-            return Err(error(format!("field `{}` is not a string", fields.text)).with_id(id))
+    let (body, text_at) = match record.text.map(|raw| (string_text(raw), raw)) {
+        Some((Some(s), raw)) => (s, span_in(text, raw)),
+        Some((None, _)) => {
+            // Read raw, the value was not held to the nesting limit of a `Value`: one
+            // too deep is malformed JSON, as it is in any other field.
+            if let Err(e) = serde_json::from_str::<Value>(text) {
+                return Err(error(format!("malformed JSON: {e}")));
+            }
+            return Err(error(format!("field `{}` is not a string", fields.text)).with_id(id));
         }
         None => return Err(error(format!("missing text field `{}`", fields.text)).with_id(id)),
     };
@@ -319,6 +324,20 @@ pub(super) fn parse(
         Some(FieldValue::Str(s)) => non_empty(&s),
         _ => None,
     };
+    // The line less the text's value: the rest of the record, written back around the
+    // cleaned text.
+    let mut rest = String::with_capacity(text.len() - text_at.len());
+    rest.push_str(&text[..text_at.start]);
+    rest.push_str(&text[text_at.end..]);
+    let id_at = record.id.map(|raw| span_in(text, raw)).and_then(|r| {
+        if r.end <= text_at.start {
+            Some(r)
+        } else if r.start >= text_at.end {
+            Some(r.start - text_at.len()..r.end - text_at.len())
+        } else {
+            None
+        }
+    });
     Ok(Some(Document {
         id: id.into_owned(),
         title,
@@ -328,7 +347,42 @@ pub(super) fn parse(
             path: path.to_path_buf(),
             line: Some(line),
         },
+        raw: Some(RawRecord::Json {
+            rest: rest.into_boxed_str(),
+            text_at: text_at.start,
+            id: id_at,
+        }),
     }))
+}
+
+/// The byte range of `raw`, a value borrowed from `line`, in `line`.
+fn span_in(line: &str, raw: &RawValue) -> Range<usize> {
+    let start = (raw.get().as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+    start..start + raw.get().len()
+}
+
+/// The text of a raw JSON string, borrowed when it has no escapes; `None` for any other
+/// type.
+fn string_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let json = raw.get();
+    if !json.starts_with('"') {
+        return None;
+    }
+    let inner = &json[1..json.len() - 1];
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+        Some(Cow::Borrowed(inner))
+    } else {
+        serde_json::from_str::<String>(json).ok().map(Cow::Owned)
+    }
+}
+
+/// The id a raw JSON value written as `json` gives (see [`id_text`]).
+pub(super) fn id_text_of(json: &str) -> Option<Cow<'_, str>> {
+    match json.as_bytes().first()? {
+        b'"' => string_text(serde_json::from_str::<&RawValue>(json).ok()?),
+        b'-' | b'0'..=b'9' => Some(Cow::Borrowed(json)),
+        _ => None,
+    }
 }
 
 /// The id a raw JSON value gives: a string's text, or a number as written; `None` for
@@ -336,14 +390,7 @@ pub(super) fn parse(
 fn id_text(raw: &RawValue) -> Option<Cow<'_, str>> {
     let json = raw.get();
     match json.as_bytes().first()? {
-        b'"' => {
-            let inner = &json[1..json.len() - 1];
-            if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
-                Some(Cow::Borrowed(inner))
-            } else {
-                serde_json::from_str::<String>(json).ok().map(Cow::Owned)
-            }
-        }
+        b'"' => string_text(raw),
         b'-' | b'0'..=b'9' => Some(Cow::Borrowed(json)),
         _ => None,
     }
@@ -354,7 +401,8 @@ fn id_text(raw: &RawValue) -> Option<Cow<'_, str>> {
 #[derive(Default)]
 struct Record<'a> {
     id: Option<&'a RawValue>,
-    text: Option<FieldValue<'a>>,
+    /// As raw JSON, to cut it out of the line.
+    text: Option<&'a RawValue>,
     title: Option<FieldValue<'a>>,
     site: Option<FieldValue<'a>>,
 }
@@ -405,7 +453,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 record.id = Some(map.next_value::<&'de RawValue>()?);
                 continue;
             } else if key.0 == self.0.text {
-                &mut record.text
+                record.text = Some(map.next_value::<&'de RawValue>()?);
+                continue;
             } else if key.0 == self.0.title {
                 &mut record.title
             } else if key.0 == self.0.site {

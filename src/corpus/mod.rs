@@ -48,6 +48,100 @@ pub struct Document {
     pub text: String,
     /// Where the article came from.
     pub source: Source,
+    /// The record as read, for writing it back with every field (JSONL, CSV); `None` for
+    /// text files and documents made in memory. The streaming pass drops it with the text.
+    pub raw: Option<RawRecord>,
+}
+
+/// A JSONL or CSV record as read, less its text: what `clean.jsonl` writes back around
+/// the cleaned text, so that every field survives unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawRecord {
+    /// A JSON object: the line with the text field's value cut out, so keys keep their
+    /// order and values their bytes (a number its digits, a nested object its shape).
+    Json {
+        /// The line (trimmed), less the text value.
+        rest: Box<str>,
+        /// Where the text value stood in `rest`.
+        text_at: usize,
+        /// The id value's bytes in `rest` (`None` when the id and text are one field).
+        id: Option<std::ops::Range<usize>>,
+    },
+    /// A CSV or TSV row: every column, as text, in header order.
+    Csv {
+        /// The header's column names, shared by the rows of a file.
+        columns: Arc<[String]>,
+        /// The row's values (the text column left empty); invalid UTF-8 outside the id,
+        /// text and title columns is replaced by U+FFFD.
+        values: Vec<String>,
+        /// The text column.
+        text: usize,
+        /// The id column.
+        id: usize,
+    },
+}
+
+impl RawRecord {
+    /// Writes the record as one JSON object (no line end) with `text` as the text field's
+    /// value and `id` as the id's: the input's id value is kept as written unless `id`
+    /// differs from it (a repeated id renamed `id#2`), then it is the string `id`.
+    pub fn write_json(&self, id: &str, text: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self {
+            RawRecord::Json {
+                rest,
+                text_at,
+                id: id_at,
+            } => {
+                let id_at = id_at
+                    .clone()
+                    .filter(|r| jsonl::id_text_of(&rest[r.clone()]).as_deref() != Some(id));
+                let mut at = 0;
+                let mut text_done = false;
+                if let Some(r) = id_at {
+                    if *text_at <= r.start {
+                        out.extend_from_slice(rest[..*text_at].as_bytes());
+                        serde_json::to_writer(&mut *out, text)?;
+                        text_done = true;
+                        at = *text_at;
+                    }
+                    out.extend_from_slice(rest[at..r.start].as_bytes());
+                    serde_json::to_writer(&mut *out, id)?;
+                    at = r.end;
+                }
+                if !text_done {
+                    out.extend_from_slice(rest[at..*text_at].as_bytes());
+                    serde_json::to_writer(&mut *out, text)?;
+                    at = *text_at;
+                }
+                out.extend_from_slice(rest[at..].as_bytes());
+            }
+            RawRecord::Csv {
+                columns,
+                values,
+                text: text_col,
+                id: id_col,
+            } => {
+                out.push(b'{');
+                for (k, (name, value)) in columns.iter().zip(values).enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut *out, name)?;
+                    out.push(b':');
+                    let value = if k == *text_col {
+                        text
+                    } else if k == *id_col {
+                        id
+                    } else {
+                        value
+                    };
+                    serde_json::to_writer(&mut *out, value)?;
+                }
+                out.push(b'}');
+            }
+        }
+        Ok(())
+    }
 }
 
 /// File (and line, for JSONL and CSV) an article was read from.
@@ -709,6 +803,8 @@ pub struct ReadOutcome {
     pub docs: Vec<Document>,
     /// Records that could not be read, in input order.
     pub skipped: Vec<RecordError>,
+    /// For each skipped record, how many documents were read before it.
+    pub skipped_before: Vec<usize>,
     /// Documents whose id repeated an earlier one and was renamed.
     pub renamed_ids: usize,
 }
@@ -728,7 +824,10 @@ pub fn read_inputs(
         match record {
             Ok(doc) => out.docs.push(doc),
             Err(e) if on_error == OnError::Fail => return Err(Error::Record(e)),
-            Err(e) => out.skipped.push(e),
+            Err(e) => {
+                out.skipped.push(e);
+                out.skipped_before.push(out.docs.len());
+            }
         }
     }
     if out.docs.is_empty() && out.skipped.is_empty() {
@@ -875,6 +974,7 @@ mod tests {
                 path: PathBuf::new(),
                 line: None,
             },
+            raw: None,
         };
         let mut docs = vec![doc("a"), doc("a"), doc("a#2"), doc("a"), doc("b")];
         assert_eq!(unique_ids(&mut docs), 2);

@@ -83,6 +83,7 @@ pub(super) fn read(
             path: path.to_path_buf(),
             line: None,
         },
+        raw: None,
     })
 }
 

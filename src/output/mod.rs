@@ -37,6 +37,9 @@ pub struct OutputConfig {
     /// Cleaning writes only the pairs (`duplicates`), `errors` and `report.json`: no
     /// `paragraphs` and no `clean.jsonl`, so streaming input is not read a second time.
     pub pairs_only: bool,
+    /// Write documents emptied by cleaning (every paragraph dropped) to `clean.jsonl` too,
+    /// with an empty text; by default they are left out.
+    pub keep_empty: bool,
 }
 
 /// Format of the output tables.
@@ -90,6 +93,8 @@ pub struct SummaryRow<'a> {
     /// Scores of the chosen sentences, `;`-separated (only with [`OutputConfig::scores`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scores: Option<String>,
+    /// `ok`, or why the summary is empty (see [`Outcome::summary_status`]).
+    pub status: &'static str,
 }
 
 /// A row of `paragraphs.csv`: the decision on one input paragraph.
@@ -135,7 +140,33 @@ pub struct DuplicateRow<'a> {
     pub score: String,
 }
 
-/// A line of `clean.jsonl`.
+/// A row of `documents.csv`: what became of one input record.
+#[derive(Debug, Serialize)]
+pub struct DocumentRow<'a> {
+    /// Document id (a skipped record's id when it could be read, else empty).
+    pub doc_id: &'a str,
+    /// The input file (`<stdin>` for standard input).
+    pub source: String,
+    /// 1-based line of the record, when the format has lines.
+    pub line: Option<usize>,
+    /// Non-empty paragraphs read.
+    pub paragraphs_in: usize,
+    /// Paragraphs kept (its title included).
+    pub paragraphs_kept: usize,
+    /// Bytes of article text read.
+    pub bytes_in: usize,
+    /// Bytes of cleaned text written to `clean.jsonl`.
+    pub bytes_out: usize,
+    /// `kept`, `emptied` (every paragraph dropped), `empty` (no paragraphs in the input)
+    /// or `skipped` (unreadable, listed in `errors.csv`).
+    pub outcome: &'static str,
+    /// For an emptied document whose every paragraph was dropped as a copy of paragraphs
+    /// of one other document: that document's id; else empty.
+    pub copy_of: &'a str,
+}
+
+/// A line of `clean.jsonl` for a plain-text input (a JSONL or CSV record is written with
+/// all its fields instead, see [`crate::RawRecord::write_json`]).
 #[derive(Debug, Serialize)]
 pub struct CleanDoc<'a> {
     /// Document id.
@@ -249,21 +280,32 @@ impl Outcome {
         kept.join("\n\n")
     }
 
-    /// Calls `f` with batches of `(document index, text, paragraphs)`, in order: from
-    /// memory, or read again from the inputs (checked to be the same documents, and split
-    /// into paragraphs again), about 8 MB at a time.
-    fn for_each_batch(
-        &self,
-        mut f: impl FnMut(&[(usize, &str, &[Paragraph])]) -> Result<()>,
-    ) -> Result<()> {
+    /// Whether document `d` was emptied by cleaning: it had paragraphs and every one was
+    /// dropped.
+    pub fn emptied(&self, d: usize) -> bool {
+        let decisions = &self.dedup.decisions[d];
+        !decisions.is_empty() && !decisions.iter().any(|decision| decision.is_kept())
+    }
+
+    /// Calls `f` with batches of `(document index, text, paragraphs, record as read)`, in
+    /// order: from memory, or read again from the inputs (checked to be the same
+    /// documents, and split into paragraphs again), about 8 MB at a time.
+    fn for_each_batch(&self, mut f: impl FnMut(&[BatchDoc<'_>]) -> Result<()>) -> Result<()> {
         const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, hashes, .. } = &self.texts else {
-            let texts: Vec<(usize, &str, &[Paragraph])> = self
+            let texts: Vec<BatchDoc<'_>> = self
                 .docs
                 .iter()
                 .zip(&self.analyzed)
                 .enumerate()
-                .map(|(d, (doc, a))| (d, doc.text.as_str(), a.paragraphs.as_slice()))
+                .map(|(d, (doc, a))| {
+                    (
+                        d,
+                        doc.text.as_str(),
+                        a.paragraphs.as_slice(),
+                        doc.raw.as_ref(),
+                    )
+                })
                 .collect();
             for batch in texts.chunks(1024) {
                 f(batch)?;
@@ -284,10 +326,10 @@ impl Outcome {
                     text::segment(doc, LangChoice::Fixed(self.analyzed[*d].lang)).paragraphs
                 })
                 .collect();
-            let texts: Vec<(usize, &str, &[Paragraph])> = batch
+            let texts: Vec<BatchDoc<'_>> = batch
                 .iter()
                 .zip(&paragraphs)
-                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice()))
+                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice(), doc.raw.as_ref()))
                 .collect();
             let result = f(&texts);
             batch.clear();
@@ -339,9 +381,13 @@ impl Outcome {
         if job != Job::Summarize && !config.pairs_only {
             let paragraphs = dir.join(format!("paragraphs.{ext}"));
             let clean = dir.join("clean.jsonl");
+            let mut sizes = Vec::new();
             staged.write_two([&paragraphs, &clean], |p, c| {
-                self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)
+                sizes = self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)?;
+                Ok(())
             })?;
+            let path = dir.join(format!("documents.{ext}"));
+            staged.write(&path, |w| self.write_documents(w, &path, config, &sizes))?;
         }
         if job != Job::Summarize {
             let path = dir.join(format!("duplicates.{ext}"));
@@ -398,7 +444,7 @@ impl Outcome {
         let columns = if config.scores {
             SUMMARY_COLUMNS_WITH_SCORES
         } else {
-            &SUMMARY_COLUMNS_WITH_SCORES[..SUMMARY_COLUMNS_WITH_SCORES.len() - 1]
+            SUMMARY_COLUMNS
         };
         // The header alone; the rows are formatted in parallel, then written in order.
         Table::new(&mut *w, path, config, columns)?.finish()?;
@@ -444,6 +490,22 @@ impl Outcome {
                     summary.scores.iter().map(|s| format!("{s:.4}")).collect();
                 scores.join(";")
             }),
+            status: self.summary_status(d, summary),
+        }
+    }
+
+    /// Why the summary of document `d` is empty, or `ok`: `empty` when the input had no
+    /// paragraphs, `emptied` when cleaning dropped every one, `no sentences` when none was
+    /// left to choose once titles and furniture were set aside.
+    pub fn summary_status(&self, d: usize, summary: &Summary) -> &'static str {
+        if !summary.sentence_ids.is_empty() {
+            "ok"
+        } else if self.dedup.decisions[d].is_empty() {
+            "empty"
+        } else if self.emptied(d) {
+            "emptied"
+        } else {
+            "no sentences"
         }
     }
 
@@ -457,7 +519,91 @@ impl Outcome {
         write_table(w, path, config, ERROR_COLUMNS, rows)
     }
 
-    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts.
+    /// Writes `documents`: one row per input record, documents and skipped records in
+    /// input order. `sizes` holds each document's bytes of text in and out.
+    fn write_documents(
+        &self,
+        w: &mut impl Write,
+        path: &Path,
+        config: &OutputConfig,
+        sizes: &[(usize, usize)],
+    ) -> Result<()> {
+        let mut table = Table::new(w, path, config, DOCUMENT_COLUMNS)?;
+        let mut skipped = self.skipped.iter().zip(
+            self.skipped_before
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(usize::MAX)),
+        );
+        let mut next_skipped = skipped.next();
+        for d in 0..=self.docs.len() {
+            while let Some((e, _)) = next_skipped.filter(|(_, before)| *before <= d) {
+                table.row(&DocumentRow {
+                    doc_id: e.record_id.as_deref().unwrap_or(""),
+                    source: e.path.display().to_string(),
+                    line: e.line,
+                    paragraphs_in: 0,
+                    paragraphs_kept: 0,
+                    bytes_in: 0,
+                    bytes_out: 0,
+                    outcome: "skipped",
+                    copy_of: "",
+                })?;
+                next_skipped = skipped.next();
+            }
+            if d < self.docs.len() {
+                table.row(&self.document_row(d, sizes.get(d).copied().unwrap_or_default()))?;
+            }
+        }
+        table.finish()
+    }
+
+    /// The row of `documents.csv` for document `d`, with `(bytes in, bytes out)`.
+    fn document_row(&self, d: usize, (bytes_in, bytes_out): (usize, usize)) -> DocumentRow<'_> {
+        let doc = &self.docs[d];
+        let decisions = &self.dedup.decisions[d];
+        let kept = decisions.iter().filter(|x| x.is_kept()).count();
+        let (outcome, copy_of) = if decisions.is_empty() {
+            ("empty", "")
+        } else if kept > 0 {
+            ("kept", "")
+        } else {
+            (
+                "emptied",
+                self.copy_of(d).map_or("", |c| self.docs[c].id.as_str()),
+            )
+        };
+        DocumentRow {
+            doc_id: &doc.id,
+            source: doc.source.path.display().to_string(),
+            line: doc.source.line,
+            paragraphs_in: decisions.len(),
+            paragraphs_kept: kept,
+            bytes_in,
+            bytes_out,
+            outcome,
+            copy_of,
+        }
+    }
+
+    /// The one other document every dropped paragraph of document `d` repeats, if there
+    /// is one (a paragraph dropped as boilerplate repeats none).
+    fn copy_of(&self, d: usize) -> Option<usize> {
+        let mut of = None;
+        for decision in &self.dedup.decisions[d] {
+            if let Decision::Drop { duplicate_of, .. } = decision {
+                let other = (*duplicate_of)?.doc as usize;
+                if other == d || of.is_some_and(|o| o != other) {
+                    return None;
+                }
+                of = Some(other);
+            }
+        }
+        of
+    }
+
+    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts; returns each
+    /// document's bytes of text in and of cleaned text out.
     fn write_paragraphs_and_clean(
         &self,
         pw: &mut impl Write,
@@ -465,14 +611,15 @@ impl Outcome {
         cw: &mut impl Write,
         clean_path: &Path,
         config: &OutputConfig,
-    ) -> Result<()> {
+    ) -> Result<Vec<(usize, usize)>> {
+        let mut sizes = vec![(0, 0); self.docs.len()];
         // The header alone; the rows are formatted apart and appended.
         Table::new(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?.finish()?;
         self.for_each_batch(|batch| {
             // Each document's rows and line are formatted in parallel, then written in order.
-            let formatted: Vec<(Vec<u8>, Vec<u8>)> = batch
+            let formatted: Vec<(Vec<u8>, Vec<u8>, usize)> = batch
                 .par_iter()
-                .map(|&(d, text, paragraphs)| {
+                .map(|&(d, text, paragraphs, raw)| {
                     let mut rows = Vec::new();
                     let mut part =
                         Table::headless(&mut rows, paragraphs_path, config, PARAGRAPH_COLUMNS);
@@ -480,24 +627,56 @@ impl Outcome {
                         part.row(&row)?;
                     }
                     part.finish()?;
-                    let line = CleanDoc {
-                        id: &self.docs[d].id,
-                        title: self.title_in(d, text, paragraphs),
-                        text: self.clean_text_in(d, text, paragraphs),
-                    };
-                    let mut clean = serde_json::to_vec(&line).map_err(json_error(clean_path))?;
-                    clean.push(b'\n');
-                    Ok((rows, clean))
+                    let mut clean = Vec::new();
+                    let mut bytes_out = 0;
+                    if config.keep_empty || !self.emptied(d) {
+                        bytes_out = self
+                            .clean_line(d, text, paragraphs, raw, &mut clean)
+                            .map_err(json_error(clean_path))?;
+                    }
+                    Ok((rows, clean, bytes_out))
                 })
                 .collect::<Result<_>>()?;
-            for (rows, clean) in formatted {
+            for (&(d, text, ..), (rows, clean, bytes_out)) in batch.iter().zip(formatted) {
+                sizes[d] = (text.len(), bytes_out);
                 pw.write_all(&rows).map_err(io_at(paragraphs_path))?;
                 cw.write_all(&clean).map_err(io_at(clean_path))?;
             }
             Ok(())
         })?;
         flush(pw, paragraphs_path)?;
-        flush(cw, clean_path)
+        flush(cw, clean_path)?;
+        Ok(sizes)
+    }
+
+    /// Appends document `d`'s line of `clean.jsonl`: the record as read with the cleaned
+    /// text in place of its text (every other field as it was), or for a plain-text input
+    /// its id, title and cleaned text.
+    /// Returns the bytes of the cleaned text.
+    fn clean_line(
+        &self,
+        d: usize,
+        text: &str,
+        paragraphs: &[Paragraph],
+        raw: Option<&crate::RawRecord>,
+        out: &mut Vec<u8>,
+    ) -> serde_json::Result<usize> {
+        let id = &self.docs[d].id;
+        let clean = self.clean_text_in(d, text, paragraphs);
+        let bytes = clean.len();
+        match raw {
+            Some(raw) => raw.write_json(id, &clean, out)?,
+            None => serde_json::to_writer(
+                &mut *out,
+                &CleanDoc {
+                    id,
+                    title: self.title_in(d, text, paragraphs),
+                    text: clean,
+                },
+            )?,
+        }
+        out.push(b'\n');
+        Ok(bytes)
     }
 
     /// The rows of `paragraphs.csv` for document `d`, whose text is `text`.
@@ -614,6 +793,14 @@ impl Outcome {
     }
 }
 
+/// A document handed to the writers: its index, text, paragraphs and record as read.
+type BatchDoc<'a> = (
+    usize,
+    &'a str,
+    &'a [Paragraph],
+    Option<&'a crate::RawRecord>,
+);
+
 /// Every file an output directory can get, in either table format: what a run does not
 /// write of these is removed (an earlier run's), nothing else.
 pub const OUTPUT_NAMES: &[&str] = &[
@@ -621,16 +808,27 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "paragraphs.csv",
     "duplicates.csv",
     "errors.csv",
+    "documents.csv",
     "summaries.jsonl",
     "paragraphs.jsonl",
     "duplicates.jsonl",
     "errors.jsonl",
+    "documents.jsonl",
     "clean.jsonl",
     "report.json",
 ];
 
-/// Columns of `summaries.csv` with `--scores`, in the order of [`SummaryRow`]'s fields;
-/// without it the last one is left out.
+/// Columns of `summaries.csv`, in the order of [`SummaryRow`]'s fields.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "doc_id",
+    "title",
+    "summary",
+    "sentence_ids",
+    "n_sentences",
+    "lang",
+    "status",
+];
+/// Columns of `summaries.csv` with `--scores`, in the order of [`SummaryRow`]'s fields.
 pub const SUMMARY_COLUMNS_WITH_SCORES: &[&str] = &[
     "doc_id",
     "title",
@@ -639,6 +837,7 @@ pub const SUMMARY_COLUMNS_WITH_SCORES: &[&str] = &[
     "n_sentences",
     "lang",
     "scores",
+    "status",
 ];
 /// Columns of `paragraphs.csv`, in the order of [`ParagraphRow`]'s fields.
 pub const PARAGRAPH_COLUMNS: &[&str] = &[
@@ -655,6 +854,18 @@ pub const PARAGRAPH_COLUMNS: &[&str] = &[
 ];
 /// Columns of `duplicates.csv`, in the order of [`DuplicateRow`]'s fields.
 pub const DUPLICATE_COLUMNS: &[&str] = &["doc_a", "para_a", "doc_b", "para_b", "kind", "score"];
+/// Columns of `documents.csv`, in the order of [`DocumentRow`]'s fields.
+pub const DOCUMENT_COLUMNS: &[&str] = &[
+    "doc_id",
+    "source",
+    "line",
+    "paragraphs_in",
+    "paragraphs_kept",
+    "bytes_in",
+    "bytes_out",
+    "outcome",
+    "copy_of",
+];
 /// Columns of `errors.csv`, in the order of [`ErrorRow`]'s fields.
 pub const ERROR_COLUMNS: &[&str] = &["source", "line", "record_id", "error"];
 

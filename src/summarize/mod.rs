@@ -836,6 +836,7 @@ mod tests {
                 path: Default::default(),
                 line: None,
             },
+            raw: None,
         };
         let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
         let keep = vec![Decision::Keep; analyzed.paragraphs.len()];

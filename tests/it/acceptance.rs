@@ -104,7 +104,8 @@ fn summaries_are_three_body_sentences() {
             "summary",
             "sentence_ids",
             "n_sentences",
-            "lang"
+            "lang",
+            "status"
         ]
     );
     assert_eq!(rows.len(), 2);
@@ -158,6 +159,20 @@ fn output_files_have_the_documented_columns() {
         header(&out.join("duplicates.csv")),
         ["doc_a", "para_a", "doc_b", "para_b", "kind", "score"]
     );
+    assert_eq!(
+        header(&out.join("documents.csv")),
+        [
+            "doc_id",
+            "source",
+            "line",
+            "paragraphs_in",
+            "paragraphs_kept",
+            "bytes_in",
+            "bytes_out",
+            "outcome",
+            "copy_of"
+        ]
+    );
     let report: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(report["documents"], 2);
@@ -172,6 +187,7 @@ fn output_files_have_the_documented_columns() {
         names,
         [
             "clean.jsonl",
+            "documents.csv",
             "duplicates.csv",
             "errors.csv",
             "paragraphs.csv",

@@ -208,7 +208,8 @@ fn byte_order_marks_are_dropped_in_every_format() {
         format!("\u{feff}{{\"id\":\"j\",\"text\":\"{GOOD}\"}}\n"),
     );
     let csv = case.file("bom.csv", format!("\u{feff}id,text\nc,{GOOD}\n"));
-    let ran = case.dedup(&[&text, &jsonl, &csv], &[]);
+    // The three are one paragraph repeated, all dropped: kept to be looked at.
+    let ran = case.dedup(&[&text, &jsonl, &csv], &["--keep-empty"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.clean_ids(), ["bom", "j", "c"]);
     for doc in ran.clean() {
@@ -340,8 +341,9 @@ fn csv_columns_are_chosen_by_flags() {
         None,
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(ran.clean()[0]["title"], "Judul satu");
-    assert_eq!(ran.clean()[0]["id"], "k1");
+    // clean.jsonl keeps the input's columns, under their names.
+    assert_eq!(ran.clean()[0]["headline"], "Judul satu");
+    assert_eq!(ran.clean()[0]["key"], "k1");
     let ran = case.dedup(&[&tsv], &[]);
     assert_eq!(ran.code, 3);
     assert_eq!(
@@ -359,7 +361,9 @@ fn jsonl_line_that_is_not_an_object_or_lacks_fields() {
     );
     let ran = case.dedup(&[&jsonl], &[]);
     assert_eq!(ran.code, 3);
-    assert_eq!(ran.clean_ids(), ["1", "2"]);
+    // The numeric ids stay numbers in clean.jsonl.
+    let ids: Vec<serde_json::Value> = ran.clean().iter().map(|d| d["id"].clone()).collect();
+    assert_eq!(ids, [serde_json::json!(1), serde_json::json!(2)]);
     let rows: Vec<(String, String, String)> = ran.error_rows();
     assert_eq!(
         rows,
@@ -540,6 +544,7 @@ fn format_jsonl_writes_the_tables_as_json_lines() {
         names,
         [
             "clean.jsonl",
+            "documents.jsonl",
             "duplicates.jsonl",
             "errors.jsonl",
             "paragraphs.jsonl",
@@ -642,7 +647,7 @@ fn summarize_to_stdout_and_a_closed_pipe_exits_quietly() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "doc_id,title,summary,sentence_ids,n_sentences,lang\nd0,",
+            "doc_id,title,summary,sentence_ids,n_sentences,lang,status\nd0,",
         ));
     let file = file.to_str().unwrap();
     exits_quietly_into_a_closed_pipe(&["summarize", "--quiet", "--out", "-", file]);

@@ -191,7 +191,7 @@ fn csv_on_standard_input_is_csv_and_unclear_input_is_refused() {
         Some(other.as_bytes()),
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(ran.clean_ids(), ["x1"]);
+    assert_eq!(ran.clean()[0]["doc_id"], "x1");
 
     // A JSON array is not JSON Lines.
     let ran = run(
@@ -235,6 +235,8 @@ fn input_format_overrides_file_extensions() {
             data.as_os_str(),
             os("--input-format"),
             os("jsonl"),
+            // d0#2 and d1#2 repeat d0 and d1: emptied, kept to show their ids.
+            os("--keep-empty"),
         ],
         &tmp.path().join("o"),
         None,
@@ -260,8 +262,20 @@ fn large_numeric_ids_keep_their_digits() {
     .unwrap();
     let ran = run(&[os("run"), input.as_os_str()], &tmp.path().join("o"), None);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    // clean.jsonl writes each id as the input did: the number, digit for digit.
+    let clean = fs::read_to_string(ran.out.join("clean.jsonl")).unwrap();
+    let ids: Vec<&str> = clean
+        .lines()
+        .map(|l| {
+            l.strip_prefix("{\"id\":")
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+        })
+        .collect();
     assert_eq!(
-        ran.clean_ids(),
+        ids,
         [
             "12345678901234567890123",
             "12345678901234567890124",
@@ -269,6 +283,8 @@ fn large_numeric_ids_keep_their_digits() {
             "-7"
         ]
     );
+    let rows = read_csv(&ran.out.join("summaries.csv"));
+    assert_eq!(rows[0]["doc_id"], "12345678901234567890123");
     assert_eq!(ran.report()["renamed_ids"], 0);
 }
 

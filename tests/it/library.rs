@@ -15,6 +15,7 @@ fn doc(id: &str, text: &str) -> Document {
             path: PathBuf::from(id),
             line: None,
         },
+        raw: None,
     }
 }
 

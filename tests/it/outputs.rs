@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use super::util::{corpus, file_names};
 
 /// The six outputs of `run`.
-const RUN_OUTPUTS: [&str; 6] = [
+const RUN_OUTPUTS: [&str; 7] = [
     "clean.jsonl",
+    "documents.csv",
     "duplicates.csv",
     "errors.csv",
     "paragraphs.csv",
@@ -363,6 +364,7 @@ fn outputs_of_an_earlier_run_that_this_run_does_not_write_are_removed() {
         file_names(&out),
         [
             "clean.jsonl",
+            "documents.csv",
             "duplicates.csv",
             "errors.csv",
             "notes.txt",
@@ -376,6 +378,7 @@ fn outputs_of_an_earlier_run_that_this_run_does_not_write_are_removed() {
         file_names(&out),
         [
             "clean.jsonl",
+            "documents.jsonl",
             "duplicates.jsonl",
             "errors.jsonl",
             "notes.txt",

@@ -88,7 +88,9 @@ proptest! {
     fn every_paragraph_is_recorded_once_and_kept_rows_make_clean_jsonl(docs in corpus()) {
         let outcome = Pipeline::new(Config::new(Vec::new())).unwrap().run_documents(Job::Run, docs.clone()).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        outcome.write_dir(tmp.path(), Job::Run, &OutputConfig::default()).unwrap();
+        // Emptied documents kept, so that clean.jsonl has a line per document.
+        let keep_empty = OutputConfig { keep_empty: true, ..OutputConfig::default() };
+        outcome.write_dir(tmp.path(), Job::Run, &keep_empty).unwrap();
         let rows = read_csv(&tmp.path().join("paragraphs.csv"));
         let clean: Vec<serde_json::Value> = fs::read_to_string(tmp.path().join("clean.jsonl"))
             .unwrap()
@@ -149,7 +151,9 @@ proptest! {
         let pipeline = Pipeline::new(config).unwrap();
         let outcome = pipeline.run_documents(Job::Dedup, docs.clone()).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        outcome.write_dir(tmp.path(), Job::Dedup, &OutputConfig::default()).unwrap();
+        // Emptied documents kept, so that clean.jsonl has a line per document.
+        let keep_empty = OutputConfig { keep_empty: true, ..OutputConfig::default() };
+        outcome.write_dir(tmp.path(), Job::Dedup, &keep_empty).unwrap();
         let rows = read_csv(&tmp.path().join("paragraphs.csv"));
         let mut rebuilt = Vec::new();
         for doc in &docs {
@@ -217,6 +221,7 @@ proptest! {
             site: None,
             text,
             source: Source { path: PathBuf::from("generated"), line: None },
+            raw: None,
         }).collect();
         let outcome = Pipeline::new(Config::new(Vec::new())).unwrap().run_documents(Job::Run, docs).unwrap();
         let tmp = tempfile::tempdir().unwrap();
@@ -341,5 +346,6 @@ fn generated(d: usize, paragraphs: &[String]) -> Document {
             path: PathBuf::from("generated"),
             line: None,
         },
+        raw: None,
     }
 }

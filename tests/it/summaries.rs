@@ -62,7 +62,8 @@ fn scores_column_on_request() {
         .arg(&out)
         .assert()
         .success();
-    assert_eq!(header(&out).last().map(String::as_str), Some("scores"));
+    let columns = header(&out);
+    assert_eq!(columns[columns.len() - 2..], ["scores", "status"]);
     for row in read_csv(&out) {
         let scores: Vec<f64> = row["scores"]
             .split(';')
