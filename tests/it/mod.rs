@@ -3,6 +3,7 @@ mod bad_input;
 mod bad_input_suite;
 mod determinism;
 mod eval;
+mod fields;
 mod furniture;
 mod inputs;
 mod library;
