@@ -29,8 +29,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Clean and summarise: writes summaries.csv, paragraphs.csv, duplicates.csv,
-    /// errors.csv, clean.jsonl and report.json into --out.
+    /// Clean and summarise: writes summaries.csv, paragraphs.csv, documents.csv,
+    /// duplicates.csv, errors.csv, clean.jsonl and report.json into --out.
     Run {
         #[command(flatten)]
         input: InputArgs,
@@ -44,8 +44,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Clean only: writes paragraphs.csv, duplicates.csv, errors.csv, clean.jsonl and
-    /// report.json into --out.
+    /// Clean only: writes paragraphs.csv, documents.csv, duplicates.csv, errors.csv,
+    /// clean.jsonl and report.json into --out.
     Dedup {
         #[command(flatten)]
         input: InputArgs,
@@ -53,8 +53,8 @@ enum Command {
         dedup: DedupArgs,
         #[command(flatten)]
         output: OutputArgs,
-        /// Write only duplicates.csv, errors.csv and report.json: no paragraphs.csv and no
-        /// clean.jsonl, so the inputs are read once, not twice.
+        /// Write only duplicates.csv, errors.csv and report.json: no paragraphs.csv, no
+        /// documents.csv and no clean.jsonl, so the inputs are read once, not twice.
         #[arg(long)]
         pairs_only: bool,
         /// Output directory (created if missing).
@@ -219,7 +219,7 @@ enum Search {
 
 #[derive(Debug, Args)]
 struct OutputArgs {
-    /// Format of the tables (summaries, paragraphs, duplicates, errors): csv or jsonl.
+    /// Format of the tables (summaries, paragraphs, documents, duplicates, errors): csv or jsonl.
     #[arg(long, default_value = "csv", value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
     format: String,
     /// Neutralise CSV cells a spreadsheet would run as formulas (starting with =, +, -, @,

@@ -1,6 +1,6 @@
-//! Writing the results: `summaries.csv`, `paragraphs.csv`, `duplicates.csv`, `errors.csv`
-//! (or the same tables as `.jsonl` with [`TableFormat::Jsonl`]), `clean.jsonl` and
-//! `report.json`. Every file is staged and renamed into place only when all of them were
+//! Writing the results: `summaries.csv`, `paragraphs.csv`, `documents.csv`,
+//! `duplicates.csv`, `errors.csv` (or the same tables as `.jsonl` with
+//! [`TableFormat::Jsonl`]), `clean.jsonl` and `report.json`. Every file is staged and renamed into place only when all of them were
 //! written, so a failed or interrupted run leaves no half output; outputs of an earlier
 //! run that this one does not write are removed in the same commit.
 
@@ -35,7 +35,8 @@ pub struct OutputConfig {
     /// In CSV, prefix `'` to any cell a spreadsheet would run as a formula.
     pub excel_safe: bool,
     /// Cleaning writes only the pairs (`duplicates`), `errors` and `report.json`: no
-    /// `paragraphs` and no `clean.jsonl`, so streaming input is not read a second time.
+    /// `paragraphs`, no `documents` and no `clean.jsonl`, so streaming input is not read a
+    /// second time.
     pub pairs_only: bool,
     /// Write documents emptied by cleaning (every paragraph dropped) to `clean.jsonl` too,
     /// with an empty text; by default they are left out.
