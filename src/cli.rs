@@ -294,6 +294,7 @@ impl InputArgs {
                 _ => None,
             },
             outputs: Vec::new(),
+            keep_records: true,
         };
         config.on_error = if self.on_error == "fail" {
             OnError::Fail

@@ -345,7 +345,9 @@ impl Pipeline {
             );
         }
         let (mut docs_read, mut bytes_read) = (0, 0);
-        let mut records = corpus.records_parallel();
+        // The records as read are wanted only when writing, in the second pass.
+        let first_pass = corpus.texts_only();
+        let mut records = first_pass.records_parallel();
         loop {
             let clock = Instant::now();
             let record = records.next();

@@ -19,6 +19,8 @@ pub(super) struct Reader {
     used: Rc<Cell<u64>>,
     columns: Option<Columns>,
     fields: super::JsonFields,
+    /// Keep the record as read ([`Document::raw`]).
+    keep: bool,
     record: ::csv::ByteRecord,
     /// Record starts and badly quoted records, found ahead of the parser.
     marks: Rc<RefCell<Marks>>,
@@ -232,6 +234,7 @@ impl Reader {
             used,
             columns: None,
             fields: config.fields.clone(),
+            keep: config.keep_records,
             record: ::csv::ByteRecord::new(),
             marks,
             base,
@@ -382,22 +385,25 @@ impl Reader {
             None => "",
         }
         .trim();
-        let values = self
-            .record
-            .iter()
-            .enumerate()
-            .map(|(k, v)| match k == columns.text {
-                true => String::new(),
-                false => String::from_utf8_lossy(v).into_owned(),
-            })
-            .collect();
-        Ok(Document {
-            raw: Some(super::RawRecord::Csv {
+        let raw = self.keep.then(|| {
+            let values = self
+                .record
+                .iter()
+                .enumerate()
+                .map(|(k, v)| match k == columns.text {
+                    true => String::new(),
+                    false => String::from_utf8_lossy(v).into_owned(),
+                })
+                .collect();
+            Box::new(super::RawRecord::Csv {
                 columns: std::sync::Arc::clone(&columns.names),
                 values,
                 text: columns.text,
                 id: columns.id,
-            }),
+            })
+        });
+        Ok(Document {
+            raw,
             id,
             title: (!title.is_empty()).then(|| title.to_owned()),
             site: (!site.is_empty()).then(|| site.to_owned()),

@@ -48,6 +48,8 @@ pub(super) struct Reader {
     path: PathBuf,
     reader: Box<dyn BufRead>,
     fields: JsonFields,
+    /// Keep the record as read ([`Document::raw`]).
+    keep: bool,
     cap: usize,
     /// Lines read so far.
     line: usize,
@@ -91,13 +93,14 @@ impl Batch {
         &mut self,
         path: &Path,
         fields: &JsonFields,
+        keep: bool,
     ) -> Vec<Option<Result<Document, RecordError>>> {
         let bytes = &self.bytes;
         std::mem::take(&mut self.lines)
             .into_par_iter()
             .map(|line| match line {
                 Pending::Line(line, offset, range) => {
-                    parse(path, line, offset, &bytes[range], fields).transpose()
+                    parse(path, line, offset, &bytes[range], fields, keep).transpose()
                 }
                 Pending::Error(e) => Some(Err(e)),
             })
@@ -111,6 +114,7 @@ impl Reader {
             path,
             reader,
             fields: config.fields.clone(),
+            keep: config.keep_records,
             cap: config.max_record_bytes,
             line: 0,
             offset: 0,
@@ -137,11 +141,11 @@ impl Reader {
             Some(batch) => batch,
             None => self.read_lines(),
         };
-        let (path, fields) = (self.path.clone(), self.fields.clone());
+        let (path, fields, keep) = (self.path.clone(), self.fields.clone(), self.keep);
         let mut parsed = Vec::new();
         // The current thread reads on while the pool parses (the reader need not be `Send`).
         rayon::in_place_scope(|scope| {
-            scope.spawn(|_| parsed = batch.parse(&path, &fields));
+            scope.spawn(|_| parsed = batch.parse(&path, &fields, keep));
             if !self.done {
                 self.next_batch = Some(self.read_lines());
             }
@@ -235,7 +239,14 @@ impl Iterator for Reader {
                 self.offset = start + n + 1;
                 return Some(Err(self.too_long(n)));
             }
-            match parse(&self.path, self.line, start, &self.buf, &self.fields) {
+            match parse(
+                &self.path,
+                self.line,
+                start,
+                &self.buf,
+                &self.fields,
+                self.keep,
+            ) {
                 Ok(Some(doc)) => return Some(Ok(doc)),
                 Ok(None) => continue,
                 Err(e) => return Some(Err(e)),
@@ -246,7 +257,8 @@ impl Iterator for Reader {
     }
 }
 
-/// Parses one line (starting at byte `offset`); `None` for a blank line.
+/// Parses one line (starting at byte `offset`); `None` for a blank line. With `keep`, the
+/// document holds the record as read ([`Document::raw`]).
 ///
 /// A numeric id is kept as written (`12345678901234567890123`, `1e3`), never through a
 /// float. A NUL character (`\u0000`) in the id, text or title makes the record an error,
@@ -257,6 +269,7 @@ pub(super) fn parse(
     offset: u64,
     raw: &[u8],
     fields: &JsonFields,
+    keep: bool,
 ) -> Result<Option<Document>, RecordError> {
     let error = |message: String| RecordError::new(path, Some(line), message);
     let text = std::str::from_utf8(raw).map_err(|e| {
@@ -324,19 +337,26 @@ pub(super) fn parse(
         Some(FieldValue::Str(s)) => non_empty(&s),
         _ => None,
     };
-    // The line less the text's value: the rest of the record, written back around the
-    // cleaned text.
-    let mut rest = String::with_capacity(text.len() - text_at.len());
-    rest.push_str(&text[..text_at.start]);
-    rest.push_str(&text[text_at.end..]);
-    let id_at = record.id.map(|raw| span_in(text, raw)).and_then(|r| {
-        if r.end <= text_at.start {
-            Some(r)
-        } else if r.start >= text_at.end {
-            Some(r.start - text_at.len()..r.end - text_at.len())
-        } else {
-            None
-        }
+    let raw = keep.then(|| {
+        // The line less the text's value: the rest of the record, written back around the
+        // cleaned text.
+        let mut rest = String::with_capacity(text.len() - text_at.len());
+        rest.push_str(&text[..text_at.start]);
+        rest.push_str(&text[text_at.end..]);
+        let id_at = record.id.map(|raw| span_in(text, raw)).and_then(|r| {
+            if r.end <= text_at.start {
+                Some(r)
+            } else if r.start >= text_at.end {
+                Some(r.start - text_at.len()..r.end - text_at.len())
+            } else {
+                None
+            }
+        });
+        Box::new(RawRecord::Json {
+            rest: rest.into_boxed_str(),
+            text_at: text_at.start,
+            id: id_at,
+        })
     });
     Ok(Some(Document {
         id: id.into_owned(),
@@ -347,11 +367,7 @@ pub(super) fn parse(
             path: path.to_path_buf(),
             line: Some(line),
         },
-        raw: Some(RawRecord::Json {
-            rest: rest.into_boxed_str(),
-            text_at: text_at.start,
-            id: id_at,
-        }),
+        raw,
     }))
 }
 

@@ -50,7 +50,7 @@ pub struct Document {
     pub source: Source,
     /// The record as read, for writing it back with every field (JSONL, CSV); `None` for
     /// text files and documents made in memory. The streaming pass drops it with the text.
-    pub raw: Option<RawRecord>,
+    pub raw: Option<Box<RawRecord>>,
 }
 
 /// A JSONL or CSV record as read, less its text: what `clean.jsonl` writes back around
@@ -221,6 +221,9 @@ pub struct ReadConfig {
     /// that is one of them is refused, and directories are walked without them, so that a
     /// run reads neither what it is about to replace nor what an earlier run wrote.
     pub outputs: Vec<PathBuf>,
+    /// Keep each JSONL or CSV record as read in [`Document::raw`], to write it back with
+    /// every field; off for a pass that needs the texts only (see [`Corpus::texts_only`]).
+    pub keep_records: bool,
 }
 
 impl Default for ReadConfig {
@@ -232,6 +235,7 @@ impl Default for ReadConfig {
             max_input_bytes: 64 << 30,
             format: None,
             outputs: Vec::new(),
+            keep_records: true,
         }
     }
 }
@@ -348,6 +352,18 @@ impl Corpus {
             config: Arc::new(config),
             stdin_head: Arc::new(Mutex::new(stdin_head)),
         })
+    }
+
+    /// The same inputs, read without keeping the records as read ([`Document::raw`] is
+    /// `None`): for a pass that needs the texts only.
+    pub fn texts_only(&self) -> Corpus {
+        Corpus {
+            config: Arc::new(ReadConfig {
+                keep_records: false,
+                ..(*self.config).clone()
+            }),
+            ..self.clone()
+        }
     }
 
     /// Whether standard input is among the inputs.
@@ -925,6 +941,43 @@ mod tests {
         .collect();
         assert_eq!(streamed.len(), 1);
         assert_eq!(streamed[0].as_ref().unwrap().text, "Dua.");
+    }
+
+    #[test]
+    fn records_keep_what_was_read_unless_texts_only() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("a.jsonl"),
+            "{\"n\": 1.50, \"text\":\"Satu.\",\"id\":7}\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("b.csv"), "id,text,x\nb,Dua.,\"p, q\"\n").unwrap();
+        fs::write(dir.path().join("c.txt"), "Tiga.").unwrap();
+        let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadConfig::default()).unwrap();
+        let lines: Vec<String> = corpus
+            .records()
+            .map(|r| {
+                let doc = r.unwrap();
+                let mut out = Vec::new();
+                match doc.raw {
+                    Some(raw) => raw.write_json("id2", "T", &mut out).unwrap(),
+                    None => out.extend_from_slice(b"none"),
+                }
+                String::from_utf8(out).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "{\"n\": 1.50, \"text\":\"T\",\"id\":\"id2\"}",
+                "{\"id\":\"id2\",\"text\":\"T\",\"x\":\"p, q\"}",
+                "none"
+            ]
+        );
+        let texts_only = corpus.texts_only();
+        let docs: Vec<Document> = texts_only.records_parallel().map(|r| r.unwrap()).collect();
+        assert!(docs.iter().all(|d| d.raw.is_none()));
+        assert_eq!(docs[1].text, "Dua.");
     }
 
     #[test]

@@ -304,7 +304,7 @@ impl Outcome {
                         d,
                         doc.text.as_str(),
                         a.paragraphs.as_slice(),
-                        doc.raw.as_ref(),
+                        doc.raw.as_deref(),
                     )
                 })
                 .collect();
@@ -330,7 +330,7 @@ impl Outcome {
             let texts: Vec<BatchDoc<'_>> = batch
                 .iter()
                 .zip(&paragraphs)
-                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice(), doc.raw.as_ref()))
+                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice(), doc.raw.as_deref()))
                 .collect();
             let result = f(&texts);
             batch.clear();
