@@ -273,8 +273,13 @@ impl Pipeline {
             }
             let clock = Instant::now();
             self.config.progress.stage("reading");
+            // Summaries need the texts only; the records as read are for `clean.jsonl`.
+            let read_config = corpus::ReadConfig {
+                keep_records: self.config.read.keep_records && job != Job::Summarize,
+                ..self.config.read.clone()
+            };
             let input =
-                corpus::read_inputs(&self.config.inputs, &self.config.read, self.config.on_error)?;
+                corpus::read_inputs(&self.config.inputs, &read_config, self.config.on_error)?;
             let read = clock.elapsed().as_secs_f64();
             let mut outcome = self.process(job, input.docs);
             self.config.progress.finish();

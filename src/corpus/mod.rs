@@ -222,7 +222,8 @@ pub struct ReadConfig {
     /// run reads neither what it is about to replace nor what an earlier run wrote.
     pub outputs: Vec<PathBuf>,
     /// Keep each JSONL or CSV record as read in [`Document::raw`], to write it back with
-    /// every field; off for a pass that needs the texts only (see [`Corpus::texts_only`]).
+    /// every field (without it, `clean.jsonl` gets the id, title and text only, as for a
+    /// text file); off for a pass that needs the texts only (see [`Corpus::texts_only`]).
     pub keep_records: bool,
 }
 
