@@ -12,6 +12,7 @@ pub mod exact;
 pub mod join;
 pub mod near;
 pub mod print;
+pub mod recap;
 pub mod restated;
 pub mod shingle;
 
@@ -145,6 +146,35 @@ impl Kind {
     }
 }
 
+/// What a restated pair rests on (see `duplicates.csv`'s `evidence` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Evidence {
+    /// Not a restated pair.
+    #[default]
+    None,
+    /// A pair strong enough on its own.
+    Pair,
+    /// A passage: neighbouring pairs that line up (a restated passage keeps its order).
+    Passage,
+    /// A block: one part of the article restates another part, in any order.
+    Block,
+    /// A recap: the paragraph restates the article as a whole; its score is the coverage.
+    Recap,
+}
+
+impl Evidence {
+    /// Name used in the outputs (empty for pairs that are not restated).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::None => "",
+            Evidence::Pair => "pair",
+            Evidence::Passage => "passage",
+            Evidence::Block => "block",
+            Evidence::Recap => "recap",
+        }
+    }
+}
+
 /// A verified pair: `later` repeats `earlier` (earlier in input order).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pair {
@@ -156,6 +186,8 @@ pub struct Pair {
     pub kind: Kind,
     /// Similarity in [0, 1] (1 for exact copies).
     pub score: f64,
+    /// For restated pairs, what they rest on.
+    pub evidence: Evidence,
 }
 
 /// What duplicate detection found: a decision per paragraph and every verified pair.
@@ -191,6 +223,7 @@ impl DedupResult {
                     reason,
                     duplicate_of: Some(original),
                     score,
+                    evidence,
                 } = *decision
                 {
                     out.push(Pair {
@@ -201,6 +234,7 @@ impl DedupResult {
                         },
                         kind: reason,
                         score,
+                        evidence,
                     });
                 }
             }

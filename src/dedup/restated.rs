@@ -15,7 +15,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
 
 use super::print::Term;
-use super::{Kind, Pair, Paragraphs};
+use super::recap;
+use super::{Evidence, Kind, Pair, Paragraphs};
 
 /// Default threshold: the strongest pair of a restated passage must reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -108,16 +109,40 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                 let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
                 let scores = PairScores::new(&sets, &doc_freq, n_docs);
                 let (restated, margin) = scores.restated_with_margin(threshold);
-                let pairs = restated
+                let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
+                    earlier: paragraphs.at(earlier),
+                    later: paragraphs.at(later),
+                    kind: Kind::Restated,
+                    score,
+                    evidence,
+                };
+                let mut pairs: Vec<Pair> = restated
                     .into_iter()
-                    .map(|(i, j, score)| Pair {
-                        earlier: paragraphs.at(members[i]),
-                        later: paragraphs.at(members[j]),
-                        kind: Kind::Restated,
-                        score,
-                    })
+                    .map(|(i, j, score, evidence)| pair(members[i], members[j], score, evidence))
                     .collect();
-                (doc, pairs, Slack::new(scores, margin))
+                // A recap: the title counts among what it may restate.
+                let sources: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| present[g]).collect();
+                let source_sets: Vec<&[Term]> =
+                    sources.iter().map(|&g| paragraphs.terms(g)).collect();
+                let candidate: Vec<bool> =
+                    sources.iter().map(|&g| !paragraphs.is_title(g)).collect();
+                let recaps = recap::find(&source_sets, &candidate, |t| {
+                    doc_freq
+                        .get(&t)
+                        .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
+                });
+                pairs.extend(
+                    recaps
+                        .found
+                        .iter()
+                        .map(|&(j, i, cov)| pair(sources[i], sources[j], cov, Evidence::Recap)),
+                );
+                let slack = Slack {
+                    margin: margin.min(recaps.margin),
+                    shift_per_growth: scores.score_shift(1.0).max(1.0 / recaps.min_mass),
+                    growth: 0.0,
+                };
+                (doc, pairs, slack)
             })
             .collect();
         let mut found = Vec::new();
@@ -188,14 +213,6 @@ struct Slack {
 }
 
 impl Slack {
-    fn new(scores: PairScores, margin: f64) -> Slack {
-        Slack {
-            margin,
-            shift_per_growth: scores.score_shift(1.0),
-            growth: 0.0,
-        }
-    }
-
     fn grown(self, growth: f64) -> Slack {
         Slack {
             growth: self.growth + growth,
@@ -405,13 +422,17 @@ impl PairScores {
     /// Pairs `(earlier, later, score)` found restated at threshold `t`, one per later
     /// paragraph (its best match in the passage), ordered by later paragraph.
     pub fn restated(&self, t: f64) -> Vec<(usize, usize, f64)> {
-        self.restated_with_margin(t).0
+        self.restated_with_margin(t)
+            .0
+            .into_iter()
+            .map(|(i, j, s, _)| (i, j, s))
+            .collect()
     }
 
     /// [`PairScores::restated`], and how close the closest call was: the least distance of
     /// any pair score, or passage mean, from a threshold of the rule it meets. Scores that
     /// all move by less than this decide the same.
-    fn restated_with_margin(&self, t: f64) -> (Vec<(usize, usize, f64)>, f64) {
+    fn restated_with_margin(&self, t: f64) -> (Vec<(usize, usize, f64, Evidence)>, f64) {
         let rule = Rule::new(t);
         let mut margin = self
             .cells
@@ -449,7 +470,7 @@ impl PairScores {
             out.extend(restated);
             margin = margin.min((mean - rule.mean).abs());
         }
-        out.sort_by_key(|&(i, j, _)| (j, i));
+        out.sort_by_key(|&(i, j, _, _)| (j, i));
         (out, margin)
     }
 
@@ -467,7 +488,11 @@ impl PairScores {
 
     /// The restated pairs of one passage, if it is restated, and the mean of its best
     /// scores.
-    fn judge(&self, passage: &[(usize, usize)], rule: &Rule) -> (Vec<(usize, usize, f64)>, f64) {
+    fn judge(
+        &self,
+        passage: &[(usize, usize)],
+        rule: &Rule,
+    ) -> (Vec<(usize, usize, f64, Evidence)>, f64) {
         // Best earlier match of each later paragraph of the passage.
         let mut best: Vec<(usize, usize, f64)> = Vec::new();
         for &(i, j) in passage {
@@ -489,12 +514,16 @@ impl PairScores {
             && mean >= rule.mean
             && last_earlier < first_later;
         let restated = if is_passage {
-            best
+            best.into_iter()
+                .map(|(i, j, s)| (i, j, s, Evidence::Passage))
+                .collect()
         } else {
             passage
                 .iter()
-                .map(|&(i, j)| (i, j, self.score(i, j)))
-                .filter(|&(i, j, s)| s >= rule.single && self.cell(i, j).is_some_and(|c| c.3 >= 5))
+                .map(|&(i, j)| (i, j, self.score(i, j), Evidence::Pair))
+                .filter(|&(i, j, s, _)| {
+                    s >= rule.single && self.cell(i, j).is_some_and(|c| c.3 >= 5)
+                })
                 .collect()
         };
         (restated, mean)
@@ -722,7 +751,7 @@ mod tests {
                 let again: Vec<(usize, usize)> =
                     new.restated(t).into_iter().map(|(i, j, _)| (i, j)).collect();
                 let decided: Vec<(usize, usize)> =
-                    decided.into_iter().map(|(i, j, _)| (i, j)).collect();
+                    decided.into_iter().map(|(i, j, _, _)| (i, j)).collect();
                 prop_assert_eq!(again, decided);
             }
         }

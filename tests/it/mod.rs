@@ -4,6 +4,7 @@ mod bad_input_suite;
 mod determinism;
 mod library;
 mod properties;
+mod restatements;
 mod searches;
 mod summaries;
 mod util;
