@@ -517,6 +517,11 @@ impl PairScores {
             best.into_iter()
                 .map(|(i, j, s)| (i, j, s, Evidence::Passage))
                 .collect()
+        } else if last_earlier >= first_later || passage.iter().all(|&(i, j)| j == i + 1) {
+            // Rows of a list, table or schedule: parallel paragraphs of one template
+            // follow each other, so their pairs are neighbours or run through each other
+            // (a row is both the later side of one pair and the earlier side of the next).
+            Vec::new()
         } else {
             passage
                 .iter()

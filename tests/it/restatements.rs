@@ -103,3 +103,22 @@ fn an_article_ending_in_new_content_keeps_it() {
     assert_eq!(drops(&rows, "court"), []);
     assert_eq!(drops(&rows, "flood"), []);
 }
+
+#[test]
+fn rows_of_a_schedule_stay() {
+    let page = [
+        "Jadwal Latihan Tim Nasional Pekan Ini",
+        "Tim nasional menjalani pemusatan latihan di Stadion Madya Senayan menjelang babak kualifikasi Piala Asia bulan depan.",
+        "Pelatih kepala mengumumkan jadwal latihan lengkap untuk para pemain dan staf sebagai berikut.",
+        "Senin 14 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 07.00, latihan taktik sore pukul 16.00 bersama pelatih kepala",
+        "Selasa 15 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 07.30, latihan taktik sore pukul 16.30 bersama pelatih kepala",
+        "Rabu 16 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 08.00, latihan taktik sore pukul 15.30 bersama pelatih kepala",
+        "Kamis 17 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 06.30, latihan taktik sore pukul 17.00 bersama pelatih kepala",
+    ];
+    let (rows, pairs) = dedup(&[("jadwal", page.join("\n\n"))]);
+    assert_eq!(drops(&rows, "jadwal"), []);
+    assert!(
+        pairs.iter().all(|p| p["kind"] != "restated"),
+        "schedule rows reported as restated"
+    );
+}
