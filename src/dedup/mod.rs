@@ -4,7 +4,7 @@
 //! [`boilerplate`] (site furniture: labels, bylines, lines on many pages),
 //! [`exact`] (same text after normalisation), [`near`] (shingle Jaccard or containment
 //! over a threshold, found exactly by a set-similarity [`join`]) and [`restated`] (an article saying a passage twice in other
-//! words). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
+//! words, or closing with a [`recap`] of itself). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
 
 pub mod boilerplate;
 pub mod decide;
@@ -156,8 +156,6 @@ pub enum Evidence {
     Pair,
     /// A passage: neighbouring pairs that line up (a restated passage keeps its order).
     Passage,
-    /// A block: one part of the article restates another part, in any order.
-    Block,
     /// A recap: the paragraph restates the article as a whole; its score is the coverage.
     Recap,
 }
@@ -169,7 +167,6 @@ impl Evidence {
             Evidence::None => "",
             Evidence::Pair => "pair",
             Evidence::Passage => "passage",
-            Evidence::Block => "block",
             Evidence::Recap => "recap",
         }
     }

@@ -24,6 +24,9 @@ pub const LOW: f64 = 0.58;
 pub const MIN_TERMS: usize = 4;
 /// At most this many paragraphs at the end of an article are looked at.
 pub const MAX_BLOCK: usize = 8;
+/// A recap draws on several paragraphs: no single earlier one holds more than this share
+/// of its covered term weight.
+pub const MAX_SOURCE_SHARE: f64 = 0.6;
 /// A recap needs at least this many paragraphs before it to restate.
 pub const MIN_BEFORE: usize = 3;
 /// Articles of more paragraphs than this have no recap looked for: against a long page
@@ -110,6 +113,7 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
             }
         }
     }
+    let mut seen_weight = vec![0.0; cands.len()];
     let coverage: Vec<f64> = (0..cands.len())
         .map(|c| {
             let (mut all, mut seen) = (0.0, 0.0);
@@ -122,6 +126,7 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
                 }
             }
             recaps.min_mass = recaps.min_mass.min(all);
+            seen_weight[c] = seen;
             seen / all
         })
         .collect();
@@ -135,12 +140,21 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
         recaps.margin = recaps.margin.min((cov - THRESHOLD).abs());
         block += 1;
     }
-    // It opens at its earliest paragraph reaching THRESHOLD.
-    let Some(open) = (0..block).rev().find(|&c| coverage[c] >= THRESHOLD) else {
+    // A paragraph whose covered weight mostly sits in one earlier paragraph restates that
+    // paragraph, not the article: it is left to the pairs.
+    let spread: Vec<bool> = (0..cands.len())
+        .map(|c| best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c])
+        .collect();
+    // It opens at its earliest spread paragraph reaching THRESHOLD.
+    let Some(open) = (0..block)
+        .rev()
+        .find(|&c| coverage[c] >= THRESHOLD && spread[c])
+    else {
         return recaps;
     };
     recaps.found = (0..=open)
         .rev()
+        .filter(|&c| spread[c])
         .map(|c| (cands[c], best[c].0, coverage[c]))
         .collect();
     recaps

@@ -127,7 +127,7 @@ pub struct DuplicateRow<'a> {
     pub kind: &'static str,
     /// Similarity, 4 decimals.
     pub score: String,
-    /// For `restated` pairs, what they rest on: `pair`, `passage`, `block` or `recap`
+    /// For `restated` pairs, what they rest on: `pair`, `passage` or `recap`
     /// (whose score is the coverage); empty for the other kinds.
     pub evidence: &'static str,
 }
