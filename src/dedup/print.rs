@@ -20,6 +20,17 @@ use crate::text::Lang;
 /// articles having one such pair, which moves a weight slightly, nothing more.
 pub type Term = u32;
 
+/// A term id folded to a [`Term`], keeping its lowest bit (whether the word has a digit,
+/// see [`crate::text::terms::is_number_term`]).
+fn fold(id: u64) -> Term {
+    (((id ^ (id >> 32)) as Term) & !1) | (id as Term & 1)
+}
+
+/// Whether a term is a word with a digit (a number, a date, an amount, a time).
+pub fn is_number(t: Term) -> bool {
+    crate::text::terms::is_number_term(u64::from(t))
+}
+
 /// Paragraphs of up to this many words count as short lines for boilerplate.
 pub const SHORT_LINE_WORDS: usize = 12;
 
@@ -109,7 +120,7 @@ impl DocPrint {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
                     let start = terms.len();
-                    terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
+                    terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
                 }
                 if searches.near {

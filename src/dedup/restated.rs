@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use super::print::Term;
+use super::print::{is_number, Term};
 use super::recap;
 use super::{Evidence, Kind, Pair, Paragraphs};
 
@@ -322,6 +322,8 @@ pub struct PairScores {
     /// `(i, j, score, shared terms)` for `i < j`, sorted by `(i, j)`; the score is the
     /// weighted Jaccard.
     cells: Vec<(u32, u32, f64, u32)>,
+    /// The numbers of each paragraph: its terms with a digit, sorted.
+    numbers: Vec<Vec<Term>>,
 }
 
 impl PairScores {
@@ -370,6 +372,10 @@ impl PairScores {
             .collect();
         let shared = SharedTerms::new(&ids, weights.len());
         let big = |i: usize| sets[i].len() >= MIN_TERMS;
+        let numbers: Vec<Vec<Term>> = sets
+            .iter()
+            .map(|s| s.iter().copied().filter(|&t| is_number(t)).collect())
+            .collect();
         let mut cells = Vec::new();
         let mut score_pair = |i: usize, j: usize| {
             let (common, shared) = shared.weight(i, j, &weights);
@@ -396,7 +402,12 @@ impl PairScores {
             .filter(|&i| big(i))
             .map(|i| mass[i])
             .fold(f64::INFINITY, f64::min);
-        PairScores { n, min_mass, cells }
+        PairScores {
+            n,
+            min_mass,
+            cells,
+            numbers,
+        }
     }
 
     /// The stored cell of pair `i < j`, if it could link.
@@ -527,12 +538,26 @@ impl PairScores {
                 .iter()
                 .map(|&(i, j)| (i, j, self.score(i, j), Evidence::Pair))
                 .filter(|&(i, j, s, _)| {
-                    s >= rule.single && self.cell(i, j).is_some_and(|c| c.3 >= 5)
+                    s >= rule.single
+                        && self.cell(i, j).is_some_and(|c| c.3 >= 5)
+                        && !different_facts(&self.numbers[i], &self.numbers[j])
                 })
                 .collect()
         };
         (restated, mean)
     }
+}
+
+/// Whether two paragraphs with the numbers (sorted terms with a digit: amounts, dates,
+/// times, scores) `a` and `b` state different facts: each has a number the other lacks,
+/// as parallel rows of a table or schedule do ("pada 1 Juni 2025" and "pada 25 April
+/// 2025"; two prices; two kick-off times), and as "divonis 5 tahun" and "divonis 3 tahun"
+/// do. Only a lone pair is judged so: two write-ups of one event often write the same
+/// number differently ("00.44" and "00:44") or add a date, and a passage of several
+/// pairs lining up is evidence enough.
+fn different_facts(a: &[Term], b: &[Term]) -> bool {
+    let lacks = |x: &[Term], y: &[Term]| x.iter().any(|t| y.binary_search(t).is_err());
+    lacks(a, b) && lacks(b, a)
 }
 
 /// Candidate pairs `(i, j)`, `i < j` within [`MAX_DISTANCE`], of a huge article: pairs
@@ -691,6 +716,48 @@ mod tests {
                 DocPrint::new(&text, spans, crate::text::Lang::UNDETERMINED, &config)
             })
             .collect()
+    }
+
+    #[test]
+    fn numbers_changed_on_both_sides_are_different_facts() {
+        assert!(different_facts(&[1, 3], &[1, 5]));
+        // One side leaving a number out, or adding one, is not.
+        assert!(!different_facts(&[1, 3], &[1]));
+        assert!(!different_facts(&[1], &[1, 5]));
+        assert!(!different_facts(&[], &[]));
+    }
+
+    #[test]
+    fn a_lone_pair_with_other_numbers_is_not_restated() {
+        // Two long paragraphs alike but for their numbers (odd terms), far apart, with
+        // unrelated paragraphs between: a lone pair, over the single-pair threshold.
+        let same: Vec<Term> = (0..10).map(|k| 2 * k).collect();
+        let with = |numbers: &[Term]| -> Vec<Term> {
+            let mut p = same.clone();
+            p.extend(numbers);
+            p.sort_unstable();
+            p
+        };
+        let article = |second: &[Term]| -> Vec<Vec<Term>> {
+            vec![
+                with(&[101, 103]),
+                (100..110).map(|k| 2 * k).collect(),
+                (200..210).map(|k| 2 * k).collect(),
+                with(second),
+            ]
+        };
+        let doc_freq = frequencies(&[0; 60]);
+        let restated = |second: &[Term]| {
+            let sets = article(second);
+            let slices: Vec<&[Term]> = sets.iter().map(Vec::as_slice).collect();
+            PairScores::new(&slices, &doc_freq, 100).restated(DEFAULT_THRESHOLD)
+        };
+        assert_eq!(restated(&[101, 103]).len(), 1, "the same facts again");
+        assert_eq!(restated(&[101]).len(), 1, "one number left out");
+        assert!(
+            restated(&[105, 107]).is_empty(),
+            "other numbers: another fact"
+        );
     }
 
     proptest! {

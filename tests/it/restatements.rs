@@ -122,3 +122,16 @@ fn rows_of_a_schedule_stay() {
         "schedule rows reported as restated"
     );
 }
+
+#[test]
+fn a_sentence_stating_another_fact_in_the_same_words_stays() {
+    let page = [
+        "Vonis Perkara Korupsi Pengadaan Satelit",
+        "Majelis hakim Pengadilan Tipikor Jakarta Pusat menjatuhkan vonis 5 tahun penjara dan denda Rp 500 juta kepada terdakwa pertama dalam perkara korupsi pengadaan satelit pertahanan.",
+        "Jaksa penuntut umum menyatakan pikir-pikir atas putusan tersebut dan akan berkoordinasi dengan pimpinan sebelum menentukan sikap.",
+        "Kuasa hukum para terdakwa menilai majelis mengabaikan sejumlah fakta persidangan yang meringankan kliennya.",
+        "Majelis hakim Pengadilan Tipikor Jakarta Pusat menjatuhkan vonis 3 tahun penjara dan denda Rp 200 juta kepada terdakwa kedua dalam perkara korupsi pengadaan satelit pertahanan.",
+    ];
+    let (rows, _) = dedup(&[("vonis", page.join("\n\n"))]);
+    assert_eq!(drops(&rows, "vonis"), []);
+}
