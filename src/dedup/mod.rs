@@ -466,4 +466,9 @@ impl<'a> Paragraphs<'a> {
     pub fn is_title(&self, g: usize) -> bool {
         self.print(g).is_title
     }
+
+    /// Whether paragraph `g` ends as prose does (see [`print::ends_as_prose`]).
+    pub fn is_prose(&self, g: usize) -> bool {
+        self.print(g).is_prose
+    }
 }

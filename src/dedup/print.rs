@@ -53,6 +53,22 @@ pub struct ParaPrint {
     pub is_label: bool,
     /// At most [`SHORT_LINE_WORDS`] words; only counted when boilerplate is searched for.
     pub is_short: bool,
+    /// Ends as a sentence does (see [`ends_as_prose`]): rows of a list, table or schedule,
+    /// labels and headings do not, and are never restated.
+    pub is_prose: bool,
+}
+
+/// Whether `text` ends as a sentence of prose does: with `.`, `!`, `?`, `…` or a closing
+/// quotation mark or bracket. A row of a table or schedule ("13:35 WIB | Moto3 – Free
+/// Practice 2", "1. Dewa United vs Port FC"), a heading or a label ("Lihat Video …:")
+/// does not.
+pub fn ends_as_prose(text: &str) -> bool {
+    text.trim_end().chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
+        )
+    })
 }
 
 /// Vectors each thread reuses while it fingerprints a document.
@@ -134,6 +150,7 @@ impl DocPrint {
                     terms_end: as_u32(terms.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
+                    is_prose: ends_as_prose(text),
                     is_short: furniture
                         && word_count.unwrap_or_else(|| {
                             crate::text::terms::words(text)
@@ -190,6 +207,28 @@ fn as_u32(n: usize) -> u32 {
 mod tests {
     use super::*;
     use crate::dedup::Searches;
+
+    #[test]
+    fn prose_ends_as_a_sentence_does() {
+        for prose in [
+            "Hujan turun sejak pagi.",
+            "Benarkah? ",
+            "\"Kami siap,\" kata dia.",
+            "“Kami siap,” kata dia”",
+            "Sidang ditunda (hingga Kamis)",
+        ] {
+            assert!(ends_as_prose(prose), "{prose}");
+        }
+        for row in [
+            "13:35 WIB | Moto3 – Free Practice 2",
+            "1. Dewa United vs Port FC",
+            "Lihat Video 'Momen Ijab Kabul':",
+            "Jadwal Lengkap",
+            "",
+        ] {
+            assert!(!ends_as_prose(row), "{row}");
+        }
+    }
 
     /// A search that is off leaves its part of the fingerprints empty; the exact key and
     /// the length are always there.

@@ -21,7 +21,7 @@ pub const THRESHOLD: f64 = 0.77;
 /// The other paragraphs of a recap block must have at least this coverage.
 pub const LOW: f64 = 0.58;
 /// A paragraph needs this many distinct content terms to be a recap.
-pub const MIN_TERMS: usize = 4;
+pub const MIN_TERMS: usize = 6;
 /// At most this many paragraphs at the end of an article are looked at.
 pub const MAX_BLOCK: usize = 8;
 /// A recap draws on several paragraphs: no single earlier one holds more than this share
@@ -206,7 +206,7 @@ mod tests {
             vec![1, 6, 11, 12, 40, 41],
             // The recap: all from before, and a closing line that is mostly.
             vec![2, 3, 7, 8, 12, 13],
-            vec![4, 9, 14, 50],
+            vec![4, 5, 9, 10, 14, 50],
         ];
         let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
         assert_eq!(found, vec![4, 5]);
@@ -218,7 +218,7 @@ mod tests {
             vec![1, 2, 3, 4, 5],
             vec![6, 7, 8, 9, 10],
             vec![11, 12, 13, 14, 15],
-            vec![1, 6, 11, 100, 101],
+            vec![1, 2, 6, 11, 100, 101],
         ];
         let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
         let candidate = vec![true; 4];

@@ -65,6 +65,10 @@ impl Rule {
     }
 }
 
+/// A paragraph is a row of a list when a neighbour scores at least this share of its
+/// pair with a paragraph elsewhere (see [`PairScores::template_rows`]).
+const ROW_SHARE: f64 = 0.5;
+
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
@@ -107,7 +111,8 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .filter(|&g| eligible(&present, g))
                     .collect();
                 let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
-                let scores = PairScores::new(&sets, &doc_freq, n_docs);
+                let mut scores = PairScores::new(&sets, &doc_freq, n_docs);
+                scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
                 let (restated, margin) = scores.restated_with_margin(threshold);
                 let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
                     earlier: paragraphs.at(earlier),
@@ -124,8 +129,10 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                 let sources: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| present[g]).collect();
                 let source_sets: Vec<&[Term]> =
                     sources.iter().map(|&g| paragraphs.terms(g)).collect();
-                let candidate: Vec<bool> =
-                    sources.iter().map(|&g| !paragraphs.is_title(g)).collect();
+                let candidate: Vec<bool> = sources
+                    .iter()
+                    .map(|&g| !paragraphs.is_title(g) && paragraphs.is_prose(g))
+                    .collect();
                 let recaps = recap::find(&source_sets, &candidate, |t| {
                     doc_freq
                         .get(&t)
@@ -324,6 +331,9 @@ pub struct PairScores {
     cells: Vec<(u32, u32, f64, u32)>,
     /// The numbers of each paragraph: its terms with a digit, sorted.
     numbers: Vec<Vec<Term>>,
+    /// Whether each paragraph ends as prose does (all do unless set): a row of a list or
+    /// table, a heading or a label is restated only inside a passage of mostly prose.
+    pub prose: Vec<bool>,
 }
 
 impl PairScores {
@@ -407,6 +417,7 @@ impl PairScores {
             min_mass,
             cells,
             numbers,
+            prose: vec![true; n],
         }
     }
 
@@ -477,12 +488,43 @@ impl PairScores {
                     }
                 }
             }
+            // Rows of a list or table lined up against the rows of another (two days of
+            // a schedule) are not a restated passage.
+            passage.retain(|&(i, j)| !self.template_rows(i, j, &mut margin));
+            if passage.is_empty() {
+                continue;
+            }
             let (restated, mean) = self.judge(&passage, &rule);
             out.extend(restated);
             margin = margin.min((mean - rule.mean).abs());
         }
         out.sort_by_key(|&(i, j, _, _)| (j, i));
         (out, margin)
+    }
+
+    /// Whether pair `i < j` joins two rows of one template: each of the two paragraphs
+    /// is about as close to a neighbour on its own side (the row before or after it) as
+    /// to the other (at least [`ROW_SHARE`] of the pair's score), so both sit in runs of
+    /// parallel lines, and the pair states a different fact (see [`different_facts`]).
+    /// Prose that restates does not run in parallel lines. Lowers `margin` to the
+    /// closest of the comparisons (a score moving by `d` moves their difference by at
+    /// most `2d`).
+    fn template_rows(&self, i: usize, j: usize, margin: &mut f64) -> bool {
+        if !different_facts(&self.numbers[i], &self.numbers[j]) {
+            return false;
+        }
+        let bar = ROW_SHARE * self.score(i, j);
+        let neighbour = |k: usize, other: usize, margin: &mut f64| {
+            [k.wrapping_sub(1), k + 1]
+                .into_iter()
+                .filter(|&m| m < self.n && m != other)
+                .map(|m| self.score(k.min(m), k.max(m)))
+                .inspect(|&s| *margin = margin.min((s - bar).abs() / 2.0))
+                .any(|s| s >= bar && s > 0.0)
+        };
+        let row_i = neighbour(i, j, margin);
+        let row_j = neighbour(j, i, margin);
+        row_i && row_j
     }
 
     /// At most how far any score moves when the corpus weights of the article's terms
@@ -519,7 +561,9 @@ impl PairScores {
         let last_earlier = passage.iter().map(|p| p.0).max().unwrap_or(0);
         let first_later = passage.iter().map(|p| p.1).min().unwrap_or(0);
         let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+        let prose_later = best.iter().filter(|b| self.prose[b.1]).count();
         let is_passage = scores.len() >= 2
+            && 2 * prose_later > best.len()
             && scores[0] >= rule.anchor
             && scores[1] >= rule.second
             && mean >= rule.mean
@@ -539,6 +583,7 @@ impl PairScores {
                 .map(|&(i, j)| (i, j, self.score(i, j), Evidence::Pair))
                 .filter(|&(i, j, s, _)| {
                     s >= rule.single
+                        && self.prose[j]
                         && self.cell(i, j).is_some_and(|c| c.3 >= 5)
                         && !different_facts(&self.numbers[i], &self.numbers[j])
                 })
@@ -716,6 +761,34 @@ mod tests {
                 DocPrint::new(&text, spans, crate::text::Lang::UNDETERMINED, &config)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_passage_of_rows_that_are_not_prose_is_not_restated() {
+        // Three paragraphs, then each again with one term swapped: a restated passage.
+        let opening: Vec<Vec<Term>> = (0..3)
+            .map(|p| (0..8).map(|k| 2 * (10 * p + k)).collect())
+            .collect();
+        let mut sets = opening.clone();
+        for p in &opening {
+            let mut again = p.clone();
+            again[0] = 2 * (100 + p[0]);
+            again.sort_unstable();
+            sets.push(again);
+        }
+        let slices: Vec<&[Term]> = sets.iter().map(Vec::as_slice).collect();
+        let doc_freq = frequencies(&[0; 60]);
+        let mut scores = PairScores::new(&slices, &doc_freq, 100);
+        let later = |found: Vec<(usize, usize, f64)>| -> Vec<usize> {
+            found.into_iter().map(|f| f.1).collect()
+        };
+        assert_eq!(later(scores.restated(DEFAULT_THRESHOLD)), [3, 4, 5]);
+        // The same paragraphs as rows of a table (no sentence end): kept.
+        scores.prose = vec![true, true, true, false, false, false];
+        assert!(scores.restated(DEFAULT_THRESHOLD).is_empty());
+        // One row among prose does not stop a passage.
+        scores.prose = vec![true, true, true, true, false, true];
+        assert_eq!(later(scores.restated(DEFAULT_THRESHOLD)), [3, 4, 5]);
     }
 
     #[test]
