@@ -21,6 +21,17 @@ use crate::text::Lang;
 /// articles having one such pair, which moves a weight slightly, nothing more.
 pub type Term = u32;
 
+/// A term id folded to a [`Term`], keeping its lowest bit (whether the word has a digit,
+/// see [`crate::text::terms::is_number_term`]).
+fn fold(id: u64) -> Term {
+    (((id ^ (id >> 32)) as Term) & !1) | (id as Term & 1)
+}
+
+/// Whether a term is a word with a digit (a number, a date, an amount, a time).
+pub fn is_number(t: Term) -> bool {
+    crate::text::terms::is_number_term(u64::from(t))
+}
+
 /// Paragraphs of up to this many words count as short lines for boilerplate.
 pub const SHORT_LINE_WORDS: usize = 12;
 
@@ -53,6 +64,22 @@ pub struct ParaPrint {
     /// as numbered rows of a list do, or when boilerplate is not searched for): lines of one
     /// template share it ("Baca juga: …").
     pub opener: u32,
+    /// Ends as a sentence does (see [`ends_as_prose`]): rows of a list, table or schedule,
+    /// labels and headings do not, and are never restated.
+    pub is_prose: bool,
+}
+
+/// Whether `text` ends as a sentence of prose does: with `.`, `!`, `?`, `…` or a closing
+/// quotation mark or bracket. A row of a table or schedule ("13:35 WIB | Moto3 – Free
+/// Practice 2", "1. Dewa United vs Port FC"), a heading or a label ("Lihat Video …:")
+/// does not.
+pub fn ends_as_prose(text: &str) -> bool {
+    text.trim_end().chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
+        )
+    })
 }
 
 /// Lines of furniture have at most this many words.
@@ -131,7 +158,7 @@ impl DocPrint {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
                     let start = terms.len();
-                    terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
+                    terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
                 }
                 if searches.near {
@@ -153,6 +180,7 @@ impl DocPrint {
                     terms_end: as_u32(terms.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
+                    is_prose: ends_as_prose(text),
                     is_short: furniture && words <= SHORT_LINE_WORDS,
                     is_line: furniture && words <= LINE_WORDS && !ends_with_full_stop(text),
                     is_anchor_size: furniture && words >= ANCHOR_WORDS,
@@ -232,6 +260,28 @@ fn as_u32(n: usize) -> u32 {
 mod tests {
     use super::*;
     use crate::dedup::Searches;
+
+    #[test]
+    fn prose_ends_as_a_sentence_does() {
+        for prose in [
+            "Hujan turun sejak pagi.",
+            "Benarkah? ",
+            "\"Kami siap,\" kata dia.",
+            "“Kami siap,” kata dia”",
+            "Sidang ditunda (hingga Kamis)",
+        ] {
+            assert!(ends_as_prose(prose), "{prose}");
+        }
+        for row in [
+            "13:35 WIB | Moto3 – Free Practice 2",
+            "1. Dewa United vs Port FC",
+            "Lihat Video 'Momen Ijab Kabul':",
+            "Jadwal Lengkap",
+            "",
+        ] {
+            assert!(!ends_as_prose(row), "{row}");
+        }
+    }
 
     /// A search that is off leaves its part of the fingerprints empty; the exact key and
     /// the length are always there.
