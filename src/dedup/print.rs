@@ -67,6 +67,9 @@ pub struct ParaPrint {
     /// Ends as a sentence does (see [`ends_as_prose`]): rows of a list, table or schedule,
     /// labels and headings do not, and are never restated.
     pub is_prose: bool,
+    /// Opens with a quotation mark: quoted speech, which a recap (the writer's summary of
+    /// the article) is not.
+    pub opens_quote: bool,
 }
 
 /// Whether `text` ends as a sentence of prose does: with `.`, `!`, `?`, `…` or a closing
@@ -181,6 +184,9 @@ impl DocPrint {
                     is_title,
                     is_label: furniture && is_label_line(text),
                     is_prose: ends_as_prose(text),
+                    opens_quote: text
+                        .trim_start()
+                        .starts_with(['"', '“', '”', '\'', '‘', '«']),
                     is_short: furniture && words <= SHORT_LINE_WORDS,
                     is_line: furniture && words <= LINE_WORDS && !ends_with_full_stop(text),
                     is_anchor_size: furniture && words >= ANCHOR_WORDS,

@@ -131,7 +131,10 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     sources.iter().map(|&g| paragraphs.terms(g)).collect();
                 let candidate: Vec<bool> = sources
                     .iter()
-                    .map(|&g| !paragraphs.is_title(g) && paragraphs.is_prose(g))
+                    .map(|&g| {
+                        let print = paragraphs.print(g);
+                        !print.is_title && print.is_prose && !print.opens_quote
+                    })
                     .collect();
                 let recaps = recap::find(&source_sets, &candidate, |t| {
                     doc_freq

@@ -97,6 +97,19 @@ fn an_appended_recap_is_dropped_and_an_unrelated_summary_stays() {
         .all(|p| p["evidence"].is_empty()));
 }
 
+/// A quotation closing an article, however much it repeats, is what someone said, not the
+/// writer's recap: it stays (on the indonews scrape half of the recap drops were such).
+#[test]
+fn a_closing_quote_that_repeats_the_article_is_no_recap() {
+    let quote = "\"Sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra Wijaya di \
+                 Pengadilan Negeri Pangkalpinang, dakwaan kerugian negara Rp 271 triliun, dan \
+                 penundaan persidangan hingga Kamis kami hormati,\" kata Ratna Sari.";
+    let mut court: Vec<&str> = COURT.to_vec();
+    court.push(quote);
+    let (rows, _) = dedup(&[("court", court.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    assert_eq!(drops(&rows, "court"), []);
+}
+
 #[test]
 fn an_article_ending_in_new_content_keeps_it() {
     let (rows, _) = dedup(&[("court", COURT.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
