@@ -70,6 +70,27 @@ pub struct ParaPrint {
     /// Opens with a quotation mark: quoted speech, which a recap (the writer's summary of
     /// the article) is not.
     pub opens_quote: bool,
+    /// Opens as an item of a list does ("3. Cek Fakta: …", "• 3 Unit Mobil", "a) …"):
+    /// items of one list are parallel rows, never restatements of each other.
+    pub is_list_item: bool,
+}
+
+/// Whether `text` opens as an item of a numbered or bulleted list: a bullet or dash, or
+/// one or two digits or one small letter followed by `.` or `)` and a space.
+pub fn is_list_item(text: &str) -> bool {
+    let text = text.trim_start();
+    if text.starts_with(['•', '·', '▪', '►', '-', '–', '*']) {
+        return true;
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let mark = if digits == 0 {
+        usize::from(text.starts_with(|c: char| c.is_ascii_lowercase()))
+    } else {
+        digits
+    };
+    (1..=2).contains(&mark)
+        && text[mark..].starts_with(['.', ')'])
+        && text[mark + 1..].starts_with(char::is_whitespace)
 }
 
 /// Whether `text` ends as a sentence of prose does: with `.`, `!`, `?`, `…` or a closing
@@ -187,6 +208,7 @@ impl DocPrint {
                     opens_quote: text
                         .trim_start()
                         .starts_with(['"', '“', '”', '\'', '‘', '«']),
+                    is_list_item: is_list_item(text),
                     is_short: furniture && words <= SHORT_LINE_WORDS,
                     is_line: furniture && words <= LINE_WORDS && !ends_with_full_stop(text),
                     is_anchor_size: furniture && words >= ANCHOR_WORDS,
@@ -265,6 +287,30 @@ fn as_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_of_lists_open_with_a_bullet_or_a_short_mark() {
+        for item in [
+            "3. Cek Fakta: Hoaks Tautan Pendaftaran",
+            "12) Harga beras naik",
+            "a. Kelurahan Rawa Buaya",
+            "• 3 Unit Mobil Fortuner",
+            "- Jumlah: 2 RT",
+            "  1. Dewa United vs Port FC",
+        ] {
+            assert!(is_list_item(item), "{item}");
+        }
+        for prose in [
+            "2025. Tahun yang sibuk bagi warga.",
+            "3.000 warga mengungsi ke masjid.",
+            "1.Tanpa spasi bukan butir daftar",
+            "Harga beras naik.",
+            "ab. Singkatan bukan butir.",
+            "",
+        ] {
+            assert!(!is_list_item(prose), "{prose}");
+        }
+    }
     use crate::dedup::Searches;
 
     #[test]

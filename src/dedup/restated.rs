@@ -84,7 +84,11 @@ const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 /// moved as far as their closest call to a threshold; any other comes out the same.
 pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
     let mut present = present.to_vec();
-    let eligible = |present: &[bool], g: usize| present[g] && !paragraphs.is_title(g);
+    // Items of a list are parallel rows, never restatements (they still count among what
+    // a recap may restate).
+    let eligible = |present: &[bool], g: usize| {
+        present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
+    };
     let n_docs = paragraphs.doc_count();
     let candidate_docs: Vec<u32> = (0..n_docs)
         .filter(|&doc| {

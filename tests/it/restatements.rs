@@ -148,3 +148,20 @@ fn a_sentence_stating_another_fact_in_the_same_words_stays() {
     let (rows, _) = dedup(&[("vonis", page.join("\n\n"))]);
     assert_eq!(drops(&rows, "vonis"), []);
 }
+
+/// Regression: numbered items of a list at the end of a page ("3. Cek Fakta: …") were
+/// dropped as restatements of the sections they list. Items of a list are parallel rows.
+#[test]
+fn numbered_items_that_list_the_sections_of_a_page_stay() {
+    let mut page: Vec<String> = COURT.iter().map(|p| p.to_string()).collect();
+    for (k, p) in COURT[1..4].iter().enumerate() {
+        let words: Vec<&str> = p.split(' ').take(14).collect();
+        page.push(format!("{}. {}.", k + 1, words.join(" ")));
+    }
+    let (rows, _) = dedup(&[("court", page.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    let restated: Vec<_> = drops(&rows, "court")
+        .into_iter()
+        .filter(|d| d.1 == "restated")
+        .collect();
+    assert_eq!(restated, []);
+}
