@@ -299,8 +299,8 @@ const TEMPLATE_MIN_LINES: f64 = 0.8;
 
 /// Templates of furniture learned from the corpus, as sorted `(site, opener)`: the first
 /// two words of lines that, on one site, open a line-shaped paragraph on at least
-/// `min_docs` pages and 2% of the site's pages, with at least `min_docs` different texts
-/// after them (a link to another article each time: "Baca juga: …", "Simak juga Video:
+/// `min_docs` pages, with at least `min_docs` different texts after them and as many as 2%
+/// of the site's pages (a link to another article each time: "Baca juga: …", "Simak juga Video:
 /// …", "[Gambas:Video …]"), and whose paragraphs are nearly all lines rather than prose
 /// (so "Sementara itu, …", a frequent opening of sentences, is no template).
 fn templates(paragraphs: &Paragraphs, min_docs: usize) -> Vec<(u64, u32)> {
@@ -334,8 +334,9 @@ fn templates(paragraphs: &Paragraphs, min_docs: usize) -> Vec<(u64, u32)> {
         let mut texts: Vec<u64> = run.iter().map(|r| r.2).collect();
         texts.sort_unstable();
         texts.dedup();
+        // Different texts, not pages: copies of a story (syndication) open no template.
         let needed = (min_docs as f64).max(TEMPLATE_MIN_SHARE * site_docs[&run[0].0] as f64);
-        if docs as f64 >= needed && texts.len() >= min_docs {
+        if docs >= min_docs && texts.len() as f64 >= needed {
             candidates.insert((run[0].0, run[0].1), (run.len(), 0));
         }
     }
@@ -552,6 +553,12 @@ mod tests {
             (0..10).map(|n| page(n, (n < 3).then(|| link(0)))).collect();
         let repeated = furniture(&docs, 4);
         assert!((0..3).all(|n| !repeated[n][1]));
+        // Copies of a story count once: on a site of 300 pages (2% is 6), three texts on
+        // six pages are no template.
+        let docs: Vec<(&str, Vec<String>)> = (0..300)
+            .map(|n| page(n, (n < 6).then(|| link(n % 3))))
+            .collect();
+        assert!((0..6).all(|n| !furniture(&docs, 3)[n][1]));
         // Words that open prose more than a fifth of the time open no template.
         let mut docs: Vec<(&str, Vec<String>)> =
             (0..20).map(|n| page(n, (n < 4).then(|| link(n)))).collect();

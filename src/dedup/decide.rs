@@ -1,6 +1,6 @@
 //! Decisions: the first copy is kept, later copies are dropped and point at it.
 
-use super::{Kind, Pair, ParaRef, Paragraphs};
+use super::{Evidence, Kind, Pair, ParaRef, Paragraphs};
 
 /// What happens to one paragraph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,6 +17,8 @@ pub enum Decision {
         duplicate_of: Option<ParaRef>,
         /// Score of the pair that decided it (1 for exact; 0 for boilerplate).
         score: f64,
+        /// What the deciding pair rests on, when it is restated.
+        evidence: Evidence,
     },
 }
 
@@ -49,6 +51,7 @@ pub fn decide(paragraphs: &Paragraphs, boilerplate: &[bool], pairs: &[Pair]) -> 
                 reason: Kind::Boilerplate,
                 duplicate_of: None,
                 score: 0.0,
+                evidence: Evidence::None,
             }
         } else {
             pairs[start..next_pair]
@@ -62,6 +65,7 @@ pub fn decide(paragraphs: &Paragraphs, boilerplate: &[bool], pairs: &[Pair]) -> 
                     reason: pair.kind,
                     duplicate_of: Some(original(&flat, paragraphs, pair.earlier)),
                     score: pair.score,
+                    evidence: pair.evidence,
                 })
                 .unwrap_or(Decision::Keep)
         };

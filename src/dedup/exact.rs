@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{Kind, Pair, Paragraphs};
+use super::{Evidence, Kind, Pair, Paragraphs};
 
 /// Groups larger than this report a star (every copy with the first) and a chain
 /// (each copy with the next) instead of all pairs, so one very common text stays linear.
@@ -37,6 +37,7 @@ pub fn find(paragraphs: &Paragraphs, eligible: &[bool]) -> ExactResult {
         later: paragraphs.at(b),
         kind: Kind::Exact,
         score: 1.0,
+        evidence: Evidence::None,
     };
     for group in keyed.chunk_by(|a, b| a.0 == b.0) {
         let members: Vec<usize> = group.iter().map(|&(_, g)| g).collect();

@@ -4,7 +4,7 @@
 //! [`boilerplate`] (site furniture: labels, bylines, lines on many pages),
 //! [`exact`] (same text after normalisation), [`near`] (shingle Jaccard or containment
 //! over a threshold, found exactly by a set-similarity [`join`]) and [`restated`] (an article saying a passage twice in other
-//! words). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
+//! words, or closing with a [`recap`] of itself). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
 
 pub mod boilerplate;
 pub mod decide;
@@ -12,6 +12,7 @@ pub mod exact;
 pub mod join;
 pub mod near;
 pub mod print;
+pub mod recap;
 pub mod restated;
 pub mod shingle;
 
@@ -149,6 +150,32 @@ impl Kind {
     }
 }
 
+/// What a restated pair rests on (see `duplicates.csv`'s `evidence` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Evidence {
+    /// Not a restated pair.
+    #[default]
+    None,
+    /// A pair strong enough on its own.
+    Pair,
+    /// A passage: neighbouring pairs that line up (a restated passage keeps its order).
+    Passage,
+    /// A recap: the paragraph restates the article as a whole; its score is the coverage.
+    Recap,
+}
+
+impl Evidence {
+    /// Name used in the outputs (empty for pairs that are not restated).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::None => "",
+            Evidence::Pair => "pair",
+            Evidence::Passage => "passage",
+            Evidence::Recap => "recap",
+        }
+    }
+}
+
 /// A verified pair: `later` repeats `earlier` (earlier in input order).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pair {
@@ -160,6 +187,8 @@ pub struct Pair {
     pub kind: Kind,
     /// Similarity in [0, 1] (1 for exact copies).
     pub score: f64,
+    /// For restated pairs, what they rest on.
+    pub evidence: Evidence,
 }
 
 /// What duplicate detection found: a decision per paragraph and every verified pair.
@@ -199,6 +228,7 @@ impl DedupResult {
                     reason,
                     duplicate_of: Some(original),
                     score,
+                    evidence,
                 } = *decision
                 {
                     out.push(Pair {
@@ -209,6 +239,7 @@ impl DedupResult {
                         },
                         kind: reason,
                         score,
+                        evidence,
                     });
                 }
             }
@@ -455,5 +486,10 @@ impl<'a> Paragraphs<'a> {
     /// Whether paragraph `g` is its article's title.
     pub fn is_title(&self, g: usize) -> bool {
         self.print(g).is_title
+    }
+
+    /// Whether paragraph `g` ends as prose does (see [`print::ends_as_prose`]).
+    pub fn is_prose(&self, g: usize) -> bool {
+        self.print(g).is_prose
     }
 }

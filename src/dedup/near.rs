@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 
 use super::join::{self, Measure};
-use super::{DedupConfig, Kind, Pair, ParaRef, Paragraphs};
+use super::{DedupConfig, Evidence, Kind, Pair, ParaRef, Paragraphs};
 
 /// A verified pair, and which side is the part: a `contained` pair drops its later
 /// paragraph only when that one is inside the earlier (a later, longer version is kept).
@@ -64,6 +64,7 @@ pub fn find(paragraphs: &Paragraphs, representatives: &[bool], config: &DedupCon
                     later: paragraphs.at(members[o.b as usize] as usize),
                     kind,
                     score,
+                    evidence: Evidence::None,
                 },
                 earlier_inside,
                 later_inside,

@@ -21,6 +21,17 @@ use crate::text::Lang;
 /// articles having one such pair, which moves a weight slightly, nothing more.
 pub type Term = u32;
 
+/// A term id folded to a [`Term`], keeping its lowest bit (whether the word has a digit,
+/// see [`crate::text::terms::is_number_term`]).
+fn fold(id: u64) -> Term {
+    (((id ^ (id >> 32)) as Term) & !1) | (id as Term & 1)
+}
+
+/// Whether a term is a word with a digit (a number, a date, an amount, a time).
+pub fn is_number(t: Term) -> bool {
+    crate::text::terms::is_number_term(u64::from(t))
+}
+
 /// Paragraphs of up to this many words count as short lines for boilerplate.
 pub const SHORT_LINE_WORDS: usize = 12;
 
@@ -53,6 +64,46 @@ pub struct ParaPrint {
     /// as numbered rows of a list do, or when boilerplate is not searched for): lines of one
     /// template share it ("Baca juga: …").
     pub opener: u32,
+    /// Ends as a sentence does (see [`ends_as_prose`]): rows of a list, table or schedule,
+    /// labels and headings do not, and are never restated.
+    pub is_prose: bool,
+    /// Opens with a quotation mark: quoted speech, which a recap (the writer's summary of
+    /// the article) is not.
+    pub opens_quote: bool,
+    /// Opens as an item of a list does ("3. Cek Fakta: …", "• 3 Unit Mobil", "a) …"):
+    /// items of one list are parallel rows, never restatements of each other.
+    pub is_list_item: bool,
+}
+
+/// Whether `text` opens as an item of a numbered or bulleted list: a bullet or dash, or
+/// one or two digits or one small letter followed by `.` or `)` and a space.
+pub fn is_list_item(text: &str) -> bool {
+    let text = text.trim_start();
+    if text.starts_with(['•', '·', '▪', '►', '-', '–', '*']) {
+        return true;
+    }
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let mark = if digits == 0 {
+        usize::from(text.starts_with(|c: char| c.is_ascii_lowercase()))
+    } else {
+        digits
+    };
+    (1..=2).contains(&mark)
+        && text[mark..].starts_with(['.', ')'])
+        && text[mark + 1..].starts_with(char::is_whitespace)
+}
+
+/// Whether `text` ends as a sentence of prose does: with `.`, `!`, `?`, `…` or a closing
+/// quotation mark or bracket. A row of a table or schedule ("13:35 WIB | Moto3 – Free
+/// Practice 2", "1. Dewa United vs Port FC"), a heading or a label ("Lihat Video …:")
+/// does not.
+pub fn ends_as_prose(text: &str) -> bool {
+    text.trim_end().chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | '»' | ')' | ']'
+        )
+    })
 }
 
 /// Lines of furniture have at most this many words.
@@ -131,7 +182,7 @@ impl DocPrint {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
                     let start = terms.len();
-                    terms.extend(words.iter().map(|&t| (t ^ (t >> 32)) as Term));
+                    terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
                 }
                 if searches.near {
@@ -153,6 +204,11 @@ impl DocPrint {
                     terms_end: as_u32(terms.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
+                    is_prose: ends_as_prose(text),
+                    opens_quote: text
+                        .trim_start()
+                        .starts_with(['"', '“', '”', '\'', '‘', '«']),
+                    is_list_item: is_list_item(text),
                     is_short: furniture && words <= SHORT_LINE_WORDS,
                     is_line: furniture && words <= LINE_WORDS && !ends_with_full_stop(text),
                     is_anchor_size: furniture && words >= ANCHOR_WORDS,
@@ -231,7 +287,53 @@ fn as_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_of_lists_open_with_a_bullet_or_a_short_mark() {
+        for item in [
+            "3. Cek Fakta: Hoaks Tautan Pendaftaran",
+            "12) Harga beras naik",
+            "a. Kelurahan Rawa Buaya",
+            "• 3 Unit Mobil Fortuner",
+            "- Jumlah: 2 RT",
+            "  1. Dewa United vs Port FC",
+        ] {
+            assert!(is_list_item(item), "{item}");
+        }
+        for prose in [
+            "2025. Tahun yang sibuk bagi warga.",
+            "3.000 warga mengungsi ke masjid.",
+            "1.Tanpa spasi bukan butir daftar",
+            "Harga beras naik.",
+            "ab. Singkatan bukan butir.",
+            "",
+        ] {
+            assert!(!is_list_item(prose), "{prose}");
+        }
+    }
     use crate::dedup::Searches;
+
+    #[test]
+    fn prose_ends_as_a_sentence_does() {
+        for prose in [
+            "Hujan turun sejak pagi.",
+            "Benarkah? ",
+            "\"Kami siap,\" kata dia.",
+            "“Kami siap,” kata dia”",
+            "Sidang ditunda (hingga Kamis)",
+        ] {
+            assert!(ends_as_prose(prose), "{prose}");
+        }
+        for row in [
+            "13:35 WIB | Moto3 – Free Practice 2",
+            "1. Dewa United vs Port FC",
+            "Lihat Video 'Momen Ijab Kabul':",
+            "Jadwal Lengkap",
+            "",
+        ] {
+            assert!(!ends_as_prose(row), "{row}");
+        }
+    }
 
     /// A search that is off leaves its part of the fingerprints empty; the exact key and
     /// the length are always there.

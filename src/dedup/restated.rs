@@ -14,8 +14,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use super::print::Term;
-use super::{Kind, Pair, Paragraphs};
+use super::print::{is_number, Term};
+use super::recap;
+use super::{Evidence, Kind, Pair, Paragraphs};
 
 /// Default threshold: the strongest pair of a restated passage must reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -64,6 +65,10 @@ impl Rule {
     }
 }
 
+/// A paragraph is a row of a list when a neighbour scores at least this share of its
+/// pair with a paragraph elsewhere (see [`PairScores::template_rows`]).
+const ROW_SHARE: f64 = 0.5;
+
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
@@ -79,7 +84,11 @@ const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 /// moved as far as their closest call to a threshold; any other comes out the same.
 pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
     let mut present = present.to_vec();
-    let eligible = |present: &[bool], g: usize| present[g] && !paragraphs.is_title(g);
+    // Items of a list are parallel rows, never restatements (they still count among what
+    // a recap may restate).
+    let eligible = |present: &[bool], g: usize| {
+        present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
+    };
     let n_docs = paragraphs.doc_count();
     let candidate_docs: Vec<u32> = (0..n_docs)
         .filter(|&doc| {
@@ -106,18 +115,48 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .filter(|&g| eligible(&present, g))
                     .collect();
                 let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
-                let scores = PairScores::new(&sets, &doc_freq, n_docs);
+                let mut scores = PairScores::new(&sets, &doc_freq, n_docs);
+                scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
                 let (restated, margin) = scores.restated_with_margin(threshold);
-                let pairs = restated
+                let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
+                    earlier: paragraphs.at(earlier),
+                    later: paragraphs.at(later),
+                    kind: Kind::Restated,
+                    score,
+                    evidence,
+                };
+                let mut pairs: Vec<Pair> = restated
                     .into_iter()
-                    .map(|(i, j, score)| Pair {
-                        earlier: paragraphs.at(members[i]),
-                        later: paragraphs.at(members[j]),
-                        kind: Kind::Restated,
-                        score,
+                    .map(|(i, j, score, evidence)| pair(members[i], members[j], score, evidence))
+                    .collect();
+                // A recap: the title counts among what it may restate.
+                let sources: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| present[g]).collect();
+                let source_sets: Vec<&[Term]> =
+                    sources.iter().map(|&g| paragraphs.terms(g)).collect();
+                let candidate: Vec<bool> = sources
+                    .iter()
+                    .map(|&g| {
+                        let print = paragraphs.print(g);
+                        !print.is_title && print.is_prose && !print.opens_quote
                     })
                     .collect();
-                (doc, pairs, Slack::new(scores, margin))
+                let recaps = recap::find(&source_sets, &candidate, |t| {
+                    doc_freq
+                        .get(&t)
+                        .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
+                });
+                pairs.extend(
+                    recaps
+                        .found
+                        .iter()
+                        .map(|&(j, i, cov)| pair(sources[i], sources[j], cov, Evidence::Recap)),
+                );
+                let slack = Slack {
+                    margin: margin.min(recaps.margin),
+                    shift_per_growth: scores.score_shift(1.0).max(1.0 / recaps.min_mass),
+                    growth: 0.0,
+                };
+                (doc, pairs, slack)
             })
             .collect();
         let mut found = Vec::new();
@@ -188,14 +227,6 @@ struct Slack {
 }
 
 impl Slack {
-    fn new(scores: PairScores, margin: f64) -> Slack {
-        Slack {
-            margin,
-            shift_per_growth: scores.score_shift(1.0),
-            growth: 0.0,
-        }
-    }
-
     fn grown(self, growth: f64) -> Slack {
         Slack {
             growth: self.growth + growth,
@@ -305,6 +336,11 @@ pub struct PairScores {
     /// `(i, j, score, shared terms)` for `i < j`, sorted by `(i, j)`; the score is the
     /// weighted Jaccard.
     cells: Vec<(u32, u32, f64, u32)>,
+    /// The numbers of each paragraph: its terms with a digit, sorted.
+    numbers: Vec<Vec<Term>>,
+    /// Whether each paragraph ends as prose does (all do unless set): a row of a list or
+    /// table, a heading or a label is restated only inside a passage of mostly prose.
+    pub prose: Vec<bool>,
 }
 
 impl PairScores {
@@ -353,6 +389,10 @@ impl PairScores {
             .collect();
         let shared = SharedTerms::new(&ids, weights.len());
         let big = |i: usize| sets[i].len() >= MIN_TERMS;
+        let numbers: Vec<Vec<Term>> = sets
+            .iter()
+            .map(|s| s.iter().copied().filter(|&t| is_number(t)).collect())
+            .collect();
         let mut cells = Vec::new();
         let mut score_pair = |i: usize, j: usize| {
             let (common, shared) = shared.weight(i, j, &weights);
@@ -379,7 +419,13 @@ impl PairScores {
             .filter(|&i| big(i))
             .map(|i| mass[i])
             .fold(f64::INFINITY, f64::min);
-        PairScores { n, min_mass, cells }
+        PairScores {
+            n,
+            min_mass,
+            cells,
+            numbers,
+            prose: vec![true; n],
+        }
     }
 
     /// The stored cell of pair `i < j`, if it could link.
@@ -405,13 +451,17 @@ impl PairScores {
     /// Pairs `(earlier, later, score)` found restated at threshold `t`, one per later
     /// paragraph (its best match in the passage), ordered by later paragraph.
     pub fn restated(&self, t: f64) -> Vec<(usize, usize, f64)> {
-        self.restated_with_margin(t).0
+        self.restated_with_margin(t)
+            .0
+            .into_iter()
+            .map(|(i, j, s, _)| (i, j, s))
+            .collect()
     }
 
     /// [`PairScores::restated`], and how close the closest call was: the least distance of
     /// any pair score, or passage mean, from a threshold of the rule it meets. Scores that
     /// all move by less than this decide the same.
-    fn restated_with_margin(&self, t: f64) -> (Vec<(usize, usize, f64)>, f64) {
+    fn restated_with_margin(&self, t: f64) -> (Vec<(usize, usize, f64, Evidence)>, f64) {
         let rule = Rule::new(t);
         let mut margin = self
             .cells
@@ -445,12 +495,43 @@ impl PairScores {
                     }
                 }
             }
+            // Rows of a list or table lined up against the rows of another (two days of
+            // a schedule) are not a restated passage.
+            passage.retain(|&(i, j)| !self.template_rows(i, j, &mut margin));
+            if passage.is_empty() {
+                continue;
+            }
             let (restated, mean) = self.judge(&passage, &rule);
             out.extend(restated);
             margin = margin.min((mean - rule.mean).abs());
         }
-        out.sort_by_key(|&(i, j, _)| (j, i));
+        out.sort_by_key(|&(i, j, _, _)| (j, i));
         (out, margin)
+    }
+
+    /// Whether pair `i < j` joins two rows of one template: each of the two paragraphs
+    /// is about as close to a neighbour on its own side (the row before or after it) as
+    /// to the other (at least [`ROW_SHARE`] of the pair's score), so both sit in runs of
+    /// parallel lines, and the pair states a different fact (see [`different_facts`]).
+    /// Prose that restates does not run in parallel lines. Lowers `margin` to the
+    /// closest of the comparisons (a score moving by `d` moves their difference by at
+    /// most `2d`).
+    fn template_rows(&self, i: usize, j: usize, margin: &mut f64) -> bool {
+        if !different_facts(&self.numbers[i], &self.numbers[j]) {
+            return false;
+        }
+        let bar = ROW_SHARE * self.score(i, j);
+        let neighbour = |k: usize, other: usize, margin: &mut f64| {
+            [k.wrapping_sub(1), k + 1]
+                .into_iter()
+                .filter(|&m| m < self.n && m != other)
+                .map(|m| self.score(k.min(m), k.max(m)))
+                .inspect(|&s| *margin = margin.min((s - bar).abs() / 2.0))
+                .any(|s| s >= bar && s > 0.0)
+        };
+        let row_i = neighbour(i, j, margin);
+        let row_j = neighbour(j, i, margin);
+        row_i && row_j
     }
 
     /// At most how far any score moves when the corpus weights of the article's terms
@@ -467,7 +548,11 @@ impl PairScores {
 
     /// The restated pairs of one passage, if it is restated, and the mean of its best
     /// scores.
-    fn judge(&self, passage: &[(usize, usize)], rule: &Rule) -> (Vec<(usize, usize, f64)>, f64) {
+    fn judge(
+        &self,
+        passage: &[(usize, usize)],
+        rule: &Rule,
+    ) -> (Vec<(usize, usize, f64, Evidence)>, f64) {
         // Best earlier match of each later paragraph of the passage.
         let mut best: Vec<(usize, usize, f64)> = Vec::new();
         for &(i, j) in passage {
@@ -483,22 +568,48 @@ impl PairScores {
         let last_earlier = passage.iter().map(|p| p.0).max().unwrap_or(0);
         let first_later = passage.iter().map(|p| p.1).min().unwrap_or(0);
         let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+        let prose_later = best.iter().filter(|b| self.prose[b.1]).count();
         let is_passage = scores.len() >= 2
+            && 2 * prose_later > best.len()
             && scores[0] >= rule.anchor
             && scores[1] >= rule.second
             && mean >= rule.mean
             && last_earlier < first_later;
         let restated = if is_passage {
-            best
+            best.into_iter()
+                .map(|(i, j, s)| (i, j, s, Evidence::Passage))
+                .collect()
+        } else if last_earlier >= first_later || passage.iter().all(|&(i, j)| j == i + 1) {
+            // Rows of a list, table or schedule: parallel paragraphs of one template
+            // follow each other, so their pairs are neighbours or run through each other
+            // (a row is both the later side of one pair and the earlier side of the next).
+            Vec::new()
         } else {
             passage
                 .iter()
-                .map(|&(i, j)| (i, j, self.score(i, j)))
-                .filter(|&(i, j, s)| s >= rule.single && self.cell(i, j).is_some_and(|c| c.3 >= 5))
+                .map(|&(i, j)| (i, j, self.score(i, j), Evidence::Pair))
+                .filter(|&(i, j, s, _)| {
+                    s >= rule.single
+                        && self.prose[j]
+                        && self.cell(i, j).is_some_and(|c| c.3 >= 5)
+                        && !different_facts(&self.numbers[i], &self.numbers[j])
+                })
                 .collect()
         };
         (restated, mean)
     }
+}
+
+/// Whether two paragraphs with the numbers (sorted terms with a digit: amounts, dates,
+/// times, scores) `a` and `b` state different facts: each has a number the other lacks,
+/// as parallel rows of a table or schedule do ("pada 1 Juni 2025" and "pada 25 April
+/// 2025"; two prices; two kick-off times), and as "divonis 5 tahun" and "divonis 3 tahun"
+/// do. Only a lone pair is judged so: two write-ups of one event often write the same
+/// number differently ("00.44" and "00:44") or add a date, and a passage of several
+/// pairs lining up is evidence enough.
+fn different_facts(a: &[Term], b: &[Term]) -> bool {
+    let lacks = |x: &[Term], y: &[Term]| x.iter().any(|t| y.binary_search(t).is_err());
+    lacks(a, b) && lacks(b, a)
 }
 
 /// Candidate pairs `(i, j)`, `i < j` within [`MAX_DISTANCE`], of a huge article: pairs
@@ -659,6 +770,76 @@ mod tests {
             .collect()
     }
 
+    #[test]
+    fn a_passage_of_rows_that_are_not_prose_is_not_restated() {
+        // Three paragraphs, then each again with one term swapped: a restated passage.
+        let opening: Vec<Vec<Term>> = (0..3)
+            .map(|p| (0..8).map(|k| 2 * (10 * p + k)).collect())
+            .collect();
+        let mut sets = opening.clone();
+        for p in &opening {
+            let mut again = p.clone();
+            again[0] = 2 * (100 + p[0]);
+            again.sort_unstable();
+            sets.push(again);
+        }
+        let slices: Vec<&[Term]> = sets.iter().map(Vec::as_slice).collect();
+        let doc_freq = frequencies(&[0; 60]);
+        let mut scores = PairScores::new(&slices, &doc_freq, 100);
+        let later = |found: Vec<(usize, usize, f64)>| -> Vec<usize> {
+            found.into_iter().map(|f| f.1).collect()
+        };
+        assert_eq!(later(scores.restated(DEFAULT_THRESHOLD)), [3, 4, 5]);
+        // The same paragraphs as rows of a table (no sentence end): kept.
+        scores.prose = vec![true, true, true, false, false, false];
+        assert!(scores.restated(DEFAULT_THRESHOLD).is_empty());
+        // One row among prose does not stop a passage.
+        scores.prose = vec![true, true, true, true, false, true];
+        assert_eq!(later(scores.restated(DEFAULT_THRESHOLD)), [3, 4, 5]);
+    }
+
+    #[test]
+    fn numbers_changed_on_both_sides_are_different_facts() {
+        assert!(different_facts(&[1, 3], &[1, 5]));
+        // One side leaving a number out, or adding one, is not.
+        assert!(!different_facts(&[1, 3], &[1]));
+        assert!(!different_facts(&[1], &[1, 5]));
+        assert!(!different_facts(&[], &[]));
+    }
+
+    #[test]
+    fn a_lone_pair_with_other_numbers_is_not_restated() {
+        // Two long paragraphs alike but for their numbers (odd terms), far apart, with
+        // unrelated paragraphs between: a lone pair, over the single-pair threshold.
+        let same: Vec<Term> = (0..10).map(|k| 2 * k).collect();
+        let with = |numbers: &[Term]| -> Vec<Term> {
+            let mut p = same.clone();
+            p.extend(numbers);
+            p.sort_unstable();
+            p
+        };
+        let article = |second: &[Term]| -> Vec<Vec<Term>> {
+            vec![
+                with(&[101, 103]),
+                (100..110).map(|k| 2 * k).collect(),
+                (200..210).map(|k| 2 * k).collect(),
+                with(second),
+            ]
+        };
+        let doc_freq = frequencies(&[0; 60]);
+        let restated = |second: &[Term]| {
+            let sets = article(second);
+            let slices: Vec<&[Term]> = sets.iter().map(Vec::as_slice).collect();
+            PairScores::new(&slices, &doc_freq, 100).restated(DEFAULT_THRESHOLD)
+        };
+        assert_eq!(restated(&[101, 103]).len(), 1, "the same facts again");
+        assert_eq!(restated(&[101]).len(), 1, "one number left out");
+        assert!(
+            restated(&[105, 107]).is_empty(),
+            "other numbers: another fact"
+        );
+    }
+
     proptest! {
         /// Lowering the frequencies of what some documents lost gives what counting the
         /// corpus again gives, and the growth of every weight that changed.
@@ -722,7 +903,7 @@ mod tests {
                 let again: Vec<(usize, usize)> =
                     new.restated(t).into_iter().map(|(i, j, _)| (i, j)).collect();
                 let decided: Vec<(usize, usize)> =
-                    decided.into_iter().map(|(i, j, _)| (i, j)).collect();
+                    decided.into_iter().map(|(i, j, _, _)| (i, j)).collect();
                 prop_assert_eq!(again, decided);
             }
         }

@@ -135,10 +135,13 @@ pub struct DuplicateRow<'a> {
     pub doc_b: &'a str,
     /// 1-based paragraph number of the later paragraph.
     pub para_b: u32,
-    /// `exact`, `near` or `restated`.
+    /// `exact`, `near`, `contained`, `restated` or `boilerplate`.
     pub kind: &'static str,
     /// Similarity, 4 decimals.
     pub score: String,
+    /// For `restated` pairs, what they rest on: `pair`, `passage` or `recap`
+    /// (whose score is the coverage); empty for the other kinds.
+    pub evidence: &'static str,
 }
 
 /// A row of `documents.csv`: what became of one input record.
@@ -701,6 +704,7 @@ impl Outcome {
                         reason,
                         duplicate_of,
                         score,
+                        ..
                     } => {
                         let score = duplicate_of.map_or(String::new(), |_| format!("{score:.4}"));
                         ("drop", reason.as_str(), duplicate_of, score)
@@ -744,6 +748,7 @@ impl Outcome {
             para_b: pair.later.para + 1,
             kind: pair.kind.as_str(),
             score: format!("{:.4}", pair.score),
+            evidence: pair.evidence.as_str(),
         });
         write_table(w, path, config, DUPLICATE_COLUMNS, rows)
     }
@@ -854,7 +859,9 @@ pub const PARAGRAPH_COLUMNS: &[&str] = &[
     "cut",
 ];
 /// Columns of `duplicates.csv`, in the order of [`DuplicateRow`]'s fields.
-pub const DUPLICATE_COLUMNS: &[&str] = &["doc_a", "para_a", "doc_b", "para_b", "kind", "score"];
+pub const DUPLICATE_COLUMNS: &[&str] = &[
+    "doc_a", "para_a", "doc_b", "para_b", "kind", "score", "evidence",
+];
 /// Columns of `documents.csv`, in the order of [`DocumentRow`]'s fields.
 pub const DOCUMENT_COLUMNS: &[&str] = &[
     "doc_id",

@@ -283,6 +283,72 @@ mod tests {
         }
     }
 
+    #[test]
+    fn dash_phrases_have_at_most_four_words_and_no_quote_or_colon() {
+        assert!(dash_phrase("Kota Padang Sumatera Barat - Harga naik.").is_some());
+        assert!(dash_phrase("Kota Padang Sumatera Barat Daya - Harga naik.").is_none());
+        assert!(dash_phrase("Foto: Antara - Harga naik.").is_none());
+        assert!(dash_phrase("Kata Menteri \"Tegas\" - Harga naik.").is_none());
+        assert!(dash_phrase("Sore ini. Lalu - Harga naik.").is_none());
+    }
+
+    #[test]
+    fn the_head_of_an_opening_is_cut_at_a_character_boundary() {
+        let body = format!("{}é{}", "a".repeat(HEAD_BYTES - 1), "b".repeat(50));
+        let text = format!("Judul\n\n{body}");
+        let spans = [(0..5, true), (7..text.len(), false)];
+        let o = Opening::of(Some("s"), &text, spans).unwrap();
+        assert_eq!(o.paragraph, 1);
+        assert_eq!(o.head, "a".repeat(HEAD_BYTES - 1));
+        let short = Opening::of(None, "Abc - def", [(0..9, false)]).unwrap();
+        assert_eq!((short.head.as_str(), short.site), ("Abc - def", None));
+        assert_eq!(Opening::of(None, "Judul", [(0..5, true)]), None);
+        assert_eq!(HEAD_BYTES, 128);
+    }
+
+    #[test]
+    fn a_site_writes_datelines_from_min_docs_and_thirty_percent_of_its_articles() {
+        let site = |dashed: usize, plain: usize| -> Vec<Option<Opening>> {
+            (0..dashed)
+                .map(|i| opening("a", &format!("Kabar.id, Kota{i} - Harga naik.")))
+                .chain((0..plain).map(|i| opening("a", &format!("Harga nomor {i} naik."))))
+                .collect()
+        };
+        let found = |openings: &[Option<Opening>]| find(openings, 3).iter().flatten().count();
+        assert_eq!(found(&site(3, 7)), 3); // 3 of 10: exactly 30%
+        assert_eq!(found(&site(3, 8)), 0); // 3 of 11: under 30%
+        assert_eq!(found(&site(2, 0)), 0); // under min_docs
+        assert_eq!(found(&site(4, 9)), 4);
+    }
+
+    #[test]
+    fn a_place_run_on_needs_a_head_seen_min_docs_times_and_a_short_place() {
+        let mut openings = vec![
+            opening("a", "Kabar.id, Jakarta - Harga beras naik."),
+            opening("a", "Kabar.id, Bandung - Harga gula naik."),
+            opening("a", "Berita.id, Medan - Harga cabai naik."),
+            opening("a", "Berita.id, Medan - Harga garam naik."),
+            opening("a", "Kabar.id, Surabaya - Harga kopi naik."),
+            opening("a", "Berita.id, SiantarWarga berkumpul."),
+            opening("a", "Kabar.id, SiantarWarga berkumpul."),
+            opening(
+                "a",
+                "Kabar.id, KotayangsangatpanjangsekalinamanyajugaWarga berkumpul.",
+            ),
+        ];
+        let cut = |openings: &[Option<Opening>]| -> Vec<Option<u32>> {
+            find(openings, 3).iter().map(|d| d.map(|d| d.len)).collect()
+        };
+        let found = cut(&openings);
+        // "Berita.id," heads two datelines only; "Kabar.id," three.
+        assert_eq!(found[5], None);
+        assert_eq!(found[6], Some("Kabar.id, Siantar".len() as u32));
+        // A place runs at most 32 bytes.
+        assert_eq!(found[7], None);
+        openings.push(opening("a", "Berita.id, Medan - Harga teh naik."));
+        assert_eq!(cut(&openings)[5], Some("Berita.id, Siantar".len() as u32));
+    }
+
     fn opening(site: &str, text: &str) -> Option<Opening> {
         let title = "Judul\n\n";
         let spans = [(0..5, true), (title.len()..title.len() + text.len(), false)];

@@ -188,11 +188,27 @@ impl TermAnalyzer {
         }
         match &self.stemmer {
             Some(stemmer) if lower.chars().all(char::is_alphabetic) => {
-                stable_hash(&stemmer.stem(lower))
+                mark_digits(stable_hash(&stemmer.stem(lower)), false)
             }
-            _ => stable_hash(lower),
+            _ => mark_digits(
+                stable_hash(lower),
+                lower.bytes().any(|b| b.is_ascii_digit()),
+            ),
         }
     }
+}
+
+/// A term id whose lowest bit says whether its word has a digit (a number, a date, an
+/// amount, a time): restatement detection tells a different fact by its numbers from the
+/// ids alone (see [`is_number_term`]).
+fn mark_digits(id: u64, has_digit: bool) -> u64 {
+    (id & !1) | u64::from(has_digit)
+}
+
+/// Whether a term id (or any fold of it that keeps the lowest bit) is that of a word with
+/// a digit.
+pub fn is_number_term(id: u64) -> bool {
+    id & 1 == 1
 }
 
 /// Writes `word` in lower case into `out`.

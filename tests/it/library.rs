@@ -77,6 +77,7 @@ fn exact_and_near_copies_across_documents_point_at_the_first() {
             reason,
             duplicate_of,
             score,
+            ..
         } => {
             assert_eq!(
                 (reason, duplicate_of, score),
@@ -90,6 +91,7 @@ fn exact_and_near_copies_across_documents_point_at_the_first() {
             reason,
             duplicate_of,
             score,
+            ..
         } => {
             assert_eq!((reason, duplicate_of), (Kind::Near, Some(first)));
             assert!((0.6..1.0).contains(&score), "score {score}");

@@ -12,6 +12,7 @@ mod messages;
 #[cfg(unix)]
 mod outputs;
 mod properties;
+mod restatements;
 mod searches;
 mod summaries;
 mod util;

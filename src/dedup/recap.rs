@@ -1,0 +1,230 @@
+//! Recaps: paragraphs at the end of an article that restate the article as a whole, such
+//! as a summary appended to the page.
+//!
+//! A recap draws its facts from all over the article, so no single earlier paragraph
+//! matches it well enough to make a restated pair; what marks it is coverage: nearly all
+//! of its content terms, weighted by their rarity in the corpus (names, numbers and key
+//! words weigh most), occur in paragraphs before it. A paragraph of the article proper
+//! brings something new (a quote, a name, a figure), so its coverage is lower; an
+//! unrelated summary appended to the page shares only common words with it.
+//!
+//! The recap is looked for as a block at the end of the article: from the last paragraph
+//! backwards, every paragraph whose coverage reaches [`LOW`] belongs to the block, up to the
+//! first that does not (or [`MAX_BLOCK`] of them); the block then starts at its first
+//! paragraph whose coverage reaches [`THRESHOLD`] (a recap opens with its strongest
+//! restatement; what is weaker before that is the article's own ending).
+
+use super::print::Term;
+
+/// A recap's opening paragraph must have at least this coverage.
+pub const THRESHOLD: f64 = 0.77;
+/// The other paragraphs of a recap block must have at least this coverage.
+pub const LOW: f64 = 0.58;
+/// A paragraph needs this many distinct content terms to be a recap.
+pub const MIN_TERMS: usize = 6;
+/// At most this many paragraphs at the end of an article are looked at.
+pub const MAX_BLOCK: usize = 8;
+/// A recap draws on several paragraphs: no single earlier one holds more than this share
+/// of its covered term weight.
+pub const MAX_SOURCE_SHARE: f64 = 0.6;
+/// A recap needs at least this many paragraphs before it to restate.
+pub const MIN_BEFORE: usize = 3;
+/// Articles of more paragraphs than this have no recap looked for: against a long page
+/// nearly any paragraph's terms occur somewhere before it, so coverage says nothing.
+pub const MAX_ARTICLE: usize = 200;
+
+/// What [`find`] found in one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recaps {
+    /// `(recap paragraph, its best source, coverage)`: the source is the earlier
+    /// paragraph holding the most weight of the recap's terms; by paragraph.
+    pub found: Vec<(usize, usize, f64)>,
+    /// The least distance of a coverage looked at from a threshold it was compared with
+    /// (infinite when none was looked at).
+    pub margin: f64,
+    /// The least term weight of a paragraph looked at (infinite when none): a coverage
+    /// moves by at most the growth of its terms' weights over this.
+    pub min_mass: f64,
+}
+
+/// Finds the recap at the end of an article whose paragraphs have the term sets `sets`
+/// (sorted, distinct), in order; `candidate[i]` says whether paragraph `i` may be part of
+/// it (titles may not, but count as sources); `weight` gives a term's corpus weight (at
+/// least 1).
+pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) -> Recaps {
+    let n = sets.len();
+    let mut recaps = Recaps {
+        found: Vec::new(),
+        margin: f64::INFINITY,
+        min_mass: f64::INFINITY,
+    };
+    if n > MAX_ARTICLE {
+        return recaps;
+    }
+    // The last paragraphs, latest first, up to the first that cannot be a recap.
+    let cands: Vec<usize> = (MIN_BEFORE..n)
+        .rev()
+        .take_while(|&j| candidate[j] && sets[j].len() >= MIN_TERMS)
+        .take(MAX_BLOCK)
+        .collect();
+    if cands.is_empty() {
+        return recaps;
+    }
+    // The candidates' terms, each once, with a bit per candidate that has it.
+    let mut union: Vec<(Term, u8)> = Vec::new();
+    for (c, &j) in cands.iter().enumerate() {
+        union.extend(sets[j].iter().map(|&t| (t, 1u8 << c)));
+    }
+    union.sort_unstable_by_key(|u| u.0);
+    let mut merged: Vec<(Term, u8)> = Vec::with_capacity(union.len());
+    for (t, bit) in union {
+        match merged.last_mut() {
+            Some(last) if last.0 == t => last.1 |= bit,
+            _ => merged.push((t, bit)),
+        }
+    }
+    let weights: Vec<f64> = merged.iter().map(|u| weight(u.0)).collect();
+    // Which candidates have each term in a paragraph before them, and each candidate's
+    // best single source so far.
+    let mut covered = vec![0u8; merged.len()];
+    let mut best: Vec<(usize, f64)> = vec![(0, -1.0); cands.len()];
+    for (i, set) in sets.iter().enumerate().take(cands[0]) {
+        // Candidates after paragraph `i`.
+        let after: u8 = cands
+            .iter()
+            .enumerate()
+            .filter(|&(_, &j)| j > i)
+            .fold(0, |m, (c, _)| m | 1 << c);
+        let mut here = [0.0f64; MAX_BLOCK];
+        for t in *set {
+            if let Ok(u) = merged.binary_search_by_key(t, |m| m.0) {
+                let mask = merged[u].1 & after;
+                covered[u] |= mask;
+                let mut bits = mask;
+                while bits != 0 {
+                    here[bits.trailing_zeros() as usize] += weights[u];
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for (c, b) in best.iter_mut().enumerate() {
+            if i < cands[c] && here[c] > b.1 {
+                *b = (i, here[c]);
+            }
+        }
+    }
+    let mut seen_weight = vec![0.0; cands.len()];
+    let coverage: Vec<f64> = (0..cands.len())
+        .map(|c| {
+            let (mut all, mut seen) = (0.0, 0.0);
+            for (u, m) in merged.iter().enumerate() {
+                if m.1 >> c & 1 == 1 {
+                    all += weights[u];
+                    if covered[u] >> c & 1 == 1 {
+                        seen += weights[u];
+                    }
+                }
+            }
+            recaps.min_mass = recaps.min_mass.min(all);
+            seen_weight[c] = seen;
+            seen / all
+        })
+        .collect();
+    // The block: latest first, while coverage reaches LOW.
+    let mut block = 0;
+    for &cov in &coverage {
+        recaps.margin = recaps.margin.min((cov - LOW).abs());
+        if cov < LOW {
+            break;
+        }
+        recaps.margin = recaps.margin.min((cov - THRESHOLD).abs());
+        block += 1;
+    }
+    // A paragraph whose covered weight mostly sits in one earlier paragraph restates that
+    // paragraph, not the article: it is left to the pairs.
+    let spread: Vec<bool> = (0..cands.len())
+        .map(|c| best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c])
+        .collect();
+    // It opens at its earliest spread paragraph reaching THRESHOLD.
+    let Some(open) = (0..block)
+        .rev()
+        .find(|&c| coverage[c] >= THRESHOLD && spread[c])
+    else {
+        return recaps;
+    };
+    recaps.found = (0..=open)
+        .rev()
+        .filter(|&c| spread[c])
+        .map(|c| (cands[c], best[c].0, coverage[c]))
+        .collect();
+    recaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find_in(article: &[Vec<Term>]) -> Vec<(usize, usize, f64)> {
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let candidate = vec![true; sets.len()];
+        find(&sets, &candidate, |_| 1.0).found
+    }
+
+    #[test]
+    fn a_paragraph_made_of_several_earlier_ones_is_a_recap() {
+        let article = vec![
+            vec![1, 2, 3, 4, 5],
+            vec![6, 7, 8, 9, 10],
+            vec![11, 12, 13, 14, 15],
+            vec![16, 17, 18, 19, 20],
+            vec![1, 2, 7, 8, 12, 13, 17, 18],
+        ];
+        let found = find_in(&article);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 4);
+        assert!((found[0].2 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn new_content_at_the_end_is_not_a_recap() {
+        let article = vec![
+            vec![1, 2, 3, 4, 5],
+            vec![6, 7, 8, 9, 10],
+            vec![11, 12, 13, 14, 15],
+            vec![1, 30, 31, 32, 33, 34],
+        ];
+        assert!(find_in(&article).is_empty());
+    }
+
+    #[test]
+    fn the_block_opens_at_its_strongest_paragraph() {
+        let article = vec![
+            vec![1, 2, 3, 4, 5],
+            vec![6, 7, 8, 9, 10],
+            vec![11, 12, 13, 14, 15],
+            // The article's own ending: partly new.
+            vec![1, 6, 11, 12, 40, 41],
+            // The recap: all from before, and a closing line that is mostly.
+            vec![2, 3, 7, 8, 12, 13],
+            vec![4, 5, 9, 10, 14, 50],
+        ];
+        let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(found, vec![4, 5]);
+    }
+
+    #[test]
+    fn rare_terms_weigh_more() {
+        let article = [
+            vec![1, 2, 3, 4, 5],
+            vec![6, 7, 8, 9, 10],
+            vec![11, 12, 13, 14, 15],
+            vec![1, 2, 6, 11, 100, 101],
+        ];
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let candidate = vec![true; 4];
+        // Unseen terms 100 and 101 common: the rare names carry the paragraph.
+        let found = find(&sets, &candidate, |t| if t >= 100 { 1.0 } else { 8.0 }).found;
+        assert_eq!(found.len(), 1);
+        assert!(find(&sets, &candidate, |_| 1.0).found.is_empty());
+    }
+}

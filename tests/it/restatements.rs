@@ -1,0 +1,167 @@
+//! Restatements and recaps on small constructed pages, through the binary: what must be
+//! dropped (an appended recap) and what must stay (an unrelated appended summary).
+
+use std::fs;
+
+use super::util::{dedupsum, read_csv};
+
+/// Runs `dedupsum dedup` on JSONL records `(id, text)` and returns the rows of
+/// paragraphs.csv and duplicates.csv.
+type Rows = Vec<std::collections::HashMap<String, String>>;
+fn dedup(docs: &[(&str, String)]) -> (Rows, Rows) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("docs.jsonl");
+    let lines: Vec<String> = docs
+        .iter()
+        .map(|(id, text)| serde_json::json!({ "id": id, "text": text }).to_string())
+        .collect();
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("out");
+    dedupsum()
+        .arg("dedup")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .arg("--all-pairs")
+        .assert()
+        .success();
+    (
+        read_csv(&out.join("paragraphs.csv")),
+        read_csv(&out.join("duplicates.csv")),
+    )
+}
+
+/// `(paragraph, reason, duplicate_of_doc)` of the dropped paragraphs of `doc`.
+fn drops<'a>(rows: &'a Rows, doc: &str) -> Vec<(u32, &'a str, &'a str)> {
+    rows.iter()
+        .filter(|r| r["doc_id"] == doc && r["action"] == "drop")
+        .map(|r| {
+            (
+                r["paragraph"].parse().unwrap(),
+                r["reason"].as_str(),
+                r["duplicate_of_doc"].as_str(),
+            )
+        })
+        .collect()
+}
+
+const COURT: [&str; 6] = [
+    "Sidang Kasus Tambang Timah di Pangkalpinang",
+    "Pengadilan Negeri Pangkalpinang menggelar sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra Wijaya pada Senin pagi.",
+    "Jaksa penuntut umum Ratna Sari membacakan dakwaan bahwa kerugian negara mencapai Rp 271 triliun akibat penambangan ilegal di kawasan hutan lindung.",
+    "Kuasa hukum terdakwa, Budi Santoso, menyatakan kliennya akan mengajukan eksepsi pekan depan karena dakwaan dinilai kabur.",
+    "Majelis hakim yang dipimpin Agus Salim menunda persidangan hingga Kamis untuk mendengarkan keberatan pihak terdakwa.",
+    "Ratusan warga Bangka memadati halaman pengadilan sambil membentangkan spanduk yang menuntut hukuman berat bagi para pelaku.",
+];
+
+const FLOOD: [&str; 6] = [
+    "Banjir Rendam Ribuan Rumah di Kabupaten Bekasi",
+    "Hujan deras sejak Sabtu malam membuat Sungai Cikarang meluap dan merendam ribuan rumah warga di tiga kecamatan.",
+    "Badan Penanggulangan Bencana Daerah mencatat ketinggian air mencapai satu setengah meter di Desa Sukamaju.",
+    "Sebanyak 850 jiwa mengungsi ke masjid dan sekolah terdekat, sementara petugas membagikan makanan siap saji.",
+    "Bupati meminta dinas pekerjaan umum segera memperbaiki tanggul yang jebol agar banjir tidak meluas.",
+    "Warga berharap pemerintah membangun kolam retensi supaya kejadian serupa tidak terulang setiap musim hujan.",
+];
+
+#[test]
+fn an_appended_recap_is_dropped_and_an_unrelated_summary_stays() {
+    // The court story closes with a recap drawing on three of its paragraphs.
+    let recap = "Ringkasan: sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra \
+                 Wijaya di Pengadilan Negeri Pangkalpinang, jaksa Ratna Sari mendakwa kerugian \
+                 negara Rp 271 triliun, dan majelis hakim menunda persidangan hingga Kamis.";
+    let mut court: Vec<&str> = COURT.to_vec();
+    court.push(recap);
+    // The flood story closes with a summary of a different story, which is content.
+    let unrelated = "Ringkasan: tim nasional bulu tangkis meraih tiga gelar juara di turnamen \
+                     Jepang Terbuka setelah mengalahkan pasangan unggulan asal Korea Selatan.";
+    let mut flood: Vec<&str> = FLOOD.to_vec();
+    flood.push(unrelated);
+    let (rows, pairs) = dedup(&[("court", court.join("\n\n")), ("flood", flood.join("\n\n"))]);
+    assert_eq!(drops(&rows, "court"), [(7, "restated", "court")]);
+    assert_eq!(drops(&rows, "flood"), []);
+    let recap_pair = pairs
+        .iter()
+        .find(|p| p["doc_b"] == "court" && p["para_b"] == "7")
+        .unwrap();
+    assert_eq!(
+        (recap_pair["kind"].as_str(), recap_pair["evidence"].as_str()),
+        ("restated", "recap")
+    );
+    let coverage: f64 = recap_pair["score"].parse().unwrap();
+    assert!((0.77..=1.0).contains(&coverage), "coverage {coverage}");
+    // Every other pair kind leaves the column empty.
+    assert!(pairs
+        .iter()
+        .filter(|p| p["kind"] != "restated")
+        .all(|p| p["evidence"].is_empty()));
+}
+
+/// A quotation closing an article, however much it repeats, is what someone said, not the
+/// writer's recap: it stays (on the indonews scrape half of the recap drops were such).
+#[test]
+fn a_closing_quote_that_repeats_the_article_is_no_recap() {
+    let quote = "\"Sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra Wijaya di \
+                 Pengadilan Negeri Pangkalpinang, dakwaan kerugian negara Rp 271 triliun, dan \
+                 penundaan persidangan hingga Kamis kami hormati,\" kata Ratna Sari.";
+    let mut court: Vec<&str> = COURT.to_vec();
+    court.push(quote);
+    let (rows, _) = dedup(&[("court", court.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    assert_eq!(drops(&rows, "court"), []);
+}
+
+#[test]
+fn an_article_ending_in_new_content_keeps_it() {
+    let (rows, _) = dedup(&[("court", COURT.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    assert_eq!(drops(&rows, "court"), []);
+    assert_eq!(drops(&rows, "flood"), []);
+}
+
+#[test]
+fn rows_of_a_schedule_stay() {
+    let page = [
+        "Jadwal Latihan Tim Nasional Pekan Ini",
+        "Tim nasional menjalani pemusatan latihan di Stadion Madya Senayan menjelang babak kualifikasi Piala Asia bulan depan.",
+        "Pelatih kepala mengumumkan jadwal latihan lengkap untuk para pemain dan staf sebagai berikut.",
+        "Senin 14 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 07.00, latihan taktik sore pukul 16.00 bersama pelatih kepala",
+        "Selasa 15 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 07.30, latihan taktik sore pukul 16.30 bersama pelatih kepala",
+        "Rabu 16 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 08.00, latihan taktik sore pukul 15.30 bersama pelatih kepala",
+        "Kamis 17 Juli: latihan fisik pagi di Stadion Madya Senayan pukul 06.30, latihan taktik sore pukul 17.00 bersama pelatih kepala",
+    ];
+    let (rows, pairs) = dedup(&[("jadwal", page.join("\n\n"))]);
+    assert_eq!(drops(&rows, "jadwal"), []);
+    assert!(
+        pairs.iter().all(|p| p["kind"] != "restated"),
+        "schedule rows reported as restated"
+    );
+}
+
+#[test]
+fn a_sentence_stating_another_fact_in_the_same_words_stays() {
+    let page = [
+        "Vonis Perkara Korupsi Pengadaan Satelit",
+        "Majelis hakim Pengadilan Tipikor Jakarta Pusat menjatuhkan vonis 5 tahun penjara dan denda Rp 500 juta kepada terdakwa pertama dalam perkara korupsi pengadaan satelit pertahanan.",
+        "Jaksa penuntut umum menyatakan pikir-pikir atas putusan tersebut dan akan berkoordinasi dengan pimpinan sebelum menentukan sikap.",
+        "Kuasa hukum para terdakwa menilai majelis mengabaikan sejumlah fakta persidangan yang meringankan kliennya.",
+        "Majelis hakim Pengadilan Tipikor Jakarta Pusat menjatuhkan vonis 3 tahun penjara dan denda Rp 200 juta kepada terdakwa kedua dalam perkara korupsi pengadaan satelit pertahanan.",
+    ];
+    let (rows, _) = dedup(&[("vonis", page.join("\n\n"))]);
+    assert_eq!(drops(&rows, "vonis"), []);
+}
+
+/// Regression: numbered items of a list at the end of a page ("3. Cek Fakta: …") were
+/// dropped as restatements of the sections they list. Items of a list are parallel rows.
+#[test]
+fn numbered_items_that_list_the_sections_of_a_page_stay() {
+    let mut page: Vec<String> = COURT.iter().map(|p| p.to_string()).collect();
+    for (k, p) in COURT[1..4].iter().enumerate() {
+        let words: Vec<&str> = p.split(' ').take(14).collect();
+        page.push(format!("{}. {}.", k + 1, words.join(" ")));
+    }
+    let (rows, _) = dedup(&[("court", page.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    let restated: Vec<_> = drops(&rows, "court")
+        .into_iter()
+        .filter(|d| d.1 == "restated")
+        .collect();
+    assert_eq!(restated, []);
+}
