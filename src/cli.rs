@@ -182,7 +182,8 @@ struct DedupArgs {
     #[arg(long, default_value_t = DedupConfig::default().shingle_size, value_name = "N")]
     shingle_size: usize,
     /// Restated passages: the best paragraph pair of a passage must reach this weighted
-    /// Jaccard score (a lone pair needs S + 0.25). Lower finds more, higher fewer.
+    /// Jaccard score (a lone pair needs S + 0.25, the pairs of a block 0.6 S). Lower finds
+    /// more, higher fewer.
     #[arg(long, default_value_t = DedupConfig::default().restated_threshold, value_name = "S")]
     restated_threshold: f64,
     /// A short line on pages of at least this many different stories is boilerplate, and a

@@ -162,6 +162,9 @@ pub enum Evidence {
     Passage,
     /// A recap: the paragraph restates the article as a whole; its score is the coverage.
     Recap,
+    /// A block: the later part of the page restates the earlier part as a whole, in any
+    /// order (a second write-up of the same event).
+    Block,
 }
 
 impl Evidence {
@@ -172,6 +175,7 @@ impl Evidence {
             Evidence::Pair => "pair",
             Evidence::Passage => "passage",
             Evidence::Recap => "recap",
+            Evidence::Block => "block",
         }
     }
 }

@@ -97,6 +97,48 @@ fn an_appended_recap_is_dropped_and_an_unrelated_summary_stays() {
         .all(|p| p["evidence"].is_empty()));
 }
 
+/// A second write-up of the court story from another site, stitched after the first: each
+/// paragraph restates one of the first's in other words, in the reverse order, so no two
+/// pairs line up as a passage and none is strong enough alone; together they pair off.
+#[test]
+fn a_second_write_up_restated_out_of_order_is_dropped() {
+    let again = [
+        "Di luar ruang sidang, ratusan warga Bangka membawa spanduk dan meminta para pelaku dihukum berat.",
+        "Sidang kemudian ditunda hakim Agus Salim sampai Kamis agar keberatan terdakwa bisa didengar lebih dulu.",
+        "Budi Santoso, pengacara Hendra, mengatakan eksepsi akan diajukan pekan depan sebab dakwaan dianggap kabur.",
+        "Dalam dakwaannya, Ratna Sari menyebut penambangan ilegal di hutan lindung itu membuat negara merugi hingga Rp 271 triliun.",
+        "Hendra Wijaya duduk sebagai terdakwa dalam sidang pertama perkara korupsi timah yang digelar di Pangkalpinang sejak pagi.",
+    ];
+    let mut page: Vec<&str> = COURT.to_vec();
+    page.extend(again);
+    let (rows, pairs) = dedup(&[("court", page.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    let restated: Vec<u32> = drops(&rows, "court").into_iter().map(|d| d.0).collect();
+    assert_eq!(restated, [7, 8, 9, 10, 11]);
+    // Each points at the paragraph it restates, the reverse order of the first write-up.
+    let found: Vec<(&str, &str, &str)> = pairs
+        .iter()
+        .filter(|p| p["doc_b"] == "court")
+        .map(|p| {
+            (
+                p["para_a"].as_str(),
+                p["para_b"].as_str(),
+                p["evidence"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("6", "7", "block"),
+            ("5", "8", "block"),
+            ("4", "9", "block"),
+            ("3", "10", "block"),
+            ("2", "11", "block")
+        ]
+    );
+    assert_eq!(drops(&rows, "flood"), []);
+}
+
 /// A quotation closing an article, however much it repeats, is what someone said, not the
 /// writer's recap: it stays (on the indonews scrape half of the recap drops were such).
 #[test]
