@@ -7,6 +7,7 @@
 //! words, or closing with a [`recap`] of itself). [`decide`] then keeps the first copy and drops the later ones, pointing at it.
 
 pub mod boilerplate;
+pub mod copied;
 pub mod decide;
 pub mod exact;
 pub mod join;
@@ -165,6 +166,8 @@ pub enum Evidence {
     /// A block: the later part of the page restates the earlier part as a whole, in any
     /// order (a second write-up of the same event).
     Block,
+    /// Every sentence of the paragraph was said before in the article, word for word.
+    Sentences,
 }
 
 impl Evidence {
@@ -176,6 +179,7 @@ impl Evidence {
             Evidence::Passage => "passage",
             Evidence::Recap => "recap",
             Evidence::Block => "block",
+            Evidence::Sentences => "sentences",
         }
     }
 }
@@ -316,6 +320,13 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
         present[paragraphs.global(pair.later)] = false;
     }
     let (restated, candidate_docs) = if config.searches.restated {
+        // Paragraphs pieced together from sentences said before (an extractive summary
+        // appended to the page) first: they need no weights.
+        let copied = copied::find(&paragraphs, &present);
+        for pair in &copied {
+            present[paragraphs.global(pair.later)] = false;
+        }
+        pairs.extend(copied);
         restated::find(&paragraphs, &present, config.restated_threshold)
     } else {
         (Vec::new(), Vec::new())
@@ -475,6 +486,12 @@ impl<'a> Paragraphs<'a> {
     pub fn terms(&self, g: usize) -> &'a [print::Term] {
         let r = self.refs[g];
         self.prints[r.doc as usize].terms(r.para as usize)
+    }
+
+    /// Sentence keys of paragraph `g` (see [`DocPrint::sentences`]).
+    pub fn sentences(&self, g: usize) -> &'a [u64] {
+        let r = self.refs[g];
+        self.prints[r.doc as usize].sentences(r.para as usize)
     }
 
     /// Site of the document of paragraph `g` (see [`DocPrint::site`]).

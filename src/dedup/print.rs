@@ -47,6 +47,8 @@ pub struct ParaPrint {
     shingles_end: u32,
     /// End of this paragraph's terms in [`DocPrint`]'s.
     terms_end: u32,
+    /// End of this paragraph's sentence keys in [`DocPrint`]'s.
+    sentences_end: u32,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
     /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR"); only looked at
@@ -73,6 +75,21 @@ pub struct ParaPrint {
     /// Opens as an item of a list does ("3. Cek Fakta: …", "• 3 Unit Mobil", "a) …"):
     /// items of one list are parallel rows, never restatements of each other.
     pub is_list_item: bool,
+}
+
+/// Appends the exact keys of the sentences of `text` that have [`SENTENCE_WORDS`] words
+/// or more.
+fn append_sentences(text: &str, lang: Lang, keys: &mut Vec<u64>) {
+    for sentence in crate::text::sentence::split_sentences(text, lang) {
+        let sentence = &text[sentence];
+        if crate::text::terms::words(sentence)
+            .take(SENTENCE_WORDS)
+            .count()
+            == SENTENCE_WORDS
+        {
+            keys.push(exact_key(sentence));
+        }
+    }
 }
 
 /// Whether `text` opens as an item of a numbered or bulleted list: a bullet or dash, or
@@ -117,6 +134,7 @@ pub const ANCHOR_WORDS: usize = 6;
 struct Scratch {
     shingles: Vec<u32>,
     terms: Vec<Term>,
+    sentences: Vec<u64>,
     /// One paragraph's term ids before they are folded to [`Term`]s.
     words: Vec<u64>,
 }
@@ -137,7 +155,14 @@ pub struct DocPrint {
     shingles: Vec<u32>,
     /// The term sets of the paragraphs, end to end.
     terms: Vec<Term>,
+    /// The exact keys of the paragraphs' sentences of [`SENTENCE_WORDS`] words or more,
+    /// end to end, in order (restated search only).
+    sentences: Vec<u64>,
 }
+
+/// A sentence needs this many words to count as one that can be copied: shorter ones
+/// ("Baca juga.", a byline) repeat by chance.
+pub const SENTENCE_WORDS: usize = 4;
 
 impl DocPrint {
     /// Fingerprints the paragraphs of an analysed (or only segmented) document.
@@ -171,10 +196,12 @@ impl DocPrint {
             let Scratch {
                 shingles,
                 terms,
+                sentences,
                 words,
             } = scratch;
             shingles.clear();
             terms.clear();
+            sentences.clear();
             for (span, is_title) in spans {
                 let text = &text[span];
                 let mut word_count = None;
@@ -184,6 +211,7 @@ impl DocPrint {
                     let start = terms.len();
                     terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
+                    append_sentences(text, lang, sentences);
                 }
                 if searches.near {
                     append_shingles(text, config.shingle, config.shingle_size, shingles);
@@ -202,6 +230,7 @@ impl DocPrint {
                     len: as_u32(text.len()),
                     shingles_end: as_u32(shingles.len()),
                     terms_end: as_u32(terms.len()),
+                    sentences_end: as_u32(sentences.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
                     is_prose: ends_as_prose(text),
@@ -222,6 +251,7 @@ impl DocPrint {
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
+                sentences: sentences.as_slice().into(),
             }
         })
     }
@@ -243,6 +273,18 @@ impl DocPrint {
         let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].terms_end);
         let end = self.paragraphs[p].terms_end;
         self.terms
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Exact keys of the sentences of paragraph `p` of [`SENTENCE_WORDS`] words or more,
+    /// in order (copied sentences); empty unless the restated search is on.
+    pub fn sentences(&self, p: usize) -> &[u64] {
+        let start = p
+            .checked_sub(1)
+            .map_or(0, |q| self.paragraphs[q].sentences_end);
+        let end = self.paragraphs[p].sentences_end;
+        self.sentences
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }

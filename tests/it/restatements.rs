@@ -139,6 +139,32 @@ fn a_second_write_up_restated_out_of_order_is_dropped() {
     assert_eq!(drops(&rows, "flood"), []);
 }
 
+/// A paragraph pieced together from two sentences said before, word for word, is a
+/// repeat wherever it stands (here before new content, so it is no recap); a paragraph
+/// that adds a sentence of its own is not.
+#[test]
+fn a_paragraph_of_sentences_said_before_is_dropped() {
+    let page = [
+        "Banjir Rendam Ribuan Rumah di Kabupaten Bekasi",
+        "Hujan deras sejak Sabtu malam membuat Sungai Cikarang meluap. Ribuan rumah warga di tiga kecamatan terendam hingga Minggu pagi. Arus lalu lintas di jalan provinsi sempat terputus.",
+        "Badan Penanggulangan Bencana Daerah mencatat ketinggian air mencapai satu setengah meter. Sebanyak 850 jiwa mengungsi ke masjid dan sekolah terdekat. Petugas membagikan makanan siap saji.",
+        "Ribuan rumah warga di tiga kecamatan terendam hingga Minggu pagi. Sebanyak 850 jiwa mengungsi ke masjid dan sekolah terdekat.",
+        "Ribuan rumah warga di tiga kecamatan terendam hingga Minggu pagi. Bupati meminta dinas pekerjaan umum segera memperbaiki tanggul yang jebol.",
+        "Warga berharap pemerintah membangun kolam retensi supaya kejadian serupa tidak terulang setiap musim hujan.",
+    ];
+    let (rows, pairs) = dedup(&[("banjir", page.join("\n\n")), ("court", COURT.join("\n\n"))]);
+    assert_eq!(drops(&rows, "banjir"), [(4, "restated", "banjir")]);
+    let pair = pairs.iter().find(|p| p["para_b"] == "4").unwrap();
+    assert_eq!(
+        (
+            pair["para_a"].as_str(),
+            pair["score"].as_str(),
+            pair["evidence"].as_str()
+        ),
+        ("2", "1.0000", "sentences")
+    );
+}
+
 /// A quotation closing an article, however much it repeats, is what someone said, not the
 /// writer's recap: it stays (on the indonews scrape half of the recap drops were such).
 #[test]
