@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
+use crate::progress::Work;
 use crate::text::{self, LangChoice, Paragraph};
 use crate::{Document, Job, Outcome, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
@@ -297,6 +298,8 @@ impl Outcome {
     fn for_each_batch(&self, mut f: impl FnMut(&[BatchDoc<'_>]) -> Result<()>) -> Result<()> {
         const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, hashes, .. } = &self.texts else {
+            self.progress
+                .stage("writing paragraphs", Work::Docs(self.docs.len() as u64));
             let texts: Vec<BatchDoc<'_>> = self
                 .docs
                 .iter()
@@ -313,9 +316,13 @@ impl Outcome {
                 .collect();
             for batch in texts.chunks(1024) {
                 f(batch)?;
+                self.progress.done(batch.len());
             }
             return Ok(());
         };
+        // The second pass: the corpus tells the bytes and documents read again.
+        self.progress
+            .stage("rereading, writing paragraphs", Work::Bytes(corpus.size()));
         let changed = |path: &Path| Error::Output {
             path: path.to_path_buf(),
             message: "the inputs changed while the run was reading them".into(),
@@ -378,6 +385,10 @@ impl Outcome {
         let dir = dir.path();
         let mut staged = Staged::default();
         let ext = config.format.extension();
+        let rest = || {
+            self.progress
+                .stage("writing", Work::Whole(self.docs.len() as u64))
+        };
         if job != Job::Dedup {
             let path = dir.join(format!("summaries.{ext}"));
             staged.write(&path, |w| self.write_summaries(w, &path, config))?;
@@ -391,7 +402,11 @@ impl Outcome {
                 Ok(())
             })?;
             let path = dir.join(format!("documents.{ext}"));
+            rest();
             staged.write(&path, |w| self.write_documents(w, &path, config, &sizes))?;
+        }
+        if job == Job::Summarize || config.pairs_only {
+            rest();
         }
         if job != Job::Summarize {
             let path = dir.join(format!("duplicates.{ext}"));
@@ -420,6 +435,7 @@ impl Outcome {
             }
         }
         staged.commit()?;
+        self.progress.finish();
         Ok(report)
     }
 
@@ -428,11 +444,14 @@ impl Outcome {
         if file.as_os_str() == "-" {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            return self.write_summaries(&mut w, file, config);
+            self.write_summaries(&mut w, file, config)?;
+        } else {
+            let mut staged = Staged::default();
+            staged.write(file, |w| self.write_summaries(w, file, config))?;
+            staged.commit()?;
         }
-        let mut staged = Staged::default();
-        staged.write(file, |w| self.write_summaries(w, file, config))?;
-        staged.commit()
+        self.progress.finish();
+        Ok(())
     }
 
     fn write_summaries(
@@ -450,6 +469,8 @@ impl Outcome {
         } else {
             SUMMARY_COLUMNS
         };
+        self.progress
+            .stage("writing summaries", Work::Docs(self.summaries.len() as u64));
         // The header alone; the rows are formatted in parallel, then written in order.
         Table::new(&mut *w, path, config, columns)?.finish()?;
         for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
@@ -469,6 +490,7 @@ impl Outcome {
             for rows in parts {
                 w.write_all(&rows).map_err(io_at(path))?;
             }
+            self.progress.done(block.len());
         }
         flush(w, path)
     }
