@@ -8,7 +8,7 @@ pub mod atomic;
 mod dir;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -19,7 +19,7 @@ use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
 use crate::progress::Work;
 use crate::text::{self, LangChoice, Paragraph};
-use crate::{Document, Job, Outcome, Summary, Texts, Timings};
+use crate::{Document, Job, Outcome, Progress, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 pub use dir::OutputDir;
 
@@ -391,7 +391,9 @@ impl Outcome {
         };
         if job != Job::Dedup {
             let path = dir.join(format!("summaries.{ext}"));
-            staged.write(&path, |w| self.write_summaries(w, &path, config))?;
+            staged.write(&path, |w| {
+                self.write_summaries(w, &path, config, &self.progress)
+            })?;
         }
         if job != Job::Summarize && !config.pairs_only {
             let paragraphs = dir.join(format!("paragraphs.{ext}"));
@@ -443,11 +445,20 @@ impl Outcome {
     pub fn write_summaries_file(&self, file: &Path, config: &OutputConfig) -> Result<()> {
         if file.as_os_str() == "-" {
             let stdout = std::io::stdout();
+            // Rows on a terminal would be drawn over by the bar on the same screen.
+            let progress = if stdout.is_terminal() {
+                self.progress.finish();
+                Progress::default()
+            } else {
+                self.progress.clone()
+            };
             let mut w = std::io::BufWriter::new(stdout.lock());
-            self.write_summaries(&mut w, file, config)?;
+            self.write_summaries(&mut w, file, config, &progress)?;
         } else {
             let mut staged = Staged::default();
-            staged.write(file, |w| self.write_summaries(w, file, config))?;
+            staged.write(file, |w| {
+                self.write_summaries(w, file, config, &self.progress)
+            })?;
             staged.commit()?;
         }
         self.progress.finish();
@@ -459,6 +470,7 @@ impl Outcome {
         w: &mut impl Write,
         path: &Path,
         config: &OutputConfig,
+        progress: &Progress,
     ) -> Result<()> {
         /// Rows formatted per task, and per block written before the next is formatted
         /// (which bounds the memory of formatted rows).
@@ -469,8 +481,7 @@ impl Outcome {
         } else {
             SUMMARY_COLUMNS
         };
-        self.progress
-            .stage("writing summaries", Work::Docs(self.summaries.len() as u64));
+        progress.stage("writing summaries", Work::Docs(self.summaries.len() as u64));
         // The header alone; the rows are formatted in parallel, then written in order.
         Table::new(&mut *w, path, config, columns)?.finish()?;
         for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
@@ -490,7 +501,7 @@ impl Outcome {
             for rows in parts {
                 w.write_all(&rows).map_err(io_at(path))?;
             }
-            self.progress.done(block.len());
+            progress.done(block.len());
         }
         flush(w, path)
     }

@@ -84,10 +84,19 @@ impl std::fmt::Debug for Drawn {
     }
 }
 
-/// Runs `dedupsum args` with stderr on a pseudo-terminal (stdout to nowhere; stdin from
-/// `stdin`, or nothing) and returns what it drew, once it ended with success.
+/// Runs `dedupsum args` with stderr on a pseudo-terminal (stdin from `stdin`, or
+/// nothing) and returns what it drew, once it ended with success.
 fn on_a_terminal(args: &[&OsStr], stdin: Option<&Path>) -> Drawn {
+    drawn_by(args, stdin, false)
+}
+
+/// [`on_a_terminal`], with stdout on the same terminal when `stdout_too` (else nowhere).
+fn drawn_by(args: &[&OsStr], stdin: Option<&Path>, stdout_too: bool) -> Drawn {
     let (master, slave) = pty();
+    let stdout = match stdout_too {
+        true => Stdio::from(slave.try_clone().unwrap()),
+        false => Stdio::null(),
+    };
     let mut command = Command::new(env!("CARGO_BIN_EXE_dedupsum"));
     command
         .args(args)
@@ -96,7 +105,7 @@ fn on_a_terminal(args: &[&OsStr], stdin: Option<&Path>) -> Drawn {
             Some(path) => Stdio::from(File::open(path).unwrap()),
             None => Stdio::null(),
         })
-        .stdout(Stdio::null())
+        .stdout(stdout)
         .stderr(Stdio::from(slave));
     let mut child = command.spawn().unwrap();
     // The command holds the terminal side until dropped: reading ends (EIO) only once no
@@ -324,6 +333,29 @@ fn progress_of_standard_input_counts_bytes_without_a_total() {
         "{drawn:?}"
     );
     assert!(drawn.stage_had("reading", &all_read(size)), "{drawn:?}");
+}
+
+#[test]
+fn progress_stops_before_summaries_are_written_on_the_terminal() {
+    let (_tmp, input, _) = sample();
+    let args: [&OsStr; 4] = [
+        "summarize".as_ref(),
+        input.as_ref(),
+        "--out".as_ref(),
+        "-".as_ref(),
+    ];
+    let drawn = drawn_by(&args, None, true);
+    // The stages before were drawn, then cleared: the rows are not drawn over.
+    assert!(drawn.stage_shown("summarising"), "{drawn:?}");
+    assert!(!drawn.stage_shown("writing summaries"), "{drawn:?}");
+    assert!(
+        drawn.frames.iter().any(|f| f.starts_with("doc_id,")),
+        "{drawn:?}"
+    );
+    assert!(
+        drawn.frames.iter().any(|f| f.starts_with("d39,")),
+        "{drawn:?}"
+    );
 }
 
 #[test]
