@@ -23,6 +23,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod output;
+mod progress;
 pub mod summarize;
 pub mod text;
 
@@ -37,6 +38,8 @@ use rayon::prelude::*;
 pub use corpus::{Document, JsonFields, OnError, RawRecord, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, DocPrint, Kind};
 pub use error::{Error, RecordError, Result};
+pub use progress::Progress;
+use progress::Work;
 pub use summarize::{Summary, SummaryConfig};
 pub use text::dateline::{Dateline, Opening};
 pub use text::{AnalyzedDoc, Lang, LangChoice};
@@ -89,58 +92,6 @@ impl Config {
                 LangChoice::Fixed(Lang::UNDETERMINED)
             }
             lang => lang,
-        }
-    }
-}
-
-/// Progress of a run: the stage, documents read, bytes, rate and time left, on an
-/// [`indicatif`] bar (the command line draws it on stderr when that is a terminal).
-#[derive(Debug, Clone, Default)]
-pub struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    /// Progress on stderr: drawn only when stderr is a terminal.
-    pub fn stderr() -> Progress {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            None,
-            indicatif::ProgressDrawTarget::stderr_with_hz(4),
-        );
-        let style = indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} [{elapsed_precise}] {binary_bytes}/{binary_total_bytes} \
-             {binary_bytes_per_sec} ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-        bar.set_style(style);
-        Progress(Some(bar))
-    }
-
-    /// Starts stage `name`.
-    fn stage(&self, name: &str) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(name.to_owned());
-            bar.tick();
-        }
-    }
-
-    /// Expects `bytes` of input in all.
-    fn set_total(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(bytes);
-        }
-    }
-
-    /// `docs` documents read so far, of `bytes` bytes in all.
-    fn read(&self, docs: usize, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(bytes.min(bar.length().unwrap_or(u64::MAX)));
-            bar.set_message(format!("reading: {docs} documents"));
-        }
-    }
-
-    /// Removes the bar.
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
         }
     }
 }
@@ -200,6 +151,8 @@ pub struct Outcome {
     pub cut_datelines: bool,
     /// Where the article texts are.
     pub texts: Texts,
+    /// The run's progress, which writing the outputs goes on with and ends.
+    pub progress: Progress,
 }
 
 /// Where the texts of an [`Outcome`]'s documents are.
@@ -265,24 +218,34 @@ impl Pipeline {
     /// temporary file (in the system's temporary directory) so it can be read twice.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
+            let progress = &self.config.progress;
             if job == Job::Dedup {
                 let mut corpus =
-                    corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?;
+                    corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?
+                        .with_progress(progress.clone());
+                if corpus.has_unspooled_streams() {
+                    let name = if corpus.reads_stdin() {
+                        "copying standard input"
+                    } else {
+                        "copying the streamed inputs"
+                    };
+                    progress.stage(name, Work::Copy);
+                }
                 corpus.spool_streams(&std::env::temp_dir())?;
                 return self.dedup_streaming(corpus);
             }
             let clock = Instant::now();
-            self.config.progress.stage("reading");
             // Summaries need the texts only; the records as read are for `clean.jsonl`.
             let read_config = corpus::ReadConfig {
                 keep_records: self.config.read.keep_records && job != Job::Summarize,
                 ..self.config.read.clone()
             };
-            let input =
-                corpus::read_inputs(&self.config.inputs, &read_config, self.config.on_error)?;
+            let corpus = corpus::Corpus::open(&self.config.inputs, read_config)?
+                .with_progress(progress.clone());
+            progress.stage("reading", Work::Bytes(corpus.size()));
+            let input = corpus::read_corpus(&corpus, self.config.on_error)?;
             let read = clock.elapsed().as_secs_f64();
             let mut outcome = self.process(job, input.docs);
-            self.config.progress.finish();
             outcome.timings.read = read;
             outcome.skipped = input.skipped;
             outcome.skipped_before = input.skipped_before;
@@ -338,18 +301,9 @@ impl Pipeline {
             }
             timings.analyze += clock.elapsed().as_secs_f64();
         };
-        let progress = &config.progress;
-        // The bytes to read, when known (not for standard input).
-        if !corpus.reads_stdin() {
-            progress.set_total(
-                corpus
-                    .files()
-                    .filter_map(|f| std::fs::metadata(f).ok())
-                    .map(|m| m.len())
-                    .sum(),
-            );
-        }
-        let (mut docs_read, mut bytes_read) = (0, 0);
+        // The streams are copied by now: the size is known.
+        config.progress.stage("reading", Work::Bytes(corpus.size()));
+        let mut docs_read = 0;
         // The records as read are wanted only when writing, in the second pass.
         let first_pass = corpus.texts_only();
         let mut records = first_pass.records_parallel();
@@ -362,9 +316,7 @@ impl Pipeline {
                 Some(Ok(doc)) => {
                     batch_bytes += doc.text.len();
                     docs_read += 1;
-                    bytes_read += doc.text.len() as u64;
                     batch.push(doc);
-                    progress.read(docs_read, bytes_read);
                     if batch_bytes >= config.batch_bytes {
                         fingerprint(&mut batch, &mut timings);
                         batch_bytes = 0;
@@ -382,9 +334,7 @@ impl Pipeline {
             return Err(Error::NoDocuments);
         }
         let renamed_ids = corpus::unique_ids(&mut docs);
-        progress.stage("finding duplicates");
         let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, openings, timings);
-        progress.finish();
         outcome.skipped = skipped;
         outcome.skipped_before = skipped_before;
         outcome.renamed_ids = renamed_ids;
@@ -423,28 +373,25 @@ impl Pipeline {
         let config = &self.config;
         let mut timings = Timings::default();
         let clock = Instant::now();
-        config.progress.stage("analysing");
-        // Cleaning alone needs paragraphs, not sentences.
-        let analyzed: Vec<AnalyzedDoc> = docs
+        config
+            .progress
+            .stage("analysing", Work::Docs(docs.len() as u64));
+        // Each document at once, so that the count of documents done is the stage's.
+        let (analyzed, (prints, openings)): (Vec<AnalyzedDoc>, (Vec<Option<DocPrint>>, _)) = docs
             .par_iter()
-            .map(|doc| match job {
-                Job::Dedup => text::segment(doc, config.cleaning_lang()),
-                Job::Run | Job::Summarize => text::analyze(doc, config.lang),
+            .map(|doc| {
+                // Cleaning alone needs paragraphs, not sentences.
+                let a = match job {
+                    Job::Dedup => text::segment(doc, config.cleaning_lang()),
+                    Job::Run | Job::Summarize => text::analyze(doc, config.lang),
+                };
+                let print = (job != Job::Summarize).then(|| DocPrint::of(doc, &a, &config.dedup));
+                let opening = opening(doc, &a);
+                config.progress.done(1);
+                (a, (print, opening))
             })
-            .collect();
-        let prints: Vec<DocPrint> = if job == Job::Summarize {
-            Vec::new()
-        } else {
-            docs.par_iter()
-                .zip(&analyzed)
-                .map(|(doc, a)| DocPrint::of(doc, a, &config.dedup))
-                .collect()
-        };
-        let openings = docs
-            .par_iter()
-            .zip(&analyzed)
-            .map(|(doc, a)| opening(doc, a))
-            .collect();
+            .unzip();
+        let prints = prints.into_iter().flatten().collect();
         timings.analyze = clock.elapsed().as_secs_f64();
         self.decide(job, docs, analyzed, prints, openings, timings)
     }
@@ -462,10 +409,12 @@ impl Pipeline {
     ) -> Outcome {
         let config = &self.config;
         let clock = Instant::now();
-        config.progress.stage("finding duplicates");
         let dedup = if job == Job::Summarize {
             keep_everything(&analyzed)
         } else {
+            config
+                .progress
+                .stage("finding duplicates", Work::Whole(docs.len() as u64));
             dedup::find_duplicates(prints, &config.dedup)
         };
         timings.dedup = clock.elapsed().as_secs_f64();
@@ -527,7 +476,9 @@ impl Pipeline {
                     });
                 }
             }
-            config.progress.stage("summarising");
+            config
+                .progress
+                .stage("summarising", Work::Whole(docs.len() as u64));
             let mut summaries =
                 summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary);
             for ((summary, dateline), a) in summaries.iter_mut().zip(&datelines).zip(&analyzed) {
@@ -555,6 +506,7 @@ impl Pipeline {
             datelines,
             cut_datelines: config.dedup.cut_datelines && job != Job::Summarize,
             texts: Texts::InMemory,
+            progress: config.progress.clone(),
         }
     }
 }

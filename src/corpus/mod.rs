@@ -30,6 +30,7 @@ use globset::{GlobSet, GlobSetBuilder};
 
 pub use crate::error::RecordError;
 use crate::error::{Error, Result};
+use crate::Progress;
 pub use jsonl::JsonFields;
 
 /// The path shown for standard input.
@@ -265,6 +266,8 @@ pub struct Corpus {
     config: Arc<ReadConfig>,
     /// The bytes of standard input read to tell its format, read again first (once).
     stdin_head: Arc<Mutex<Option<Vec<u8>>>>,
+    /// Told of every byte read from the inputs (as stored) and every document read.
+    progress: Progress,
 }
 
 /// A temporary copy of a stream, removed when the last [`Corpus`] using it goes.
@@ -352,7 +355,35 @@ impl Corpus {
             inputs: found,
             config: Arc::new(config),
             stdin_head: Arc::new(Mutex::new(stdin_head)),
+            progress: Progress::default(),
         })
+    }
+
+    /// The same inputs, telling `progress` of the bytes read from them (as stored:
+    /// compressed, for a compressed file), the copies of streams included, and of the
+    /// documents read.
+    pub fn with_progress(self, progress: Progress) -> Corpus {
+        Corpus { progress, ..self }
+    }
+
+    /// The bytes that reading every input reads (as stored), when known: `None` while a
+    /// stream (standard input, a FIFO) is among them, not yet copied.
+    pub fn size(&self) -> Option<u64> {
+        let size = |path: &Path| fs::metadata(path).map_or(0, |m| m.len());
+        self.inputs
+            .iter()
+            .filter(|i| i.refused.is_none())
+            .map(|i| match (&i.spool, &i.path) {
+                (Some(spool), _) => Some(size(&spool.path)),
+                (None, Some(path)) if !i.stream => Some(size(path)),
+                (None, _) => None,
+            })
+            .sum()
+    }
+
+    /// Whether an input is a stream not yet copied (see [`Corpus::spool_streams`]).
+    pub fn has_unspooled_streams(&self) -> bool {
+        self.inputs.iter().any(|i| i.stream && i.spool.is_none())
     }
 
     /// The same inputs, read without keeping the records as read ([`Document::raw`] is
@@ -391,11 +422,13 @@ impl Corpus {
             let spool = match &input.path {
                 None => {
                     let head = self.take_stdin_head();
-                    let mut stdin = std::io::Cursor::new(head).chain(std::io::stdin().lock());
+                    let stdin = std::io::Cursor::new(head).chain(std::io::stdin().lock());
+                    let mut stdin = Counted::new(stdin, &self.progress);
                     spool(dir, "stdin", &mut stdin, Path::new(STDIN_NAME))?
                 }
                 Some(path) => {
-                    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                    let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                    let mut file = Counted::new(file, &self.progress);
                     spool(dir, &format!("input{n}"), &mut file, path)?
                 }
             };
@@ -481,6 +514,29 @@ fn copy(from: &mut dyn Read, to: &mut impl std::io::Write) -> std::result::Resul
             Err(e) => return Err(Side::Read(e)),
         };
         to.write_all(&buf[..n]).map_err(Side::Write)?;
+    }
+}
+
+/// Tells a [`Progress`] of the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R, progress: &Progress) -> Counted<R> {
+        Counted {
+            inner,
+            progress: progress.clone(),
+        }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.read_bytes(n as u64);
+        Ok(n)
     }
 }
 
@@ -698,7 +754,12 @@ impl Iterator for Records<'_> {
         loop {
             if let Some(current) = &mut self.current {
                 match current.next() {
-                    Some(item) => return Some(item),
+                    Some(item) => {
+                        if let (Some(corpus), Ok(_)) = (self.corpus, &item) {
+                            corpus.progress.read_doc();
+                        }
+                        return Some(item);
+                    }
                     None => self.current = None,
                 }
             }
@@ -730,14 +791,15 @@ fn open_input(
     let open = |path: &Path| -> std::result::Result<Box<dyn std::io::Read>, RecordError> {
         let file = fs::File::open(path)
             .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
-        Ok(Box::new(file))
+        Ok(Box::new(Counted::new(file, &corpus.progress)))
     };
     let raw: Box<dyn std::io::Read> = match (&input.spool, &input.path) {
         (Some(spool), _) => open(&spool.path)?,
         (None, Some(path)) => open(path)?,
-        (None, None) => {
-            Box::new(std::io::Cursor::new(corpus.take_stdin_head()).chain(std::io::stdin()))
-        }
+        (None, None) => Box::new(Counted::new(
+            std::io::Cursor::new(corpus.take_stdin_head()).chain(std::io::stdin()),
+            &corpus.progress,
+        )),
     };
     open_reader(&shown, raw, input.format, &corpus.config, parallel)
 }
@@ -835,7 +897,11 @@ pub fn read_inputs(
     config: &ReadConfig,
     on_error: OnError,
 ) -> Result<ReadOutcome> {
-    let corpus = Corpus::open(inputs, config.clone())?;
+    read_corpus(&Corpus::open(inputs, config.clone())?, on_error)
+}
+
+/// [`read_inputs`] of inputs already found.
+pub fn read_corpus(corpus: &Corpus, on_error: OnError) -> Result<ReadOutcome> {
     let mut out = ReadOutcome::default();
     for record in corpus.records_parallel() {
         match record {

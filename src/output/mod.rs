@@ -8,7 +8,7 @@ pub mod atomic;
 mod dir;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -17,8 +17,9 @@ use serde::Serialize;
 
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
+use crate::progress::Work;
 use crate::text::{self, LangChoice, Paragraph};
-use crate::{Document, Job, Outcome, Summary, Texts, Timings};
+use crate::{Document, Job, Outcome, Progress, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 pub use dir::OutputDir;
 
@@ -297,6 +298,8 @@ impl Outcome {
     fn for_each_batch(&self, mut f: impl FnMut(&[BatchDoc<'_>]) -> Result<()>) -> Result<()> {
         const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, hashes, .. } = &self.texts else {
+            self.progress
+                .stage("writing paragraphs", Work::Docs(self.docs.len() as u64));
             let texts: Vec<BatchDoc<'_>> = self
                 .docs
                 .iter()
@@ -313,9 +316,13 @@ impl Outcome {
                 .collect();
             for batch in texts.chunks(1024) {
                 f(batch)?;
+                self.progress.done(batch.len());
             }
             return Ok(());
         };
+        // The second pass: the corpus tells the bytes and documents read again.
+        self.progress
+            .stage("rereading, writing paragraphs", Work::Bytes(corpus.size()));
         let changed = |path: &Path| Error::Output {
             path: path.to_path_buf(),
             message: "the inputs changed while the run was reading them".into(),
@@ -378,9 +385,15 @@ impl Outcome {
         let dir = dir.path();
         let mut staged = Staged::default();
         let ext = config.format.extension();
+        let rest = || {
+            self.progress
+                .stage("writing", Work::Whole(self.docs.len() as u64))
+        };
         if job != Job::Dedup {
             let path = dir.join(format!("summaries.{ext}"));
-            staged.write(&path, |w| self.write_summaries(w, &path, config))?;
+            staged.write(&path, |w| {
+                self.write_summaries(w, &path, config, &self.progress)
+            })?;
         }
         if job != Job::Summarize && !config.pairs_only {
             let paragraphs = dir.join(format!("paragraphs.{ext}"));
@@ -391,7 +404,11 @@ impl Outcome {
                 Ok(())
             })?;
             let path = dir.join(format!("documents.{ext}"));
+            rest();
             staged.write(&path, |w| self.write_documents(w, &path, config, &sizes))?;
+        }
+        if job == Job::Summarize || config.pairs_only {
+            rest();
         }
         if job != Job::Summarize {
             let path = dir.join(format!("duplicates.{ext}"));
@@ -420,6 +437,7 @@ impl Outcome {
             }
         }
         staged.commit()?;
+        self.progress.finish();
         Ok(report)
     }
 
@@ -427,12 +445,24 @@ impl Outcome {
     pub fn write_summaries_file(&self, file: &Path, config: &OutputConfig) -> Result<()> {
         if file.as_os_str() == "-" {
             let stdout = std::io::stdout();
+            // Rows on a terminal would be drawn over by the bar on the same screen.
+            let progress = if stdout.is_terminal() {
+                self.progress.finish();
+                Progress::default()
+            } else {
+                self.progress.clone()
+            };
             let mut w = std::io::BufWriter::new(stdout.lock());
-            return self.write_summaries(&mut w, file, config);
+            self.write_summaries(&mut w, file, config, &progress)?;
+        } else {
+            let mut staged = Staged::default();
+            staged.write(file, |w| {
+                self.write_summaries(w, file, config, &self.progress)
+            })?;
+            staged.commit()?;
         }
-        let mut staged = Staged::default();
-        staged.write(file, |w| self.write_summaries(w, file, config))?;
-        staged.commit()
+        self.progress.finish();
+        Ok(())
     }
 
     fn write_summaries(
@@ -440,6 +470,7 @@ impl Outcome {
         w: &mut impl Write,
         path: &Path,
         config: &OutputConfig,
+        progress: &Progress,
     ) -> Result<()> {
         /// Rows formatted per task, and per block written before the next is formatted
         /// (which bounds the memory of formatted rows).
@@ -450,6 +481,7 @@ impl Outcome {
         } else {
             SUMMARY_COLUMNS
         };
+        progress.stage("writing summaries", Work::Docs(self.summaries.len() as u64));
         // The header alone; the rows are formatted in parallel, then written in order.
         Table::new(&mut *w, path, config, columns)?.finish()?;
         for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
@@ -469,6 +501,7 @@ impl Outcome {
             for rows in parts {
                 w.write_all(&rows).map_err(io_at(path))?;
             }
+            progress.done(block.len());
         }
         flush(w, path)
     }

@@ -11,6 +11,8 @@ mod limits;
 mod messages;
 #[cfg(unix)]
 mod outputs;
+#[cfg(target_os = "linux")]
+mod progress;
 mod properties;
 mod restatements;
 mod searches;
