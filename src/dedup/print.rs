@@ -392,6 +392,8 @@ mod tests {
         };
         let all = print(Searches::default());
         assert!(!all.terms(1).is_empty() && !all.shingles(1).is_empty());
+        // One sentence of 4+ words each (a line without a full stop is one too).
+        assert_eq!((all.sentences(0).len(), all.sentences(1).len()), (1, 1));
         assert!(all.paragraphs[0].is_label && all.paragraphs[0].is_short);
         let none = print(Searches {
             near: false,
@@ -400,6 +402,7 @@ mod tests {
         });
         for (p, (span, _)) in spans.iter().enumerate() {
             assert!(none.terms(p).is_empty() && none.shingles(p).is_empty());
+            assert!(none.sentences(p).is_empty());
             assert!(!none.paragraphs[p].is_label && !none.paragraphs[p].is_short);
             assert_eq!(none.paragraphs[p].key, all.paragraphs[p].key);
             assert_eq!(none.paragraphs[p].len as usize, span.len());
@@ -417,6 +420,7 @@ mod tests {
                 .map(|p| ParaPrint {
                     shingles_end: 0,
                     terms_end: 0,
+                    sentences_end: 0,
                     ..p.clone()
                 })
                 .collect::<Vec<_>>()
