@@ -8,56 +8,90 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Evidence, Kind, Pair, Paragraphs};
+use crate::text::normalize::exact_key;
+use crate::text::Lang;
 
-/// The paragraphs among the `present` ones whose every sentence (of
-/// [`super::print::SENTENCE_WORDS`] words or more; a paragraph needs one) is a sentence of
-/// an earlier present paragraph of the same article, each paired with the earlier
-/// paragraph that holds most of its sentences (the first on a tie), score 1. The title is
-/// neither (it is never compared); only prose is dropped so (a row of a list or table
-/// repeats by design).
+/// A sentence needs this many words to count as one that can be copied: shorter ones
+/// ("Baca juga.", a byline) repeat by chance.
+pub const SENTENCE_WORDS: usize = 4;
+
+/// The sentences one article has said so far, as its paragraphs are fingerprinted in
+/// order: what a paragraph repeats is known then, so no sentence is kept for later.
+#[derive(Default)]
+pub struct Said {
+    /// Each sentence's exact key: the first paragraph that said it.
+    first: HashMap<u64, usize>,
+    /// The current paragraph's sentence keys.
+    keys: Vec<u64>,
+}
+
+impl Said {
+    /// Forgets the previous article.
+    pub fn clear(&mut self) {
+        self.first.clear();
+    }
+
+    /// Paragraph `p` (not a title) of the article, with `text`: when it `can_repeat` (a
+    /// prose paragraph, not an item of a list: a row repeats by design) and every one
+    /// of its sentences of [`SENTENCE_WORDS`] words or more (it needs one) was said by an
+    /// earlier paragraph, the one that said most of them (the first on a tie); else none,
+    /// and its sentences are said from now on.
+    pub fn paragraph(
+        &mut self,
+        p: usize,
+        text: &str,
+        lang: Lang,
+        can_repeat: bool,
+    ) -> Option<usize> {
+        self.keys.clear();
+        for sentence in crate::text::sentence::split_sentences(text, lang) {
+            let sentence = &text[sentence];
+            let words = crate::text::terms::words(sentence)
+                .take(SENTENCE_WORDS)
+                .count();
+            if words == SENTENCE_WORDS {
+                self.keys.push(exact_key(sentence));
+            }
+        }
+        let repeats = can_repeat
+            && !self.keys.is_empty()
+            && self.keys.iter().all(|k| self.first.contains_key(k));
+        if !repeats {
+            for &k in &self.keys {
+                self.first.entry(k).or_insert(p);
+            }
+            return None;
+        }
+        let mut sources: Vec<usize> = self.keys.iter().map(|k| self.first[k]).collect();
+        sources.sort_unstable();
+        sources
+            .chunk_by(|a, b| a == b)
+            .max_by(|a, b| a.len().cmp(&b.len()).then(b[0].cmp(&a[0])))
+            .map(|run| run[0])
+    }
+}
+
+/// The `present` paragraphs whose every sentence was said before in their article (see
+/// [`Said::paragraph`]), each paired with the earlier paragraph that said most of them,
+/// score 1, when that one is present too (a paragraph another stage dropped is no
+/// source: cleaning the cleaned corpus again finds the same).
 pub fn find(paragraphs: &Paragraphs, present: &[bool]) -> Vec<Pair> {
     (0..paragraphs.doc_count())
         .into_par_iter()
-        .flat_map_iter(|doc| in_doc(paragraphs, present, doc))
+        .flat_map_iter(|doc| {
+            let first = paragraphs.of_doc(doc).start;
+            paragraphs.of_doc(doc).filter_map(move |g| {
+                let source = first + paragraphs.said_before(g)?;
+                (present[g] && present[source]).then(|| Pair {
+                    earlier: paragraphs.at(source),
+                    later: paragraphs.at(g),
+                    kind: Kind::Restated,
+                    score: 1.0,
+                    evidence: Evidence::Sentences,
+                })
+            })
+        })
         .collect()
-}
-
-/// [`find`] in document `doc`.
-fn in_doc(paragraphs: &Paragraphs, present: &[bool], doc: usize) -> Vec<Pair> {
-    // Each sentence said so far: the first paragraph that said it.
-    let mut said: HashMap<u64, usize> = HashMap::default();
-    let mut pairs = Vec::new();
-    for g in paragraphs.of_doc(doc) {
-        if !present[g] || paragraphs.is_title(g) {
-            continue;
-        }
-        let sentences = paragraphs.sentences(g);
-        let print = paragraphs.print(g);
-        let repeats = print.is_prose
-            && !print.is_list_item
-            && !sentences.is_empty()
-            && sentences.iter().all(|s| said.contains_key(s));
-        if repeats {
-            let mut sources: Vec<usize> = sentences.iter().map(|s| said[s]).collect();
-            sources.sort_unstable();
-            let source = sources
-                .chunk_by(|a, b| a == b)
-                .max_by(|a, b| a.len().cmp(&b.len()).then(b[0].cmp(&a[0])))
-                .map_or(sources[0], |run| run[0]);
-            pairs.push(Pair {
-                earlier: paragraphs.at(source),
-                later: paragraphs.at(g),
-                kind: Kind::Restated,
-                score: 1.0,
-                evidence: Evidence::Sentences,
-            });
-        } else {
-            for &s in sentences {
-                said.entry(s).or_insert(g);
-            }
-        }
-    }
-    pairs
 }
 
 #[cfg(test)]

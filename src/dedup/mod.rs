@@ -488,10 +488,11 @@ impl<'a> Paragraphs<'a> {
         self.prints[r.doc as usize].terms(r.para as usize)
     }
 
-    /// Sentence keys of paragraph `g` (see [`DocPrint::sentences`]).
-    pub fn sentences(&self, g: usize) -> &'a [u64] {
+    /// The paragraph of the same document (its index there) that said most of paragraph
+    /// `g`'s sentences, when it says nothing new (see [`DocPrint::said_before`]).
+    pub fn said_before(&self, g: usize) -> Option<usize> {
         let r = self.refs[g];
-        self.prints[r.doc as usize].sentences(r.para as usize)
+        self.prints[r.doc as usize].said_before(r.para as usize)
     }
 
     /// Site of the document of paragraph `g` (see [`DocPrint::site`]).

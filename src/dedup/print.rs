@@ -47,8 +47,9 @@ pub struct ParaPrint {
     shingles_end: u32,
     /// End of this paragraph's terms in [`DocPrint`]'s.
     terms_end: u32,
-    /// End of this paragraph's sentence keys in [`DocPrint`]'s.
-    sentences_end: u32,
+    /// When every sentence of this paragraph was said before in the article, 1 + the
+    /// index of the earlier paragraph holding most of them (see [`super::copied`]).
+    said_before: Option<std::num::NonZeroU32>,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
     /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR"); only looked at
@@ -75,21 +76,6 @@ pub struct ParaPrint {
     /// Opens as an item of a list does ("3. Cek Fakta: …", "• 3 Unit Mobil", "a) …"):
     /// items of one list are parallel rows, never restatements of each other.
     pub is_list_item: bool,
-}
-
-/// Appends the exact keys of the sentences of `text` that have [`SENTENCE_WORDS`] words
-/// or more.
-fn append_sentences(text: &str, lang: Lang, keys: &mut Vec<u64>) {
-    for sentence in crate::text::sentence::split_sentences(text, lang) {
-        let sentence = &text[sentence];
-        if crate::text::terms::words(sentence)
-            .take(SENTENCE_WORDS)
-            .count()
-            == SENTENCE_WORDS
-        {
-            keys.push(exact_key(sentence));
-        }
-    }
 }
 
 /// Whether `text` opens as an item of a numbered or bulleted list: a bullet or dash, or
@@ -134,7 +120,7 @@ pub const ANCHOR_WORDS: usize = 6;
 struct Scratch {
     shingles: Vec<u32>,
     terms: Vec<Term>,
-    sentences: Vec<u64>,
+    said: super::copied::Said,
     /// One paragraph's term ids before they are folded to [`Term`]s.
     words: Vec<u64>,
 }
@@ -155,14 +141,7 @@ pub struct DocPrint {
     shingles: Vec<u32>,
     /// The term sets of the paragraphs, end to end.
     terms: Vec<Term>,
-    /// The exact keys of the paragraphs' sentences of [`SENTENCE_WORDS`] words or more,
-    /// end to end, in order (restated search only).
-    sentences: Vec<u64>,
 }
-
-/// A sentence needs this many words to count as one that can be copied: shorter ones
-/// ("Baca juga.", a byline) repeat by chance.
-pub const SENTENCE_WORDS: usize = 4;
 
 impl DocPrint {
     /// Fingerprints the paragraphs of an analysed (or only segmented) document.
@@ -196,22 +175,26 @@ impl DocPrint {
             let Scratch {
                 shingles,
                 terms,
-                sentences,
+                said,
                 words,
             } = scratch;
             shingles.clear();
             terms.clear();
-            sentences.clear();
-            for (span, is_title) in spans {
+            said.clear();
+            for (p, (span, is_title)) in spans.enumerate() {
                 let text = &text[span];
                 let mut word_count = None;
+                let mut said_before = None;
                 if let Some(analyzer) = &analyzer {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
                     let start = terms.len();
                     terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
-                    append_sentences(text, lang, sentences);
+                    if !is_title {
+                        let can_repeat = ends_as_prose(text) && !is_list_item(text);
+                        said_before = said.paragraph(p, text, lang, can_repeat);
+                    }
                 }
                 if searches.near {
                     append_shingles(text, config.shingle, config.shingle_size, shingles);
@@ -230,7 +213,7 @@ impl DocPrint {
                     len: as_u32(text.len()),
                     shingles_end: as_u32(shingles.len()),
                     terms_end: as_u32(terms.len()),
-                    sentences_end: as_u32(sentences.len()),
+                    said_before: said_before.and_then(|q| std::num::NonZeroU32::new(as_u32(q + 1))),
                     is_title,
                     is_label: furniture && is_label_line(text),
                     is_prose: ends_as_prose(text),
@@ -251,7 +234,6 @@ impl DocPrint {
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
-                sentences: sentences.as_slice().into(),
             }
         })
     }
@@ -277,16 +259,11 @@ impl DocPrint {
             .unwrap_or_default()
     }
 
-    /// Exact keys of the sentences of paragraph `p` of [`SENTENCE_WORDS`] words or more,
-    /// in order (copied sentences); empty unless the restated search is on.
-    pub fn sentences(&self, p: usize) -> &[u64] {
-        let start = p
-            .checked_sub(1)
-            .map_or(0, |q| self.paragraphs[q].sentences_end);
-        let end = self.paragraphs[p].sentences_end;
-        self.sentences
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+    /// When every sentence of paragraph `p` was said before in the article (see
+    /// [`super::copied`]), the earlier paragraph holding most of them; never unless the
+    /// restated search is on.
+    pub fn said_before(&self, p: usize) -> Option<usize> {
+        self.paragraphs[p].said_before.map(|q| q.get() as usize - 1)
     }
 
     /// Frees the shingles once the near-copy search is done with them.
@@ -392,8 +369,7 @@ mod tests {
         };
         let all = print(Searches::default());
         assert!(!all.terms(1).is_empty() && !all.shingles(1).is_empty());
-        // One sentence of 4+ words each (a line without a full stop is one too).
-        assert_eq!((all.sentences(0).len(), all.sentences(1).len()), (1, 1));
+
         assert!(all.paragraphs[0].is_label && all.paragraphs[0].is_short);
         let none = print(Searches {
             near: false,
@@ -402,7 +378,6 @@ mod tests {
         });
         for (p, (span, _)) in spans.iter().enumerate() {
             assert!(none.terms(p).is_empty() && none.shingles(p).is_empty());
-            assert!(none.sentences(p).is_empty());
             assert!(!none.paragraphs[p].is_label && !none.paragraphs[p].is_short);
             assert_eq!(none.paragraphs[p].key, all.paragraphs[p].key);
             assert_eq!(none.paragraphs[p].len as usize, span.len());
@@ -420,7 +395,7 @@ mod tests {
                 .map(|p| ParaPrint {
                     shingles_end: 0,
                     terms_end: 0,
-                    sentences_end: 0,
+                    said_before: None,
                     ..p.clone()
                 })
                 .collect::<Vec<_>>()
