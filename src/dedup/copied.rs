@@ -44,15 +44,16 @@ impl Said {
         can_repeat: bool,
     ) -> Option<usize> {
         self.keys.clear();
-        for sentence in crate::text::sentence::split_sentences(text, lang) {
-            let sentence = &text[sentence];
+        let keys = &mut self.keys;
+        crate::text::sentence::for_each_sentence(text, lang, |span| {
+            let sentence = &text[span];
             let words = crate::text::terms::words(sentence)
                 .take(SENTENCE_WORDS)
                 .count();
             if words == SENTENCE_WORDS {
-                self.keys.push(exact_key(sentence));
+                keys.push(exact_key(sentence));
             }
-        }
+        });
         let repeats = can_repeat
             && !self.keys.is_empty()
             && self.keys.iter().all(|k| self.first.contains_key(k));

@@ -36,9 +36,16 @@ const LONGEST_ABBREVIATION: usize = 7;
 
 /// Byte ranges of the sentences of `text`, trimmed, in order.
 pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    for_each_sentence(text, lang, |span| sentences.push(span));
+    sentences
+}
+
+/// Calls `f` with the byte range of each sentence of `text` (as [`split_sentences`]
+/// returns them), collecting nothing: fingerprinting looks at every paragraph's sentences.
+pub fn for_each_sentence(text: &str, lang: Lang, mut f: impl FnMut(Range<usize>)) {
     let _ = lang; // Indonesian and English share the rules; others use the same generic ones.
     let bytes = text.as_bytes();
-    let mut sentences = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -85,15 +92,14 @@ pub fn split_sentences(text: &str, lang: Lang) -> Vec<Range<usize>> {
         }
         let span = trim_span(text, start..end);
         if !span.is_empty() {
-            sentences.push(span);
+            f(span);
         }
         start = end;
     }
     let tail = trim_span(text, start..text.len());
     if !tail.is_empty() {
-        sentences.push(tail);
+        f(tail);
     }
-    sentences
 }
 
 /// The first position from `i` holding `.`, `!`, `?` or a non-ASCII byte (where a
