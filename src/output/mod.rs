@@ -1038,3 +1038,20 @@ fn json_error(path: &Path) -> impl Fn(serde_json::Error) -> Error + '_ {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Planted bug (issue 17): `--excel-safe` no longer guarding cells that open with a
+    /// tab or a carriage return. Every opening OWASP lists gets a `'`; nothing else does.
+    #[test]
+    fn excel_safe_cell_guards_every_formula_opening_and_nothing_else() {
+        for cell in ["=1+1", "+62", "-5", "@SUM(A1)", "\tx", "\r=1", "\t", "\r"] {
+            assert_eq!(excel_safe_cell(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["", "x", " =1", "\n=1", "1-2", "'=1", "é", "5"] {
+            assert_eq!(excel_safe_cell(cell), cell, "{cell:?}");
+        }
+    }
+}

@@ -905,6 +905,111 @@ mod tests {
         }
     }
 
+    /// A plain-text document of `text`, analysed, every paragraph kept.
+    fn analysed(text: &str) -> (crate::corpus::Document, AnalyzedDoc, Vec<Decision>) {
+        let doc = crate::corpus::Document {
+            id: "d".into(),
+            title: None,
+            site: None,
+            text: text.into(),
+            source: crate::corpus::Source {
+                path: Default::default(),
+                line: None,
+            },
+            raw: None,
+        };
+        let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
+        let keep = vec![Decision::Keep; analyzed.paragraphs.len()];
+        (doc, analyzed, keep)
+    }
+
+    /// Planted bug (issue 17): the cap of [`MAX_CANDIDATES`] sentences removed. An article
+    /// of more sentences has exactly the first 2000 as candidates, numbered 1 to 2000.
+    #[test]
+    fn the_2000_sentence_cap_keeps_the_first_2000_candidates() {
+        let sentence = |i: usize| format!("Kata{i} benda{i} warna{i} rumah{i} jalan{i}.");
+        for total in [MAX_CANDIDATES - 1, MAX_CANDIDATES, MAX_CANDIDATES + 1, 2100] {
+            let paragraphs: Vec<String> = (0..total)
+                .collect::<Vec<_>>()
+                .chunks(7)
+                .map(|c| c.iter().map(|&i| sentence(i)).collect::<Vec<_>>().join(" "))
+                .collect();
+            let text = paragraphs.join("\n\n");
+            let (_, analyzed, keep) = analysed(&text);
+            let article = Article::new(&text, &analyzed, &keep);
+            let ids: Vec<usize> = article.candidates.iter().map(|c| c.id).collect();
+            let expected: Vec<usize> = (1..=total.min(MAX_CANDIDATES)).collect();
+            assert_eq!(ids, expected, "{total} sentences");
+        }
+    }
+
+    /// The scores of `article` under `config`.
+    fn scores(article: &Article, config: &SummaryConfig) -> Vec<f64> {
+        let idf = inverse_document_frequencies(std::slice::from_ref(article));
+        let cosine = Cosine::new(article, &idf, needs_all_cosines(config));
+        score(article, &cosine, config)
+    }
+
+    /// Planted bug (issue 17): the quote penalty switched off. A quoted sentence scores
+    /// exactly `quote_penalty` less than the same sentence unquoted, the others the same.
+    #[test]
+    fn pacsum_takes_the_quote_penalty_off_quoted_sentences_only() {
+        let config = SummaryConfig::default();
+        let plain = scores(&sample(), &config);
+        let mut quoted = sample();
+        quoted.candidates[2].quoted = true;
+        let with_quote = scores(&quoted, &config);
+        for (i, (a, b)) in plain.iter().zip(&with_quote).enumerate() {
+            let penalty = if i == 2 {
+                config.pacsum.quote_penalty
+            } else {
+                0.0
+            };
+            assert!(
+                (a - penalty - b).abs() < 1e-12,
+                "{i}: {plain:?} {with_quote:?}"
+            );
+        }
+        assert!(config.pacsum.quote_penalty > 0.0);
+    }
+
+    /// Planted bug (issue 17): TextRank ranking on LexRank's matrix (TF-IDF cosine) instead
+    /// of its own word overlap `common / (ln |a| + ln |b|)` (distinct terms, no IDF).
+    #[test]
+    fn textrank_ranks_by_word_overlap_not_by_cosine() {
+        // Sentences of 2, 8, 3 and 3 distinct terms; the first has a term twice.
+        let article = article(&[
+            (1, &[1, 1, 2]),
+            (2, &[1, 2, 3, 4, 5, 6, 7, 8]),
+            (3, &[1, 9, 10]),
+            (4, &[3, 9, 11]),
+        ]);
+        let overlap = |common: f64, a: f64, b: f64| common / (a.ln() + b.ln());
+        let expected = [
+            [0.0, overlap(2.0, 2.0, 8.0), overlap(1.0, 2.0, 3.0), 0.0],
+            [0.0, 0.0, overlap(1.0, 8.0, 3.0), overlap(1.0, 8.0, 3.0)],
+            [0.0, 0.0, 0.0, overlap(1.0, 3.0, 3.0)],
+        ];
+        let expected = rank::pagerank(&Matrix::symmetric(4, |i, j| expected[i][j]));
+        let config = |method| SummaryConfig {
+            method,
+            ..SummaryConfig::default()
+        };
+        let textrank = scores(&article, &config(Method::TextRank));
+        let lexrank = scores(&article, &config(Method::LexRank));
+        for (t, e) in textrank.iter().zip(&expected) {
+            assert!((t - e).abs() < 1e-9, "{textrank:?} != {expected:?}");
+        }
+        // The two matrices rank these sentences apart, so the check above tells them apart.
+        assert!(
+            textrank
+                .iter()
+                .zip(&lexrank)
+                .any(|(t, l)| (t - l).abs() > 1e-3),
+            "{textrank:?} {lexrank:?}"
+        );
+    }
+
     #[test]
     fn lead_takes_the_first_sentences() {
         let cands = sample();
