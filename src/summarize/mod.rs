@@ -1280,12 +1280,12 @@ mod tests {
         summary.skip_dateline(&(0..10));
         assert_eq!(summary.spans, [10..30, 8..8, 12..40]);
         let mut summary = Summary {
-            sentence_ids: vec![1],
-            spans: vec![10..30],
-            scores: vec![0.0],
+            sentence_ids: vec![1, 2],
+            spans: vec![10..30, 40..50],
+            scores: vec![0.0; 2],
         };
         summary.skip_dateline(&(0..10));
-        assert_eq!(summary.spans, [10..30]);
+        assert_eq!(summary.spans, [10..30, 40..50]);
     }
 
     #[test]
