@@ -190,3 +190,46 @@ fn summaries_of_an_unknown_site_never_open_with_its_dateline() {
         );
     }
 }
+
+/// The summaries are formatted in parallel, 64 rows a task and 4096 a block: past the first
+/// task and the first block, every row is still its own document's, in input order.
+#[test]
+fn summaries_past_the_first_block_stay_with_their_documents() {
+    let n = 4096 + 70;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("many.jsonl");
+    let lines: String = (0..n)
+        .map(|i| {
+            let text = format!("Dokumen nomor {i} membahas harga beras di pasar kota.");
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("d{i}"), "text": text})
+            )
+        })
+        .collect();
+    fs::write(&input, lines).unwrap();
+    let out = tmp.path().join("s.csv");
+    dedupsum()
+        .args([
+            "summarize",
+            "--method",
+            "lead",
+            "--sentences",
+            "1",
+            "--quiet",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), n);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["doc_id"], format!("d{i}"));
+        assert_eq!(
+            row["summary"],
+            format!("Dokumen nomor {i} membahas harga beras di pasar kota.")
+        );
+    }
+}
