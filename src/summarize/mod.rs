@@ -1288,6 +1288,57 @@ mod tests {
         assert_eq!(summary.spans, [10..30, 40..50]);
     }
 
+    /// Every method but LEAD weighs terms by their IDF over the whole corpus: a term that
+    /// every article has counts for little.
+    #[test]
+    fn summarize_weighs_terms_by_the_corpus_idf() {
+        let texts = [
+            "Pasar kota ramai pembeli pagi ini. Harga cabai merah naik tajam pekan ini. \
+             Pasar kota ramai pedagang sayur. Harga bawang merah juga naik tajam.",
+            "Pasar kota ramai sekali. Warga antre minyak goreng.",
+            "Pasar kota ramai pengunjung. Jalan raya macet total.",
+            "Pasar kota ramai kendaraan. Hujan deras turun sore hari.",
+        ];
+        let (docs, analyzed): (Vec<_>, Vec<_>) = texts
+            .iter()
+            .map(|t| {
+                let (doc, analyzed, _) = analysed(t);
+                (doc, analyzed)
+            })
+            .unzip();
+        let decisions: Vec<Vec<Decision>> = analyzed
+            .iter()
+            .map(|a| vec![Decision::Keep; a.paragraphs.len()])
+            .collect();
+        for method in [Method::LexRank, Method::Pacsum, Method::TextRank] {
+            let config = SummaryConfig {
+                method,
+                length: Length::Sentences(2),
+                redundancy: 0.3,
+                pacsum: PacsumParams {
+                    overlap: false,
+                    ..PacsumParams::default()
+                },
+                ..SummaryConfig::default()
+            };
+            let summaries = summarize(&docs, &analyzed, &decisions, &config);
+            let articles: Vec<Article> = (0..docs.len())
+                .map(|d| Article::new(&docs[d].text, &analyzed[d], &decisions[d]))
+                .collect();
+            let idf = inverse_document_frequencies(&articles);
+            for (d, summary) in summaries.iter().enumerate() {
+                assert_eq!(*summary, select(&articles[d], &idf, &config), "{method:?}");
+            }
+            if method == Method::LexRank {
+                let flat = select(&articles[0], &Idf::empty(), &config);
+                assert_ne!(
+                    summaries[0].scores, flat.scores,
+                    "the test needs IDF to count"
+                );
+            }
+        }
+    }
+
     #[test]
     fn lead_takes_the_first_sentences() {
         let cands = sample();
