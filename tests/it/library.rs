@@ -330,4 +330,16 @@ fn clean_text_and_title_of_the_library() {
         outcome.clean_text(2),
         "Warga Medan antre minyak goreng sejak pagi hari di pasar kota."
     );
+    // The report counts the title as kept, and as a title.
+    let report = outcome.report();
+    assert_eq!(
+        (
+            report.paragraphs,
+            report.kept,
+            report.dropped,
+            report.titles
+        ),
+        (6, 5, 1, 1)
+    );
+    assert_eq!(report.dropped_by_reason.values().sum::<usize>(), 1);
 }
