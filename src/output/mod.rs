@@ -1071,3 +1071,43 @@ fn json_error(path: &Path) -> impl Fn(serde_json::Error) -> Error + '_ {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `VmHWM` of this process, in KiB, read apart from [`peak_memory_bytes`].
+    #[cfg(target_os = "linux")]
+    fn vm_hwm_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    /// The peak memory is `VmHWM` (KiB) in bytes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn peak_memory_is_vm_hwm_in_bytes() {
+        let before = vm_hwm_kib();
+        let peak = peak_memory_bytes().unwrap();
+        let after = vm_hwm_kib();
+        assert!(
+            before * 1024 <= peak && peak <= after * 1024,
+            "{before} {peak} {after}"
+        );
+        assert_eq!(peak % 1024, 0);
+        assert!(peak > 1 << 20, "{peak}");
+    }
+
+    /// Planted bug (issue 17): `--excel-safe` no longer guarding cells that open with a
+    /// tab or a carriage return. Every opening OWASP lists gets a `'`; nothing else does.
+    #[test]
+    fn excel_safe_cell_guards_every_formula_opening_and_nothing_else() {
+        for cell in ["=1+1", "+62", "-5", "@SUM(A1)", "\tx", "\r=1", "\t", "\r"] {
+            assert_eq!(excel_safe_cell(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["", "x", " =1", "\n=1", "1-2", "'=1", "é", "5"] {
+            assert_eq!(excel_safe_cell(cell), cell, "{cell:?}");
+        }
+    }
+}

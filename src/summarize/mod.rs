@@ -905,6 +905,440 @@ mod tests {
         }
     }
 
+    /// A plain-text document of `text`, analysed, every paragraph kept.
+    fn analysed(text: &str) -> (crate::corpus::Document, AnalyzedDoc, Vec<Decision>) {
+        let doc = crate::corpus::Document {
+            id: "d".into(),
+            title: None,
+            site: None,
+            text: text.into(),
+            source: crate::corpus::Source {
+                path: Default::default(),
+                line: None,
+            },
+            raw: None,
+        };
+        let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
+        let keep = vec![Decision::Keep; analyzed.paragraphs.len()];
+        (doc, analyzed, keep)
+    }
+
+    /// Planted bug (issue 17): the cap of [`MAX_CANDIDATES`] sentences removed. An article
+    /// of more sentences has exactly the first 2000 as candidates, numbered 1 to 2000.
+    #[test]
+    fn the_2000_sentence_cap_keeps_the_first_2000_candidates() {
+        let sentence = |i: usize| format!("Kata{i} benda{i} warna{i} rumah{i} jalan{i}.");
+        for total in [MAX_CANDIDATES - 1, MAX_CANDIDATES, MAX_CANDIDATES + 1, 2100] {
+            let paragraphs: Vec<String> = (0..total)
+                .collect::<Vec<_>>()
+                .chunks(7)
+                .map(|c| c.iter().map(|&i| sentence(i)).collect::<Vec<_>>().join(" "))
+                .collect();
+            let text = paragraphs.join("\n\n");
+            let (_, analyzed, keep) = analysed(&text);
+            let article = Article::new(&text, &analyzed, &keep);
+            let ids: Vec<usize> = article.candidates.iter().map(|c| c.id).collect();
+            let expected: Vec<usize> = (1..=total.min(MAX_CANDIDATES)).collect();
+            assert_eq!(ids, expected, "{total} sentences");
+        }
+    }
+
+    /// The scores of `article` under `config`.
+    fn scores(article: &Article, config: &SummaryConfig) -> Vec<f64> {
+        let idf = inverse_document_frequencies(std::slice::from_ref(article));
+        let cosine = Cosine::new(article, &idf, needs_all_cosines(config));
+        score(article, &cosine, config)
+    }
+
+    /// Planted bug (issue 17): the quote penalty switched off. A quoted sentence scores
+    /// exactly `quote_penalty` less than the same sentence unquoted, the others the same.
+    #[test]
+    fn pacsum_takes_the_quote_penalty_off_quoted_sentences_only() {
+        let config = SummaryConfig::default();
+        let plain = scores(&sample(), &config);
+        let mut quoted = sample();
+        quoted.candidates[2].quoted = true;
+        let with_quote = scores(&quoted, &config);
+        for (i, (a, b)) in plain.iter().zip(&with_quote).enumerate() {
+            let penalty = if i == 2 {
+                config.pacsum.quote_penalty
+            } else {
+                0.0
+            };
+            assert!(
+                (a - penalty - b).abs() < 1e-12,
+                "{i}: {plain:?} {with_quote:?}"
+            );
+        }
+        assert!(config.pacsum.quote_penalty > 0.0);
+    }
+
+    /// Planted bug (issue 17): TextRank ranking on LexRank's matrix (TF-IDF cosine) instead
+    /// of its own word overlap `common / (ln |a| + ln |b|)` (distinct terms, no IDF).
+    #[test]
+    fn textrank_ranks_by_word_overlap_not_by_cosine() {
+        // Sentences of 2, 8, 3 and 3 distinct terms; the first has a term twice.
+        let article = article(&[
+            (1, &[1, 1, 2]),
+            (2, &[1, 2, 3, 4, 5, 6, 7, 8]),
+            (3, &[1, 9, 10]),
+            (4, &[3, 9, 11]),
+        ]);
+        let overlap = |common: f64, a: f64, b: f64| common / (a.ln() + b.ln());
+        let expected = [
+            [0.0, overlap(2.0, 2.0, 8.0), overlap(1.0, 2.0, 3.0), 0.0],
+            [0.0, 0.0, overlap(1.0, 8.0, 3.0), overlap(1.0, 8.0, 3.0)],
+            [0.0, 0.0, 0.0, overlap(1.0, 3.0, 3.0)],
+        ];
+        let expected = rank::pagerank(&Matrix::symmetric(4, |i, j| expected[i][j]));
+        let config = |method| SummaryConfig {
+            method,
+            ..SummaryConfig::default()
+        };
+        let textrank = scores(&article, &config(Method::TextRank));
+        let lexrank = scores(&article, &config(Method::LexRank));
+        for (t, e) in textrank.iter().zip(&expected) {
+            assert!((t - e).abs() < 1e-9, "{textrank:?} != {expected:?}");
+        }
+        // The two matrices rank these sentences apart, so the check above tells them apart.
+        assert!(
+            textrank
+                .iter()
+                .zip(&lexrank)
+                .any(|(t, l)| (t - l).abs() > 1e-3),
+            "{textrank:?} {lexrank:?}"
+        );
+    }
+
+    #[test]
+    fn validate_accepts_the_ranges_and_refuses_the_rest() {
+        let with = |length, redundancy, position_weight| SummaryConfig {
+            length,
+            redundancy,
+            position_weight,
+            ..SummaryConfig::default()
+        };
+        for good in [
+            SummaryConfig::default(),
+            with(Length::Sentences(1), 0.0, 0.0),
+            with(Length::Words(1), 1.0, 1.0),
+            with(Length::Ratio(1.0), 0.5, 0.5),
+            with(Length::Ratio(0.01), 0.5, 0.5),
+        ] {
+            assert!(good.validate().is_ok(), "{good:?}");
+        }
+        for bad in [
+            with(Length::Sentences(0), 0.5, 0.5),
+            with(Length::Words(0), 0.5, 0.5),
+            with(Length::Ratio(0.0), 0.5, 0.5),
+            with(Length::Ratio(1.01), 0.5, 0.5),
+            with(Length::Ratio(f64::NAN), 0.5, 0.5),
+            with(Length::Sentences(3), -0.1, 0.5),
+            with(Length::Sentences(3), 1.1, 0.5),
+            with(Length::Sentences(3), 0.5, -0.1),
+            with(Length::Sentences(3), 0.5, 1.1),
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
+    }
+
+    /// Smoothed IDF by hand: `ln((N + 1) / (df + 1)) + 1` over three articles.
+    #[test]
+    fn idf_by_hand() {
+        let articles = [
+            article(&[(1, &[7, 8]), (2, &[8, 8])]),
+            article(&[(1, &[8, 9])]),
+            article(&[(1, &[8])]),
+        ];
+        let idf = inverse_document_frequencies(&articles);
+        let by_hand = |df: f64| (4.0 / (df + 1.0)).ln() + 1.0;
+        assert_eq!(idf.get(7), Some(by_hand(1.0)));
+        assert_eq!(idf.get(8), Some(by_hand(3.0)));
+        assert_eq!(idf.get(9), Some(by_hand(1.0)));
+        assert_eq!(idf.get(10), None);
+    }
+
+    /// TF-IDF cosine by hand: counts times IDF, each vector of unit length.
+    #[test]
+    fn cosine_by_hand() {
+        let articles = [
+            article(&[(1, &[1, 1, 2]), (2, &[1, 3]), (3, &[4]), (4, &[])]),
+            article(&[(1, &[2, 3])]),
+        ];
+        let idf = inverse_document_frequencies(&articles);
+        let w = |df: f64| (3.0 / (df + 1.0)).ln() + 1.0;
+        let (w1, w2, w3) = (w(1.0), w(2.0), w(2.0));
+        let expected =
+            2.0 * w1 * w1 / ((4.0 * w1 * w1 + w2 * w2).sqrt() * (w1 * w1 + w3 * w3).sqrt());
+        for all_pairs in [false, true] {
+            let cosine = Cosine::new(&articles[0], &idf, all_pairs);
+            for (i, j, e) in [
+                (0, 1, expected),
+                (1, 0, expected),
+                (0, 2, 0.0),
+                (1, 1, 0.0),
+                (3, 0, 0.0),
+            ] {
+                assert!((cosine.get(i, j) - e).abs() < 1e-12, "{i} {j} {all_pairs}");
+            }
+            assert!((cosine.with_matrix(|m| m.get(0, 1)) - expected).abs() < 1e-12);
+        }
+        assert_eq!(
+            dot(
+                &[(0, 0.5), (2, 0.5), (5, 1.0)],
+                &[(1, 3.0), (2, 0.25), (5, 2.0)]
+            ),
+            2.125
+        );
+        assert_eq!(dot(&[(1, 3.0)], &[(0, 0.5), (1, 0.5)]), 1.5);
+    }
+
+    /// LEAD scores `1 / position`.
+    #[test]
+    fn lead_scores_by_position() {
+        let config = SummaryConfig {
+            method: Method::Lead,
+            ..SummaryConfig::default()
+        };
+        let lead = scores(&sample(), &config);
+        assert_eq!(lead, [1.0, 1.0 / 2.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 5.0]);
+        let summary = select(&sample(), &Idf::empty(), &config);
+        assert_eq!(summary.scores, [1.0, 1.0 / 2.0, 1.0 / 3.0]);
+    }
+
+    /// The PACSUM score by hand: `(1 - w) centrality + w / (i + 1) ^ decay`, less the quote
+    /// and short-sentence penalties, plus the length bonus; centrality rescaled to [0, 1].
+    #[test]
+    fn pacsum_score_by_hand() {
+        let mut article = article(&[
+            (1, &[1, 1, 2]),
+            (2, &[1, 2, 3, 4, 5, 6, 7, 8]),
+            (3, &[1, 9, 10]),
+            (4, &[3, 9, 11]),
+        ]);
+        for (c, (words, quoted)) in
+            article
+                .candidates
+                .iter_mut()
+                .zip([(9, false), (10, true), (30, false), (20, false)])
+        {
+            (c.words, c.quoted) = (words, quoted);
+        }
+        let overlap = |common: f64, a: f64, b: f64| common / (a.ln() + b.ln());
+        let by_overlap = [
+            [0.0, overlap(2.0, 2.0, 8.0), overlap(1.0, 2.0, 3.0), 0.0],
+            [0.0, 0.0, overlap(1.0, 8.0, 3.0), overlap(1.0, 8.0, 3.0)],
+            [0.0, 0.0, 0.0, overlap(1.0, 3.0, 3.0)],
+        ];
+        // One article: every IDF is 1.
+        let (a, b, c) = (5.0f64.sqrt(), 8.0f64.sqrt(), 3.0f64.sqrt());
+        let by_cosine = [
+            [0.0, 3.0 / (a * b), 2.0 / (a * c), 0.0],
+            [0.0, 0.0, 1.0 / (b * c), 1.0 / (b * c)],
+            [0.0, 0.0, 0.0, 1.0 / 3.0],
+        ];
+        for (overlap, m) in [(true, by_overlap), (false, by_cosine)] {
+            let p = PacsumParams {
+                beta: 0.1,
+                backward: -0.4,
+                forward: 1.5,
+                quote_penalty: 0.25,
+                short_penalty: 0.125,
+                length_weight: 0.5,
+                decay: 0.75,
+                overlap,
+            };
+            let config = SummaryConfig {
+                pacsum: p,
+                position_weight: 0.6,
+                ..SummaryConfig::default()
+            };
+            let centrality = rank::pacsum(&Matrix::symmetric(4, |i, j| m[i][j]), &p);
+            let (lo, hi) = (
+                centrality.iter().copied().fold(f64::INFINITY, f64::min),
+                centrality.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            );
+            let expected: Vec<f64> = (0..4)
+                .map(|i| {
+                    let words = article.candidates[i].words as f64;
+                    0.4 * (centrality[i] - lo) / (hi - lo) + 0.6 / ((i + 1) as f64).powf(0.75)
+                        - if i == 1 { 0.25 } else { 0.0 }
+                        - if words < 10.0 { 0.125 } else { 0.0 }
+                        + 0.5 * (words / 25.0).min(1.0)
+                })
+                .collect();
+            let got = scores(&article, &config);
+            for (g, e) in got.iter().zip(&expected) {
+                assert!(
+                    (g - e).abs() < 1e-12,
+                    "overlap {overlap}: {got:?} != {expected:?}"
+                );
+            }
+        }
+    }
+
+    /// Equal centralities rescale to zeros, not to NaN.
+    #[test]
+    fn normalise_rescales_to_the_unit_range() {
+        assert_eq!(normalise(vec![2.0, 4.0, 3.0]), [0.0, 1.0, 0.5]);
+        assert_eq!(normalise(vec![-1.0, -3.0]), [1.0, 0.0]);
+        assert_eq!(normalise(vec![5.0, 5.0]), [0.0, 0.0]);
+        assert!(normalise(Vec::new()).is_empty());
+    }
+
+    /// A sentence exactly as similar to a chosen one as the redundancy setting is kept; one
+    /// more similar is skipped.
+    #[test]
+    fn redundancy_skips_only_sentences_more_similar_than_the_setting() {
+        // One article: IDF 1, so the cosine of 2 shared terms out of 4 is exactly 0.5.
+        let cands = article(&[(1, &[1, 2, 3, 4]), (2, &[1, 2, 5, 6]), (3, &[7, 8, 9, 10])]);
+        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
+        let ids = |redundancy| {
+            let config = SummaryConfig {
+                method: Method::LexRank,
+                length: Length::Sentences(2),
+                redundancy,
+                ..SummaryConfig::default()
+            };
+            select(&cands, &idf, &config).sentence_ids
+        };
+        assert_eq!(ids(0.5), [1, 2]);
+        assert_eq!(ids(0.49), [1, 3]);
+    }
+
+    /// Word overlap counts shared distinct terms exactly, vocabularies past the bit sets'
+    /// 16 words (1,024 terms) included, and is 0 between one-term sentences (no length).
+    #[test]
+    fn word_overlap_counts_shared_terms_in_any_vocabulary() {
+        for shared in [3u64, 100, 1100, 2100] {
+            let a: Vec<u64> = (0..shared).chain([100_000]).collect();
+            let b: Vec<u64> = (0..shared).chain([100_001, 100_002]).collect();
+            let article = article(&[(1, &a), (2, &b), (3, &[2]), (4, &[2])]);
+            let m = word_overlap(&article);
+            let (la, lb) = (((shared + 1) as f64).ln(), ((shared + 2) as f64).ln());
+            let expected = shared as f64 / (la + lb);
+            assert!(
+                (m.get(0, 1) - expected).abs() < 1e-12,
+                "{shared}: {}",
+                m.get(0, 1)
+            );
+            assert!((m.get(1, 0) - expected).abs() < 1e-12, "{shared}");
+            // One term each, shared: ln 1 + ln 1 = 0.
+            assert_eq!(m.get(2, 3), 0.0, "{shared}");
+            let to_one = 1.0 / (la + 0.0);
+            assert!((m.get(0, 2) - to_one).abs() < 1e-12, "{shared}");
+        }
+    }
+
+    /// Sentences are numbered over the kept paragraphs (the title's included, a dropped
+    /// paragraph's not); only body sentences that are not page furniture are candidates.
+    #[test]
+    fn candidates_are_numbered_over_the_kept_paragraphs() {
+        let text = "Judul berita hari ini\n\n\
+                    Harga beras naik lagi minggu ini. Pedagang mengeluh soal harga.\n\n\
+                    Paragraf ini sudah dibuang dari artikel. Kalimat keduanya juga.\n\n\
+                    Pemerintah berjanji turun tangan segera. Stok beras masih cukup banyak.";
+        let (_, analyzed, _) = analysed(text);
+        assert_eq!(analyzed.paragraphs.len(), 4);
+        let drop = Decision::Drop {
+            reason: crate::dedup::Kind::Exact,
+            duplicate_of: None,
+            score: 1.0,
+            evidence: Default::default(),
+        };
+        let decisions = [Decision::Title, Decision::Keep, drop, Decision::Keep];
+        let article = Article::new(text, &analyzed, &decisions);
+        let ids: Vec<usize> = article.candidates.iter().map(|c| c.id).collect();
+        assert_eq!(ids, [2, 3, 4, 5]);
+        let first: Vec<&str> = article
+            .candidates
+            .iter()
+            .map(|c| &text[c.span.clone()])
+            .collect();
+        assert_eq!(first[0], "Harga beras naik lagi minggu ini.");
+        assert_eq!(first[2], "Pemerintah berjanji turun tangan segera.");
+        let words: Vec<usize> = article.candidates.iter().map(|c| c.words).collect();
+        assert_eq!(words, [6, 4, 5, 5]);
+        // Page furniture is numbered, never a candidate.
+        let text = "Harga beras naik lagi minggu ini di pasar.\n\nBaca juga: Harga cabai turun\n\n\
+                    Pemerintah berjanji turun tangan segera.";
+        let (_, analyzed, keep) = analysed(text);
+        let article = Article::new(text, &analyzed, &keep);
+        let ids: Vec<usize> = article.candidates.iter().map(|c| c.id).collect();
+        assert_eq!(ids, [1, 3]);
+    }
+
+    /// A chosen sentence that opens inside the dateline starts at its end (never past the
+    /// sentence's own end); other sentences are left alone.
+    #[test]
+    fn skip_dateline_moves_only_sentences_opening_inside_it() {
+        let mut summary = Summary {
+            sentence_ids: vec![1, 2, 3],
+            spans: vec![0..30, 5..8, 12..40],
+            scores: vec![0.0; 3],
+        };
+        summary.skip_dateline(&(0..10));
+        assert_eq!(summary.spans, [10..30, 8..8, 12..40]);
+        let mut summary = Summary {
+            sentence_ids: vec![1, 2],
+            spans: vec![10..30, 40..50],
+            scores: vec![0.0; 2],
+        };
+        summary.skip_dateline(&(0..10));
+        assert_eq!(summary.spans, [10..30, 40..50]);
+    }
+
+    /// Every method but LEAD weighs terms by their IDF over the whole corpus: a term that
+    /// every article has counts for little.
+    #[test]
+    fn summarize_weighs_terms_by_the_corpus_idf() {
+        let texts = [
+            "Pasar kota ramai pembeli pagi ini. Harga cabai merah naik tajam pekan ini. \
+             Pasar kota ramai pedagang sayur. Harga bawang merah juga naik tajam.",
+            "Pasar kota ramai sekali. Warga antre minyak goreng.",
+            "Pasar kota ramai pengunjung. Jalan raya macet total.",
+            "Pasar kota ramai kendaraan. Hujan deras turun sore hari.",
+        ];
+        let (docs, analyzed): (Vec<_>, Vec<_>) = texts
+            .iter()
+            .map(|t| {
+                let (doc, analyzed, _) = analysed(t);
+                (doc, analyzed)
+            })
+            .unzip();
+        let decisions: Vec<Vec<Decision>> = analyzed
+            .iter()
+            .map(|a| vec![Decision::Keep; a.paragraphs.len()])
+            .collect();
+        for method in [Method::LexRank, Method::Pacsum, Method::TextRank] {
+            let config = SummaryConfig {
+                method,
+                length: Length::Sentences(2),
+                redundancy: 0.3,
+                pacsum: PacsumParams {
+                    overlap: false,
+                    ..PacsumParams::default()
+                },
+                ..SummaryConfig::default()
+            };
+            let summaries = summarize(&docs, &analyzed, &decisions, &config);
+            let articles: Vec<Article> = (0..docs.len())
+                .map(|d| Article::new(&docs[d].text, &analyzed[d], &decisions[d]))
+                .collect();
+            let idf = inverse_document_frequencies(&articles);
+            for (d, summary) in summaries.iter().enumerate() {
+                assert_eq!(*summary, select(&articles[d], &idf, &config), "{method:?}");
+            }
+            if method == Method::LexRank {
+                let flat = select(&articles[0], &Idf::empty(), &config);
+                assert_ne!(
+                    summaries[0].scores, flat.scores,
+                    "the test needs IDF to count"
+                );
+            }
+        }
+    }
+
     #[test]
     fn lead_takes_the_first_sentences() {
         let cands = sample();

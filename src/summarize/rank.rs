@@ -192,6 +192,79 @@ mod tests {
         assert!(c[0] > c[1] && c[1] >= c[2], "{c:?}");
     }
 
+    /// How far `r` is from the fixed point of PageRank over `m` (damping 0.85; a node
+    /// without edges shares its rank with every node), worked out apart from [`pagerank`].
+    fn residual(m: &[Vec<f64>], r: &[f64]) -> f64 {
+        let n = m.len();
+        let mut next = vec![0.15 / n as f64; n];
+        for i in 0..n {
+            let sum: f64 = m[i].iter().sum();
+            for j in 0..n {
+                next[j] += if sum > 0.0 {
+                    0.85 * r[i] * m[i][j] / sum
+                } else {
+                    0.85 * r[i] / n as f64
+                };
+            }
+        }
+        next.iter().zip(r).map(|(a, b)| (a - b).abs()).sum()
+    }
+
+    /// PageRank converges to its fixed point, an isolated sentence included, and ranks
+    /// are probabilities.
+    #[test]
+    fn pagerank_reaches_its_fixed_point() {
+        let m = vec![
+            vec![0.0, 0.9, 0.2, 0.0, 0.0],
+            vec![0.9, 0.0, 0.4, 0.1, 0.0],
+            vec![0.2, 0.4, 0.0, 0.3, 0.0],
+            vec![0.0, 0.1, 0.3, 0.0, 0.0],
+            vec![0.0, 0.0, 0.0, 0.0, 0.0],
+        ];
+        let r = pagerank(&Matrix::symmetric(5, |i, j| m[i][j]));
+        assert!(residual(&m, &r) < 1e-9, "{r:?}: {}", residual(&m, &r));
+        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-9, "{r:?}");
+        assert!(
+            r[1] > r[0] && r[0] > r[2] && r[2] > r[3] && r[3] > r[4],
+            "{r:?}"
+        );
+        // Without any edge, every sentence ranks the same.
+        let r = pagerank(&Matrix::symmetric(3, |_, _| 0.0));
+        assert!(r.iter().all(|x| (x - 1.0 / 3.0).abs() < 1e-12), "{r:?}");
+        assert!(pagerank(&Matrix::symmetric(0, |_, _| 1.0)).is_empty());
+    }
+
+    /// The directed degree worked out by hand: edges below `min + beta (max - min)` cut,
+    /// the rest less the cut, later ones weighted `forward`, earlier ones `backward`.
+    #[test]
+    fn pacsum_degree_by_hand() {
+        let m = [[0.0, 0.2, 0.6], [0.2, 0.0, 1.0], [0.6, 1.0, 0.0]];
+        let params = PacsumParams {
+            beta: 0.5,
+            backward: -0.25,
+            forward: 2.0,
+            ..PacsumParams::default()
+        };
+        // min 0.2, max 1.0: the cut is 0.6; only the edge (1, 2) passes, by 0.4.
+        let c = pacsum(&Matrix::symmetric(3, |i, j| m[i][j]), &params);
+        let expected = [0.0, 2.0 * 0.4, -0.25 * 0.4];
+        for (x, e) in c.iter().zip(expected) {
+            assert!((x - e).abs() < 1e-12, "{c:?}");
+        }
+        // Beta 0: every edge counts, less the weakest (0.2).
+        let c = pacsum(
+            &Matrix::symmetric(3, |i, j| m[i][j]),
+            &PacsumParams::default(),
+        );
+        let expected = [0.4, 0.8, -0.5 * (0.4 + 0.8)];
+        for (x, e) in c.iter().zip(expected) {
+            assert!((x - e).abs() < 1e-12, "{c:?}");
+        }
+        // A matrix entry read as `get` reads it.
+        let m = Matrix::symmetric(3, |i, j| (i * 3 + j) as f64);
+        assert_eq!((m.get(0, 2), m.get(2, 0), m.get(1, 1)), (2.0, 2.0, 0.0));
+    }
+
     #[test]
     fn methods_parse() {
         for m in [

@@ -530,6 +530,37 @@ fn excel_safe_neutralises_formula_cells_only_with_the_flag() {
     assert_eq!(ran.paragraphs()[0]["text"], "@SUM(A1) adalah rumus.");
 }
 
+/// Planted bug (issue 17): `--excel-safe` no longer guarding cells that open with a tab or a
+/// carriage return, which OWASP lists with `=`, `+`, `-` and `@`. Ids are not trimmed, so
+/// they reach the tables as they were given.
+#[test]
+fn excel_safe_guards_cells_opening_with_a_tab_or_a_carriage_return() {
+    let case = Case::new();
+    let jsonl = case.file(
+        "news.jsonl",
+        "{\"id\":\"\\t=1+1\",\"text\":\"Harga beras naik lagi di pasar Jakarta minggu ini.\"}\n\
+         {\"id\":\"\\r=2+2\",\"text\":\"Pedagang sayur di Bandung menunggu kabar dari pemerintah kota.\"}\n\
+         {\"id\":\" =3+3\",\"text\":\"Warga Medan antre minyak goreng sejak pagi hari di pasar.\"}\n",
+    );
+    let ran = case.command("run", &[&jsonl], &["--excel-safe"], None);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let expected = ["'\t=1+1", "'\r=2+2", " =3+3"];
+    for table in ["summaries.csv", "paragraphs.csv", "documents.csv"] {
+        let ids: Vec<String> = read_csv(&ran.out.join(table))
+            .into_iter()
+            .map(|r| r["doc_id"].clone())
+            .collect();
+        assert_eq!(ids, expected, "{table}");
+    }
+    // Without the flag the ids are written as they are.
+    let ran = case.command("run", &[&jsonl], &[], None);
+    let ids: Vec<String> = read_csv(&ran.out.join("summaries.csv"))
+        .into_iter()
+        .map(|r| r["doc_id"].clone())
+        .collect();
+    assert_eq!(ids, ["\t=1+1", "\r=2+2", " =3+3"]);
+}
+
 #[test]
 fn format_jsonl_writes_the_tables_as_json_lines() {
     let case = Case::new();

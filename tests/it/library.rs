@@ -283,3 +283,63 @@ fn inputs_changed_between_the_passes_is_an_error() {
     let left = std::fs::read_dir(&out).map_or(0, |d| d.count());
     assert_eq!(left, 0, "outputs were left behind");
 }
+
+/// `Outcome::clean_text` and `Outcome::title` of the library say what `clean.jsonl` and
+/// `summaries.csv` say: the kept paragraphs joined by blank lines, the title from the
+/// input, else the detected title paragraph, else nothing.
+#[test]
+fn clean_text_and_title_of_the_library() {
+    let body = "Harga beras di pasar tradisional naik tajam pekan ini karena pasokan berkurang.";
+    let other = "Pemerintah kota berjanji menambah pasokan dari gudang dalam waktu dekat ini.";
+    let mut titled = doc(
+        "a",
+        &format!("{body}\n\nParagraf kedua artikel pertama yang berbeda isinya sama sekali."),
+    );
+    titled.title = Some("Judul dari masukan".into());
+    let docs = vec![
+        titled,
+        doc(
+            "b",
+            &format!("Harga beras naik tajam di pasar tradisional\n\n{body}\n\n{other}"),
+        ),
+        doc(
+            "c",
+            "Warga Medan antre minyak goreng sejak pagi hari di pasar kota.",
+        ),
+    ];
+    let outcome = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Run, docs)
+        .unwrap();
+    assert_eq!(outcome.title(0), "Judul dari masukan");
+    assert_eq!(
+        outcome.title(1),
+        "Harga beras naik tajam di pasar tradisional"
+    );
+    assert_eq!(outcome.title(2), "");
+    assert_eq!(
+        outcome.clean_text(0),
+        format!("{body}\n\nParagraf kedua artikel pertama yang berbeda isinya sama sekali.")
+    );
+    // The copy of a's first paragraph is dropped; the title stays.
+    assert_eq!(
+        outcome.clean_text(1),
+        format!("Harga beras naik tajam di pasar tradisional\n\n{other}")
+    );
+    assert_eq!(
+        outcome.clean_text(2),
+        "Warga Medan antre minyak goreng sejak pagi hari di pasar kota."
+    );
+    // The report counts the title as kept, and as a title.
+    let report = outcome.report();
+    assert_eq!(
+        (
+            report.paragraphs,
+            report.kept,
+            report.dropped,
+            report.titles
+        ),
+        (6, 5, 1, 1)
+    );
+    assert_eq!(report.dropped_by_reason.values().sum::<usize>(), 1);
+}

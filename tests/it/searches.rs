@@ -153,3 +153,17 @@ fn skipped_searches_drop_nothing_of_their_kind() {
         .assert()
         .failure();
 }
+
+/// The report's memory per paragraph is its peak memory over its paragraphs.
+#[test]
+fn report_peak_bytes_per_paragraph_is_the_peak_over_the_paragraphs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    dedup(&corpus(), &out, &[]);
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+    let peak = report["peak_memory_bytes"].as_u64().unwrap();
+    let paragraphs = report["paragraphs"].as_u64().unwrap();
+    assert!(paragraphs > 1 && peak > 1 << 20, "{report}");
+    assert_eq!(report["peak_bytes_per_paragraph"], peak / paragraphs);
+}
