@@ -146,11 +146,18 @@ pub struct DocPrint {
     /// The term sets of the paragraphs, end to end.
     terms: Vec<Term>,
     /// The normalised texts of the paragraphs too short for shingles (see
-    /// [`super::short`]), end to end; only these, so that the text of the others is not
-    /// kept.
-    short_text: String,
-    /// Per short paragraph, in order: its index and the end of its text in `short_text`.
-    short_ends: Vec<(u32, u32)>,
+    /// [`super::short`]); none for most documents, so one pointer.
+    short: Option<Box<ShortTexts>>,
+}
+
+/// The normalised texts of a document's paragraphs too short for shingles; only these, so
+/// that the text of the others is not kept.
+#[derive(Debug, Clone, PartialEq)]
+struct ShortTexts {
+    /// The texts, end to end.
+    text: Box<str>,
+    /// Per short paragraph, in order: its index and the end of its text in `text`.
+    ends: Box<[(u32, u32)]>,
 }
 
 impl DocPrint {
@@ -255,8 +262,12 @@ impl DocPrint {
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
-                short_text: short_text.as_str().into(),
-                short_ends: short_ends.as_slice().into(),
+                short: (!short_ends.is_empty()).then(|| {
+                    Box::new(ShortTexts {
+                        text: short_text.as_str().into(),
+                        ends: short_ends.as_slice().into(),
+                    })
+                }),
             }
         })
     }
@@ -293,21 +304,21 @@ impl DocPrint {
     /// index and normalised text; none once [`DocPrint::drop_shingles`] ran.
     pub fn short_texts(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
         let mut start = 0;
-        self.short_ends.iter().map(move |&(p, end)| {
-            let text = self
-                .short_text
-                .get(start as usize..end as usize)
-                .unwrap_or_default();
+        let (text, ends) = self
+            .short
+            .as_deref()
+            .map_or(("", &[][..]), |short| (&*short.text, &*short.ends));
+        ends.iter().map(move |&(p, end)| {
+            let line = text.get(start as usize..end as usize).unwrap_or_default();
             start = end;
-            (p as usize, text)
+            (p as usize, line)
         })
     }
 
     /// Frees the shingles and the short texts once the near-copy search is done with them.
     pub fn drop_shingles(&mut self) {
         self.shingles = Vec::new();
-        self.short_text = String::new();
-        self.short_ends = Vec::new();
+        self.short = None;
     }
 }
 

@@ -50,6 +50,58 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     }
 }
 
+/// A short paragraph's normalised text, with what turns candidates away cheaply.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    text: &'a str,
+    /// Characters in `text`.
+    chars: u32,
+    /// Its characters' counts, folded into 32 counters (saturated).
+    counts: [u8; 32],
+}
+
+impl<'a> Line<'a> {
+    /// The line of a normalised text.
+    pub fn new(text: &'a str) -> Self {
+        let mut counts = [0u8; 32];
+        let mut chars = 0u32;
+        for c in text.chars() {
+            chars += 1;
+            let n = &mut counts[c as usize % 32];
+            *n = n.saturating_add(1);
+        }
+        Line {
+            text,
+            chars,
+            counts,
+        }
+    }
+}
+
+/// [`similarity`] of two lines when it reaches `threshold`. Most candidates share a word
+/// and little else: two lower bounds of the edit distance, the difference of the lengths
+/// and half the difference of the character counts (a substitution changes it by at most
+/// 2, an insertion or a deletion by 1; folding and saturating only lower it), turn them
+/// away before the quadratic distance is computed.
+pub fn similar(a: &Line, b: &Line, threshold: f64) -> Option<f64> {
+    let longest = f64::from(a.chars.max(b.chars).max(1));
+    let reaches = |distance: u32| 1.0 - f64::from(distance) / longest >= threshold;
+    if !reaches(a.chars.abs_diff(b.chars)) {
+        return None;
+    }
+    let difference: u32 = a
+        .counts
+        .iter()
+        .zip(&b.counts)
+        .map(|(x, y)| u32::from(x.abs_diff(*y)))
+        .sum();
+    if !reaches(difference.div_ceil(2)) {
+        return None;
+    }
+    let score = similarity(a.text, b.text);
+    (score >= threshold).then_some(score)
+}
+
 /// Whether the texts' runs of digits, in order, differ ("arsenal 2-1 chelsea" and
 /// "arsenal 2-0 chelsea", "asar 15.15" and "asar 15.18", two prices, a year added): a
 /// different fact, not a typo, even when one text only has a number more.
@@ -74,8 +126,8 @@ fn group_key(site: u64, band: u32, word: &str) -> u64 {
 /// `representatives` (first copies of each text), whose similarity reaches `threshold`;
 /// ordered by earlier, then later paragraph.
 pub fn find(paragraphs: &Paragraphs, representatives: &[bool], threshold: f64) -> Vec<NearPair> {
-    // The short paragraphs, in input order: (global index, normalised text).
-    let members: Vec<(usize, &str)> = (0..paragraphs.doc_count())
+    // The short paragraphs, in input order: (global index, line).
+    let members: Vec<(usize, Line)> = (0..paragraphs.doc_count())
         .flat_map(|doc| {
             let start = paragraphs.of_doc(doc).start;
             paragraphs.prints[doc]
@@ -83,6 +135,7 @@ pub fn find(paragraphs: &Paragraphs, representatives: &[bool], threshold: f64) -
                 .map(move |(p, text)| (start + p, text))
         })
         .filter(|&(g, _)| representatives[g])
+        .map(|(g, text)| (g, Line::new(text)))
         .collect();
     if members.len() < 2 {
         return Vec::new();
@@ -90,15 +143,16 @@ pub fn find(paragraphs: &Paragraphs, representatives: &[bool], threshold: f64) -
     // Bands grow by 1 / threshold: the shorter of two texts reaching it is at least
     // `threshold` times the longer, so one band apart at most.
     let ratio = (1.0 / threshold).max(1.05);
-    // (group, member, whether the member is at home in the group or visits it from the
-    // band below).
-    let mut entries: Vec<(u64, u32, bool)> = members
+    // (group, whether the member is at home in the group or visits it from the band
+    // below, member): sorted, each group lists its visitors, then its members at home.
+    let mut entries: Vec<(u64, bool, u32)> = members
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(m, &(g, text))| {
+        .flat_map_iter(|(m, &(g, line))| {
             let site = paragraphs.site(g);
-            let b = band(text.chars().count(), ratio);
-            let mut words: Vec<&str> = text
+            let b = band(line.chars as usize, ratio);
+            let mut words: Vec<&str> = line
+                .text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
@@ -106,47 +160,51 @@ pub fn find(paragraphs: &Paragraphs, representatives: &[bool], threshold: f64) -
             words.dedup();
             words.into_iter().flat_map(move |w| {
                 [
-                    (group_key(site, b, w), m as u32, true),
-                    (group_key(site, b + 1, w), m as u32, false),
+                    (group_key(site, b, w), true, m as u32),
+                    (group_key(site, b + 1, w), false, m as u32),
                 ]
             })
         })
         .collect();
     entries.par_sort_unstable();
-    let mut candidates: Vec<(u32, u32)> = Vec::new();
-    for group in entries.chunk_by(|a, b| a.0 == b.0) {
-        let (visitors, homes): (Vec<u32>, Vec<u32>) = (
-            group.iter().filter(|e| !e.2).map(|e| e.1).collect(),
-            group.iter().filter(|e| e.2).map(|e| e.1).collect(),
-        );
-        if homes.len() > MAX_GROUP || visitors.len() > MAX_GROUP {
-            continue;
-        }
-        for (i, &a) in homes.iter().enumerate() {
-            candidates.extend(homes[i + 1..].iter().map(|&b| (a.min(b), a.max(b))));
-            candidates.extend(visitors.iter().map(|&v| (a.min(v), a.max(v))));
-        }
-    }
-    drop(entries);
-    candidates.par_sort_unstable();
-    candidates.dedup();
-    candidates
+    let groups: Vec<&[(u64, bool, u32)]> = entries
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| group.len() > 1 && group[group.len() - 1].1)
+        .collect();
+    // Pairs sharing several words are found in each of their groups: scored there, kept
+    // once below.
+    let mut found: Vec<(u32, u32, f64)> = groups
         .into_par_iter()
-        .filter(|&(a, b)| a != b)
-        .filter_map(|(a, b)| {
-            let ((ga, ta), (gb, tb)) = (members[a as usize], members[b as usize]);
-            let score = similarity(ta, tb);
-            (score >= threshold).then(|| NearPair {
-                pair: Pair {
-                    earlier: paragraphs.at(ga),
-                    later: paragraphs.at(gb),
-                    kind: Kind::Near,
-                    score,
-                    evidence: Evidence::None,
-                },
-                earlier_inside: true,
-                later_inside: true,
+        .flat_map_iter(|group| {
+            let split = group.partition_point(|e| !e.1);
+            let (visitors, homes) = group.split_at(split);
+            let too_common = homes.len() > MAX_GROUP || visitors.len() > MAX_GROUP;
+            let homes = if too_common { &[][..] } else { homes };
+            let members = &members;
+            homes.iter().enumerate().flat_map(move |(i, a)| {
+                homes[i + 1..].iter().chain(visitors).filter_map(move |b| {
+                    let (a, b) = (a.2.min(b.2), a.2.max(b.2));
+                    let score = similar(&members[a as usize].1, &members[b as usize].1, threshold)?;
+                    (a != b).then_some((a, b, score))
+                })
             })
+        })
+        .collect();
+    drop(entries);
+    found.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
+    found.dedup_by_key(|&mut (a, b, _)| (a, b));
+    found
+        .into_iter()
+        .map(|(a, b, score)| NearPair {
+            pair: Pair {
+                earlier: paragraphs.at(members[a as usize].0),
+                later: paragraphs.at(members[b as usize].0),
+                kind: Kind::Near,
+                score,
+                evidence: Evidence::None,
+            },
+            earlier_inside: true,
+            later_inside: true,
         })
         .collect()
 }
@@ -326,6 +384,31 @@ mod tests {
         let docs: Vec<(u64, &[&str])> = texts.iter().map(|t| (0, &t[..])).collect();
         assert_eq!(pairs(&docs[..3], &config).len(), 3);
         assert!(pairs(&docs, &config).is_empty());
+    }
+
+    /// The bounds that turn candidates away never turn away a pair reaching the threshold.
+    #[test]
+    fn bounds_turn_away_only_pairs_below_the_threshold() {
+        const ALPHABET: &[char] = &['a', 'b', 'c', ' ', 'é', 'ß', '1', '.'];
+        let mut next = crate::testing::xorshift(0x0540_77e5_70b0_u64);
+        let mut text = || -> String {
+            let state = next();
+            (0..3 + state % 14)
+                .map(|k| ALPHABET[((state >> (k * 3)) % ALPHABET.len() as u64) as usize])
+                .collect()
+        };
+        let mut kept = 0;
+        for _ in 0..20_000 {
+            let (a, b) = (text(), text());
+            for t in [0.5, 0.7, 0.9] {
+                let score = similarity(&a, &b);
+                let expected = (score >= t).then_some(score);
+                let found = similar(&Line::new(&a), &Line::new(&b), t);
+                assert_eq!(found, expected, "{a:?} {b:?} {t}");
+                kept += usize::from(expected.is_some());
+            }
+        }
+        assert!(kept > 100, "{kept}");
     }
 
     /// The same pairs, in the same order, whatever the number of threads.
