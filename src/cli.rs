@@ -171,6 +171,11 @@ struct DedupArgs {
     /// copies.
     #[arg(long, default_value_t = DedupConfig::default().near_threshold, value_name = "J")]
     threshold: f64,
+    /// Normalised Levenshtein similarity of the texts at or above which two paragraphs
+    /// too short for shingles (3 words to fewer than --shingle-size, same site) are near
+    /// copies.
+    #[arg(long, default_value_t = DedupConfig::default().short_threshold, value_name = "L")]
+    short_threshold: f64,
     /// What --threshold bounds: `jaccard`, or `containment` of the smaller shingle set in
     /// the larger, which also finds truncated and excerpted copies (kind `contained`).
     #[arg(long, default_value = "jaccard", value_name = "MEASURE")]
@@ -327,6 +332,7 @@ impl DedupArgs {
             shingle: self.shingle,
             shingle_size: self.shingle_size,
             near_threshold: self.threshold,
+            short_threshold: self.short_threshold,
             measure: self.measure,
             restated_threshold: self.restated_threshold,
             boilerplate_min_docs: self.boilerplate_min_docs,

@@ -16,6 +16,7 @@ pub mod print;
 pub mod recap;
 pub mod restated;
 pub mod shingle;
+pub mod short;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -36,6 +37,9 @@ pub struct DedupConfig {
     pub shingle_size: usize,
     /// Jaccard similarity of shingle sets at or above which two paragraphs are near copies.
     pub near_threshold: f64,
+    /// Normalised Levenshtein similarity at or above which two paragraphs too short for
+    /// shingles (fewer words than the shingle size) are near copies (see [`short`]).
+    pub short_threshold: f64,
     /// What the near threshold bounds: Jaccard, or containment of the smaller shingle set
     /// in the larger (which adds `contained` pairs).
     pub measure: Measure,
@@ -79,6 +83,7 @@ impl Default for DedupConfig {
             shingle: ShingleKind::Word,
             shingle_size: 5,
             near_threshold: 0.8,
+            short_threshold: short::DEFAULT_THRESHOLD,
             measure: Measure::Jaccard,
             restated_threshold: restated::DEFAULT_THRESHOLD,
             boilerplate_min_docs: 3,
@@ -100,6 +105,7 @@ impl DedupConfig {
         };
         unit("the near-duplicate threshold", self.near_threshold)?;
         unit("the restated threshold", self.restated_threshold)?;
+        unit("the short-paragraph threshold", self.short_threshold)?;
         if self.shingle_size == 0 {
             return Err(Error::Config("the shingle size must be at least 1".into()));
         }
@@ -127,7 +133,8 @@ pub struct ParaRef {
 pub enum Kind {
     /// Same text after normalisation.
     Exact,
-    /// Shingle Jaccard at or above the near threshold.
+    /// Shingle Jaccard at or above the near threshold, or, for paragraphs too short for
+    /// shingles, normalised Levenshtein similarity at or above the short threshold.
     Near,
     /// The smaller shingle set mostly inside the larger (containment at or above the near
     /// threshold, Jaccard below it); only with the containment measure.
@@ -291,11 +298,20 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
     // Eligible and boilerplate paragraphs are apart: the two maps share no key.
     let mut copies = exact.copies;
     copies.extend(repeated_boilerplate.copies);
-    let near = if config.searches.near {
+    let mut near = if config.searches.near {
         near::find(&paragraphs, &representatives, config)
     } else {
         near::Found::default()
     };
+    if config.searches.near {
+        // Paragraphs too short for shingles, compared by their texts; their pairs go the
+        // same way as shingle pairs.
+        near.pairs.extend(short::find(
+            &paragraphs,
+            &representatives,
+            config.short_threshold,
+        ));
+    }
     let mut near_limited_docs: Vec<u32> = near.limited.iter().map(|p| p.doc).collect();
     near_limited_docs.dedup();
     for (pair, decides) in with_copies(&paragraphs, &near.pairs, &copies) {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::boilerplate::is_label_line;
 use super::shingle::{append_shingles, sort_distinct_from};
 use super::DedupConfig;
-use crate::text::normalize::exact_key;
+use crate::text::normalize::{exact_key, normalize};
 use crate::text::paragraph::ends_with_full_stop;
 use crate::text::terms::TermAnalyzer;
 use crate::text::Lang;
@@ -123,6 +123,10 @@ struct Scratch {
     said: super::copied::Said,
     /// One paragraph's term ids before they are folded to [`Term`]s.
     words: Vec<u64>,
+    /// The normalised texts of the document's short paragraphs, end to end.
+    short_text: String,
+    /// Per short paragraph: its index and the end of its text in `short_text`.
+    short_ends: Vec<(u32, u32)>,
 }
 
 thread_local! {
@@ -141,6 +145,19 @@ pub struct DocPrint {
     shingles: Vec<u32>,
     /// The term sets of the paragraphs, end to end.
     terms: Vec<Term>,
+    /// The normalised texts of the paragraphs too short for shingles (see
+    /// [`super::short`]); none for most documents, so one pointer.
+    short: Option<Box<ShortTexts>>,
+}
+
+/// The normalised texts of a document's paragraphs too short for shingles; only these, so
+/// that the text of the others is not kept.
+#[derive(Debug, Clone, PartialEq)]
+struct ShortTexts {
+    /// The texts, end to end.
+    text: Box<str>,
+    /// Per short paragraph, in order: its index and the end of its text in `text`.
+    ends: Box<[(u32, u32)]>,
 }
 
 impl DocPrint {
@@ -177,10 +194,14 @@ impl DocPrint {
                 terms,
                 said,
                 words,
+                short_text,
+                short_ends,
             } = scratch;
             shingles.clear();
             terms.clear();
             said.clear();
+            short_text.clear();
+            short_ends.clear();
             for (p, (span, is_title)) in spans.enumerate() {
                 let text = &text[span];
                 let mut word_count = None;
@@ -197,7 +218,14 @@ impl DocPrint {
                     }
                 }
                 if searches.near {
-                    append_shingles(text, config.shingle, config.shingle_size, shingles);
+                    let n = append_shingles(text, config.shingle, config.shingle_size, shingles);
+                    if !is_title && super::short::is_short(n, config) {
+                        let normalized = normalize(text);
+                        if super::short::is_compared(&normalized) {
+                            short_text.push_str(&normalized);
+                            short_ends.push((as_u32(p), as_u32(short_text.len())));
+                        }
+                    }
                 }
                 let furniture = searches.boilerplate && !is_title;
                 let words = if furniture {
@@ -234,6 +262,12 @@ impl DocPrint {
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
+                short: (!short_ends.is_empty()).then(|| {
+                    Box::new(ShortTexts {
+                        text: short_text.as_str().into(),
+                        ends: short_ends.as_slice().into(),
+                    })
+                }),
             }
         })
     }
@@ -266,9 +300,25 @@ impl DocPrint {
         self.paragraphs[p].said_before.map(|q| q.get() as usize - 1)
     }
 
-    /// Frees the shingles once the near-copy search is done with them.
+    /// The paragraphs too short for shingles (see [`super::short`]), in order: each one's
+    /// index and normalised text; none once [`DocPrint::drop_shingles`] ran.
+    pub fn short_texts(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let mut start = 0;
+        let (text, ends) = self
+            .short
+            .as_deref()
+            .map_or(("", &[][..]), |short| (&*short.text, &*short.ends));
+        ends.iter().map(move |&(p, end)| {
+            let line = text.get(start as usize..end as usize).unwrap_or_default();
+            start = end;
+            (p as usize, line)
+        })
+    }
+
+    /// Frees the shingles and the short texts once the near-copy search is done with them.
     pub fn drop_shingles(&mut self) {
         self.shingles = Vec::new();
+        self.short = None;
     }
 }
 

@@ -48,11 +48,11 @@ pub fn shingles(text: &str, kind: ShingleKind, size: usize) -> Vec<u32> {
 }
 
 /// Appends the [`shingles`] of `text` to `out` (sorted and distinct among themselves),
-/// without a vector of their own.
-pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec<u32>) {
+/// without a vector of their own; returns the number of words of `text`.
+pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec<u32>) -> usize {
     let size = size.max(1);
     let start = out.len();
-    match kind {
+    let word_count = match kind {
         ShingleKind::Word => {
             // The paragraph's word hashes, in a vector each thread keeps.
             thread_local! {
@@ -68,11 +68,14 @@ pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec
                 } else {
                     out.extend(words.windows(size).map(window_hash));
                 }
-            });
+                words.len()
+            })
         }
         ShingleKind::Char => {
             let mut bytes = Vec::with_capacity(text.len());
+            let mut word_count = 0;
             for_each_word(text, |word| {
+                word_count += 1;
                 if !bytes.is_empty() {
                     bytes.push(b' ');
                 }
@@ -94,9 +97,11 @@ pub fn append_shingles(text: &str, kind: ShingleKind, size: usize, out: &mut Vec
                     )));
                 }
             }
+            word_count
         }
-    }
+    };
     sort_distinct_from(out, start);
+    word_count
 }
 
 /// Sorts `values[start..]` and removes its repeats, in place.

@@ -287,3 +287,34 @@ fn cut_datelines_are_left_out_of_the_cleaned_text_and_recorded() {
         assert!(row["text"].starts_with(&row["cut"]));
     }
 }
+
+/// A headline too short for shingles, repeated with a typo in another article, is a near
+/// copy scored below 1; a schedule row differing only by its time is another fact, kept.
+#[test]
+fn short_lines_with_a_typo_are_near_copies_but_not_other_times() {
+    let records = [
+        ("a", "Ledakan Guncang Pasar Senen", "Ambarawa pukul 07.00"),
+        ("b", "Ledakan Guncang Pasar Seneen", "Ambarawa pukul 08.00"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(k, (id, headline, row))| {
+        let text = [prose(k, 1), (*headline).into(), (*row).into(), prose(k, 2)].join("\n\n");
+        json!({"id": id, "source": "kabar-contoh.id", "text": text})
+    })
+    .collect::<Vec<_>>();
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = dedup(tmp.path(), &records);
+    let row = |text: &str| rows.iter().find(|r| r["text"] == text).unwrap();
+    assert_eq!(row("Ledakan Guncang Pasar Senen")["action"], "keep");
+    let typo = row("Ledakan Guncang Pasar Seneen");
+    assert_eq!(typo["action"], "drop", "{typo:?}");
+    assert_eq!(typo["reason"], "near");
+    assert_eq!(typo["duplicate_of_doc"], "a");
+    assert_eq!(typo["duplicate_of_paragraph"], "2");
+    let score: f64 = typo["score"].parse().unwrap();
+    assert!(score > 0.9 && score < 1.0, "{typo:?}");
+    for time in ["Ambarawa pukul 07.00", "Ambarawa pukul 08.00"] {
+        assert_eq!(row(time)["action"], "keep", "{:?}", row(time));
+    }
+}
