@@ -1019,6 +1019,73 @@ mod tests {
         );
     }
 
+    /// Terms `2 * (base + m)` for `m` in `0..n`: words no other helper uses.
+    fn words(base: u32, n: u32) -> Vec<Term> {
+        (0..n).map(|m| 2 * (base + m)).collect()
+    }
+
+    #[test]
+    fn a_block_points_at_the_best_of_several_earlier_matches() {
+        // The first later paragraph restates paragraph 2 (five terms) and shares three
+        // terms with paragraph 3 too: it points at 2.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        page[5].truncate(5);
+        let of_3: Vec<Term> = page[3][7..10].to_vec();
+        page[5].extend(of_3);
+        page[5].extend(words(8000, 2));
+        page[5].sort_unstable();
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        let (s2, s3) = (scores.score(2, 5), scores.score(3, 5));
+        assert!(
+            s2 > s3 && s3 >= Rule::new(DEFAULT_THRESHOLD).link,
+            "{s2} {s3}"
+        );
+        assert_eq!(
+            restated_pairs(&page),
+            [(2, 5), (0, 6), (4, 7), (1, 8), (3, 9)]
+        );
+    }
+
+    #[test]
+    fn the_share_of_a_block_counts_prose_paragraphs_that_are_compared() {
+        // Five paired paragraphs, then four of five terms (too short to compare) and four
+        // rows that are not prose: the share is five of five.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        for k in 0..4 {
+            page.push(words(8200 + 10 * k, 5));
+        }
+        for k in 0..4 {
+            page.push(words(8300 + 10 * k, 8));
+        }
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let mut scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        scores.prose = (0..page.len()).map(|k| k < 14).collect();
+        let found: Vec<usize> = scores
+            .restated(DEFAULT_THRESHOLD)
+            .into_iter()
+            .map(|f| f.1)
+            .collect();
+        assert_eq!(found, [5, 6, 7, 8, 9]);
+    }
+
+    #[test]
+    fn a_block_paragraph_points_before_the_split_not_inside_the_block() {
+        // The last later paragraph shares more with the first later one than with the
+        // paragraph it restates: it still points at that one.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        let first_later: Vec<Term> = page[5][5..10].to_vec();
+        page[9].extend(first_later.iter().copied());
+        page[9].sort_unstable();
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        assert!(scores.score(5, 9) > scores.score(3, 9));
+        assert_eq!(
+            restated_pairs(&page),
+            [(2, 5), (0, 6), (4, 7), (1, 8), (3, 9)]
+        );
+    }
+
     #[test]
     fn rows_stating_other_facts_are_no_block() {
         // The same page, but each later paragraph carries numbers its match lacks and
