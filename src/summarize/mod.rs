@@ -827,19 +827,7 @@ mod tests {
         let text = "Harga beras naik lagi minggu ini. \"Kami kecewa sekali. Harga terlalu tinggi. \
                     Kami butuh bantuan,\" kata warga. Pemerintah berjanji turun tangan.\n\n\
                     “Pasar harus diawasi. Stok beras cukup. Jangan panik.” Pedagang menunggu kabar.";
-        let doc = crate::corpus::Document {
-            id: "d".into(),
-            title: None,
-            site: None,
-            text: text.into(),
-            source: crate::corpus::Source {
-                path: Default::default(),
-                line: None,
-            },
-            raw: None,
-        };
-        let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
-        let keep = vec![Decision::Keep; analyzed.paragraphs.len()];
+        let (_, analyzed, keep) = analysed(text);
         let article = Article::new(text, &analyzed, &keep);
         let quoted: Vec<bool> = article.candidates.iter().map(|c| c.quoted).collect();
         assert_eq!(
