@@ -89,3 +89,130 @@ fn original(flat: &[Decision], paragraphs: &Paragraphs, earlier: ParaRef) -> Par
         _ => earlier,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::{DedupConfig, DocPrint};
+
+    /// Fingerprints of documents with `sizes[d]` paragraphs each; the first paragraph of a
+    /// document is its title when `titled`.
+    fn prints(sizes: &[usize], titled: bool) -> Vec<DocPrint> {
+        sizes
+            .iter()
+            .map(|&n| {
+                let texts: Vec<String> =
+                    (0..n).map(|p| format!("kata nomor {p} di sini.")).collect();
+                let text = texts.join("\n\n");
+                let mut spans = Vec::new();
+                let mut start = 0;
+                for (p, t) in texts.iter().enumerate() {
+                    spans.push((start..start + t.len(), titled && p == 0));
+                    start += t.len() + 2;
+                }
+                DocPrint::new(
+                    &text,
+                    spans,
+                    crate::text::Lang::Indonesian,
+                    &DedupConfig::default(),
+                )
+            })
+            .collect()
+    }
+
+    fn at(doc: u32, para: u32) -> ParaRef {
+        ParaRef { doc, para }
+    }
+
+    fn pair(earlier: ParaRef, later: ParaRef, kind: Kind, score: f64) -> Pair {
+        Pair {
+            earlier,
+            later,
+            kind,
+            score,
+            evidence: if kind == Kind::Restated {
+                Evidence::Pair
+            } else {
+                Evidence::None
+            },
+        }
+    }
+
+    /// The reason, pointer and score of a dropped paragraph.
+    fn dropped(d: Decision) -> (Kind, Option<ParaRef>, f64) {
+        match d {
+            Decision::Drop {
+                reason,
+                duplicate_of,
+                score,
+                ..
+            } => (reason, duplicate_of, score),
+            other => panic!("kept: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_strongest_kind_wins_over_a_higher_score() {
+        let prints = prints(&[3, 1], false);
+        let paragraphs = Paragraphs::new(&prints);
+        let later = at(1, 0);
+        // Listed weakest kind first, with the higher score: the exact copy still wins.
+        let pairs = [
+            pair(at(0, 2), later, Kind::Restated, 0.99),
+            pair(at(0, 1), later, Kind::Near, 0.9459),
+            pair(at(0, 0), later, Kind::Exact, 0.5),
+        ];
+        let decisions = decide(&paragraphs, &[false; 4], &pairs);
+        assert_eq!(dropped(decisions[1][0]), (Kind::Exact, Some(at(0, 0)), 0.5));
+    }
+
+    #[test]
+    fn the_highest_score_of_a_kind_wins_and_ties_go_to_the_earliest() {
+        let prints = prints(&[3, 1, 1], false);
+        let paragraphs = Paragraphs::new(&prints);
+        let pairs = [
+            pair(at(0, 0), at(1, 0), Kind::Near, 0.85),
+            pair(at(0, 1), at(1, 0), Kind::Near, 0.95),
+            pair(at(0, 2), at(1, 0), Kind::Near, 0.9),
+            pair(at(0, 0), at(2, 0), Kind::Near, 0.9),
+            pair(at(0, 1), at(2, 0), Kind::Near, 0.9),
+        ];
+        let decisions = decide(&paragraphs, &[false; 5], &pairs);
+        assert_eq!(dropped(decisions[1][0]), (Kind::Near, Some(at(0, 1)), 0.95));
+        assert_eq!(dropped(decisions[2][0]), (Kind::Near, Some(at(0, 0)), 0.9));
+    }
+
+    #[test]
+    fn a_chain_of_copies_points_at_the_kept_original() {
+        // (2,0) copies (1,0), which copies (0,0): both point at (0,0), which is kept.
+        let prints = prints(&[1, 1, 1], false);
+        let paragraphs = Paragraphs::new(&prints);
+        let pairs = [
+            pair(at(0, 0), at(1, 0), Kind::Near, 0.9),
+            pair(at(1, 0), at(2, 0), Kind::Near, 0.85),
+        ];
+        let decisions = decide(&paragraphs, &[false; 3], &pairs);
+        assert_eq!(decisions[0], [Decision::Keep]);
+        assert_eq!(dropped(decisions[1][0]), (Kind::Near, Some(at(0, 0)), 0.9));
+        assert_eq!(dropped(decisions[2][0]), (Kind::Near, Some(at(0, 0)), 0.85));
+    }
+
+    #[test]
+    fn titles_stay_boilerplate_has_no_pointer_and_the_rest_is_kept() {
+        let prints = prints(&[2, 3], true);
+        let paragraphs = Paragraphs::new(&prints);
+        // A title with a pair stays a title; boilerplate is dropped whatever its pairs.
+        let pairs = [
+            pair(at(0, 0), at(1, 0), Kind::Exact, 1.0),
+            pair(at(0, 1), at(1, 1), Kind::Exact, 1.0),
+        ];
+        let boilerplate = [false, false, false, true, false];
+        let decisions = decide(&paragraphs, &boilerplate, &pairs);
+        assert_eq!(decisions[0], [Decision::Title, Decision::Keep]);
+        assert_eq!(decisions[1][0], Decision::Title);
+        assert_eq!(dropped(decisions[1][1]), (Kind::Boilerplate, None, 0.0));
+        assert_eq!(decisions[1][2], Decision::Keep);
+        assert!(decisions[1][2].is_kept() && decisions[1][0].is_kept());
+        assert!(!decisions[1][1].is_kept());
+    }
+}
