@@ -1140,6 +1140,92 @@ mod tests {
         );
     }
 
+    /// The restated pairs `(earlier, later, score)` of a page of term sets, and the score
+    /// of pair `(i, j)`.
+    fn restated_and_score(page: &[Vec<Term>], i: usize, j: usize) -> (Vec<(usize, usize)>, f64) {
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        let found = scores.restated(DEFAULT_THRESHOLD);
+        (
+            found.into_iter().map(|(i, j, _)| (i, j)).collect(),
+            scores.score(i, j),
+        )
+    }
+
+    /// Ten word terms from `from` on, of which the first `shared` are those of `base`.
+    fn sharing(base: &[Term], shared: usize, from: u32) -> Vec<Term> {
+        let mut p: Vec<Term> = base[..shared].to_vec();
+        p.extend((0..(base.len() - shared) as u32).map(|k| 2 * (from + k)));
+        p.sort_unstable();
+        p
+    }
+
+    #[test]
+    fn a_lone_pair_must_reach_the_threshold_plus_a_quarter() {
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let first: Vec<Term> = (0..10).map(|k| 2 * (500 + k)).collect();
+        let page = |shared: usize| {
+            vec![
+                first.clone(),
+                (0..10).map(|k| 2 * (600 + k)).collect(),
+                (0..10).map(|k| 2 * (700 + k)).collect(),
+                sharing(&first, shared, 800),
+            ]
+        };
+        // Between t + 0.10 and t + 0.25: not enough alone.
+        let (found, s) = restated_and_score(&page(8), 0, 3);
+        assert!(rule.anchor + 0.10 <= s && s < rule.single, "{s}");
+        assert!(found.is_empty(), "{found:?}");
+        // Over t + 0.25: restated on its own.
+        let (found, s) = restated_and_score(&page(9), 0, 3);
+        assert!(s >= rule.single, "{s}");
+        assert_eq!(found, [(0, 3)]);
+    }
+
+    #[test]
+    fn a_passage_needs_a_second_pair_of_most_of_the_threshold() {
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let a: Vec<Term> = (0..10).map(|k| 2 * (500 + k)).collect();
+        let b: Vec<Term> = (0..10).map(|k| 2 * (520 + k)).collect();
+        let page = |second_shared: usize| {
+            vec![
+                a.clone(),
+                b.clone(),
+                (0..10).map(|k| 2 * (600 + k)).collect(),
+                (0..10).map(|k| 2 * (700 + k)).collect(),
+                sharing(&a, 7, 800),
+                sharing(&b, second_shared, 900),
+            ]
+        };
+        // The first pair over t (but alone too weak), the second under 0.85 t though the
+        // mean is over 0.7 t: no passage.
+        let (found, first) = restated_and_score(&page(5), 0, 4);
+        let (_, second) = restated_and_score(&page(5), 1, 5);
+        assert!(rule.anchor <= first && first < rule.single, "{first}");
+        assert!(second < rule.second && (first + second) / 2.0 >= rule.mean);
+        assert!(second >= rule.link, "{second}");
+        assert!(found.is_empty(), "{found:?}");
+        // A second pair over 0.85 t: a passage.
+        let (found, second) = restated_and_score(&page(6), 1, 5);
+        assert!(second >= rule.second, "{second}");
+        assert_eq!(found, [(0, 4), (1, 5)]);
+    }
+
+    #[test]
+    fn a_passage_overlapping_what_it_restates_is_not_restated() {
+        // Each paragraph says half of the one before: pairs (0, 1) and (1, 2) line up, but
+        // paragraph 1 is on both sides (a run of parallel lines, not a passage said again).
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let p0: Vec<Term> = (0..10).map(|k| 2 * (500 + k)).collect();
+        let p1 = sharing(&p0, 7, 600);
+        let p2 = sharing(&p1, 7, 700);
+        let page = vec![p0, p1, p2];
+        let (found, s01) = restated_and_score(&page, 0, 1);
+        let (_, s12) = restated_and_score(&page, 1, 2);
+        assert!(s01 >= rule.anchor && s12 >= rule.second && s01 < rule.single);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
     proptest! {
         /// Lowering the frequencies of what some documents lost gives what counting the
         /// corpus again gives, and the growth of every weight that changed.
