@@ -531,3 +531,142 @@ impl<'a> Paragraphs<'a> {
         self.print(g).is_prose
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validate_accepts_the_ranges_and_refuses_the_rest() {
+        assert!(DedupConfig::default().validate().is_ok());
+        let with = |f: &dyn Fn(&mut DedupConfig)| {
+            let mut c = DedupConfig::default();
+            f(&mut c);
+            c.validate()
+        };
+        for v in [1.0, 0.01] {
+            assert!(with(&|c| c.near_threshold = v).is_ok());
+            assert!(with(&|c| c.restated_threshold = v).is_ok());
+            assert!(with(&|c| c.short_threshold = v).is_ok());
+        }
+        for v in [0.0, -0.1, 1.01, f64::NAN] {
+            assert!(with(&|c| c.near_threshold = v).is_err(), "{v}");
+            assert!(with(&|c| c.restated_threshold = v).is_err(), "{v}");
+            assert!(with(&|c| c.short_threshold = v).is_err(), "{v}");
+        }
+        assert!(with(&|c| c.shingle_size = 0).is_err());
+        assert!(with(&|c| c.shingle_size = 1).is_ok());
+        assert!(with(&|c| c.boilerplate_min_docs = 1).is_err());
+        assert!(with(&|c| c.boilerplate_min_docs = 0).is_err());
+        assert!(with(&|c| c.boilerplate_min_docs = 2).is_ok());
+        assert!(with(&|c| c.boilerplate_min_docs = 3).is_ok());
+    }
+
+    #[test]
+    fn clean_len_joins_the_kept_paragraphs_by_blank_lines() {
+        assert_eq!(clean_len([]), 0);
+        assert_eq!(clean_len([5]), 5);
+        assert_eq!(clean_len([5, 3]), 10);
+        assert_eq!(clean_len([5, 3, 1]), 13);
+    }
+
+    #[test]
+    fn kind_and_evidence_names() {
+        let kinds = [
+            Kind::Exact,
+            Kind::Near,
+            Kind::Contained,
+            Kind::Restated,
+            Kind::Boilerplate,
+        ];
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["exact", "near", "contained", "restated", "boilerplate"]
+        );
+        let evidence = [
+            Evidence::None,
+            Evidence::Pair,
+            Evidence::Passage,
+            Evidence::Recap,
+            Evidence::Block,
+            Evidence::Sentences,
+        ];
+        let names: Vec<&str> = evidence.iter().map(|e| e.as_str()).collect();
+        assert_eq!(
+            names,
+            ["", "pair", "passage", "recap", "block", "sentences"]
+        );
+    }
+
+    fn at(doc: u32, para: u32) -> ParaRef {
+        ParaRef { doc, para }
+    }
+
+    fn pair(earlier: ParaRef, later: ParaRef, kind: Kind, score: f64) -> Pair {
+        Pair {
+            earlier,
+            later,
+            kind,
+            score,
+            evidence: Evidence::None,
+        }
+    }
+
+    #[test]
+    fn sort_pairs_orders_by_later_kind_earlier_and_keeps_the_best_score() {
+        let mut pairs = vec![
+            pair(at(0, 1), at(2, 0), Kind::Near, 0.8),
+            pair(at(0, 0), at(2, 0), Kind::Near, 0.9),
+            pair(at(0, 0), at(2, 0), Kind::Exact, 1.0),
+            pair(at(0, 0), at(1, 0), Kind::Restated, 0.5),
+            pair(at(0, 1), at(2, 0), Kind::Near, 0.95),
+        ];
+        sort_pairs(&mut pairs);
+        let got: Vec<(ParaRef, ParaRef, Kind, f64)> = pairs
+            .iter()
+            .map(|p| (p.later, p.earlier, p.kind, p.score))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (at(1, 0), at(0, 0), Kind::Restated, 0.5),
+                (at(2, 0), at(0, 0), Kind::Exact, 1.0),
+                (at(2, 0), at(0, 0), Kind::Near, 0.9),
+                (at(2, 0), at(0, 1), Kind::Near, 0.95),
+            ]
+        );
+    }
+
+    #[test]
+    fn drop_pointers_lists_each_dropped_repeat_with_its_original() {
+        let drop = |reason, duplicate_of, score| Decision::Drop {
+            reason,
+            duplicate_of,
+            score,
+            evidence: Evidence::None,
+        };
+        let result = DedupResult {
+            decisions: vec![
+                vec![Decision::Title, Decision::Keep],
+                vec![
+                    drop(Kind::Boilerplate, None, 0.0),
+                    drop(Kind::Near, Some(at(0, 1)), 0.85),
+                    Decision::Keep,
+                    drop(Kind::Exact, Some(at(0, 1)), 1.0),
+                ],
+            ],
+            pairs: Vec::new(),
+            candidate_docs: Vec::new(),
+            near_limited_docs: Vec::new(),
+            clean_bytes: 0,
+        };
+        assert_eq!(
+            result.drop_pointers(),
+            [
+                pair(at(0, 1), at(1, 1), Kind::Near, 0.85),
+                pair(at(0, 1), at(1, 3), Kind::Exact, 1.0),
+            ]
+        );
+    }
+}
