@@ -669,4 +669,162 @@ mod tests {
             ]
         );
     }
+    /// Fingerprints of documents given as their paragraphs.
+    fn prints(docs: &[Vec<String>]) -> Vec<DocPrint> {
+        docs.iter()
+            .map(|paragraphs| {
+                let text = paragraphs.join("\n\n");
+                let mut spans = Vec::new();
+                let mut start = 0;
+                for p in paragraphs {
+                    spans.push((start..start + p.len(), false));
+                    start += p.len() + 2;
+                }
+                DocPrint::new(
+                    &text,
+                    spans,
+                    crate::text::Lang::Indonesian,
+                    &DedupConfig::default(),
+                )
+            })
+            .collect()
+    }
+
+    /// A made-up word, different for each `n`.
+    fn word(n: usize) -> String {
+        const SYLLABLES: [&str; 12] = [
+            "ka", "ri", "mo", "tu", "se", "la", "pe", "di", "na", "go", "bu", "je",
+        ];
+        let mut w = String::new();
+        let mut n = n + 12 * 12;
+        while n > 0 {
+            w.push_str(SYLLABLES[n % 12]);
+            n /= 12;
+        }
+        w
+    }
+
+    /// A sentence of `len` made-up words from word `from` on.
+    fn sentence(from: usize, len: usize) -> String {
+        let words: Vec<String> = (from..from + len).map(word).collect();
+        format!("{}.", words.join(" "))
+    }
+
+    /// `text` with its last word replaced.
+    fn last_word_changed(text: &str) -> String {
+        let (head, _) = text.trim_end_matches('.').rsplit_once(' ').unwrap();
+        format!("{head} gantinya.")
+    }
+
+    fn decisions_and_pairs(docs: &[Vec<String>], config: &DedupConfig) -> DedupResult {
+        find_duplicates(prints(docs), config)
+    }
+
+    #[test]
+    fn near_pairs_are_listed_for_every_copy_of_either_text() {
+        // Doc 0 has text A, doc 1 a near copy B, doc 2 A again, doc 3 B again.
+        let a = sentence(0, 20);
+        let b = last_word_changed(&a);
+        let docs: Vec<Vec<String>> = [&a, &b, &a, &b]
+            .iter()
+            .map(|t| vec![t.to_string()])
+            .collect();
+        let result = decisions_and_pairs(&docs, &DedupConfig::default());
+        let near: Vec<(u32, u32, f64)> = result
+            .pairs
+            .iter()
+            .filter(|p| p.kind == Kind::Near)
+            .map(|p| (p.earlier.doc, p.later.doc, p.score))
+            .collect();
+        let score = near[0].2;
+        assert!(score >= 0.8 && score < 1.0, "{score}");
+        assert_eq!(
+            near,
+            [(0, 1, score), (1, 2, score), (0, 3, score), (2, 3, score)]
+        );
+        let pointers: Vec<(u32, Kind)> = result
+            .drop_pointers()
+            .iter()
+            .map(|p| (p.earlier.doc, p.kind))
+            .collect();
+        assert_eq!(
+            pointers,
+            [(0, Kind::Near), (0, Kind::Exact), (0, Kind::Exact)]
+        );
+    }
+
+    #[test]
+    fn pairs_of_copies_are_listed_up_to_a_bound_of_65536() {
+        let a = sentence(0, 20);
+        let b = last_word_changed(&a);
+        let config = DedupConfig {
+            searches: Searches {
+                boilerplate: false,
+                ..Searches::default()
+            },
+            ..DedupConfig::default()
+        };
+        let near_pairs = |copies_of_a: usize, copies_of_b: usize| {
+            let docs: Vec<Vec<String>> = std::iter::repeat_n(&a, copies_of_a)
+                .chain(std::iter::repeat_n(&b, copies_of_b))
+                .map(|t| vec![t.clone()])
+                .collect();
+            let result = decisions_and_pairs(&docs, &config);
+            result.pairs.iter().filter(|p| p.kind == Kind::Near).count()
+        };
+        // 256 × 256 pairs of copies: on the bound, all listed.
+        assert_eq!(near_pairs(256, 256), 65536);
+        // 256 × 257: over it, the pair of first copies only.
+        assert_eq!(near_pairs(256, 257), 1);
+    }
+
+    #[test]
+    fn a_copy_of_the_part_does_not_drop_a_longer_later_version() {
+        // With containment: A, a copy of A, then B, which holds A and says more. B is
+        // kept (a later, longer version), also through the pair with A's copy.
+        let a = sentence(0, 12);
+        let b = format!("{} {}", a, sentence(100, 12));
+        let docs = vec![vec![a.clone()], vec![a.clone()], vec![b]];
+        let config = DedupConfig {
+            measure: Measure::Containment,
+            ..DedupConfig::default()
+        };
+        let result = decisions_and_pairs(&docs, &config);
+        assert!(
+            result.decisions[2][0].is_kept(),
+            "{:?}",
+            result.decisions[2]
+        );
+        let contained: Vec<(u32, u32)> = result
+            .pairs
+            .iter()
+            .filter(|p| p.kind == Kind::Contained)
+            .map(|p| (p.earlier.doc, p.later.doc))
+            .collect();
+        assert_eq!(contained, [(0, 2), (1, 2)]);
+    }
+
+    #[test]
+    fn a_near_variant_of_boilerplate_is_listed_but_kept() {
+        // A long footer under twelve different stories is boilerplate; a variant of it
+        // under a thirteenth story is near the footer, listed, and kept.
+        let footer = sentence(1000, 20);
+        let mut docs: Vec<Vec<String>> = (0..12)
+            .map(|k| vec![sentence(30 * k, 15), footer.clone()])
+            .collect();
+        docs.push(vec![sentence(500, 15), last_word_changed(&footer)]);
+        let result = decisions_and_pairs(&docs, &DedupConfig::default());
+        assert!(matches!(
+            result.decisions[0][1],
+            Decision::Drop {
+                reason: Kind::Boilerplate,
+                ..
+            }
+        ));
+        assert_eq!(result.decisions[12], [Decision::Keep, Decision::Keep]);
+        assert!(result
+            .pairs
+            .iter()
+            .any(|p| p.kind == Kind::Near && p.later == at(12, 1)));
+    }
 }
