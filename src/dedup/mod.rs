@@ -827,4 +827,21 @@ mod tests {
             .iter()
             .any(|p| p.kind == Kind::Near && p.later == at(12, 1)));
     }
+    #[test]
+    fn paragraphs_index_documents_end_to_end() {
+        let docs = vec![
+            vec![sentence(0, 6), sentence(10, 6)],
+            vec![],
+            vec![sentence(20, 6)],
+        ];
+        let prints = prints(&docs);
+        let paragraphs = Paragraphs::new(&prints);
+        assert_eq!((paragraphs.len(), paragraphs.doc_count()), (3, 3));
+        assert!(!paragraphs.is_empty());
+        assert_eq!(paragraphs.at(2), at(2, 0));
+        assert_eq!(paragraphs.global(at(2, 0)), 2);
+        assert_eq!(paragraphs.of_doc(1), 2..2);
+        assert_eq!(paragraphs.of_doc(2), 2..3);
+        assert!(Paragraphs::new(&[]).is_empty());
+    }
 }
