@@ -1226,6 +1226,66 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
     }
 
+    /// A made-up word, different for each `n`.
+    fn word(n: usize) -> String {
+        const SYLLABLES: [&str; 12] = [
+            "ka", "ri", "mo", "tu", "se", "la", "pe", "di", "na", "go", "bu", "je",
+        ];
+        let mut w = String::new();
+        let mut n = n + 12 * 12;
+        while n > 0 {
+            w.push_str(SYLLABLES[n % 12]);
+            n /= 12;
+        }
+        w
+    }
+
+    /// The restated pairs `(earlier, later)` of one document of `paragraphs`.
+    fn found_in(paragraphs: &[String]) -> Vec<(u32, u32)> {
+        let text = paragraphs.join("\n\n");
+        let mut spans = Vec::new();
+        let mut start = 0;
+        for p in paragraphs {
+            spans.push((start..start + p.len(), false));
+            start += p.len() + 2;
+        }
+        let config = crate::dedup::DedupConfig::default();
+        let prints = [DocPrint::new(
+            &text,
+            spans,
+            crate::text::Lang::Indonesian,
+            &config,
+        )];
+        let paragraphs = Paragraphs::new(&prints);
+        let present = vec![true; paragraphs.len()];
+        let (pairs, _) = find(&paragraphs, &present, DEFAULT_THRESHOLD);
+        pairs
+            .iter()
+            .map(|p| (p.earlier.para, p.later.para))
+            .collect()
+    }
+
+    #[test]
+    fn a_passage_said_again_is_restated_only_when_it_is_prose() {
+        // Three paragraphs, something else, then the three again with a word changed.
+        let page = |end: &str| -> Vec<String> {
+            let paragraph = |from: usize, changed: bool| {
+                let mut words: Vec<String> = (from..from + 10).map(word).collect();
+                if changed {
+                    words[9] = word(from + 500);
+                }
+                format!("{}{end}", words.join(" "))
+            };
+            let mut page: Vec<String> = (0..3).map(|p| paragraph(20 * p, false)).collect();
+            page.push(paragraph(300, false));
+            page.extend((0..3).map(|p| paragraph(20 * p, true)));
+            page
+        };
+        assert_eq!(found_in(&page(".")), [(0, 4), (1, 5), (2, 6)]);
+        // Rows of a table (no sentence ends) in the same pattern are parallel rows.
+        assert!(found_in(&page("")).is_empty());
+    }
+
     proptest! {
         /// Lowering the frequencies of what some documents lost gives what counting the
         /// corpus again gives, and the growth of every weight that changed.
