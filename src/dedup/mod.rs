@@ -844,4 +844,71 @@ mod tests {
         assert_eq!(paragraphs.of_doc(2), 2..3);
         assert!(Paragraphs::new(&[]).is_empty());
     }
+    /// The `(earlier doc, later doc, kind, score)` of the pairs of one-paragraph documents.
+    fn pairs_of(docs: &[String], config: &DedupConfig) -> Vec<(u32, u32, Kind, f64)> {
+        let docs: Vec<Vec<String>> = docs.iter().map(|t| vec![t.clone()]).collect();
+        let result = decisions_and_pairs(&docs, config);
+        result
+            .pairs
+            .iter()
+            .map(|p| (p.earlier.doc, p.later.doc, p.kind, p.score))
+            .collect()
+    }
+
+    #[test]
+    fn containment_adds_contained_pairs_and_keeps_near_ones_near() {
+        // 12 words (8 shingles); the same and 2 more (10, all 8 shared: Jaccard 0.8);
+        // the same and 12 more (20: Jaccard 0.4, containment 1).
+        let a = sentence(0, 12).trim_end_matches('.').to_owned();
+        let b = format!("{a} {}", sentence(100, 2));
+        let c = format!("{a} {}", sentence(200, 12));
+        let docs = [format!("{a}."), b, c];
+        assert_eq!(
+            pairs_of(&docs, &DedupConfig::default()),
+            [(0, 1, Kind::Near, 0.8)]
+        );
+        let containment = DedupConfig {
+            measure: Measure::Containment,
+            ..DedupConfig::default()
+        };
+        assert_eq!(
+            pairs_of(&docs, &containment),
+            [
+                (0, 1, Kind::Near, 0.8),
+                (0, 2, Kind::Contained, 1.0),
+                (1, 2, Kind::Contained, 0.8)
+            ]
+        );
+    }
+
+    #[test]
+    fn exact_copies_are_all_pairs_up_to_1024_and_a_star_and_a_chain_past_it() {
+        let a = sentence(0, 12);
+        // The same paragraph on many pages would be boilerplate.
+        let config = DedupConfig {
+            searches: Searches {
+                boilerplate: false,
+                ..Searches::default()
+            },
+            ..DedupConfig::default()
+        };
+        let exact_pairs = |n: usize| {
+            let docs = vec![a.clone(); n];
+            let mut pairs: Vec<(u32, u32)> = pairs_of(&docs, &config)
+                .into_iter()
+                .filter(|p| p.2 == Kind::Exact)
+                .map(|p| (p.0, p.1))
+                .collect();
+            pairs.sort_unstable();
+            pairs
+        };
+        assert_eq!(exact_pairs(3), [(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(exact_pairs(1024).len(), 1024 * 1023 / 2);
+        // 1025 copies: each later one with the first (1024), and each with the next
+        // (1023).
+        let pairs = exact_pairs(1025);
+        assert_eq!(pairs.len(), 1024 + 1023);
+        assert!((1..1025).all(|k| pairs.binary_search(&(0, k)).is_ok()));
+        assert!((2..1025).all(|k| pairs.binary_search(&(k - 1, k)).is_ok()));
+    }
 }
