@@ -358,6 +358,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fold_mixes_the_high_half_into_the_low_and_keeps_the_number_bit() {
+        assert_eq!(fold(1 << 33), 2);
+        assert_eq!(fold((1 << 33) | 2), 0);
+        assert_eq!(fold(0xFFFF_FFFF_0000_0000), 0xFFFF_FFFE);
+        assert_eq!(fold(0xFFFF_FFFF_0000_0001), 0xFFFF_FFFF);
+        for id in [4u64, 5, 1 << 40, (1 << 40) | 1, u64::MAX, u64::MAX - 1] {
+            assert_eq!(is_number(fold(id)), crate::text::terms::is_number_term(id));
+        }
+    }
+
+    #[test]
     fn items_of_lists_open_with_a_bullet_or_a_short_mark() {
         for item in [
             "3. Cek Fakta: Hoaks Tautan Pendaftaran",
