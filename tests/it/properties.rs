@@ -687,7 +687,7 @@ fn build(plans: Vec<DocPlan>) -> Generated {
     out
 }
 
-/// What the model makes of a paragraph: its normalised text and its word 5-gram shingles,
+/// What the model makes of a paragraph: its normalised text and its word n-gram shingles,
 /// as the README defines them (words are runs of letters, digits and `_`, lower-cased; a
 /// text of fewer words is one shingle, the whole text).
 struct Model {
@@ -696,7 +696,7 @@ struct Model {
 }
 
 impl Model {
-    fn of(text: &str) -> Model {
+    fn of(text: &str, size: usize) -> Model {
         let norm = text
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -707,10 +707,10 @@ impl Model {
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
-        let shingles = if words.len() < 5 {
+        let shingles = if words.len() < size {
             std::iter::once(words.join(" ")).collect()
         } else {
-            words.windows(5).map(|w| w.join(" ")).collect()
+            words.windows(size).map(|w| w.join(" ")).collect()
         };
         Model { norm, shingles }
     }
@@ -741,8 +741,8 @@ struct Reach {
     titles: usize,
 }
 
-/// Checks every decision of `decisions` on `generated` against the model (at the default
-/// threshold, word 5-grams): every paragraph decided once; titles and furniture as made;
+/// Checks every decision of `decisions` on `generated` against the model (word shingles of
+/// `config`'s size, Jaccard at its threshold): every paragraph decided once; titles and furniture as made;
 /// an exact drop for a paragraph with an earlier copy (the earliest copy's kept original),
 /// else a near drop for one with an earlier near copy (the best score, then the earliest,
 /// its kept original, the score the model's Jaccard); a restated drop pointing at a kept
@@ -750,9 +750,10 @@ struct Reach {
 fn check_decisions(
     generated: &Generated,
     decisions: &[Vec<Decision>],
+    config: &DedupConfig,
     reach: &mut Reach,
 ) -> Result<(), TestCaseError> {
-    let threshold = DedupConfig::default().near_threshold;
+    let threshold = config.near_threshold;
     prop_assert_eq!(decisions.len(), generated.paragraphs.len());
     let mut refs = Vec::new();
     for (d, (paragraphs, decided)) in generated.paragraphs.iter().zip(decisions).enumerate() {
@@ -761,7 +762,9 @@ fn check_decisions(
     }
     let text = |g: usize| generated.paragraphs[refs[g].0][refs[g].1].as_str();
     let decision = |g: usize| decisions[refs[g].0][refs[g].1];
-    let models: Vec<Model> = (0..refs.len()).map(|g| Model::of(text(g))).collect();
+    let models: Vec<Model> = (0..refs.len())
+        .map(|g| Model::of(text(g), config.shingle_size))
+        .collect();
     let index = |r: ParaRef| -> usize {
         refs.iter()
             .position(|&(d, p)| (d, p) == (r.doc as usize, r.para as usize))
@@ -950,25 +953,90 @@ fn check_decisions(
     Ok(())
 }
 
-/// `paragraphs.csv` holds every input paragraph once, in input order, with its text, and
-/// every `drop` row has a reason.
-fn check_rows(generated: &Generated, dir: &Path) -> Result<(), TestCaseError> {
+/// `paragraphs.csv` holds every input paragraph once, in input order, with its text and
+/// its decision; `duplicates.csv` one row per dropped repeat, the same pointer and score.
+fn check_rows(
+    generated: &Generated,
+    decisions: &[Vec<Decision>],
+    dir: &Path,
+) -> Result<(), TestCaseError> {
     let rows = read_csv(&dir.join("paragraphs.csv"));
     let mut rows = rows.iter();
-    for (doc, paragraphs) in generated.docs.iter().zip(&generated.paragraphs) {
-        for (p, text) in paragraphs.iter().enumerate() {
+    let mut pointers = Vec::new();
+    for (d, doc) in generated.docs.iter().enumerate() {
+        for (p, text) in generated.paragraphs[d].iter().enumerate() {
             let row = rows.next().unwrap();
             prop_assert_eq!(&row["doc_id"], &doc.id);
             prop_assert_eq!(row["paragraph"].parse::<usize>().unwrap(), p + 1);
             prop_assert_eq!(&row["text"], text);
-            match row["action"].as_str() {
-                "keep" => prop_assert!(row["reason"].is_empty() || row["reason"] == "title"),
-                "drop" => prop_assert!(!row["reason"].is_empty()),
-                other => prop_assert!(false, "action {}", other),
-            }
+            let shown = |target: Option<ParaRef>| {
+                target.map_or((String::new(), String::new()), |t| {
+                    (format!("doc{}", t.doc), (t.para + 1).to_string())
+                })
+            };
+            let (action, reason, target, score) = match decisions[d][p] {
+                Decision::Keep => ("keep", "", (String::new(), String::new()), String::new()),
+                Decision::Title => (
+                    "keep",
+                    "title",
+                    (String::new(), String::new()),
+                    String::new(),
+                ),
+                Decision::Drop {
+                    reason,
+                    duplicate_of,
+                    score,
+                    evidence,
+                } => {
+                    if let Some(t) = duplicate_of {
+                        pointers.push([
+                            format!("doc{}", t.doc),
+                            (t.para + 1).to_string(),
+                            doc.id.clone(),
+                            (p + 1).to_string(),
+                            reason.as_str().to_owned(),
+                            format!("{score:.4}"),
+                            evidence.as_str().to_owned(),
+                        ]);
+                    }
+                    let score = if duplicate_of.is_some() {
+                        format!("{score:.4}")
+                    } else {
+                        String::new()
+                    };
+                    ("drop", reason.as_str(), shown(duplicate_of), score)
+                }
+            };
+            prop_assert_eq!(
+                [
+                    &row["action"],
+                    &row["reason"],
+                    &row["duplicate_of_doc"],
+                    &row["duplicate_of_paragraph"],
+                    &row["score"]
+                ],
+                [
+                    action,
+                    reason,
+                    target.0.as_str(),
+                    target.1.as_str(),
+                    score.as_str()
+                ],
+                "doc{} paragraph {}",
+                d,
+                p + 1
+            );
         }
     }
     prop_assert!(rows.next().is_none());
+    let columns = [
+        "doc_a", "para_a", "doc_b", "para_b", "kind", "score", "evidence",
+    ];
+    let table: Vec<[String; 7]> = read_csv(&dir.join("duplicates.csv"))
+        .iter()
+        .map(|row| columns.map(|c| row[c].clone()))
+        .collect();
+    prop_assert_eq!(table, pointers);
     Ok(())
 }
 
@@ -1017,16 +1085,18 @@ proptest! {
     /// original behind that match (never at a dropped paragraph, however long the chain),
     /// a restatement at a kept paragraph of its own article.
     #[test]
-    fn decisions_are_the_best_match_pointing_at_its_kept_original(generated in hard_corpus()) {
-        let pipeline = Pipeline::new(Config::new(Vec::new())).unwrap();
-        let outcome = pipeline.run_documents(Job::Run, generated.docs.clone()).unwrap();
-        check_decisions(&generated, &outcome.dedup.decisions, &mut Reach::default())?;
+    fn decisions_are_the_best_match_pointing_at_its_kept_original(
+        generated in hard_corpus(),
+        threshold in prop::sample::select(vec![0.8, 0.8, 0.5, 0.6, 0.7, 0.9]),
+        shingle_size in prop::sample::select(vec![5, 5, 3, 4]),
+    ) {
+        let dedup = DedupConfig { near_threshold: threshold, shingle_size, ..DedupConfig::default() };
+        let config = Config { dedup: dedup.clone(), ..Config::new(Vec::new()) };
+        let outcome = Pipeline::new(config).unwrap().run_documents(Job::Run, generated.docs.clone()).unwrap();
+        check_decisions(&generated, &outcome.dedup.decisions, &dedup, &mut Reach::default())?;
         let tmp = tempfile::tempdir().unwrap();
         outcome.write_dir(tmp.path(), Job::Run, &OutputConfig::default()).unwrap();
-        check_rows(&generated, tmp.path())?;
-        // The table's pointers are the decisions' (one row per dropped repeat).
-        let pointers = read_csv(&tmp.path().join("duplicates.csv"));
-        prop_assert_eq!(pointers.len(), outcome.dedup.drop_pointers().len());
+        check_rows(&generated, &outcome.dedup.decisions, tmp.path())?;
     }
 
     /// The output bytes are the same for 1, 2 and 4 threads, and, when cleaning streams
@@ -1085,7 +1155,13 @@ fn generated_corpora_reach_chains_conflicts_restatements_and_furniture() {
         let outcome = pipeline
             .run_documents(Job::Dedup, generated.docs.clone())
             .unwrap();
-        check_decisions(&generated, &outcome.dedup.decisions, &mut reach).unwrap();
+        check_decisions(
+            &generated,
+            &outcome.dedup.decisions,
+            &DedupConfig::default(),
+            &mut reach,
+        )
+        .unwrap();
     }
     eprintln!("{reach:?}");
     for (what, n) in [
