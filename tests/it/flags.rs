@@ -391,7 +391,10 @@ fn report_counts_are_the_rows_of_the_tables() {
         let entry = entry.unwrap();
         fs::copy(entry.path(), input.join(entry.file_name())).unwrap();
     }
-    // A copy under a repeated id, an unreadable line, and a near copy.
+    // A near copy under a repeated id, an exact copy (three pairs, two pointers), a label
+    // twice (a pair of boilerplate, which `pairs` counts as duplicates.csv lists it), an
+    // unreadable line and an id the text files have.
+    let label = "Baca juga: Harga beras naik lagi".to_owned();
     let mut near = words(0, 30);
     let near_text = prose(&near);
     near[29] = word(999);
@@ -399,9 +402,13 @@ fn report_counts_are_the_rows_of_the_tables() {
     fs::write(
         &jsonl_path,
         format!(
-            "{}\n{{oops\n{}\n{}\n",
-            record("x", &[near_text.clone(), prose(&words(100, 12))]),
+            "{}\n{{oops\n{}\n{}\n{}\n",
+            record(
+                "x",
+                &[near_text.clone(), prose(&words(100, 12)), label.clone()]
+            ),
             record("x", &[prose(&near), prose(&words(200, 12))]),
+            record("y", &[prose(&words(300, 12)), near_text.clone(), label]),
             record(
                 "000_e69f7352bfd7242f",
                 &["Satu paragraf saja di sini.".to_owned()]
@@ -479,13 +486,16 @@ fn report_counts_are_the_rows_of_the_tables() {
     let again: serde_json::Value =
         serde_json::from_slice(&fs::read(pointers.join("report.json")).unwrap()).unwrap();
     assert_eq!(again["pairs"], report["pairs"]);
+    let dropped_repeats = paragraphs
+        .iter()
+        .filter(|r| !r["duplicate_of_doc"].is_empty())
+        .count();
     assert_eq!(
         read_csv(&pointers.join("duplicates.csv")).len(),
-        paragraphs
-            .iter()
-            .filter(|r| !r["duplicate_of_doc"].is_empty())
-            .count()
+        dropped_repeats
     );
+    assert!(count("pairs") > dropped_repeats);
+    assert!(pairs.iter().any(|p| p["kind"] == "boilerplate"));
 }
 
 /// `text` with its last letter replaced.
