@@ -562,3 +562,76 @@ fn site_field_names_the_site_short_lines_are_compared_within() {
     let [action, reason, doc, paragraph, _] = decision(&by_outlet, "b", 2);
     assert_eq!([action, reason, doc, paragraph], ["drop", "near", "a", "2"]);
 }
+
+/// `--threshold J`: near copies are those at or above J. One word replaced in the middle
+/// of 30 leaves a Jaccard of 21/31 = 0.6774: kept at the default 0.8 and at 0.68, dropped
+/// at 0.6774 and at 0.6.
+#[test]
+fn threshold_is_the_similarity_near_copies_reach() {
+    let tmp = TempDir::new().unwrap();
+    let original = words(0, 30);
+    let mut edited = original.clone();
+    edited[15] = word(1000);
+    let input = jsonl(
+        tmp.path(),
+        "news.jsonl",
+        &[
+            record("a", &[prose(&original), prose(&words(100, 20))]),
+            record("b", &[prose(&words(200, 20)), prose(&edited)]),
+        ],
+    );
+    let score = format!("{:.4}", 21.0 / 31.0);
+    for (flags, expected) in [
+        (&[][..], kept()),
+        (&["--threshold", "0.68"][..], kept()),
+        (
+            &["--threshold", "0.6774"][..],
+            dropped("near", "a", 1, &score),
+        ),
+        (&["--threshold", "0.6"][..], dropped("near", "a", 1, &score)),
+    ] {
+        let out = run(&tmp, "dedup", &input, flags);
+        assert_eq!(decision(&out, "b", 2), expected, "{flags:?}");
+    }
+}
+
+/// `eval --id-field NAME --ref-field NAME` name the fields of the references, and
+/// `--max-record-bytes N` bounds their records (a longer one is an error, code 1).
+#[test]
+fn eval_reads_the_reference_fields_named_and_bounds_their_records() {
+    let tmp = TempDir::new().unwrap();
+    let refs = tmp.path().join("refs.jsonl");
+    let sums = tmp.path().join("sums.csv");
+    fs::write(
+        &refs,
+        "{\"doc\": \"a\", \"gold\": \"harga beras naik\", \"id\": \"z\", \"summary\": \"lain\"}\n",
+    )
+    .unwrap();
+    fs::write(&sums, "doc_id,summary\na,harga beras naik\n").unwrap();
+    let eval = |flags: &[&str]| {
+        dedupsum()
+            .args(["eval", "--json", "--refs"])
+            .arg(&refs)
+            .arg(&sums)
+            .args(flags)
+            .assert()
+    };
+    eval(&["--id-field", "doc", "--ref-field", "gold"])
+        .success()
+        .stdout(predicate::str::contains("\"rouge1\":100.0"));
+    // By the id field alone the reference is another text, by the default one another id.
+    eval(&["--id-field", "doc"])
+        .success()
+        .stdout(predicate::str::contains("\"rouge1\":0.0"));
+    eval(&["--ref-field", "gold"]).code(1);
+    eval(&[
+        "--id-field",
+        "doc",
+        "--ref-field",
+        "gold",
+        "--max-record-bytes",
+        "40",
+    ])
+    .code(1)
+    .stdout("");
+}
