@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use dedupsum::corpus::{read_inputs, Source};
-use dedupsum::dedup::{Evidence, ParaRef};
+use dedupsum::dedup::{Evidence, Measure, ParaRef};
 use dedupsum::output::{OutputConfig, TableFormat};
 use dedupsum::text::{Lang, LangChoice};
 use dedupsum::{Config, Decision, DedupConfig, Document, Job, Kind, OnError, Pipeline, ReadConfig};
@@ -464,6 +464,19 @@ enum Make {
         turn: usize,
         edit: Option<Edit>,
     },
+    /// A part of an earlier prose paragraph of any document: some of its sentences, in a
+    /// row (a truncated or excerpted copy).
+    Part {
+        of: prop::sample::Index,
+        from: prop::sample::Index,
+        len: prop::sample::Index,
+    },
+    /// An earlier prose paragraph of any document with new sentences after it (a later,
+    /// longer version).
+    Longer {
+        of: prop::sample::Index,
+        more: Vec<Vec<usize>>,
+    },
     /// A line of [`FURNITURE`].
     Furniture(usize),
     /// A cluster: copies of a new paragraph, which is not written itself (it may be
@@ -516,6 +529,10 @@ fn make() -> impl Strategy<Value = Make> {
         2 => (any::<prop::sample::Index>(), 1..4usize, prop::option::of(edit()))
             .prop_map(|(of, turn, edit)| Make::Restate { of, turn, edit }),
         1 => (0..FURNITURE.len()).prop_map(Make::Furniture),
+        1 => any::<(prop::sample::Index, prop::sample::Index, prop::sample::Index)>()
+            .prop_map(|(of, from, len)| Make::Part { of, from, len }),
+        1 => (any::<prop::sample::Index>(), prop::collection::vec(prop::collection::vec(word(), 5..13), 1..3))
+            .prop_map(|(of, more)| Make::Longer { of, more }),
         1 => (
             prop::collection::vec(prop::collection::vec(word(), 8..13), 3..8),
             prop::collection::vec((any::<prop::sample::Index>(), word()), 2..4),
@@ -676,6 +693,17 @@ fn build(plans: Vec<DocPlan>) -> Generated {
                     paragraphs.push(FURNITURE[k].to_owned());
                     None
                 }
+                Make::Part { of, from, len } if !prose.is_empty() => {
+                    let whole = &prose[of.index(prose.len())].1;
+                    let from = from.index(whole.len());
+                    let len = 1 + len.index(whole.len() - from);
+                    Some(whole[from..from + len].to_vec())
+                }
+                Make::Longer { of, more } if !prose.is_empty() => {
+                    let mut longer = prose[of.index(prose.len())].1.clone();
+                    longer.extend(more.iter().map(|s| to_words(s)));
+                    Some(longer)
+                }
                 Make::Cluster {
                     base,
                     edits,
@@ -756,6 +784,15 @@ impl Model {
         Model { norm, shingles }
     }
 
+    /// The share of this paragraph's shingles in `other`'s, when this one is the smaller
+    /// (or as large): what makes it a part of `other` under `--measure containment`.
+    fn containment_in(&self, other: &Model) -> f64 {
+        if self.shingles.len() > other.shingles.len() {
+            return 0.0;
+        }
+        self.shingles.intersection(&other.shingles).count() as f64 / self.shingles.len() as f64
+    }
+
     fn jaccard(&self, other: &Model) -> f64 {
         let common = self.shingles.intersection(&other.shingles).count();
         common as f64 / (self.shingles.len() + other.shingles.len() - common) as f64
@@ -767,6 +804,8 @@ impl Model {
 struct Reach {
     /// Near drops.
     near: usize,
+    /// Contained drops (with `--measure containment`).
+    contained: usize,
     /// Near drops whose best match was itself dropped (the pointer goes past it).
     chains: usize,
     /// Paragraphs with both an exact and a near copy before them.
@@ -819,6 +858,7 @@ fn check_decisions(
     reach: &mut Reach,
 ) -> Result<(), TestCaseError> {
     let threshold = config.near_threshold;
+    let containment = config.measure == Measure::Containment;
     prop_assert_eq!(decisions.len(), generated.paragraphs.len());
     let mut refs = Vec::new();
     for (d, (paragraphs, decided)) in generated.paragraphs.iter().zip(decisions).enumerate() {
@@ -912,10 +952,21 @@ fn check_decisions(
             );
         }
         let exact = (0..g).find(|&h| compared(h) && models[h].norm == models[g].norm);
-        let near: Vec<(usize, f64)> = (0..g)
+        // Near copies, and with containment the earlier paragraphs this one is (mostly) a
+        // part of: `contained` when their Jaccard is under the threshold.
+        let near: Vec<(usize, Kind, f64)> = (0..g)
             .filter(|&h| compared(h) && models[h].norm != models[g].norm)
-            .map(|h| (h, models[h].jaccard(&models[g])))
-            .filter(|&(_, j)| j >= threshold)
+            .filter_map(|h| {
+                let j = models[h].jaccard(&models[g]);
+                let c = models[g].containment_in(&models[h]);
+                if j >= threshold {
+                    Some((h, Kind::Near, j))
+                } else if containment && c >= threshold {
+                    Some((h, Kind::Contained, c))
+                } else {
+                    None
+                }
+            })
             .collect();
         reach.near_misses += (0..g)
             .filter(|&h| compared(h) && models[h].norm != models[g].norm)
@@ -924,19 +975,20 @@ fn check_decisions(
         if exact.is_some() && !near.is_empty() {
             reach.exact_and_near += 1;
         }
-        if near.iter().any(|&(_, j)| j != near[0].1) {
+        if near.iter().any(|&(_, _, j)| j != near[0].2) {
             reach.several_near += 1;
         }
-        if near.iter().any(|&(_, j)| j == threshold) {
+        if near.iter().any(|&(_, _, j)| j == threshold) {
             reach.at_threshold += 1;
         }
-        let best_near = near
-            .iter()
-            .copied()
-            .fold(None, |best: Option<(usize, f64)>, (h, j)| match best {
-                Some((_, b)) if b >= j => best,
-                _ => Some((h, j)),
-            });
+        // The strongest kind, then the highest score, then the earliest.
+        let best_near = near.iter().copied().fold(
+            None,
+            |best: Option<(usize, Kind, f64)>, (h, k, j)| match best {
+                Some((_, bk, b)) if (bk, -b) <= (k, -j) => best,
+                _ => Some((h, k, j)),
+            },
+        );
         match (exact, best_near, decision(g)) {
             (
                 Some(h),
@@ -957,7 +1009,7 @@ fn check_decisions(
             }
             (
                 None,
-                Some((h, j)),
+                Some((h, kind, j)),
                 Decision::Drop {
                     reason,
                     duplicate_of,
@@ -965,13 +1017,7 @@ fn check_decisions(
                     ..
                 },
             ) => {
-                prop_assert_eq!(
-                    reason,
-                    Kind::Near,
-                    "{} is a near copy of {:?}",
-                    here,
-                    text(h)
-                );
+                prop_assert_eq!(reason, kind, "{} is a near copy of {:?}", here, text(h));
                 prop_assert!(
                     (score - j).abs() < 1e-9,
                     "{}: score {} of the best near copy is {}",
@@ -986,11 +1032,17 @@ fn check_decisions(
                     here,
                     text(h)
                 );
-                reach.near += 1;
+                match kind {
+                    Kind::Contained => reach.contained += 1,
+                    _ => reach.near += 1,
+                }
                 if root(h) != h {
                     reach.chains += 1;
                 }
-                if near.iter().any(|&(k, x)| x == j && root(k) != root(h)) {
+                if near
+                    .iter()
+                    .any(|&(k, kk, x)| (kk, x) == (kind, j) && root(k) != root(h))
+                {
                     reach.near_ties += 1;
                 }
                 if refs[root(h)].0 == d {
@@ -1161,6 +1213,7 @@ proptest! {
         threshold in prop::sample::select(vec![0.8, 0.8, 0.5, 0.6, 0.7, 0.9]),
         shingle_size in prop::sample::select(vec![5, 5, 3, 4]),
         at_a_pair in prop::option::weighted(0.3, any::<prop::sample::Index>()),
+        measure in prop::sample::select(vec![Measure::Jaccard, Measure::Jaccard, Measure::Containment]),
     ) {
         // Sometimes the threshold is the similarity of two of the paragraphs: "at or
         // above" is tested at the edge.
@@ -1169,7 +1222,7 @@ proptest! {
             Some(pick) if !similarities.is_empty() => similarities[pick.index(similarities.len())],
             _ => threshold,
         };
-        let dedup = DedupConfig { near_threshold: threshold, shingle_size, ..DedupConfig::default() };
+        let dedup = DedupConfig { near_threshold: threshold, shingle_size, measure, ..DedupConfig::default() };
         let config = Config { dedup: dedup.clone(), ..Config::new(Vec::new()) };
         let outcome = Pipeline::new(config).unwrap().run_documents(Job::Run, generated.docs.clone()).unwrap();
         check_decisions(&generated, &outcome.dedup.decisions, &dedup, &mut Reach::default())?;
@@ -1230,13 +1283,18 @@ fn generated_corpora_reach_chains_conflicts_restatements_and_furniture() {
     let mut reach = Reach::default();
     for _ in 0..32 {
         let generated = hard_corpus().new_tree(&mut runner).unwrap().current();
-        // The default settings, then a threshold that is a pair's similarity.
+        // The default settings, a threshold that is a pair's similarity, containment.
         let similarities = similarities(&generated, 5);
-        let mut thresholds = vec![0.8];
-        thresholds.extend(similarities.get(similarities.len() / 2));
-        for near_threshold in thresholds {
+        let mut settings = vec![(0.8, Measure::Jaccard), (0.8, Measure::Containment)];
+        settings.extend(
+            similarities
+                .get(similarities.len() / 2)
+                .map(|&t| (t, Measure::Jaccard)),
+        );
+        for (near_threshold, measure) in settings {
             let dedup = DedupConfig {
                 near_threshold,
+                measure,
                 ..DedupConfig::default()
             };
             let config = Config {
@@ -1253,6 +1311,7 @@ fn generated_corpora_reach_chains_conflicts_restatements_and_furniture() {
     eprintln!("{reach:?}");
     for (what, n) in [
         ("near", reach.near),
+        ("contained", reach.contained),
         ("chains", reach.chains),
         ("exact and near", reach.exact_and_near),
         ("several near", reach.several_near),
