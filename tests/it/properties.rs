@@ -1282,8 +1282,9 @@ proptest! {
     }
 
     /// The output bytes are the same for 1, 2 and 4 threads, and, when cleaning streams
-    /// from files, for batches of one document, of a few and of the whole corpus; and the
-    /// decisions of `dedup` are those of `run`.
+    /// from files, for batches of one document, of a few and of the whole corpus; the
+    /// decisions of `dedup` are those of `run`, and `--pairs-only` writes the pairs and
+    /// report of the full run.
     #[test]
     fn outputs_are_the_same_for_any_thread_count_and_batch_size(generated in hard_corpus()) {
         let tmp = tempfile::tempdir().unwrap();
@@ -1319,6 +1320,16 @@ proptest! {
         }
         for file in ["paragraphs.csv", "duplicates.csv", "documents.csv", "clean.jsonl"] {
             prop_assert!(first["dedup"][file] == first["run"][file], "{} of dedup and run differ", file);
+        }
+        // `--pairs-only` writes the pairs and report of the full run.
+        let outcome = Pipeline::new(Config::new(vec![input.clone()])).unwrap().run(Job::Dedup).unwrap();
+        let pairs_only = OutputConfig { pairs_only: true, ..all_pairs };
+        let dir = tmp.path().join("pairs-only");
+        outcome.write_dir(&dir, Job::Dedup, &pairs_only).unwrap();
+        let bytes = output_bytes(&dir);
+        prop_assert_eq!(bytes.keys().collect::<Vec<_>>(), ["duplicates.csv", "errors.csv", "report.json"]);
+        for (file, content) in &bytes {
+            prop_assert!(content == &first["dedup"][file], "{} of --pairs-only differs", file);
         }
     }
 }
