@@ -21,28 +21,38 @@ pub const SENTENCE_WORDS: usize = 4;
 pub struct Said {
     /// Each sentence's exact key: the first paragraph that said it.
     first: HashMap<u64, usize>,
+    /// The sentences said by more than one paragraph: the later ones that said them, in
+    /// order (few: most sentences are said once).
+    more: HashMap<u64, Vec<usize>>,
     /// The current paragraph's sentence keys.
     keys: Vec<u64>,
 }
+
+/// For a paragraph every sentence of which was said before, per sentence the earlier
+/// paragraphs that said it, in order: its source is chosen among those another stage
+/// keeps (see [`source`]).
+pub type Sayers = Box<[Box<[u32]>]>;
 
 impl Said {
     /// Forgets the previous article.
     pub fn clear(&mut self) {
         self.first.clear();
+        self.more.clear();
     }
 
     /// Paragraph `p` (not a title) of the article, with `text`: when it `can_repeat` (a
     /// prose paragraph, not an item of a list: a row repeats by design) and every one
     /// of its sentences of [`SENTENCE_WORDS`] words or more (it needs one) was said by an
-    /// earlier paragraph, the one that said most of them (the first on a tie); else none,
-    /// and its sentences are said from now on.
+    /// earlier paragraph, the paragraphs that said each; else none. Its sentences are
+    /// said from now on either way: if those it repeats are dropped by another stage, it
+    /// is the first paragraph left that said them.
     pub fn paragraph(
         &mut self,
         p: usize,
         text: &str,
         lang: Lang,
         can_repeat: bool,
-    ) -> Option<usize> {
+    ) -> Option<Sayers> {
         self.keys.clear();
         let keys = &mut self.keys;
         crate::text::sentence::for_each_sentence(text, lang, |span| {
@@ -57,33 +67,62 @@ impl Said {
         let repeats = can_repeat
             && !self.keys.is_empty()
             && self.keys.iter().all(|k| self.first.contains_key(k));
-        if !repeats {
-            for &k in &self.keys {
-                self.first.entry(k).or_insert(p);
+        let sayers = repeats.then(|| {
+            self.keys
+                .iter()
+                .map(|k| {
+                    std::iter::once(self.first[k])
+                        .chain(self.more.get(k).into_iter().flatten().copied())
+                        .map(|q| q as u32)
+                        .collect()
+                })
+                .collect()
+        });
+        for &k in &self.keys {
+            let first = *self.first.entry(k).or_insert(p);
+            if first != p {
+                let more = self.more.entry(k).or_default();
+                if more.last() != Some(&p) {
+                    more.push(p);
+                }
             }
-            return None;
         }
-        let mut sources: Vec<usize> = self.keys.iter().map(|k| self.first[k]).collect();
-        sources.sort_unstable();
-        sources
-            .chunk_by(|a, b| a == b)
-            .max_by(|a, b| a.len().cmp(&b.len()).then(b[0].cmp(&a[0])))
-            .map(|run| run[0])
+        sayers
     }
+}
+
+/// The source of a paragraph whose sentences were all said before by `sayers` (see
+/// [`Said::paragraph`]): for each sentence the first paragraph that said it and is
+/// `present`, and of those the one that said most of them (the first on a tie); none when
+/// a sentence was said by no paragraph present. So cleaning the cleaned corpus again,
+/// without the paragraphs not present, finds the same source.
+pub fn source(sayers: &[Box<[u32]>], present: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut sources: Vec<usize> = sayers
+        .iter()
+        .map(|said| said.iter().map(|&q| q as usize).find(|&q| present(q)))
+        .collect::<Option<_>>()?;
+    sources.sort_unstable();
+    sources
+        .chunk_by(|a, b| a == b)
+        .max_by(|a, b| a.len().cmp(&b.len()).then(b[0].cmp(&a[0])))
+        .map(|run| run[0])
 }
 
 /// The `present` paragraphs whose every sentence was said before in their article (see
 /// [`Said::paragraph`]), each paired with the earlier paragraph that said most of them,
-/// score 1, when that one is present too (a paragraph another stage dropped is no
-/// source: cleaning the cleaned corpus again finds the same).
+/// score 1, among the present ones (a paragraph another stage dropped is no source:
+/// cleaning the cleaned corpus again finds the same; see [`source`]).
 pub fn find(paragraphs: &Paragraphs, present: &[bool]) -> Vec<Pair> {
     (0..paragraphs.doc_count())
         .into_par_iter()
         .flat_map_iter(|doc| {
             let first = paragraphs.of_doc(doc).start;
             paragraphs.of_doc(doc).filter_map(move |g| {
-                let source = first + paragraphs.said_before(g)?;
-                (present[g] && present[source]).then(|| Pair {
+                if !present[g] {
+                    return None;
+                }
+                let source = first + paragraphs.said_before(g, |q| present[first + q])?;
+                Some(Pair {
                     earlier: paragraphs.at(source),
                     later: paragraphs.at(g),
                     kind: Kind::Restated,
@@ -148,6 +187,25 @@ mod tests {
         let mut page = ARTICLE.to_vec();
         page.push(most);
         assert_eq!(copied(&page, None), [(1, 3)]);
+    }
+
+    /// Regression (found by a property test): a sentence said first by a paragraph
+    /// another stage drops (an exact copy of another article's) and then by a kept one;
+    /// a later paragraph of that sentence alone was kept, as its source was the dropped
+    /// one, and cleaning the cleaned corpus dropped it (its source then the kept one).
+    /// The source is the first paragraph still present that said each sentence.
+    #[test]
+    fn a_sentence_first_said_by_a_dropped_paragraph_was_said_by_the_next_present_one() {
+        let page = [
+            ARTICLE[0],
+            "Ribuan rumah warga di tiga kecamatan terendam. Sebanyak 850 jiwa mengungsi ke masjid dan sekolah terdekat.",
+            "Ribuan rumah warga di tiga kecamatan terendam.",
+        ];
+        assert_eq!(copied(&page, Some(&[false, true, true])), [(1, 2)]);
+        // The cleaned page, without the dropped paragraph: the same.
+        assert_eq!(copied(&page[1..], None), [(0, 1)]);
+        // With it, the first that said it.
+        assert_eq!(copied(&page, None), [(0, 2)]);
     }
 
     #[test]

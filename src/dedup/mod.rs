@@ -505,10 +505,11 @@ impl<'a> Paragraphs<'a> {
     }
 
     /// The paragraph of the same document (its index there) that said most of paragraph
-    /// `g`'s sentences, when it says nothing new (see [`DocPrint::said_before`]).
-    pub fn said_before(&self, g: usize) -> Option<usize> {
+    /// `g`'s sentences among those `present` (by index in the document), when it says
+    /// nothing new (see [`DocPrint::said_before`]).
+    pub fn said_before(&self, g: usize, present: impl Fn(usize) -> bool) -> Option<usize> {
         let r = self.refs[g];
-        self.prints[r.doc as usize].said_before(r.para as usize)
+        self.prints[r.doc as usize].said_before(r.para as usize, present)
     }
 
     /// Site of the document of paragraph `g` (see [`DocPrint::site`]).

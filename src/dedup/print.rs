@@ -47,9 +47,6 @@ pub struct ParaPrint {
     shingles_end: u32,
     /// End of this paragraph's terms in [`DocPrint`]'s.
     terms_end: u32,
-    /// When every sentence of this paragraph was said before in the article, 1 + the
-    /// index of the earlier paragraph holding most of them (see [`super::copied`]).
-    said_before: Option<std::num::NonZeroU32>,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
     /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR"); only looked at
@@ -148,6 +145,9 @@ pub struct DocPrint {
     /// The normalised texts of the paragraphs too short for shingles (see
     /// [`super::short`]); none for most documents, so one pointer.
     short: Option<Box<ShortTexts>>,
+    /// The paragraphs every sentence of which was said before in the article, in order,
+    /// each with the paragraphs that said them (see [`super::copied`]); none for most.
+    said: Box<[(u32, super::copied::Sayers)]>,
 }
 
 /// The normalised texts of a document's paragraphs too short for shingles; only these, so
@@ -188,6 +188,7 @@ impl DocPrint {
         let analyzer = searches.restated.then(|| TermAnalyzer::for_lang(lang));
         let spans = spans.into_iter();
         let mut paragraphs = Vec::with_capacity(spans.size_hint().0);
+        let mut said_before = Vec::new();
         SCRATCH.with_borrow_mut(|scratch| {
             let Scratch {
                 shingles,
@@ -205,7 +206,6 @@ impl DocPrint {
             for (p, (span, is_title)) in spans.enumerate() {
                 let text = &text[span];
                 let mut word_count = None;
-                let mut said_before = None;
                 if let Some(analyzer) = &analyzer {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
@@ -214,7 +214,9 @@ impl DocPrint {
                     sort_distinct_from(terms, start);
                     if !is_title {
                         let can_repeat = ends_as_prose(text) && !is_list_item(text);
-                        said_before = said.paragraph(p, text, lang, can_repeat);
+                        if let Some(sayers) = said.paragraph(p, text, lang, can_repeat) {
+                            said_before.push((as_u32(p), sayers));
+                        }
                     }
                 }
                 if searches.near {
@@ -241,7 +243,6 @@ impl DocPrint {
                     len: as_u32(text.len()),
                     shingles_end: as_u32(shingles.len()),
                     terms_end: as_u32(terms.len()),
-                    said_before: said_before.and_then(|q| std::num::NonZeroU32::new(as_u32(q + 1))),
                     is_title,
                     is_label: furniture && is_label_line(text),
                     is_prose: ends_as_prose(text),
@@ -268,6 +269,7 @@ impl DocPrint {
                         ends: short_ends.as_slice().into(),
                     })
                 }),
+                said: said_before.into(),
             }
         })
     }
@@ -293,11 +295,15 @@ impl DocPrint {
             .unwrap_or_default()
     }
 
-    /// When every sentence of paragraph `p` was said before in the article (see
-    /// [`super::copied`]), the earlier paragraph holding most of them; never unless the
-    /// restated search is on.
-    pub fn said_before(&self, p: usize) -> Option<usize> {
-        self.paragraphs[p].said_before.map(|q| q.get() as usize - 1)
+    /// When every sentence of paragraph `p` was said before in the article by paragraphs
+    /// `present` (by index), the earlier paragraph holding most of them (see
+    /// [`super::copied::source`]); never unless the restated search is on.
+    pub fn said_before(&self, p: usize, present: impl Fn(usize) -> bool) -> Option<usize> {
+        let at = self
+            .said
+            .binary_search_by_key(&as_u32(p), |(q, _)| *q)
+            .ok()?;
+        super::copied::source(&self.said[at].1, present)
     }
 
     /// The paragraphs too short for shingles (see [`super::short`]), in order: each one's
@@ -456,7 +462,6 @@ mod tests {
                 .map(|p| ParaPrint {
                     shingles_end: 0,
                     terms_end: 0,
-                    said_before: None,
                     ..p.clone()
                 })
                 .collect::<Vec<_>>()

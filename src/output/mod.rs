@@ -197,7 +197,7 @@ pub struct Report {
     pub titles: usize,
     /// Dropped paragraphs per reason.
     pub dropped_by_reason: BTreeMap<&'static str, usize>,
-    /// Verified pairs found (all kinds but boilerplate).
+    /// Verified pairs found, of every kind: the rows of `duplicates.csv` with `--all-pairs`.
     pub pairs: usize,
     /// Bytes of article text read.
     pub bytes_in: usize,

@@ -4,6 +4,7 @@ mod bad_input_suite;
 mod determinism;
 mod eval;
 mod fields;
+mod flags;
 mod furniture;
 mod inputs;
 mod library;
