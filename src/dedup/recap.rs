@@ -227,4 +227,85 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(find(&sets, &candidate, |_| 1.0).found.is_empty());
     }
+    /// `n` paragraphs of five terms each, none shared: sources for a recap.
+    fn sources(n: u32) -> Vec<Vec<Term>> {
+        (0..n)
+            .map(|p| (0..5).map(|k| 10 * p + k).collect())
+            .collect()
+    }
+
+    #[test]
+    fn articles_of_more_than_200_paragraphs_have_no_recap() {
+        let with_recap = |n: u32| {
+            let mut article = sources(n - 1);
+            article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+            find_in(&article)
+        };
+        assert_eq!(with_recap(200).len(), 1);
+        assert!(with_recap(201).is_empty());
+    }
+
+    #[test]
+    fn the_block_ends_the_article() {
+        // A recap followed by a paragraph that cannot be one (too few terms, or not a
+        // candidate): no block at the end, no recap.
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        article.push(vec![2, 3, 12, 13, 22]);
+        assert!(find_in(&article).is_empty());
+        article.pop();
+        article.push(vec![2, 3, 12, 13, 22, 23]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let mut candidate = vec![true; sets.len()];
+        assert_eq!(find(&sets, &candidate, |_| 1.0).found.len(), 2);
+        candidate[5] = false;
+        assert!(find(&sets, &candidate, |_| 1.0).found.is_empty());
+    }
+
+    #[test]
+    fn recap_paragraphs_sharing_terms_are_each_covered() {
+        // Two recap paragraphs with terms in common, each wholly said before.
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30]);
+        article.push(vec![0, 1, 10, 11, 22, 23, 31]);
+        let found = find_in(&article);
+        // The second's best source is the first.
+        assert_eq!(found, [(4, 0, 1.0), (5, 4, 1.0)]);
+    }
+
+    #[test]
+    fn the_best_source_is_the_earliest_of_equal_ones() {
+        // Two terms from each of paragraphs 1 and 2, and one from 0 and 3: 1 wins the tie.
+        let mut article = sources(4);
+        article.push(vec![0, 10, 11, 20, 21, 30]);
+        assert_eq!(find_in(&article), [(4, 1, 1.0)]);
+    }
+
+    #[test]
+    fn new_content_before_the_recap_ends_the_block() {
+        // A paragraph of the article wholly said before (3), new content (4), the recap
+        // (5): the block is the recap alone.
+        let mut article = sources(3);
+        article.push(vec![0, 1, 10, 11, 20, 21]);
+        article.push(vec![0, 60, 61, 62, 63, 64]);
+        article.push(vec![2, 3, 12, 13, 22, 23]);
+        let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(found, [5]);
+    }
+
+    #[test]
+    fn the_margin_is_the_closest_coverage_to_a_threshold() {
+        // The recap (coverage 1) and before it a paragraph of coverage 1/2.
+        let mut article = sources(3);
+        article.push(vec![0, 1, 10, 60, 61, 62]);
+        article.push(vec![2, 3, 12, 13, 22, 23]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let recaps = find(&sets, &[true; 5], |_| 1.0);
+        assert_eq!(recaps.found, [(4, 0, 1.0)]);
+        let margin = [1.0 - LOW, 1.0 - THRESHOLD, LOW - 0.5]
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        assert!((recaps.margin - margin).abs() < 1e-12, "{}", recaps.margin);
+        assert_eq!(recaps.min_mass, 6.0);
+    }
 }
