@@ -436,4 +436,68 @@ mod tests {
         assert!(!one.is_empty());
         assert_eq!(one, run(4));
     }
+    #[test]
+    fn a_short_line_past_the_first_paragraph_pairs_by_its_own_index() {
+        let found = pairs(
+            &[
+                (
+                    1,
+                    &[
+                        "Sidang ditunda hingga pekan depan ini.",
+                        "Ledakan di Pasar Senen",
+                    ],
+                ),
+                (
+                    1,
+                    &[
+                        "Harga beras di pasar naik tajam.",
+                        "Ledakan di Pasar Seneen",
+                    ],
+                ),
+            ],
+            &DedupConfig::default(),
+        );
+        assert_eq!(found, [((0, 1), (1, 1))]);
+    }
+
+    /// A word of `len` letters, different for each `n`.
+    fn filler(n: usize, len: usize) -> String {
+        const SYLLABLES: [&str; 8] = ["ka", "ri", "mo", "tu", "se", "la", "pe", "di"];
+        let mut w = String::new();
+        let mut n = n;
+        while w.len() < len {
+            w.push_str(SYLLABLES[n % 8]);
+            n /= 8;
+        }
+        w.truncate(len);
+        w
+    }
+
+    #[test]
+    fn a_word_in_more_than_64_short_lines_of_a_length_pairs_nothing() {
+        // A pair of lines of 24 characters sharing only the word "jadwal", with `homes`
+        // other lines of their length band and `visitors` of the band below that have it.
+        let found = |homes: usize, visitors: usize| {
+            let mut lines = vec![
+                "jadwal zzzzzzzq xxxxxxxq".to_owned(),
+                "jadwal zzzzzzzw xxxxxxxw".to_owned(),
+            ];
+            lines.extend(
+                (0..homes).map(|k| format!("jadwal {} {}", filler(k, 8), filler(k + 500, 8))),
+            );
+            lines.extend(
+                (0..visitors)
+                    .map(|k| format!("jadwal {} {}", filler(k + 1000, 7), filler(k + 1500, 7))),
+            );
+            let texts: Vec<&str> = lines.iter().map(String::as_str).collect();
+            pairs(&[(1, &texts)], &DedupConfig::default())
+                .into_iter()
+                .filter(|&(a, _)| a == (0, 0))
+                .count()
+        };
+        assert_eq!(found(62, 0), 1);
+        assert_eq!(found(63, 0), 0);
+        assert_eq!(found(0, 64), 1);
+        assert_eq!(found(0, 65), 0);
+    }
 }
