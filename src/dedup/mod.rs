@@ -738,7 +738,7 @@ mod tests {
             .map(|p| (p.earlier.doc, p.later.doc, p.score))
             .collect();
         let score = near[0].2;
-        assert!(score >= 0.8 && score < 1.0, "{score}");
+        assert!((0.8..1.0).contains(&score), "{score}");
         assert_eq!(
             near,
             [(0, 1, score), (1, 2, score), (0, 3, score), (2, 3, score)]
