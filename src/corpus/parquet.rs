@@ -1,0 +1,536 @@
+//! Parquet: one article per row, the id, text, title and site columns named by the same
+//! flags as the JSONL fields and CSV columns.
+//!
+//! A file is read a row group at a time, in batches of [`BATCH_ROWS`] rows, so memory
+//! follows the largest row group's batch, not the file. Parquet needs to seek (its footer
+//! says where every column is), so a stream (standard input, a FIFO) is first copied to a
+//! temporary file. The record number in messages and `errors.csv` (`line`) is the 1-based
+//! row number in the file.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ::parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
+use ::parquet::arrow::ProjectionMask;
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, LargeStringArray, RecordBatch};
+use arrow_schema::{DataType, SchemaRef};
+
+use super::{Document, JsonFields, RawRecord, ReadConfig, Source};
+use crate::error::RecordError;
+use crate::Progress;
+
+/// Rows decoded at a time: a few hundred articles, a few megabytes.
+const BATCH_ROWS: usize = 256;
+
+/// The magic bytes a Parquet file starts (and ends) with.
+pub const MAGIC: &[u8; 4] = b"PAR1";
+
+/// One row of a Parquet input, as read: what `clean.parquet` writes back with the cleaned
+/// text (every other column unchanged, with its type) and `clean.jsonl` as one object.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The file's schema: every column, the text column included.
+    pub schema: SchemaRef,
+    /// The batch the row is in, without the text column (the text is the document's).
+    pub batch: Arc<RecordBatch>,
+    /// The row in `batch`.
+    pub row: usize,
+    /// The text column, in `schema`.
+    pub text: usize,
+    /// The id column, in `schema`.
+    pub id: usize,
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Self) -> bool {
+        self.schema == other.schema
+            && self.text == other.text
+            && self.id == other.id
+            && self.batch.slice(self.row, 1) == other.batch.slice(other.row, 1)
+    }
+}
+
+impl Eq for Row {}
+
+impl Row {
+    /// The array of column `k` of the schema (not the text column) in [`Row::batch`].
+    pub fn column(&self, k: usize) -> &ArrayRef {
+        self.batch.column(if k < self.text { k } else { k - 1 })
+    }
+
+    /// Writes the row as one JSON object: every column in schema order under its name,
+    /// `text` as the text column's value and `id` as the id's when it is not the value
+    /// read (a repeated id renamed `id#2`). Numbers and booleans are JSON's; every other
+    /// value (dates, timestamps, nested values) is the string Arrow displays it as.
+    pub fn write_json(&self, id: &str, text: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.push(b'{');
+        for (k, field) in self.schema.fields().iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut *out, field.name())?;
+            out.push(b':');
+            if k == self.text {
+                serde_json::to_writer(&mut *out, text)?;
+                continue;
+            }
+            let array = self.column(k);
+            if k == self.id && id_text(array, self.row).as_deref() != Some(id) {
+                serde_json::to_writer(&mut *out, id)?;
+                continue;
+            }
+            json_value(array, self.row, out)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// Appends the JSON of `array[row]`.
+fn json_value(array: &ArrayRef, row: usize, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    use arrow_array::types::*;
+    if array.is_null(row) {
+        out.extend_from_slice(b"null");
+        return Ok(());
+    }
+    macro_rules! number {
+        ($($variant:ident => $ty:ty),*) => {
+            match array.data_type() {
+                $(DataType::$variant => {
+                    return serde_json::to_writer(&mut *out, &array.as_primitive::<$ty>().value(row));
+                })*
+                _ => {}
+            }
+        };
+    }
+    number!(Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
+        UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type);
+    let float = match array.data_type() {
+        DataType::Float32 => Some(f64::from(array.as_primitive::<Float32Type>().value(row))),
+        DataType::Float64 => Some(array.as_primitive::<Float64Type>().value(row)),
+        _ => None,
+    };
+    // NaN and the infinities have no JSON number: they are written as their text, below.
+    if let Some(Some(n)) = float.map(serde_json::Number::from_f64) {
+        return serde_json::to_writer(&mut *out, &n);
+    }
+    if let DataType::Boolean = array.data_type() {
+        return serde_json::to_writer(&mut *out, &array.as_boolean().value(row));
+    }
+    serde_json::to_writer(&mut *out, &display(array, row))
+}
+
+/// The text Arrow shows for `array[row]` (a string as it is, a date as `2025-01-31`).
+fn display(array: &ArrayRef, row: usize) -> String {
+    let options = arrow_cast::display::FormatOptions::default();
+    match arrow_cast::display::ArrayFormatter::try_new(array.as_ref(), &options) {
+        Ok(formatter) => formatter.value(row).to_string(),
+        Err(e) => format!("<{e}>"),
+    }
+}
+
+/// The id of `array[row]` as the reader takes it: a string as it is, an integer in
+/// decimal; `None` for a null.
+fn id_text(array: &ArrayRef, row: usize) -> Option<String> {
+    if array.is_null(row) {
+        return None;
+    }
+    let one = array.slice(row, 1);
+    let text = arrow_cast::cast(&one, &DataType::LargeUtf8).ok()?;
+    Some(text.as_string::<i64>().value(0).to_owned())
+}
+
+/// Whether a column of type `t` holds strings (dictionary-encoded too).
+pub(crate) fn is_string(t: &DataType) -> bool {
+    match t {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, value) => is_string(value),
+        _ => false,
+    }
+}
+
+/// Whether a column of type `t` can be an id: strings and integers.
+fn is_id(t: &DataType) -> bool {
+    is_string(t) || t.is_integer()
+}
+
+/// Positions of the columns read, in the file's schema.
+#[derive(Debug, Clone)]
+struct Columns {
+    id: usize,
+    text: usize,
+    title: Option<usize>,
+    site: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns in `schema`; a missing id or text column, or one of a type that
+    /// cannot be read, is the file's error. A title or site column that does not hold
+    /// strings is not read, as a JSONL title that is not a string is not.
+    fn find(schema: &SchemaRef, fields: &JsonFields) -> Result<Columns, String> {
+        let names = || {
+            let names: Vec<String> = schema
+                .fields()
+                .iter()
+                .map(|f| f.name().to_string())
+                .collect();
+            names.join(", ")
+        };
+        let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
+        let required = |name: &str, fits: fn(&DataType) -> bool, what: &str| {
+            let k = find(name).ok_or_else(|| {
+                format!(
+                    "no column `{name}` in the schema ({}); the file is skipped",
+                    names()
+                )
+            })?;
+            let t = schema.field(k).data_type();
+            if !fits(t) {
+                return Err(format!(
+                    "column `{name}` is of type {t}, not {what}; the file is skipped"
+                ));
+            }
+            Ok(k)
+        };
+        let optional = |name: &str| find(name).filter(|&k| is_string(schema.field(k).data_type()));
+        Ok(Columns {
+            id: required(&fields.id, is_id, "a string or an integer")?,
+            text: required(&fields.text, is_string, "a string")?,
+            title: optional(&fields.title),
+            site: optional(&fields.site),
+        })
+    }
+}
+
+/// The schema of the Parquet file at `path` (its footer, read alone), or why it cannot
+/// be read.
+pub(crate) fn schema_of(path: &Path) -> Result<SchemaRef, String> {
+    let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    Ok(Arc::clone(meta.schema()))
+}
+
+/// A batch being handed out row by row, its columns read as text.
+struct Batch {
+    /// Row number (1-based) of its first row in the file.
+    first_row: usize,
+    rows: usize,
+    next: usize,
+    id: LargeStringArray,
+    text: LargeStringArray,
+    title: Option<LargeStringArray>,
+    site: Option<LargeStringArray>,
+    /// The other columns, when the records are kept.
+    rest: Option<Arc<RecordBatch>>,
+}
+
+/// Streams the rows of one Parquet file.
+pub(super) struct Reader {
+    /// The input as given, for messages.
+    path: PathBuf,
+    file: File,
+    meta: ArrowReaderMetadata,
+    columns: Columns,
+    /// Where the batches put the columns read (all of them when the records are kept).
+    at: Columns,
+    mask: Option<ProjectionMask>,
+    fields: JsonFields,
+    keep: bool,
+    max_record_bytes: usize,
+    progress: Progress,
+    /// Bytes of the file not yet told to `progress`.
+    untold: u64,
+    /// The next row group to open.
+    group: usize,
+    /// Rows of the row groups before the one being read.
+    rows_before: usize,
+    /// Rows of the current row group decoded so far.
+    read_in_group: usize,
+    current: Option<ParquetRecordBatchReader>,
+    batch: Option<Batch>,
+    /// Keeps the temporary copy of a stream until the reader is done with it.
+    _spool: Option<super::Spool>,
+}
+
+impl Reader {
+    /// Opens `file` (`path` in messages): its footer and schema. An unreadable footer (not
+    /// Parquet, a truncated file) or a missing or mistyped id or text column is the file's
+    /// one error.
+    pub(super) fn open(
+        path: PathBuf,
+        file: File,
+        config: &ReadConfig,
+        progress: Progress,
+        spool: Option<super::Spool>,
+    ) -> Result<Reader, RecordError> {
+        let error = |message: String| RecordError::new(&path, None, message);
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| {
+            progress.read_bytes(size);
+            error(format!(
+                "not a readable Parquet file ({e}); the file is skipped"
+            ))
+        })?;
+        let columns = Columns::find(meta.schema(), &config.fields).map_err(|message| {
+            progress.read_bytes(size);
+            error(message)
+        })?;
+        // Without the records, only the columns read are decoded, in schema order.
+        let (at, mask) = if config.keep_records {
+            (columns.clone(), None)
+        } else {
+            let mut wanted: Vec<usize> = [Some(columns.id), Some(columns.text)]
+                .into_iter()
+                .chain([columns.title, columns.site])
+                .flatten()
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let place = |k: usize| wanted.iter().position(|&w| w == k).unwrap_or(0);
+            let at = Columns {
+                id: place(columns.id),
+                text: place(columns.text),
+                title: columns.title.map(place),
+                site: columns.site.map(place),
+            };
+            let mask = ProjectionMask::roots(meta.parquet_schema(), wanted.iter().copied());
+            (at, Some(mask))
+        };
+        Ok(Reader {
+            path,
+            file,
+            meta,
+            columns,
+            at,
+            mask,
+            fields: config.fields.clone(),
+            keep: config.keep_records,
+            max_record_bytes: config.max_record_bytes,
+            progress,
+            untold: size,
+            group: 0,
+            rows_before: 0,
+            read_in_group: 0,
+            current: None,
+            batch: None,
+            _spool: spool,
+        })
+    }
+
+    fn error(&self, row: usize, message: String) -> RecordError {
+        RecordError::new(&self.path, Some(row), message)
+    }
+
+    /// Tells the progress of `bytes` more read (no more than the file's size in all).
+    fn tell(&mut self, bytes: u64) {
+        let bytes = bytes.min(self.untold);
+        self.untold -= bytes;
+        self.progress.read_bytes(bytes);
+    }
+
+    /// Opens the next row group; `None` when there is none left.
+    fn next_group(&mut self) -> Option<Result<(), RecordError>> {
+        let groups = self.meta.metadata().num_row_groups();
+        if self.group >= groups {
+            let rest = self.untold;
+            self.tell(rest);
+            return None;
+        }
+        let g = self.group;
+        self.group += 1;
+        let first_row = self.rows_before + 1;
+        let last = self.rows_before + self.group_rows(g);
+        let built = self
+            .file
+            .try_clone()
+            .map_err(|e| e.to_string())
+            .and_then(|file| {
+                let mut builder =
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+                        .with_row_groups(vec![g])
+                        .with_batch_size(BATCH_ROWS);
+                if let Some(mask) = &self.mask {
+                    builder = builder.with_projection(mask.clone());
+                }
+                builder.build().map_err(|e| e.to_string())
+            });
+        match built {
+            Ok(reader) => {
+                self.current = Some(reader);
+                Some(Ok(()))
+            }
+            Err(e) => {
+                self.end_group(g);
+                Some(Err(self.group_error(g, first_row, last, &e)))
+            }
+        }
+    }
+
+    /// Done with row group `g`: its rows are counted, its bytes told.
+    fn end_group(&mut self, g: usize) {
+        self.rows_before += self.group_rows(g);
+        let bytes = u64::try_from(self.meta.metadata().row_group(g).compressed_size()).unwrap_or(0);
+        self.tell(bytes);
+        self.current = None;
+        self.batch = None;
+        self.read_in_group = 0;
+    }
+
+    /// Rows in row group `g`.
+    fn group_rows(&self, g: usize) -> usize {
+        usize::try_from(self.meta.metadata().row_group(g).num_rows()).unwrap_or(0)
+    }
+
+    /// The error of row group `g` that cannot be read from row `from` on (to row `last`,
+    /// its last): those rows are skipped, as one error.
+    fn group_error(&self, g: usize, from: usize, last: usize, e: &str) -> RecordError {
+        self.error(
+            from,
+            format!(
+                "cannot read row group {} (rows {from} to {last}): {e}; those rows are skipped",
+                g + 1
+            ),
+        )
+    }
+
+    /// Reads the id, text, title and site of `batch` as text.
+    fn read_batch(&self, batch: RecordBatch, first_row: usize) -> Result<Batch, String> {
+        let text = |k: usize| -> Result<LargeStringArray, String> {
+            let column = arrow_cast::cast(batch.column(k), &DataType::LargeUtf8)
+                .map_err(|e| e.to_string())?;
+            Ok(column.as_string::<i64>().clone())
+        };
+        let rest = self.keep.then(|| {
+            let mut rest = batch.clone();
+            rest.remove_column(self.at.text);
+            Arc::new(rest)
+        });
+        Ok(Batch {
+            first_row,
+            rows: batch.num_rows(),
+            next: 0,
+            id: text(self.at.id)?,
+            text: text(self.at.text)?,
+            title: self.at.title.map(text).transpose()?,
+            site: self.at.site.map(text).transpose()?,
+            rest,
+        })
+    }
+
+    /// The document of the next row of the current batch.
+    fn document(&self, batch: &Batch, r: usize) -> Result<Document, RecordError> {
+        let row = batch.first_row + r;
+        let error = |message: String| self.error(row, message);
+        let nul = |name: &str| format!("binary data (NUL character in column `{name}`)");
+        fn value(array: &LargeStringArray, r: usize) -> Option<&str> {
+            (!array.is_null(r)).then(|| array.value(r))
+        }
+        let id = value(&batch.id, r)
+            .ok_or_else(|| error(format!("null in the id column `{}`", self.fields.id)))?;
+        if id.contains('\0') {
+            return Err(error(nul(&self.fields.id)));
+        }
+        let with_id = |e: RecordError| e.with_id(id);
+        let text = value(&batch.text, r).ok_or_else(|| {
+            with_id(error(format!(
+                "null in the text column `{}`",
+                self.fields.text
+            )))
+        })?;
+        if text.len() > self.max_record_bytes {
+            return Err(with_id(error(format!(
+                "text of {} bytes is longer than the record limit of {} bytes (--max-record-bytes)",
+                text.len(),
+                self.max_record_bytes
+            ))));
+        }
+        if text.contains('\0') {
+            return Err(with_id(error(nul(&self.fields.text))));
+        }
+        let optional = |array: &Option<LargeStringArray>, name: &str| match array
+            .as_ref()
+            .and_then(|a| value(a, r))
+            .map(str::trim)
+        {
+            Some(s) if s.contains('\0') => Err(with_id(error(nul(name)))),
+            Some(s) if !s.is_empty() => Ok(Some(s.to_owned())),
+            _ => Ok(None),
+        };
+        let title = optional(&batch.title, &self.fields.title)?;
+        let site = optional(&batch.site, &self.fields.site)?;
+        let raw = batch.rest.as_ref().map(|rest| {
+            Box::new(RawRecord::Parquet(Row {
+                schema: Arc::clone(self.meta.schema()),
+                batch: Arc::clone(rest),
+                row: r,
+                text: self.columns.text,
+                id: self.columns.id,
+            }))
+        });
+        Ok(Document {
+            id: id.to_owned(),
+            title,
+            site,
+            text: text.to_owned(),
+            source: Source {
+                path: self.path.clone(),
+                line: Some(row),
+            },
+            raw,
+        })
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Result<Document, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(batch) = &mut self.batch {
+                if batch.next < batch.rows {
+                    let r = batch.next;
+                    batch.next += 1;
+                    let batch = self.batch.as_ref()?;
+                    return Some(self.document(batch, r));
+                }
+                self.batch = None;
+            }
+            let Some(current) = &mut self.current else {
+                match self.next_group()? {
+                    Ok(()) => continue,
+                    Err(e) => return Some(Err(e)),
+                }
+            };
+            let g = self.group - 1;
+            let first_row = self.rows_before + self.read_in_group + 1;
+            match current.next() {
+                Some(Ok(batch)) => {
+                    let rows = batch.num_rows();
+                    self.read_in_group += rows;
+                    match self.read_batch(batch, first_row) {
+                        Ok(batch) => self.batch = Some(batch),
+                        Err(e) => {
+                            let last = first_row + rows.max(1) - 1;
+                            return Some(Err(self.error(
+                                first_row,
+                                format!("cannot read rows {first_row} to {last}: {e}; those rows are skipped"),
+                            )));
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    let last = self.rows_before + self.group_rows(g);
+                    self.end_group(g);
+                    return Some(Err(self.group_error(g, first_row, last, &e.to_string())));
+                }
+                None => self.end_group(g),
+            }
+        }
+    }
+}
