@@ -534,3 +534,268 @@ impl Iterator for Reader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{read_inputs, Corpus, OnError};
+    use ::parquet::arrow::ArrowWriter;
+    use ::parquet::file::properties::WriterProperties;
+    use arrow_array::{BooleanArray, Date32Array, DictionaryArray, Int64Array, StringArray};
+    use arrow_schema::{Field, Schema};
+    use std::path::Path;
+
+    /// Writes `batch` to `path` in row groups of `group` rows.
+    fn write(path: &Path, batch: &RecordBatch, group: usize) {
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(group))
+            .build();
+        let file = File::create(path).unwrap();
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+        writer.write(batch).unwrap();
+        writer.close().unwrap();
+    }
+
+    /// Five rows: an integer id, a dictionary-encoded text, a nullable title, a date and a
+    /// flag.
+    fn sample() -> RecordBatch {
+        let texts: DictionaryArray<arrow_array::types::Int32Type> =
+            ["Satu.", "Dua.", "Satu.", "Tiga.", "Empat."]
+                .into_iter()
+                .collect();
+        let schema = Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("text", texts.data_type().clone(), false),
+            Field::new("title", DataType::Utf8, true),
+            Field::new("day", DataType::Date32, true),
+            Field::new("ok", DataType::Boolean, true),
+        ]);
+        RecordBatch::try_new(
+            Arc::new(schema),
+            vec![
+                Arc::new(Int64Array::from(vec![7, 8, 9, 10, 12345678901234])),
+                Arc::new(texts),
+                Arc::new(StringArray::from(vec![
+                    Some(" Judul "),
+                    None,
+                    Some(""),
+                    Some("T"),
+                    None,
+                ])),
+                Arc::new(Date32Array::from(vec![
+                    Some(20089),
+                    None,
+                    Some(0),
+                    None,
+                    None,
+                ])),
+                Arc::new(BooleanArray::from(vec![
+                    Some(true),
+                    None,
+                    Some(false),
+                    None,
+                    None,
+                ])),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn rows_of_every_row_group_are_read_in_order_with_their_row_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.parquet");
+        write(&path, &sample(), 2);
+        let read = read_inputs(&[path.clone()], &ReadConfig::default(), OnError::Skip).unwrap();
+        assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+        let got: Vec<(String, String, Option<String>, Option<usize>)> = read
+            .docs
+            .iter()
+            .map(|d| (d.id.clone(), d.text.clone(), d.title.clone(), d.source.line))
+            .collect();
+        let want = [
+            ("7", "Satu.", Some("Judul"), 1),
+            ("8", "Dua.", None, 2),
+            ("9", "Satu.", None, 3),
+            ("10", "Tiga.", Some("T"), 4),
+            ("12345678901234", "Empat.", None, 5),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(i, t, h, l)| (i.to_string(), t.to_string(), h.map(String::from), Some(*l)))
+            .collect();
+        assert_eq!(got, want);
+        // The record as read: every column with its value, the text and a renamed id
+        // replaced.
+        let mut json = Vec::new();
+        read.docs[0]
+            .raw
+            .as_ref()
+            .unwrap()
+            .write_json("7", "T", &mut json)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            r#"{"id":7,"text":"T","title":" Judul ","day":"2025-01-01","ok":true}"#
+        );
+        let mut json = Vec::new();
+        read.docs[1]
+            .raw
+            .as_ref()
+            .unwrap()
+            .write_json("8#2", "", &mut json)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            r#"{"id":"8#2","text":"","title":null,"day":null,"ok":null}"#
+        );
+    }
+
+    #[test]
+    fn texts_only_reads_the_same_documents_without_the_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.parquet");
+        write(&path, &sample(), 3);
+        let corpus = Corpus::open(&[path], ReadConfig::default()).unwrap();
+        let full: Vec<Document> = corpus.records().map(|r| r.unwrap()).collect();
+        let texts: Vec<Document> = corpus.texts_only().records().map(|r| r.unwrap()).collect();
+        assert!(full.iter().all(|d| d.raw.is_some()));
+        assert!(texts.iter().all(|d| d.raw.is_none()));
+        let strip = |docs: Vec<Document>| -> Vec<Document> {
+            docs.into_iter()
+                .map(|d| Document { raw: None, ..d })
+                .collect()
+        };
+        assert_eq!(strip(full), texts);
+        let (schema, text, id) = corpus.parquet_schema().unwrap();
+        assert_eq!((schema.fields().len(), text, id), (5, 1, 0));
+    }
+
+    fn errors(path: &Path, config: &ReadConfig) -> Vec<String> {
+        let corpus = Corpus::open(&[path.to_path_buf()], config.clone()).unwrap();
+        corpus
+            .records()
+            .filter_map(|r| r.err())
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn bad_files_and_rows_are_errors_naming_the_file_and_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ReadConfig::default();
+        let path = dir.path().join("bad.parquet");
+        std::fs::write(&path, b"PAR1 not really").unwrap();
+        let shown = path.display();
+        let e = errors(&path, &config);
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with(&format!("{shown}: not a readable Parquet file")),
+            "{e:?}"
+        );
+        // A truncated file: its footer is gone.
+        let good = dir.path().join("good.parquet");
+        write(&good, &sample(), 2);
+        let bytes = std::fs::read(&good).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 10]).unwrap();
+        assert!(errors(&path, &config)[0].contains("not a readable Parquet file"));
+        // No text column; a text column of numbers.
+        let fields = |text: &str| ReadConfig {
+            fields: JsonFields {
+                text: text.into(),
+                ..JsonFields::default()
+            },
+            ..ReadConfig::default()
+        };
+        assert_eq!(
+            errors(&good, &fields("body")),
+            [format!(
+                "{}: no column `body` in the schema (id, text, title, day, ok); the file is skipped",
+                good.display()
+            )]
+        );
+        assert_eq!(
+            errors(&good, &fields("day")),
+            [format!(
+                "{}: column `day` is of type Date32, not a string; the file is skipped",
+                good.display()
+            )]
+        );
+        // A null text and a NUL in one: those rows are errors with their ids, the others read.
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, true),
+            Field::new("text", DataType::Utf8, true),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(StringArray::from(vec![
+                    Some("a"),
+                    Some("b"),
+                    Some("c"),
+                    None,
+                ])),
+                Arc::new(StringArray::from(vec![
+                    Some("ok"),
+                    None,
+                    Some("x\0y"),
+                    Some("z"),
+                ])),
+            ],
+        )
+        .unwrap();
+        let nulls = dir.path().join("nulls.parquet");
+        write(&nulls, &batch, 3);
+        let read = read_inputs(&[nulls.clone()], &config, OnError::Skip).unwrap();
+        assert_eq!(read.docs.len(), 1);
+        let shown: Vec<(String, Option<String>)> = read
+            .skipped
+            .iter()
+            .map(|e| (e.to_string(), e.record_id.clone()))
+            .collect();
+        let at = nulls.display();
+        assert_eq!(
+            shown,
+            [
+                (
+                    format!("{at}:2: null in the text column `text`"),
+                    Some("b".into())
+                ),
+                (
+                    format!("{at}:3: binary data (NUL character in column `text`)"),
+                    Some("c".into())
+                ),
+                (format!("{at}:4: null in the id column `id`"), None),
+            ]
+        );
+        // The record limit applies to the text.
+        let small = ReadConfig {
+            max_record_bytes: 5,
+            ..ReadConfig::default()
+        };
+        let e = errors(&good, &small);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains(":5: text of 6 bytes is longer than the record limit of 5 bytes"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_parquet_stream_is_read_through_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.parquet");
+        write(&path, &sample(), 2);
+        let bytes = std::fs::read(&path).unwrap();
+        let docs: Vec<Document> = crate::corpus::read_stream(
+            Path::new("<stdin>"),
+            Box::new(std::io::Cursor::new(bytes)),
+            None,
+            &ReadConfig::default(),
+        )
+        .map(|r| r.unwrap())
+        .collect();
+        assert_eq!(docs.len(), 5);
+        assert_eq!(docs[4].id, "12345678901234");
+    }
+}
