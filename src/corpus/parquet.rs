@@ -606,7 +606,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.parquet");
         write(&path, &sample(), 2);
-        let read = read_inputs(&[path.clone()], &ReadConfig::default(), OnError::Skip).unwrap();
+        let read = read_inputs(std::slice::from_ref(&path), &ReadConfig::default(), OnError::Skip).unwrap();
         assert!(read.skipped.is_empty(), "{:?}", read.skipped);
         let got: Vec<(String, String, Option<String>, Option<usize>)> = read
             .docs
@@ -746,7 +746,7 @@ mod tests {
         .unwrap();
         let nulls = dir.path().join("nulls.parquet");
         write(&nulls, &batch, 3);
-        let read = read_inputs(&[nulls.clone()], &config, OnError::Skip).unwrap();
+        let read = read_inputs(std::slice::from_ref(&nulls), &config, OnError::Skip).unwrap();
         assert_eq!(read.docs.len(), 1);
         let shown: Vec<(String, Option<String>)> = read
             .skipped
