@@ -606,7 +606,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.parquet");
         write(&path, &sample(), 2);
-        let read = read_inputs(std::slice::from_ref(&path), &ReadConfig::default(), OnError::Skip).unwrap();
+        let read = read_inputs(
+            std::slice::from_ref(&path),
+            &ReadConfig::default(),
+            OnError::Skip,
+        )
+        .unwrap();
         assert!(read.skipped.is_empty(), "{:?}", read.skipped);
         let got: Vec<(String, String, Option<String>, Option<usize>)> = read
             .docs

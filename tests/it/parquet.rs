@@ -439,3 +439,45 @@ fn parquet_on_standard_input_is_told_by_its_magic() {
         assert_eq!(clean.schema().fields(), articles(1).schema().fields());
     }
 }
+
+#[test]
+fn eval_reads_parquet_summaries_as_it_reads_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("news.parquet");
+    write_parquet(&input, &articles(8), 3);
+    let refs = tmp.path().join("refs.jsonl");
+    let lines: Vec<String> = (0..8)
+        .map(|k| {
+            serde_json::json!({"id": (1_000_000_000_000i64 + k).to_string(), "summary": format!("Berita nomor {k} tentang kota")})
+                .to_string()
+        })
+        .collect();
+    fs::write(&refs, lines.join("\n") + "\n").unwrap();
+    let mut scores = Vec::new();
+    // The Parquet summaries also under a name that does not say Parquet: told by PAR1.
+    for (format, name) in [
+        ("csv", "s.csv"),
+        ("parquet", "s.parquet"),
+        ("parquet", "s.out"),
+    ] {
+        let summaries = tmp.path().join(name);
+        dedupsum()
+            .args(["summarize", "-q", "--format", format])
+            .arg(&input)
+            .arg("--out")
+            .arg(&summaries)
+            .assert()
+            .success();
+        let output = dedupsum()
+            .args(["eval", "--json", "--refs"])
+            .arg(&refs)
+            .arg(&summaries)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        scores.push(String::from_utf8(output.stdout).unwrap());
+    }
+    assert!(scores[0].contains("\"articles\":8"), "{}", scores[0]);
+    assert_eq!(scores[1], scores[0]);
+    assert_eq!(scores[2], scores[0]);
+}
