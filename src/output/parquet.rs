@@ -387,6 +387,15 @@ impl<W: Write + Send> Clean<W> {
                             r.id
                         ),
                     })?;
+                    if row.schema.fields() != schema.fields() {
+                        return Err(Error::Output {
+                            path: path.clone(),
+                            message: format!(
+                                "record `{}` has other columns than the Parquet inputs had when first read (did they change?)",
+                                r.id
+                            ),
+                        });
+                    }
                     let same = batches
                         .last()
                         .is_some_and(|b| Arc::ptr_eq(&b.batch, &row.batch));
@@ -421,5 +430,154 @@ impl<W: Write + Send> Clean<W> {
     pub(super) fn finish(mut self) -> Result<()> {
         self.flush()?;
         self.out.close()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::{Int32Array, LargeStringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    /// Reads back every row of a Parquet file held in `bytes`.
+    fn read(bytes: Vec<u8>) -> RecordBatch {
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&bytes).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        let batches: Vec<RecordBatch> = reader.map(|b| b.unwrap()).collect();
+        let schema = batches[0].schema();
+        arrow_select::concat::concat_batches(&schema, &batches).unwrap()
+    }
+
+    /// A schema whose text and id columns are of the given types, and rows `0..n` of it
+    /// (the text column left out, as the reader keeps them).
+    fn rows(text: DataType, id: DataType, n: usize) -> Vec<Row> {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("n", DataType::Int32, false),
+            Field::new("text", text, false),
+            Field::new("id", id.clone(), true),
+        ]));
+        let ids: ArrayRef = Arc::new(LargeStringArray::from_iter_values(
+            (0..n).map(|k| format!("d{k}")),
+        ));
+        let rest = RecordBatch::try_new(
+            Arc::new(Schema::new(vec![
+                Field::new("n", DataType::Int32, false),
+                Field::new("id", id.clone(), true),
+            ])),
+            vec![
+                Arc::new(Int32Array::from_iter_values(0..n as i32)),
+                arrow_cast::cast(&ids, &id).unwrap(),
+            ],
+        )
+        .unwrap();
+        let batch = Arc::new(rest);
+        (0..n)
+            .map(|row| Row {
+                schema: Arc::clone(&schema),
+                batch: Arc::clone(&batch),
+                row,
+                text: 1,
+                id: 2,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clean_rows_keep_the_types_of_the_text_and_id_columns() {
+        let dictionary = DataType::Dictionary(Box::new(DataType::Int16), Box::new(DataType::Utf8));
+        for t in [
+            DataType::Utf8,
+            DataType::LargeUtf8,
+            DataType::Utf8View,
+            dictionary.clone(),
+        ] {
+            let rows = rows(t.clone(), t.clone(), 3);
+            let layout = CleanLayout::of(
+                rows.iter()
+                    .map(|r| crate::RawRecord::Parquet(r.clone()))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(Some),
+            );
+            assert!(matches!(layout, CleanLayout::Same { text: 1, id: 2, .. }));
+            let mut out = Vec::new();
+            let mut clean = Clean::new(&mut out, Path::new("clean.parquet"), layout).unwrap();
+            // Rows 2 and 0, the first renamed: the ids are the documents', the rest the
+            // rows'.
+            for (k, id) in [(2, "d2#2"), (0, "d0")] {
+                clean
+                    .push(CleanRow {
+                        id: id.into(),
+                        title: String::new(),
+                        text: format!("clean {k}"),
+                        record: None,
+                        row: Some(rows[k].clone()),
+                    })
+                    .unwrap();
+            }
+            clean.finish().unwrap();
+            let back = read(out);
+            assert_eq!(back.schema().fields(), rows[0].schema.fields(), "{t}");
+            let strings = |k: usize| -> Vec<String> {
+                let column = arrow_cast::cast(back.column(k), &DataType::Utf8).unwrap();
+                column
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.unwrap().to_owned())
+                    .collect()
+            };
+            assert_eq!(strings(1), ["clean 2", "clean 0"], "{t}");
+            assert_eq!(strings(2), ["d2#2", "d0"], "{t}");
+            assert_eq!(strings(0), ["2", "0"], "{t}");
+        }
+    }
+
+    #[test]
+    fn layouts_differ_for_mixed_or_other_records() {
+        let a = rows(DataType::Utf8, DataType::Int64, 2);
+        let b = rows(DataType::LargeUtf8, DataType::Int64, 1);
+        let parquet = |r: &Row| crate::RawRecord::Parquet(r.clone());
+        let same = [parquet(&a[0]), parquet(&a[1])];
+        assert!(matches!(
+            CleanLayout::of(same.iter().map(Some)),
+            CleanLayout::Same { .. }
+        ));
+        let mixed = [parquet(&a[0]), parquet(&b[0])];
+        assert!(matches!(
+            CleanLayout::of(mixed.iter().map(Some)),
+            CleanLayout::Generic
+        ));
+        assert!(matches!(
+            CleanLayout::of([Some(&same[0]), None].into_iter()),
+            CleanLayout::Generic
+        ));
+        assert!(matches!(
+            CleanLayout::of(std::iter::empty()),
+            CleanLayout::Generic
+        ));
+    }
+
+    #[test]
+    fn table_rows_from_json_lines_keep_numbers_and_nulls() {
+        let mut out = Vec::new();
+        let mut table = Table::new(&mut out, Path::new("t.parquet"), &["line", "error"]).unwrap();
+        table
+            .rows_from_jsonl(b"{\"line\":3,\"error\":\"bad\"}\n{\"line\":null,\"error\":\"\"}\n")
+            .unwrap();
+        table.finish().unwrap();
+        let back = read(out);
+        let lines: Vec<Option<i64>> = back
+            .column(0)
+            .as_primitive::<arrow_array::types::Int64Type>()
+            .iter()
+            .collect();
+        assert_eq!(lines, [Some(3), None]);
+        let errors: Vec<Option<&str>> = back.column(1).as_string::<i32>().iter().collect();
+        assert_eq!(errors, [Some("bad"), Some("")]);
     }
 }
