@@ -420,7 +420,7 @@ fn parquet_outputs_replace_an_earlier_runs_csv_outputs_and_back() {
 }
 
 #[test]
-fn parquet_on_standard_input_is_told_by_its_magic() {
+fn parquet_is_told_by_its_magic_on_standard_input_and_under_another_name() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("news.parquet");
     write_parquet(&input, &articles(9), 4);
@@ -438,6 +438,40 @@ fn parquet_on_standard_input_is_told_by_its_magic() {
         assert_eq!(clean.num_rows(), 9, "{command}");
         assert_eq!(clean.schema().fields(), articles(1).schema().fields());
     }
+    // Named directly with an extension that says nothing: its first bytes say Parquet.
+    let renamed = tmp.path().join("news.data");
+    fs::copy(&input, &renamed).unwrap();
+    let out = tmp.path().join("renamed");
+    run(&["dedup"], &renamed, &out);
+    assert_eq!(read_csv(&out.join("documents.csv")).len(), 9);
+}
+
+#[test]
+fn a_directory_walk_reads_parquet_files_beside_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    fs::create_dir(&dir).unwrap();
+    write_parquet(&dir.join("a.parquet"), &articles(4), 2);
+    fs::write(dir.join("b.jsonl"), "{\"id\":\"j\",\"text\":\"Satu.\"}\n").unwrap();
+    let out = tmp.path().join("out");
+    run(&["dedup"], &dir, &out);
+    let documents = read_csv(&out.join("documents.csv"));
+    let ids: Vec<&str> = documents.iter().map(|r| r["doc_id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "1000000000000",
+            "1000000000001",
+            "1000000000002",
+            "1000000000003",
+            "j"
+        ]
+    );
+    // A mix of formats: clean.parquet falls back to the string columns.
+    run(&["dedup", "--format", "parquet"], &dir, &out);
+    let (clean, _) = read_parquet(&out.join("clean.parquet"));
+    assert_eq!(clean.num_columns(), 4);
+    assert_eq!(clean.num_rows(), 5);
 }
 
 #[test]
