@@ -12,6 +12,7 @@
 //! Directories are walked recursively in sorted order, so the document order, and with it
 //! which copy of a duplicate counts as the first, is the same on every run.
 
+pub(crate) mod arrow_values;
 mod csv;
 mod jsonl;
 pub mod parquet;

@@ -16,10 +16,10 @@ use ::parquet::arrow::arrow_reader::{
     ParquetRecordBatchReaderBuilder,
 };
 use ::parquet::arrow::ProjectionMask;
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, LargeStringArray, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, SchemaRef};
 
+use super::arrow_values::{id_at, is_id, is_string, str_at, write_json};
 use super::{Document, JsonFields, RawRecord, ReadConfig, Source};
 use crate::error::RecordError;
 use crate::Progress;
@@ -65,8 +65,7 @@ impl Row {
 
     /// Writes the row as one JSON object: every column in schema order under its name,
     /// `text` as the text column's value and `id` as the id's when it is not the value
-    /// read (a repeated id renamed `id#2`). Numbers and booleans are JSON's; every other
-    /// value (dates, timestamps, nested values) is the string Arrow displays it as.
+    /// read (a repeated id renamed `id#2`); the values as [`write_json`] writes them.
     pub fn write_json(&self, id: &str, text: &str, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.push(b'{');
         for (k, field) in self.schema.fields().iter().enumerate() {
@@ -79,84 +78,16 @@ impl Row {
                 serde_json::to_writer(&mut *out, text)?;
                 continue;
             }
-            let array = self.column(k);
-            if k == self.id && id_text(array, self.row).as_deref() != Some(id) {
+            let array = self.column(k).as_ref();
+            if k == self.id && id_at(array, self.row).as_deref() != Some(id) {
                 serde_json::to_writer(&mut *out, id)?;
                 continue;
             }
-            json_value(array, self.row, out)?;
+            write_json(array, self.row, out)?;
         }
         out.push(b'}');
         Ok(())
     }
-}
-
-/// Appends the JSON of `array[row]`.
-fn json_value(array: &ArrayRef, row: usize, out: &mut Vec<u8>) -> serde_json::Result<()> {
-    use arrow_array::types::*;
-    if array.is_null(row) {
-        out.extend_from_slice(b"null");
-        return Ok(());
-    }
-    macro_rules! number {
-        ($($variant:ident => $ty:ty),*) => {
-            match array.data_type() {
-                $(DataType::$variant => {
-                    return serde_json::to_writer(&mut *out, &array.as_primitive::<$ty>().value(row));
-                })*
-                _ => {}
-            }
-        };
-    }
-    number!(Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
-        UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type);
-    let float = match array.data_type() {
-        DataType::Float32 => Some(f64::from(array.as_primitive::<Float32Type>().value(row))),
-        DataType::Float64 => Some(array.as_primitive::<Float64Type>().value(row)),
-        _ => None,
-    };
-    // NaN and the infinities have no JSON number: they are written as their text, below.
-    if let Some(Some(n)) = float.map(serde_json::Number::from_f64) {
-        return serde_json::to_writer(&mut *out, &n);
-    }
-    if let DataType::Boolean = array.data_type() {
-        return serde_json::to_writer(&mut *out, &array.as_boolean().value(row));
-    }
-    serde_json::to_writer(&mut *out, &display(array, row))
-}
-
-/// The text Arrow shows for `array[row]` (a string as it is, a date as `2025-01-31`).
-fn display(array: &ArrayRef, row: usize) -> String {
-    let options = arrow_cast::display::FormatOptions::default();
-    match arrow_cast::display::ArrayFormatter::try_new(array.as_ref(), &options) {
-        Ok(formatter) => formatter.value(row).to_string(),
-        Err(e) => format!("<{e}>"),
-    }
-}
-
-/// The id of `array[row]` as the reader takes it: a string as it is, an integer in
-/// decimal; `None` for a null.
-fn id_text(array: &ArrayRef, row: usize) -> Option<String> {
-    if array.is_null(row) {
-        return None;
-    }
-    let one = array.slice(row, 1);
-    let text = arrow_cast::cast(&one, &DataType::LargeUtf8).ok()?;
-    Some(text.as_string::<i64>().value(0).to_owned())
-}
-
-/// Whether a column of type `t` holds strings (dictionary-encoded too).
-pub(crate) fn is_string(t: &DataType) -> bool {
-    match t {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, value) => is_string(value),
-        _ => false,
-    }
-}
-
-/// Whether a column of type `t` can be an id: strings and integers.
-fn is_id(t: &DataType) -> bool {
-    is_string(t) || t.is_integer()
 }
 
 /// Positions of the columns read, in the file's schema.
@@ -222,10 +153,10 @@ struct Batch {
     first_row: usize,
     rows: usize,
     next: usize,
-    id: LargeStringArray,
-    text: LargeStringArray,
-    title: Option<LargeStringArray>,
-    site: Option<LargeStringArray>,
+    id: ArrayRef,
+    text: ArrayRef,
+    title: Option<ArrayRef>,
+    site: Option<ArrayRef>,
     /// The other columns, when the records are kept.
     rest: Option<Arc<RecordBatch>>,
 }
@@ -399,28 +330,25 @@ impl Reader {
         )
     }
 
-    /// Reads the id, text, title and site of `batch` as text.
-    fn read_batch(&self, batch: RecordBatch, first_row: usize) -> Result<Batch, String> {
-        let text = |k: usize| -> Result<LargeStringArray, String> {
-            let column = arrow_cast::cast(batch.column(k), &DataType::LargeUtf8)
-                .map_err(|e| e.to_string())?;
-            Ok(column.as_string::<i64>().clone())
-        };
+    /// Takes the id, text, title and site columns of `batch` (their types were checked
+    /// when the file was opened), and the others when the records are kept.
+    fn read_batch(&self, batch: RecordBatch, first_row: usize) -> Batch {
+        let column = |k: usize| std::sync::Arc::clone(batch.column(k));
         let rest = self.keep.then(|| {
             let mut rest = batch.clone();
             rest.remove_column(self.at.text);
             Arc::new(rest)
         });
-        Ok(Batch {
+        Batch {
             first_row,
             rows: batch.num_rows(),
             next: 0,
-            id: text(self.at.id)?,
-            text: text(self.at.text)?,
-            title: self.at.title.map(text).transpose()?,
-            site: self.at.site.map(text).transpose()?,
+            id: column(self.at.id),
+            text: column(self.at.text),
+            title: self.at.title.map(column),
+            site: self.at.site.map(column),
             rest,
-        })
+        }
     }
 
     /// The document of the next row of the current batch.
@@ -428,16 +356,13 @@ impl Reader {
         let row = batch.first_row + r;
         let error = |message: String| self.error(row, message);
         let nul = |name: &str| format!("binary data (NUL character in column `{name}`)");
-        fn value(array: &LargeStringArray, r: usize) -> Option<&str> {
-            (!array.is_null(r)).then(|| array.value(r))
-        }
-        let id = value(&batch.id, r)
+        let id = id_at(batch.id.as_ref(), r)
             .ok_or_else(|| error(format!("null in the id column `{}`", self.fields.id)))?;
         if id.contains('\0') {
             return Err(error(nul(&self.fields.id)));
         }
-        let with_id = |e: RecordError| e.with_id(id);
-        let text = value(&batch.text, r).ok_or_else(|| {
+        let with_id = |e: RecordError| e.with_id(id.as_str());
+        let text = str_at(batch.text.as_ref(), r).ok_or_else(|| {
             with_id(error(format!(
                 "null in the text column `{}`",
                 self.fields.text
@@ -453,9 +378,9 @@ impl Reader {
         if text.contains('\0') {
             return Err(with_id(error(nul(&self.fields.text))));
         }
-        let optional = |array: &Option<LargeStringArray>, name: &str| match array
+        let optional = |array: &Option<ArrayRef>, name: &str| match array
             .as_ref()
-            .and_then(|a| value(a, r))
+            .and_then(|a| str_at(a.as_ref(), r))
             .map(str::trim)
         {
             Some(s) if s.contains('\0') => Err(with_id(error(nul(name)))),
@@ -474,7 +399,7 @@ impl Reader {
             }))
         });
         Ok(Document {
-            id: id.to_owned(),
+            id,
             title,
             site,
             text: text.to_owned(),
@@ -511,18 +436,8 @@ impl Iterator for Reader {
             let first_row = self.rows_before + self.read_in_group + 1;
             match current.next() {
                 Some(Ok(batch)) => {
-                    let rows = batch.num_rows();
-                    self.read_in_group += rows;
-                    match self.read_batch(batch, first_row) {
-                        Ok(batch) => self.batch = Some(batch),
-                        Err(e) => {
-                            let last = first_row + rows.max(1) - 1;
-                            return Some(Err(self.error(
-                                first_row,
-                                format!("cannot read rows {first_row} to {last}: {e}; those rows are skipped"),
-                            )));
-                        }
-                    }
+                    self.read_in_group += batch.num_rows();
+                    self.batch = Some(self.read_batch(batch, first_row));
                 }
                 Some(Err(e)) => {
                     let last = self.rows_before + self.group_rows(g);
@@ -541,7 +456,7 @@ mod tests {
     use crate::corpus::{read_inputs, Corpus, OnError};
     use ::parquet::arrow::ArrowWriter;
     use ::parquet::file::properties::WriterProperties;
-    use arrow_array::{BooleanArray, Date32Array, DictionaryArray, Int64Array, StringArray};
+    use arrow_array::{Array, BooleanArray, Date32Array, DictionaryArray, Int64Array, StringArray};
     use arrow_schema::{Field, Schema};
     use std::path::Path;
 

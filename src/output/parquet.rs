@@ -21,7 +21,7 @@ use ::parquet::arrow::ArrowWriter;
 use ::parquet::basic::Compression;
 use ::parquet::errors::ParquetError;
 use ::parquet::file::properties::WriterProperties;
-use arrow_array::builder::{Int64Builder, LargeStringBuilder};
+use arrow_array::builder::Int64Builder;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
@@ -116,18 +116,74 @@ impl<W: Write + Send> Batches<W> {
     }
 }
 
-/// Strings gathered for a column, made into an array of type `to`.
-fn strings(builder: &mut LargeStringBuilder, to: &DataType, path: &Path) -> Result<ArrayRef> {
-    let array: ArrayRef = Arc::new(builder.finish());
-    if array.data_type() == to {
-        return Ok(array);
+/// The strings `values` as an array of the string type `to` (a dictionary of strings
+/// too). A `string` array holds at most 2 GiB; more, or a type that is not a string, is
+/// an error.
+fn string_array<'v>(
+    values: impl Iterator<Item = Option<&'v str>> + Clone,
+    to: &DataType,
+    path: &Path,
+) -> Result<ArrayRef> {
+    use arrow_array::builder::{LargeStringDictionaryBuilder, StringDictionaryBuilder};
+    use arrow_array::types::*;
+    use arrow_array::{LargeStringArray, StringArray, StringViewArray};
+    let fail = |message: String| Error::Output {
+        path: path.to_path_buf(),
+        message,
+    };
+    let fits_i32 = || {
+        let bytes: usize = values.clone().map(|v| v.map_or(0, str::len)).sum();
+        match i32::try_from(bytes) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(fail(format!(
+                "{bytes} bytes of text in one batch of a `{to}` column, more than it holds"
+            ))),
+        }
+    };
+    macro_rules! dictionary {
+        ($key:expr, $builder:ident, $($variant:ident => $ty:ty),*) => {
+            match $key {
+                $(DataType::$variant => {
+                    let mut b = $builder::<$ty>::new();
+                    for v in values {
+                        match v {
+                            Some(v) => {
+                                b.append(v).map_err(|e| fail(e.to_string()))?;
+                            }
+                            None => b.append_null(),
+                        }
+                    }
+                    Ok(Arc::new(b.finish()) as ArrayRef)
+                })*
+                key => Err(fail(format!("cannot write a dictionary with {key} keys"))),
+            }
+        };
     }
-    arrow_cast::cast(&array, to).map_err(arrow_error(path))
+    match to {
+        DataType::Utf8 => {
+            fits_i32()?;
+            Ok(Arc::new(values.collect::<StringArray>()))
+        }
+        DataType::LargeUtf8 => Ok(Arc::new(values.collect::<LargeStringArray>())),
+        DataType::Utf8View => Ok(Arc::new(values.collect::<StringViewArray>())),
+        DataType::Dictionary(key, value) if **value == DataType::Utf8 => {
+            fits_i32()?;
+            dictionary!(key.as_ref(), StringDictionaryBuilder,
+                Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
+                UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type)
+        }
+        DataType::Dictionary(key, value) if **value == DataType::LargeUtf8 => {
+            dictionary!(key.as_ref(), LargeStringDictionaryBuilder,
+                Int8 => Int8Type, Int16 => Int16Type, Int32 => Int32Type, Int64 => Int64Type,
+                UInt8 => UInt8Type, UInt16 => UInt16Type, UInt32 => UInt32Type, UInt64 => UInt64Type)
+        }
+        other => Err(fail(format!("cannot write strings as a `{other}` column"))),
+    }
 }
 
 /// A column of a table being gathered.
 enum Column {
-    Text(LargeStringBuilder),
+    Text(Vec<Option<String>>),
     Number(Int64Builder),
 }
 
@@ -160,7 +216,7 @@ impl<W: Write + Send> Table<W> {
             .iter()
             .map(|&name| match number(name) {
                 true => Column::Number(Int64Builder::new()),
-                false => Column::Text(LargeStringBuilder::new()),
+                false => Column::Text(Vec::new()),
             })
             .collect();
         Ok(Table {
@@ -184,12 +240,12 @@ impl<W: Write + Send> Table<W> {
                     None => b.append_null(),
                 },
                 (Column::Number(b), _) => b.append_null(),
-                (Column::Text(b), Value::Null) => b.append_null(),
+                (Column::Text(b), Value::Null) => b.push(None),
                 (Column::Text(b), Value::String(s)) => {
                     self.bytes += s.len();
-                    b.append_value(s);
+                    b.push(Some(s.clone()));
                 }
-                (Column::Text(b), other) => b.append_value(other.to_string()),
+                (Column::Text(b), other) => b.push(Some(other.to_string())),
             }
         }
         self.rows += 1;
@@ -221,7 +277,12 @@ impl<W: Write + Send> Table<W> {
             .columns
             .iter_mut()
             .map(|column| match column {
-                Column::Text(b) => strings(b, &DataType::Utf8, &path),
+                Column::Text(b) => {
+                    let array =
+                        string_array(b.iter().map(Option::as_deref), &DataType::Utf8, &path);
+                    b.clear();
+                    array
+                }
                 Column::Number(b) => Ok(Arc::new(b.finish()) as ArrayRef),
             })
             .collect::<Result<Vec<_>>>()?;
@@ -348,31 +409,13 @@ impl<W: Write + Send> Clean<W> {
         let path = self.out.path.clone();
         let rows = std::mem::take(&mut self.rows);
         self.bytes = 0;
-        let column = |values: &mut dyn Iterator<Item = Option<&str>>, to: &DataType| {
-            let mut b = LargeStringBuilder::new();
-            for v in values {
-                b.append_option(v);
-            }
-            strings(&mut b, to, &path)
-        };
+        let utf8 = &DataType::Utf8;
         let arrays: Vec<ArrayRef> = match &self.layout {
             CleanLayout::Generic => vec![
-                column(
-                    &mut rows.iter().map(|r| Some(r.id.as_str())),
-                    &DataType::Utf8,
-                )?,
-                column(
-                    &mut rows.iter().map(|r| Some(r.title.as_str())),
-                    &DataType::Utf8,
-                )?,
-                column(
-                    &mut rows.iter().map(|r| Some(r.text.as_str())),
-                    &DataType::Utf8,
-                )?,
-                column(
-                    &mut rows.iter().map(|r| r.record.as_deref()),
-                    &DataType::Utf8,
-                )?,
+                string_array(rows.iter().map(|r| Some(r.id.as_str())), utf8, &path)?,
+                string_array(rows.iter().map(|r| Some(r.title.as_str())), utf8, &path)?,
+                string_array(rows.iter().map(|r| Some(r.text.as_str())), utf8, &path)?,
+                string_array(rows.iter().map(|r| r.record.as_deref()), utf8, &path)?,
             ],
             CleanLayout::Same { schema, text, id } => {
                 // Every row's batch, each once (rows of one batch come together), and
@@ -408,9 +451,9 @@ impl<W: Write + Send> Clean<W> {
                 for (k, field) in schema.fields().iter().enumerate() {
                     let t = field.data_type();
                     let array = if k == *text {
-                        column(&mut rows.iter().map(|r| Some(r.text.as_str())), t)?
-                    } else if k == *id && crate::corpus::parquet::is_string(t) {
-                        column(&mut rows.iter().map(|r| Some(r.id.as_str())), t)?
+                        string_array(rows.iter().map(|r| Some(r.text.as_str())), t, &path)?
+                    } else if k == *id && crate::corpus::arrow_values::is_string(t) {
+                        string_array(rows.iter().map(|r| Some(r.id.as_str())), t, &path)?
                     } else {
                         let sources: Vec<&dyn Array> =
                             batches.iter().map(|b| b.column(k).as_ref()).collect();
@@ -437,7 +480,7 @@ impl<W: Write + Send> Clean<W> {
 mod tests {
     use super::*;
     use arrow_array::cast::AsArray;
-    use arrow_array::{Int32Array, LargeStringArray};
+    use arrow_array::Int32Array;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     /// Reads back every row of a Parquet file held in `bytes`.
@@ -461,9 +504,7 @@ mod tests {
             Field::new("text", text, false),
             Field::new("id", id.clone(), true),
         ]));
-        let ids: ArrayRef = Arc::new(LargeStringArray::from_iter_values(
-            (0..n).map(|k| format!("d{k}")),
-        ));
+        let ids: Vec<String> = (0..n).map(|k| format!("d{k}")).collect();
         let rest = RecordBatch::try_new(
             Arc::new(Schema::new(vec![
                 Field::new("n", DataType::Int32, false),
@@ -471,7 +512,13 @@ mod tests {
             ])),
             vec![
                 Arc::new(Int32Array::from_iter_values(0..n as i32)),
-                arrow_cast::cast(&ids, &id).unwrap(),
+                match id {
+                    DataType::Int64 => {
+                        Arc::new(arrow_array::Int64Array::from_iter_values(0..n as i64))
+                    }
+                    _ => string_array(ids.iter().map(|s| Some(s.as_str())), &id, Path::new("t"))
+                        .unwrap(),
+                },
             ],
         )
         .unwrap();
@@ -524,11 +571,9 @@ mod tests {
             let back = read(out);
             assert_eq!(back.schema().fields(), rows[0].schema.fields(), "{t}");
             let strings = |k: usize| -> Vec<String> {
-                let column = arrow_cast::cast(back.column(k), &DataType::Utf8).unwrap();
-                column
-                    .as_string::<i32>()
-                    .iter()
-                    .map(|v| v.unwrap().to_owned())
+                let column = back.column(k).as_ref();
+                (0..column.len())
+                    .map(|r| crate::corpus::arrow_values::id_at(column, r).unwrap_or_default())
                     .collect()
             };
             assert_eq!(strings(1), ["clean 2", "clean 0"], "{t}");
