@@ -572,6 +572,41 @@ mod tests {
     }
 
     #[test]
+    fn compressed_pages_are_read() {
+        use ::parquet::basic::{Compression, GzipLevel, ZstdLevel};
+        let dir = tempfile::tempdir().unwrap();
+        for (name, compression) in [
+            ("snappy", Compression::SNAPPY),
+            ("gzip", Compression::GZIP(GzipLevel::default())),
+            ("zstd", Compression::ZSTD(ZstdLevel::default())),
+            ("lz4", Compression::LZ4_RAW),
+        ] {
+            let path = dir.path().join(format!("{name}.parquet"));
+            let props = WriterProperties::builder()
+                .set_compression(compression)
+                .build();
+            let batch = sample();
+            let file = File::create(&path).unwrap();
+            let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+            writer.write(&batch).unwrap();
+            writer.close().unwrap();
+            let read = read_inputs(
+                std::slice::from_ref(&path),
+                &ReadConfig::default(),
+                OnError::Skip,
+            )
+            .unwrap();
+            assert!(read.skipped.is_empty(), "{name}: {:?}", read.skipped);
+            let texts: Vec<&str> = read.docs.iter().map(|d| d.text.as_str()).collect();
+            assert_eq!(
+                texts,
+                ["Satu.", "Dua.", "Satu.", "Tiga.", "Empat."],
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
     fn texts_only_reads_the_same_documents_without_the_records() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.parquet");
