@@ -116,13 +116,14 @@ enum EvalLang {
 struct InputArgs {
     /// Files or directories (recursed) of .txt/.md articles (one per file), .jsonl/.ndjson
     /// files (one article object per line) and .csv/.tsv files (one article per row),
-    /// gzip- or zstd-compressed or not; `-` reads standard input.
+    /// gzip- or zstd-compressed or not, and .parquet files (one article per row); `-`
+    /// reads standard input.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Format of every input: auto (by file extension; standard input by its first
-    /// line, refused when that is unclear), text, jsonl, csv or tsv.
+    /// line, refused when that is unclear), text, jsonl, csv, tsv or parquet.
     #[arg(long, default_value = "auto", value_name = "FORMAT",
-          value_parser = ["auto", "text", "jsonl", "csv", "tsv"])]
+          value_parser = ["auto", "text", "jsonl", "csv", "tsv", "parquet"])]
     input_format: String,
     /// Only read files in directories that match GLOB (repeatable); `!GLOB` excludes.
     /// A glob with a `/` matches the path below the directory given, else the file name.
@@ -225,8 +226,9 @@ enum Search {
 
 #[derive(Debug, Args)]
 struct OutputArgs {
-    /// Format of the tables (summaries, paragraphs, documents, duplicates, errors): csv or jsonl.
-    #[arg(long, default_value = "csv", value_name = "FORMAT", value_parser = ["csv", "jsonl"])]
+    /// Format of the tables (summaries, paragraphs, documents, duplicates, errors): csv,
+    /// jsonl or parquet (which also writes the cleaned records as clean.parquet).
+    #[arg(long, default_value = "csv", value_name = "FORMAT", value_parser = ["csv", "jsonl", "parquet"])]
     format: String,
     /// Neutralise CSV cells a spreadsheet would run as formulas (starting with =, +, -, @,
     /// tab or carriage return) by prefixing a '.
@@ -239,10 +241,10 @@ impl OutputArgs {
         OutputConfig {
             all_pairs: false,
             scores: false,
-            format: if self.format == "jsonl" {
-                TableFormat::Jsonl
-            } else {
-                TableFormat::Csv
+            format: match self.format.as_str() {
+                "jsonl" => TableFormat::Jsonl,
+                "parquet" => TableFormat::Parquet,
+                _ => TableFormat::Csv,
             },
             excel_safe: self.excel_safe,
             pairs_only: false,
@@ -297,6 +299,7 @@ impl InputArgs {
                 "jsonl" => Some(Format::Jsonl),
                 "csv" => Some(Format::Csv(b',')),
                 "tsv" => Some(Format::Csv(b'\t')),
+                "parquet" => Some(Format::Parquet),
                 _ => None,
             },
             outputs: Vec::new(),

@@ -46,7 +46,7 @@ pub enum Error {
     Interrupted,
     /// The inputs hold no documents at all.
     #[error(
-        "no documents found in the inputs (looked for .txt, .md, .jsonl, .ndjson, .csv and .tsv files, also compressed)"
+        "no documents found in the inputs (looked for .txt, .md, .jsonl, .ndjson, .csv, .tsv and .parquet files, the text ones also compressed)"
     )]
     NoDocuments,
     /// An input that cannot be read as asked: standard input whose format cannot be told,

@@ -190,8 +190,8 @@ pub fn read_summaries(path: &Path, max_record_bytes: usize) -> Result<HashMap<St
 
 /// The `(id, text)` of every record of a table, read by the corpus readers (so compressed
 /// or not, and a record over `max_record_bytes` is an error rather than held in memory).
-/// The format is the file's extension (`.jsonl`, `.ndjson`, `.csv`, `.tsv`), else its
-/// content: JSON Lines when it opens with `{`, CSV otherwise. The first bad record fails
+/// The format is the file's extension (`.jsonl`, `.ndjson`, `.csv`, `.tsv`, `.parquet`),
+/// else its content: Parquet when it opens with `PAR1`, JSON Lines with `{`, CSV otherwise. The first bad record fails
 /// the read: a score over part of the file would look like a score over all of it.
 pub fn read_table(
     path: &Path,
@@ -213,9 +213,12 @@ pub fn read_table(
     let mut reader =
         decode(Box::new(file), config.max_input_bytes).map_err(|e| Error::io(path, e))?;
     let format = match Format::of(path) {
-        Some(format @ (Format::Jsonl | Format::Csv(_))) => format,
+        Some(format @ (Format::Jsonl | Format::Csv(_) | Format::Parquet)) => format,
         _ => {
             let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+            if head.starts_with(corpus::parquet::MAGIC) {
+                return read_file_as(path, reader, Format::Parquet, &config);
+            }
             let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
             match head.iter().find(|b| !b.is_ascii_whitespace()) {
                 Some(b'{') => Format::Jsonl,
@@ -223,7 +226,17 @@ pub fn read_table(
             }
         }
     };
-    corpus::read_stream(path, Box::new(reader), Some(format), &config)
+    read_file_as(path, reader, format, &config)
+}
+
+/// The `(id, text)` records of `reader` (the file at `path`) in `format`.
+fn read_file_as(
+    path: &Path,
+    reader: Box<dyn std::io::BufRead>,
+    format: Format,
+    config: &ReadConfig,
+) -> Result<Vec<(String, String)>> {
+    corpus::read_stream(path, Box::new(reader), Some(format), config)
         .map(|record| record.map(|doc| (doc.id, doc.text)).map_err(Error::from))
         .collect()
 }

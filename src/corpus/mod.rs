@@ -1,6 +1,6 @@
 //! Reading articles: plain text or Markdown (one article per file), JSON Lines and CSV/TSV
-//! (one article per record), gzip- or zstd-compressed or not, from files, directory trees
-//! or standard input.
+//! (one article per record), gzip- or zstd-compressed or not, and Parquet (one article per
+//! row, read a row group at a time), from files, directory trees or standard input.
 //!
 //! [`Corpus::open`] finds the inputs (a missing path or an unreadable directory is an
 //! error); [`Corpus::records`] streams them, one `Result<Document, RecordError>` per record,
@@ -12,8 +12,10 @@
 //! Directories are walked recursively in sorted order, so the document order, and with it
 //! which copy of a duplicate counts as the first, is the same on every run.
 
+pub(crate) mod arrow_values;
 mod csv;
 mod jsonl;
+pub mod parquet;
 pub mod sniff;
 pub mod source;
 mod text;
@@ -80,6 +82,8 @@ pub enum RawRecord {
         /// The id column.
         id: usize,
     },
+    /// A Parquet row: every column, with its type.
+    Parquet(self::parquet::Row),
 }
 
 impl RawRecord {
@@ -140,6 +144,7 @@ impl RawRecord {
                 }
                 out.push(b'}');
             }
+            RawRecord::Parquet(row) => row.write_json(id, text, out)?,
         }
         Ok(())
     }
@@ -163,6 +168,8 @@ pub enum Format {
     Jsonl,
     /// Delimited records with a header row; the byte is the delimiter.
     Csv(u8),
+    /// Apache Parquet: one article per row.
+    Parquet,
 }
 
 impl Format {
@@ -178,6 +185,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv(b',')),
             "tsv" => Some(Format::Csv(b'\t')),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -343,7 +351,7 @@ impl Corpus {
                         config
                             .format
                             .or_else(|| Format::of(input))
-                            .unwrap_or(Format::Text),
+                            .unwrap_or_else(|| by_magic(input, &meta)),
                     ),
                     refused: None,
                     stream: !meta.is_file(),
@@ -379,6 +387,36 @@ impl Corpus {
                 (None, _) => None,
             })
             .sum()
+    }
+
+    /// The schema of the Parquet inputs with the positions of their text and id columns,
+    /// when every input is a Parquet file (or a stream's copy) and the readable ones all
+    /// have the same columns: the schema `clean.parquet` keeps. Only footers are read.
+    pub fn parquet_schema(&self) -> Option<(arrow_schema::SchemaRef, usize, usize)> {
+        let mut found: Option<arrow_schema::SchemaRef> = None;
+        for input in self.inputs.iter().filter(|i| i.refused.is_none()) {
+            if input.format != Some(Format::Parquet) {
+                return None;
+            }
+            let path = match (&input.spool, &input.path) {
+                (Some(spool), _) => &spool.path,
+                (None, Some(path)) if !input.stream => path,
+                _ => return None,
+            };
+            let Ok(schema) = self::parquet::schema_of(path) else {
+                continue;
+            };
+            match &found {
+                Some(first) if first.fields() != schema.fields() => return None,
+                Some(_) => {}
+                None => found = Some(schema),
+            }
+        }
+        let schema = found?;
+        let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
+        let text = find(&self.config.fields.text)?;
+        let id = find(&self.config.fields.id)?;
+        Some((schema, text, id))
     }
 
     /// Whether an input is a stream not yet copied (see [`Corpus::spool_streams`]).
@@ -578,6 +616,20 @@ fn sniff_stdin(config: &ReadConfig) -> Result<(Format, Vec<u8>)> {
             path: stdin.into(),
             message: refusal.to_string(),
         }),
+    }
+}
+
+/// The format of a regular file named directly whose extension says none: Parquet when it
+/// starts with Parquet's magic bytes, else text.
+fn by_magic(path: &Path, meta: &fs::Metadata) -> Format {
+    let mut head = [0u8; 4];
+    let parquet = meta.is_file()
+        && fs::File::open(path).is_ok_and(|mut f| f.read_exact(&mut head).is_ok())
+        && &head == self::parquet::MAGIC;
+    if parquet {
+        Format::Parquet
+    } else {
+        Format::Text
     }
 }
 
@@ -788,6 +840,24 @@ fn open_input(
     if let Some(why) = &input.refused {
         return Err(RecordError::new(&shown, None, why.clone()));
     }
+    // Parquet seeks: a file is read in place, a stream from its copy.
+    let seekable = match (&input.spool, &input.path) {
+        (Some(spool), _) => Some(spool.path.as_path()),
+        (None, Some(path)) if !input.stream => Some(path.as_path()),
+        _ => None,
+    };
+    if let (Some(Format::Parquet), Some(path)) = (input.format, seekable) {
+        let file = fs::File::open(path)
+            .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
+        let reader = self::parquet::Reader::open(
+            shown,
+            file,
+            &corpus.config,
+            corpus.progress.clone(),
+            None,
+        )?;
+        return Ok(Box::new(reader));
+    }
     let open = |path: &Path| -> std::result::Result<Box<dyn std::io::Read>, RecordError> {
         let file = fs::File::open(path)
             .map_err(|e| RecordError::new(&shown, None, format!("cannot read: {e}")))?;
@@ -858,7 +928,25 @@ fn open_reader(
         Format::Jsonl if parallel => Box::new(jsonl::Reader::new(shown, reader, config).parallel()),
         Format::Jsonl => Box::new(jsonl::Reader::new(shown, reader, config)),
         Format::Csv(delimiter) => Box::new(csv::Reader::new(shown, reader, delimiter, config)),
+        Format::Parquet => read_parquet_stream(shown, reader, config)?,
     })
+}
+
+/// Reads Parquet from a stream (standard input, a FIFO, any `Read`): Parquet is read from
+/// its end first, so the stream is copied to a temporary file (in the system's temporary
+/// directory, removed when the reader is done) and read from there. The bytes were told
+/// to the progress as they were copied.
+fn read_parquet_stream(
+    shown: PathBuf,
+    mut reader: Box<dyn std::io::BufRead>,
+    config: &ReadConfig,
+) -> std::result::Result<RecordIter, RecordError> {
+    let copy = spool(&std::env::temp_dir(), "parquet", &mut reader, &shown)
+        .map_err(|e| RecordError::new(&shown, None, e.to_string()))?;
+    let file = fs::File::open(&copy.path)
+        .map_err(|e| RecordError::new(&shown, None, format!("cannot read its copy: {e}")))?;
+    let reader = self::parquet::Reader::open(shown, file, config, Progress::default(), Some(copy))?;
+    Ok(Box::new(reader))
 }
 
 /// The id of a text file: its name without the extension (and compression suffix).

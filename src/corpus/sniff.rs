@@ -1,5 +1,6 @@
 //! Telling the format of a stream that has no file name (standard input) from its first
-//! bytes, under `--input-format auto`. The rule, in order, after any number of blank lines
+//! bytes, under `--input-format auto`. A stream that starts with `PAR1`, Parquet's magic
+//! bytes, is Parquet. Otherwise the rule, in order, after any number of blank lines
 //! (lines of white space and byte-order marks, `\n`, `\r\n` or `\r` ended):
 //!
 //! 1. nothing else at all: text (an empty article);
@@ -48,6 +49,9 @@ fn first_non_blank(head: &[u8]) -> Option<(usize, usize)> {
 /// Whether `head` holds enough to tell the format: a first non-blank character that says
 /// JSON, or a whole first non-blank line.
 fn enough(head: &[u8]) -> bool {
+    if head.starts_with(super::parquet::MAGIC) {
+        return true;
+    }
     match first_non_blank(head) {
         Some((at, _)) if matches!(head[at], b'{' | b'[') => true,
         Some((at, _)) => memchr::memchr2(b'\n', b'\r', &head[at..]).is_some(),
@@ -133,6 +137,9 @@ pub(crate) fn decide(head: &mut Head, fields: &JsonFields) -> Result<Format, Ref
 /// The format of a stream that starts with `head` (the whole of it when `complete`), or
 /// why it cannot be told.
 pub fn sniff(head: &[u8], complete: bool, fields: &JsonFields) -> Result<Format, String> {
+    if head.starts_with(super::parquet::MAGIC) {
+        return Ok(Format::Parquet);
+    }
     let Some((at, line_start)) = first_non_blank(head) else {
         return if complete {
             Ok(Format::Text)
@@ -221,6 +228,8 @@ mod tests {
     #[test]
     fn the_rule_in_order() {
         assert_eq!(sniffed(""), Ok(Format::Text));
+        assert_eq!(sniffed("PAR1\x15\x04"), Ok(Format::Parquet));
+        assert_eq!(sniffed(" PAR1"), Ok(Format::Text));
         assert_eq!(sniffed(" \r\n\u{feff}\t\n"), Ok(Format::Text));
         assert_eq!(sniffed("\r\n\r\n{\"id\":1}"), Ok(Format::Jsonl));
         assert_eq!(sniffed("\u{feff}\u{a0}\n  {"), Ok(Format::Jsonl));

@@ -1,11 +1,13 @@
 //! Writing the results: `summaries.csv`, `paragraphs.csv`, `documents.csv`,
 //! `duplicates.csv`, `errors.csv` (or the same tables as `.jsonl` with
-//! [`TableFormat::Jsonl`]), `clean.jsonl` and `report.json`. Every file is staged and renamed into place only when all of them were
+//! [`TableFormat::Jsonl`], as `.parquet` with [`TableFormat::Parquet`]), `clean.jsonl`
+//! (`clean.parquet` with Parquet tables) and `report.json`. Every file is staged and renamed into place only when all of them were
 //! written, so a failed or interrupted run leaves no half output; outputs of an earlier
 //! run that this one does not write are removed in the same commit.
 
 pub mod atomic;
 mod dir;
+mod parquet;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -52,6 +54,9 @@ pub enum TableFormat {
     Csv,
     /// One JSON object per row, with the column names as keys.
     Jsonl,
+    /// Apache Parquet, with the columns of the JSONL tables; the cleaned records go to
+    /// `clean.parquet` instead of `clean.jsonl`.
+    Parquet,
 }
 
 impl TableFormat {
@@ -60,6 +65,15 @@ impl TableFormat {
         match self {
             TableFormat::Csv => "csv",
             TableFormat::Jsonl => "jsonl",
+            TableFormat::Parquet => "parquet",
+        }
+    }
+
+    /// The name of the file of cleaned records.
+    pub fn clean_name(self) -> &'static str {
+        match self {
+            TableFormat::Parquet => "clean.parquet",
+            TableFormat::Csv | TableFormat::Jsonl => "clean.jsonl",
         }
     }
 }
@@ -397,7 +411,7 @@ impl Outcome {
         }
         if job != Job::Summarize && !config.pairs_only {
             let paragraphs = dir.join(format!("paragraphs.{ext}"));
-            let clean = dir.join("clean.jsonl");
+            let clean = dir.join(config.format.clean_name());
             let mut sizes = Vec::new();
             staged.write_two([&paragraphs, &clean], |p, c| {
                 sizes = self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)?;
@@ -452,7 +466,8 @@ impl Outcome {
             } else {
                 self.progress.clone()
             };
-            let mut w = std::io::BufWriter::new(stdout.lock());
+            // Not locked: the Parquet writer needs a writer it can send between threads.
+            let mut w = std::io::BufWriter::new(stdout);
             self.write_summaries(&mut w, file, config, &progress)?;
         } else {
             let mut staged = Staged::default();
@@ -467,7 +482,7 @@ impl Outcome {
 
     fn write_summaries(
         &self,
-        w: &mut impl Write,
+        w: &mut (impl Write + Send),
         path: &Path,
         config: &OutputConfig,
         progress: &Progress,
@@ -482,8 +497,8 @@ impl Outcome {
             SUMMARY_COLUMNS
         };
         progress.stage("writing summaries", Work::Docs(self.summaries.len() as u64));
-        // The header alone; the rows are formatted in parallel, then written in order.
-        Table::new(&mut *w, path, config, columns)?.finish()?;
+        // The header; the rows are formatted in parallel, then added in order.
+        let mut table = Table::appending(&mut *w, path, config, columns)?;
         for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
             let parts: Vec<Vec<u8>> = block
                 .par_chunks(PART)
@@ -499,10 +514,11 @@ impl Outcome {
                 })
                 .collect::<Result<_>>()?;
             for rows in parts {
-                w.write_all(&rows).map_err(io_at(path))?;
+                table.append(&rows)?;
             }
             progress.done(block.len());
         }
+        table.finish()?;
         flush(w, path)
     }
 
@@ -546,7 +562,12 @@ impl Outcome {
         }
     }
 
-    fn write_errors(&self, w: &mut impl Write, path: &Path, config: &OutputConfig) -> Result<()> {
+    fn write_errors(
+        &self,
+        w: &mut (impl Write + Send),
+        path: &Path,
+        config: &OutputConfig,
+    ) -> Result<()> {
         let rows = self.skipped.iter().map(|e| ErrorRow {
             source: e.path.display().to_string(),
             line: e.line,
@@ -560,7 +581,7 @@ impl Outcome {
     /// input order. `sizes` holds each document's bytes of text in and out.
     fn write_documents(
         &self,
-        w: &mut impl Write,
+        w: &mut (impl Write + Send),
         path: &Path,
         config: &OutputConfig,
         sizes: &[(usize, usize)],
@@ -643,18 +664,27 @@ impl Outcome {
     /// document's bytes of text in and of cleaned text out.
     fn write_paragraphs_and_clean(
         &self,
-        pw: &mut impl Write,
+        pw: &mut (impl Write + Send),
         paragraphs_path: &Path,
-        cw: &mut impl Write,
+        cw: &mut (impl Write + Send),
         clean_path: &Path,
         config: &OutputConfig,
     ) -> Result<Vec<(usize, usize)>> {
         let mut sizes = vec![(0, 0); self.docs.len()];
-        // The header alone; the rows are formatted apart and appended.
-        Table::new(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?.finish()?;
+        // The header; the rows are formatted apart and added in order.
+        let mut table = Table::appending(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?;
+        let parquet = config.format == TableFormat::Parquet;
+        let layout = parquet.then(|| self.clean_layout());
+        let generic = matches!(layout, Some(parquet::CleanLayout::Generic));
+        let mut clean: CleanOut<'_, _> = match layout {
+            Some(layout) => {
+                CleanOut::Parquet(Box::new(parquet::Clean::new(&mut *cw, clean_path, layout)?))
+            }
+            None => CleanOut::Jsonl(&mut *cw),
+        };
         self.for_each_batch(|batch| {
             // Each document's rows and line are formatted in parallel, then written in order.
-            let formatted: Vec<(Vec<u8>, Vec<u8>, usize)> = batch
+            let formatted: Vec<(Vec<u8>, Cleaned, usize)> = batch
                 .par_iter()
                 .map(|&(d, text, paragraphs, raw)| {
                     let mut rows = Vec::new();
@@ -664,26 +694,92 @@ impl Outcome {
                         part.row(&row)?;
                     }
                     part.finish()?;
-                    let mut clean = Vec::new();
-                    let mut bytes_out = 0;
-                    if config.keep_empty || !self.emptied(d) {
-                        bytes_out = self
-                            .clean_line(d, text, paragraphs, raw, &mut clean)
-                            .map_err(json_error(clean_path))?;
+                    if !config.keep_empty && self.emptied(d) {
+                        return Ok((rows, Cleaned::Nothing, 0));
                     }
-                    Ok((rows, clean, bytes_out))
+                    let (cleaned, bytes_out) = if parquet {
+                        let row = self
+                            .clean_row(d, text, paragraphs, raw, generic)
+                            .map_err(json_error(clean_path))?;
+                        let bytes = row.text.len();
+                        (Cleaned::Row(row), bytes)
+                    } else {
+                        let mut line = Vec::new();
+                        let bytes = self
+                            .clean_line(d, text, paragraphs, raw, &mut line)
+                            .map_err(json_error(clean_path))?;
+                        (Cleaned::Line(line), bytes)
+                    };
+                    Ok((rows, cleaned, bytes_out))
                 })
                 .collect::<Result<_>>()?;
-            for (&(d, text, ..), (rows, clean, bytes_out)) in batch.iter().zip(formatted) {
+            for (&(d, text, ..), (rows, cleaned, bytes_out)) in batch.iter().zip(formatted) {
                 sizes[d] = (text.len(), bytes_out);
-                pw.write_all(&rows).map_err(io_at(paragraphs_path))?;
-                cw.write_all(&clean).map_err(io_at(clean_path))?;
+                table.append(&rows)?;
+                match (&mut clean, cleaned) {
+                    (CleanOut::Jsonl(w), Cleaned::Line(line)) => {
+                        w.write_all(&line).map_err(io_at(clean_path))?
+                    }
+                    (CleanOut::Parquet(w), Cleaned::Row(row)) => w.push(row)?,
+                    _ => {}
+                }
             }
             Ok(())
         })?;
+        table.finish()?;
+        match clean {
+            CleanOut::Parquet(w) => w.finish()?,
+            CleanOut::Jsonl(w) => flush(w, clean_path)?,
+        }
         flush(pw, paragraphs_path)?;
-        flush(cw, clean_path)?;
         Ok(sizes)
+    }
+
+    /// The schema of `clean.parquet`: the input's when every record is a row of Parquet
+    /// files of one schema (told by the records in memory, or by the files to be read
+    /// again), else the generic one.
+    fn clean_layout(&self) -> parquet::CleanLayout {
+        match &self.texts {
+            Texts::InMemory => {
+                parquet::CleanLayout::of(self.docs.iter().map(|doc| doc.raw.as_deref()))
+            }
+            Texts::Reread { corpus, .. } => match corpus.parquet_schema() {
+                Some((schema, text, id)) => parquet::CleanLayout::Same { schema, text, id },
+                None => parquet::CleanLayout::Generic,
+            },
+        }
+    }
+
+    /// Document `d`'s row of `clean.parquet`: its cleaned text with the record as read
+    /// (the Parquet row, or with `generic` the record as JSON less its text).
+    fn clean_row(
+        &self,
+        d: usize,
+        text: &str,
+        paragraphs: &[Paragraph],
+        raw: Option<&crate::RawRecord>,
+        generic: bool,
+    ) -> serde_json::Result<parquet::CleanRow> {
+        let id = self.docs[d].id.clone();
+        let record = match raw {
+            Some(raw) if generic => {
+                let mut json = Vec::new();
+                raw.write_json(&id, "", &mut json)?;
+                Some(String::from_utf8_lossy(&json).into_owned())
+            }
+            _ => None,
+        };
+        let row = match raw {
+            Some(crate::RawRecord::Parquet(row)) if !generic => Some(row.clone()),
+            _ => None,
+        };
+        Ok(parquet::CleanRow {
+            title: self.title_in(d, text, paragraphs).to_owned(),
+            text: self.clean_text_in(d, text, paragraphs),
+            id,
+            record,
+            row,
+        })
     }
 
     /// Appends document `d`'s line of `clean.jsonl`: the record as read with the cleaned
@@ -765,7 +861,7 @@ impl Outcome {
 
     fn write_duplicates(
         &self,
-        w: &mut impl Write,
+        w: &mut (impl Write + Send),
         path: &Path,
         config: &OutputConfig,
     ) -> Result<()> {
@@ -832,6 +928,22 @@ impl Outcome {
     }
 }
 
+/// Where the cleaned records go.
+enum CleanOut<'a, W: Write + Send> {
+    Jsonl(&'a mut W),
+    Parquet(Box<parquet::Clean<&'a mut W>>),
+}
+
+/// A document's cleaned record, formatted for its output.
+enum Cleaned {
+    /// Left out (emptied by cleaning).
+    Nothing,
+    /// A line of `clean.jsonl`.
+    Line(Vec<u8>),
+    /// A row of `clean.parquet`.
+    Row(parquet::CleanRow),
+}
+
 /// A document handed to the writers: its index, text, paragraphs and record as read.
 type BatchDoc<'a> = (
     usize,
@@ -853,7 +965,13 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "duplicates.jsonl",
     "errors.jsonl",
     "documents.jsonl",
+    "summaries.parquet",
+    "paragraphs.parquet",
+    "duplicates.parquet",
+    "errors.parquet",
+    "documents.parquet",
     "clean.jsonl",
+    "clean.parquet",
     "report.json",
 ];
 
@@ -912,7 +1030,7 @@ pub const ERROR_COLUMNS: &[&str] = &["source", "line", "record_id", "error"];
 
 /// Writes a table in the configured format.
 fn write_table<R: Serialize>(
-    w: &mut impl Write,
+    w: &mut (impl Write + Send),
     path: &Path,
     config: &OutputConfig,
     columns: &[&str],
@@ -926,20 +1044,23 @@ fn write_table<R: Serialize>(
 }
 
 /// A table being written row by row: CSV with a header (also for an empty table, so
-/// readers always see the columns), or one JSON object per line.
-struct Table<'a, W: Write> {
+/// readers always see the columns), one JSON object per line, or Parquet.
+struct Table<'a, W: Write + Send> {
     out: TableOut<'a, W>,
     path: &'a Path,
     columns: &'a [&'a str],
     excel_safe: bool,
 }
 
-enum TableOut<'a, W: Write> {
+enum TableOut<'a, W: Write + Send> {
     Csv(Box<csv::Writer<&'a mut W>>),
     Jsonl(&'a mut W),
+    Parquet(Box<parquet::Table<&'a mut W>>),
+    /// CSV whose header is written, its rows added as formatted by [`Table::headless`].
+    CsvRows(&'a mut W),
 }
 
-impl<'a, W: Write> Table<'a, W> {
+impl<'a, W: Write + Send> Table<'a, W> {
     fn new(
         w: &'a mut W,
         path: &'a Path,
@@ -953,6 +1074,9 @@ impl<'a, W: Write> Table<'a, W> {
                 TableOut::Csv(Box::new(csv))
             }
             TableFormat::Jsonl => TableOut::Jsonl(w),
+            TableFormat::Parquet => {
+                TableOut::Parquet(Box::new(parquet::Table::new(w, path, columns)?))
+            }
         };
         Ok(Table {
             out,
@@ -962,7 +1086,28 @@ impl<'a, W: Write> Table<'a, W> {
         })
     }
 
-    /// A table without its header: rows to be appended after one written by [`Table::new`].
+    /// A table whose rows are formatted elsewhere by [`Table::headless`] and added with
+    /// [`Table::append`].
+    fn appending(
+        w: &'a mut W,
+        path: &'a Path,
+        config: &OutputConfig,
+        columns: &'a [&'a str],
+    ) -> Result<Self> {
+        if config.format != TableFormat::Csv {
+            return Table::new(w, path, config, columns);
+        }
+        Table::new(&mut *w, path, config, columns)?.finish()?;
+        Ok(Table {
+            out: TableOut::CsvRows(w),
+            path,
+            columns,
+            excel_safe: config.excel_safe,
+        })
+    }
+
+    /// A table without its header: rows to be added to one made by [`Table::appending`]
+    /// with [`Table::append`]. A Parquet table's rows are formatted as JSON Lines for that.
     fn headless(
         w: &'a mut W,
         path: &'a Path,
@@ -973,7 +1118,7 @@ impl<'a, W: Write> Table<'a, W> {
             TableFormat::Csv => TableOut::Csv(Box::new(
                 csv::WriterBuilder::new().has_headers(false).from_writer(w),
             )),
-            TableFormat::Jsonl => TableOut::Jsonl(w),
+            TableFormat::Jsonl | TableFormat::Parquet => TableOut::Jsonl(w),
         };
         Table {
             out,
@@ -999,6 +1144,26 @@ impl<'a, W: Write> Table<'a, W> {
                 serde_json::to_writer(&mut **w, row).map_err(json_error(path))?;
                 w.write_all(b"\n").map_err(io_at(path))
             }
+            TableOut::Parquet(table) => {
+                table.row(&serde_json::to_value(row).map_err(json_error(path))?)
+            }
+            TableOut::CsvRows(_) => Err(Error::Output {
+                path: path.to_path_buf(),
+                message: "a row formatted by a table that adds rows formatted elsewhere".into(),
+            }),
+        }
+    }
+
+    /// Adds the rows a [`Table::headless`] of the same format wrote.
+    fn append(&mut self, rows: &[u8]) -> Result<()> {
+        let path = self.path;
+        match &mut self.out {
+            TableOut::Csv(_) => Err(Error::Output {
+                path: path.to_path_buf(),
+                message: "rows added to a table that formats its own".into(),
+            }),
+            TableOut::Jsonl(w) | TableOut::CsvRows(w) => w.write_all(rows).map_err(io_at(path)),
+            TableOut::Parquet(table) => table.rows_from_jsonl(rows),
         }
     }
 
@@ -1011,7 +1176,8 @@ impl<'a, W: Write> Table<'a, W> {
                     .map_err(|e| Error::io(self.path, e.into_error()))?;
                 flush(w, self.path)
             }
-            TableOut::Jsonl(w) => flush(w, self.path),
+            TableOut::Jsonl(w) | TableOut::CsvRows(w) => flush(w, self.path),
+            TableOut::Parquet(table) => table.finish(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod limits;
 mod messages;
 #[cfg(unix)]
 mod outputs;
+mod parquet;
 #[cfg(target_os = "linux")]
 mod progress;
 mod properties;
