@@ -501,6 +501,100 @@ mod tests {
             .collect()
     }
 
+    /// Whether paragraph `p` of every document is boilerplate.
+    fn everywhere(docs: &[(&str, Vec<String>)], p: usize) -> bool {
+        furniture(docs, 3).iter().all(|d| d[p])
+    }
+
+    /// Whether paragraph `p` of no document is boilerplate.
+    fn nowhere(docs: &[(&str, Vec<String>)], p: usize) -> bool {
+        furniture(docs, 3).iter().all(|d| !d[p])
+    }
+
+    #[test]
+    fn a_long_line_needs_four_times_the_stories_of_a_short_one() {
+        let footer =
+            "Ikuti terus kabar terbaru seputar kota dan warga lewat kanal resmi kami setiap hari";
+        let docs = |stories: usize| -> Vec<(&str, Vec<String>)> {
+            (0..stories)
+                .map(|n| ("a", vec![prose(n, 1), footer.to_string(), prose(n, 2)]))
+                .collect()
+        };
+        assert!(nowhere(&docs(11), 1));
+        assert!(everywhere(&docs(12), 1));
+    }
+
+    #[test]
+    fn a_paragraph_on_as_many_pages_as_furniture_is_no_anchor() {
+        // A passage and the line after it on `pages` pages, each page its own story
+        // before them: the passage ties the line's copies into one story while it can be
+        // an anchor (on fewer pages than a long line of furniture needs).
+        let line = "Vonis dibacakan hari ini".to_string();
+        let docs = |pages: usize| -> Vec<(&str, Vec<String>)> {
+            (0..pages)
+                .map(|n| ("a", vec![prose(n, 1), prose(500, 1), line.clone()]))
+                .collect()
+        };
+        assert!(nowhere(&docs(8), 2));
+        assert!(nowhere(&docs(11), 2));
+        assert!(everywhere(&docs(12), 2));
+    }
+
+    #[test]
+    fn titles_and_short_lines_are_no_anchors() {
+        let line = "Vonis dibacakan hari ini".to_string();
+        // The same short line before it on three pages of three stories.
+        let docs: Vec<(&str, Vec<String>)> = (0..3)
+            .map(|n| {
+                (
+                    "a",
+                    vec!["Kabar pagi ini".to_string(), line.clone(), prose(n, 1)],
+                )
+            })
+            .collect();
+        assert!(everywhere(&docs, 1));
+        // The same title (long enough to anchor) before it.
+        let docs: Vec<(&str, Vec<String>)> = (0..3)
+            .map(|n| ("a", vec![prose(500, 1), line.clone(), prose(n, 1)]))
+            .collect();
+        let mut prints = prints(&docs);
+        for print in &mut prints {
+            print.paragraphs[0].is_title = true;
+        }
+        let paragraphs = Paragraphs::new(&prints);
+        let found = detect(&paragraphs, 3);
+        assert!((0..3).all(|d| found[paragraphs.global(crate::dedup::ParaRef { doc: d, para: 1 })]));
+    }
+
+    #[test]
+    fn an_anchor_joins_stories_only_on_the_same_side() {
+        // Story 1's paragraph before the line on one page and after it on another: three
+        // stories, not two.
+        let line = "Vonis dibacakan hari ini".to_string();
+        let docs = vec![
+            ("a", vec![prose(1, 1), line.clone(), prose(5, 5)]),
+            ("a", vec![prose(6, 6), line.clone(), prose(1, 1)]),
+            ("a", vec![prose(2, 1), line.clone(), prose(2, 2)]),
+        ];
+        assert!(everywhere(&docs, 1));
+    }
+
+    #[test]
+    fn near_copies_of_an_anchor_are_one_story() {
+        // Three copies of a story, its paragraph before the line ending in another word
+        // each time: one story.
+        let line = "Vonis dibacakan hari ini".to_string();
+        let docs: Vec<(&str, Vec<String>)> = ["usai.", "tuntas.", "rampung."]
+            .iter()
+            .enumerate()
+            .map(|(n, end)| {
+                let edited = prose(1, 1).replace("selesai.", end);
+                ("a", vec![edited, line.clone(), prose(10 + n, 2)])
+            })
+            .collect();
+        assert!(nowhere(&docs, 1));
+    }
+
     #[test]
     fn a_line_counts_once_per_story_not_once_per_page() {
         let line = "Vonis dibacakan hari ini".to_string();
