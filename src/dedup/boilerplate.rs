@@ -596,6 +596,56 @@ mod tests {
     }
 
     #[test]
+    fn labels_have_at_most_30_words_and_meta_labels_12() {
+        let headline = |n: usize| -> String {
+            (0..n)
+                .map(|k| format!("kata{k}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        // "Baca juga:" and 28 words of headline: 30 words.
+        assert!(is_label_line(&format!("Baca juga: {}", headline(28))));
+        assert!(!is_label_line(&format!("Baca juga: {}", headline(29))));
+        // "Penulis:" and 11 names: 12 words.
+        assert!(is_label_line(&format!("Penulis: {}", headline(11))));
+        assert!(!is_label_line(&format!("Penulis: {}", headline(12))));
+    }
+
+    #[test]
+    fn lines_opening_with_a_number_or_titles_make_no_template() {
+        // A schedule row on 3 of 100 pages, a different time each: no template (the
+        // opener of a line that starts with a number is never learned).
+        let page = |n: usize| {
+            let mut paragraphs = vec![prose(n, 1)];
+            if n < 3 {
+                paragraphs.push(format!("{}.00 WIB rapat warga di balai kota", 10 + n));
+            }
+            paragraphs.push(prose(n, 2));
+            ("a", paragraphs)
+        };
+        let docs: Vec<(&str, Vec<String>)> = (0..100).map(page).collect();
+        assert!((0..3).all(|n| !furniture(&docs, 3)[n][1]));
+        // Titles opening alike on many pages teach no template for the lines.
+        let docs: Vec<(&str, Vec<String>)> = (0..100)
+            .map(|n| {
+                let mut paragraphs = vec![format!("Tonton pula Klip nomor {n} hari ini")];
+                if n == 50 {
+                    paragraphs.push("Tonton pula Klip: Judul Ramai Dibicarakan".into());
+                }
+                paragraphs.push(prose(n, 1));
+                ("a", paragraphs)
+            })
+            .collect();
+        let mut prints = prints(&docs);
+        for print in &mut prints {
+            print.paragraphs[0].is_title = true;
+        }
+        let paragraphs = Paragraphs::new(&prints);
+        let found = detect(&paragraphs, 3);
+        assert!(!found[paragraphs.global(crate::dedup::ParaRef { doc: 50, para: 1 })]);
+    }
+
+    #[test]
     fn a_line_counts_once_per_story_not_once_per_page() {
         let line = "Vonis dibacakan hari ini".to_string();
         // Three copies of story 1 (one edited before the line, one after), and one other
