@@ -308,4 +308,36 @@ mod tests {
         assert!((recaps.margin - margin).abs() < 1e-12, "{}", recaps.margin);
         assert_eq!(recaps.min_mass, 6.0);
     }
+    #[test]
+    fn the_margin_counts_the_distance_from_the_opening_threshold() {
+        // The recap has five of its six terms from before (coverage 5/6, near THRESHOLD),
+        // after a paragraph of coverage 1/6.
+        let mut article = sources(3);
+        article.push(vec![0, 60, 61, 62, 63, 64]);
+        article.push(vec![2, 3, 12, 13, 22, 70]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let recaps = find(&sets, &[true; 5], |_| 1.0);
+        assert_eq!(recaps.found.len(), 1);
+        let margin = 5.0 / 6.0 - THRESHOLD;
+        assert!((recaps.margin - margin).abs() < 1e-12, "{}", recaps.margin);
+    }
+
+    #[test]
+    fn a_paragraph_of_coverage_exactly_low_stays_in_the_block() {
+        // Y (coverage 1), X (coverage exactly 29/50 = LOW by weight), the recap R: the
+        // block reaches back to Y, which opens it.
+        let mut article = sources(3);
+        article.push(vec![1, 2, 11, 12, 21, 22]);
+        article.push(vec![0, 10, 90, 91, 92, 93]);
+        article.push(vec![3, 4, 13, 14, 23, 24]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let weight = |t: Term| match t {
+            0 | 10 => 14.5,
+            90..=93 => 5.25,
+            _ => 1.0,
+        };
+        let found = find(&sets, &[true; 6], weight).found;
+        let coverage: Vec<(usize, f64)> = found.iter().map(|f| (f.0, f.2)).collect();
+        assert_eq!(coverage, [(3, 1.0), (4, LOW), (5, 1.0)]);
+    }
 }
