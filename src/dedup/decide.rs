@@ -93,6 +93,7 @@ fn original(flat: &[Decision], paragraphs: &Paragraphs, earlier: ParaRef) -> Par
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::tests::{at, pair};
     use crate::dedup::{DedupConfig, DocPrint};
 
     /// Fingerprints of documents with `sizes[d]` paragraphs each; the first paragraph of a
@@ -118,24 +119,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    fn at(doc: u32, para: u32) -> ParaRef {
-        ParaRef { doc, para }
-    }
-
-    fn pair(earlier: ParaRef, later: ParaRef, kind: Kind, score: f64) -> Pair {
-        Pair {
-            earlier,
-            later,
-            kind,
-            score,
-            evidence: if kind == Kind::Restated {
-                Evidence::Pair
-            } else {
-                Evidence::None
-            },
-        }
     }
 
     /// The reason, pointer and score of a dropped paragraph.

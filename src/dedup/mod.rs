@@ -600,11 +600,13 @@ mod tests {
         );
     }
 
-    fn at(doc: u32, para: u32) -> ParaRef {
+    /// Paragraph `para` of document `doc`.
+    pub(super) fn at(doc: u32, para: u32) -> ParaRef {
         ParaRef { doc, para }
     }
 
-    fn pair(earlier: ParaRef, later: ParaRef, kind: Kind, score: f64) -> Pair {
+    /// A pair without evidence.
+    pub(super) fn pair(earlier: ParaRef, later: ParaRef, kind: Kind, score: f64) -> Pair {
         Pair {
             earlier,
             later,
@@ -692,7 +694,7 @@ mod tests {
     }
 
     /// A made-up word, different for each `n`.
-    fn word(n: usize) -> String {
+    pub(super) fn word(n: usize) -> String {
         const SYLLABLES: [&str; 12] = [
             "ka", "ri", "mo", "tu", "se", "la", "pe", "di", "na", "go", "bu", "je",
         ];

@@ -1226,19 +1226,7 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
     }
 
-    /// A made-up word, different for each `n`.
-    fn word(n: usize) -> String {
-        const SYLLABLES: [&str; 12] = [
-            "ka", "ri", "mo", "tu", "se", "la", "pe", "di", "na", "go", "bu", "je",
-        ];
-        let mut w = String::new();
-        let mut n = n + 12 * 12;
-        while n > 0 {
-            w.push_str(SYLLABLES[n % 12]);
-            n /= 12;
-        }
-        w
-    }
+    use crate::dedup::tests::word;
 
     /// The restated pairs `(earlier, later)` of one document of `paragraphs`.
     fn found_in(paragraphs: &[String]) -> Vec<(u32, u32)> {
