@@ -22,6 +22,7 @@ pub mod corpus;
 pub mod dedup;
 pub mod error;
 pub mod eval;
+mod first_pass;
 pub mod output;
 mod progress;
 pub mod summarize;
@@ -38,6 +39,7 @@ use rayon::prelude::*;
 pub use corpus::{Document, JsonFields, OnError, RawRecord, ReadConfig};
 pub use dedup::{Decision, DedupConfig, DedupResult, DocPrint, Kind};
 pub use error::{Error, RecordError, Result};
+use first_pass::FirstPass;
 pub use progress::Progress;
 use progress::Work;
 pub use summarize::{Summary, SummaryConfig};
@@ -63,8 +65,8 @@ pub struct Config {
     pub summary: SummaryConfig,
     /// Where progress is shown (nowhere by default).
     pub progress: Progress,
-    /// Streaming cleaning fingerprints documents in batches of about this many bytes of
-    /// text (see [`Pipeline::run`]); the texts of one batch are all it holds at a time.
+    /// Documents are fingerprinted in batches of about this many bytes of text (see
+    /// [`Pipeline::run`]); the texts of one batch are all a run holds at a time.
     pub batch_bytes: usize,
 }
 
@@ -130,8 +132,12 @@ pub struct Outcome {
     pub analyzed: Vec<AnalyzedDoc>,
     /// Decisions per paragraph and the verified pairs (all kept, no pairs, when not cleaning).
     pub dedup: DedupResult,
-    /// One summary per article, parallel to `docs` (empty when not summarising).
+    /// One summary per article, parallel to `docs`, when the texts are in memory
+    /// ([`Pipeline::run_documents`]); else empty, the summaries being made as the outputs
+    /// read the texts again. Empty when not summarising.
     pub summaries: Vec<Summary>,
+    /// What summaries are made with, when the job summarises.
+    pub summarizing: Option<Summarizing>,
     /// Seconds per stage.
     pub timings: Timings,
     /// Threads used.
@@ -153,6 +159,16 @@ pub struct Outcome {
     pub texts: Texts,
     /// The run's progress, which writing the outputs goes on with and ends.
     pub progress: Progress,
+}
+
+/// What summarising needs besides the texts: the settings and the weight of each term.
+#[derive(Debug, Clone)]
+pub struct Summarizing {
+    /// The summariser's settings.
+    pub config: SummaryConfig,
+    /// The IDF of each term over the documents as read (see
+    /// [`summarize::DocumentFrequencies`]).
+    pub idf: summarize::Idf,
 }
 
 /// Where the texts of an [`Outcome`]'s documents are.
@@ -212,146 +228,85 @@ impl Pipeline {
 
     /// Reads the inputs and runs the stages of `job`, on the configured number of threads.
     ///
-    /// Cleaning alone (`Job::Dedup`) streams: documents are fingerprinted in batches and
-    /// their texts dropped, so memory follows the number of paragraphs, not the corpus
-    /// size; the outputs read the inputs again. Standard input is first copied to a
-    /// temporary file (in the system's temporary directory) so it can be read twice.
+    /// Every job streams: documents are fingerprinted in batches and their texts dropped,
+    /// keeping what the decisions need and the documents of each term (which the
+    /// summaries weigh terms by), so memory follows the number of paragraphs, not the
+    /// corpus size. The outputs read the inputs again, and summarise each article as they
+    /// write it: the returned [`Outcome::summaries`] is empty. Standard input is first
+    /// copied to a temporary file (in the system's temporary directory) so it can be read
+    /// twice.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
-            let progress = &self.config.progress;
-            if job == Job::Dedup {
-                let mut corpus =
-                    corpus::Corpus::open(&self.config.inputs, self.config.read.clone())?
-                        .with_progress(progress.clone());
-                if corpus.has_unspooled_streams() {
-                    let name = if corpus.reads_stdin() {
-                        "copying standard input"
-                    } else {
-                        "copying the streamed inputs"
-                    };
-                    progress.stage(name, Work::Copy);
-                }
-                corpus.spool_streams(&std::env::temp_dir())?;
-                return self.dedup_streaming(corpus);
-            }
-            let clock = Instant::now();
-            // Summaries need the texts only; the records as read are for `clean.jsonl`.
+            let config = &self.config;
+            let progress = &config.progress;
             let read_config = corpus::ReadConfig {
-                keep_records: self.config.read.keep_records && job != Job::Summarize,
-                ..self.config.read.clone()
+                // Summaries alone write no records.
+                keep_records: config.read.keep_records && job != Job::Summarize,
+                ..config.read.clone()
             };
-            let corpus = corpus::Corpus::open(&self.config.inputs, read_config)?
-                .with_progress(progress.clone());
+            let mut corpus =
+                corpus::Corpus::open(&config.inputs, read_config)?.with_progress(progress.clone());
+            if corpus.has_unspooled_streams() {
+                let name = if corpus.reads_stdin() {
+                    "copying standard input"
+                } else {
+                    "copying the streamed inputs"
+                };
+                progress.stage(name, Work::Copy);
+            }
+            corpus.spool_streams(&std::env::temp_dir())?;
+            // The streams are copied by now: the size is known.
             progress.stage("reading", Work::Bytes(corpus.size()));
-            let input = corpus::read_corpus(&corpus, self.config.on_error)?;
-            let read = clock.elapsed().as_secs_f64();
-            let mut outcome = self.process(job, input.docs);
-            outcome.timings.read = read;
-            outcome.skipped = input.skipped;
-            outcome.skipped_before = input.skipped_before;
-            outcome.renamed_ids = input.renamed_ids;
+            let mut pass = FirstPass::new(config, job, false);
+            // The records as read are wanted only when writing, in the second pass.
+            let texts = corpus.texts_only();
+            let mut records = texts.records_parallel();
+            loop {
+                let clock = Instant::now();
+                let record = records.next();
+                pass.timings.read += clock.elapsed().as_secs_f64();
+                match record {
+                    None => break,
+                    Some(Ok(doc)) => pass.push(doc),
+                    Some(Err(e)) if config.on_error == OnError::Fail => {
+                        return Err(Error::Record(e))
+                    }
+                    Some(Err(e)) => pass.skip(e),
+                }
+            }
+            pass.finish();
+            if pass.docs.is_empty() && pass.skipped.is_empty() {
+                return Err(Error::NoDocuments);
+            }
+            let renamed_ids = corpus::unique_ids(&mut pass.docs);
+            let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
+            let mut outcome = self.decide(job, pass);
+            outcome.renamed_ids = renamed_ids;
+            outcome.texts = Texts::Reread {
+                corpus,
+                bytes,
+                hashes,
+            };
             Ok(outcome)
         })
     }
 
-    /// First pass of streaming cleaning: fingerprints of every document, read in batches
-    /// of about [`Config::batch_bytes`] of text, each fingerprinted in parallel.
-    fn dedup_streaming(&self, corpus: corpus::Corpus) -> Result<Outcome> {
-        let config = &self.config;
-        let mut timings = Timings::default();
-        let mut skipped_before = Vec::new();
-        let (mut docs, mut analyzed, mut prints, mut skipped, mut hashes, mut openings) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
-        let mut bytes = 0;
-        let mut batch: Vec<Document> = Vec::new();
-        let mut batch_bytes = 0;
-        let mut fingerprint = |batch: &mut Vec<Document>, timings: &mut Timings| {
-            let clock = Instant::now();
-            let done: Vec<(AnalyzedDoc, DocPrint, u64, Option<Opening>)> = batch
-                .par_iter()
-                .map(|doc| {
-                    let a = text::segment(doc, config.cleaning_lang());
-                    let print = DocPrint::of(doc, &a, &config.dedup);
-                    let opening = opening(doc, &a);
-                    (a, print, text::normalize::stable_hash(&doc.text), opening)
-                })
-                .collect();
-            for (doc, (a, print, hash, opening)) in batch.drain(..).zip(done) {
-                bytes += doc.text.len();
-                hashes.push(hash);
-                openings.push(opening);
-                docs.push(Document {
-                    text: String::new(),
-                    raw: None,
-                    ..doc
-                });
-                // The paragraphs are found again when the outputs read the text again.
-                analyzed.push(AnalyzedDoc {
-                    lang: a.lang,
-                    paragraphs: Vec::new(),
-                    terms: Vec::new(),
-                });
-                prints.push(print);
-            }
-            timings.analyze += clock.elapsed().as_secs_f64();
-        };
-        // The streams are copied by now: the size is known.
-        config.progress.stage("reading", Work::Bytes(corpus.size()));
-        let mut docs_read = 0;
-        // The records as read are wanted only when writing, in the second pass.
-        let first_pass = corpus.texts_only();
-        let mut records = first_pass.records_parallel();
-        loop {
-            let clock = Instant::now();
-            let record = records.next();
-            timings.read += clock.elapsed().as_secs_f64();
-            match record {
-                None => break,
-                Some(Ok(doc)) => {
-                    batch_bytes += doc.text.len();
-                    docs_read += 1;
-                    batch.push(doc);
-                    if batch_bytes >= config.batch_bytes {
-                        fingerprint(&mut batch, &mut timings);
-                        batch_bytes = 0;
-                    }
-                }
-                Some(Err(e)) if config.on_error == OnError::Fail => return Err(Error::Record(e)),
-                Some(Err(e)) => {
-                    skipped.push(e);
-                    skipped_before.push(docs_read);
-                }
-            }
-        }
-        fingerprint(&mut batch, &mut timings);
-        if docs.is_empty() && skipped.is_empty() {
-            return Err(Error::NoDocuments);
-        }
-        let renamed_ids = corpus::unique_ids(&mut docs);
-        let mut outcome = self.decide(Job::Dedup, docs, analyzed, prints, openings, timings);
-        outcome.skipped = skipped;
-        outcome.skipped_before = skipped_before;
-        outcome.renamed_ids = renamed_ids;
-        outcome.texts = Texts::Reread {
-            corpus,
-            bytes,
-            hashes,
-        };
-        Ok(outcome)
-    }
-
-    /// Runs the stages of `job` over documents already in memory (the inputs are ignored).
-    /// Repeated ids are renamed as when reading (see [`corpus::unique_ids`]).
+    /// Runs the stages of `job` over documents already in memory (the inputs are ignored),
+    /// as [`Pipeline::run`] does but keeping the texts: the summaries are made at once, in
+    /// [`Outcome::summaries`]. Repeated ids are renamed as when reading (see
+    /// [`corpus::unique_ids`]).
     pub fn run_documents(&self, job: Job, mut docs: Vec<Document>) -> Result<Outcome> {
         let renamed_ids = corpus::unique_ids(&mut docs);
         self.in_pool(|| {
-            let mut outcome = self.process(job, docs);
+            self.config
+                .progress
+                .stage("analysing", Work::Docs(docs.len() as u64));
+            let mut pass = FirstPass::new(&self.config, job, true);
+            for doc in docs {
+                pass.push(doc);
+            }
+            pass.finish();
+            let mut outcome = self.decide(job, pass);
             outcome.renamed_ids = renamed_ids;
             Ok(outcome)
         })
@@ -369,48 +324,33 @@ impl Pipeline {
         pool.install(work)
     }
 
-    fn process(&self, job: Job, docs: Vec<Document>) -> Outcome {
+    /// Decides every paragraph from the fingerprints of the first pass (none when only
+    /// summarising) and, with the texts in memory, summarises them when `job` asks for it.
+    fn decide(&self, job: Job, pass: FirstPass<'_>) -> Outcome {
         let config = &self.config;
-        let mut timings = Timings::default();
+        let in_memory = pass.keep_texts;
+        let FirstPass {
+            docs,
+            analyzed,
+            prints,
+            kept_as_read,
+            clean_bytes,
+            openings,
+            frequencies,
+            skipped,
+            skipped_before,
+            mut timings,
+            ..
+        } = pass;
         let clock = Instant::now();
-        config
-            .progress
-            .stage("analysing", Work::Docs(docs.len() as u64));
-        // Each document at once, so that the count of documents done is the stage's.
-        let (analyzed, (prints, openings)): (Vec<AnalyzedDoc>, (Vec<Option<DocPrint>>, _)) = docs
-            .par_iter()
-            .map(|doc| {
-                // Cleaning alone needs paragraphs, not sentences.
-                let a = match job {
-                    Job::Dedup => text::segment(doc, config.cleaning_lang()),
-                    Job::Run | Job::Summarize => text::analyze(doc, config.lang),
-                };
-                let print = (job != Job::Summarize).then(|| DocPrint::of(doc, &a, &config.dedup));
-                let opening = opening(doc, &a);
-                config.progress.done(1);
-                (a, (print, opening))
-            })
-            .unzip();
-        let prints = prints.into_iter().flatten().collect();
-        timings.analyze = clock.elapsed().as_secs_f64();
-        self.decide(job, docs, analyzed, prints, openings, timings)
-    }
-
-    /// Decides every paragraph from the fingerprints (none when only summarising) and
-    /// summarises the kept text when `job` asks for it.
-    fn decide(
-        &self,
-        job: Job,
-        docs: Vec<Document>,
-        analyzed: Vec<AnalyzedDoc>,
-        prints: Vec<DocPrint>,
-        openings: Vec<Option<Opening>>,
-        mut timings: Timings,
-    ) -> Outcome {
-        let config = &self.config;
-        let clock = Instant::now();
-        let dedup = if job == Job::Summarize {
-            keep_everything(&analyzed)
+        let mut dedup = if job == Job::Summarize {
+            DedupResult {
+                decisions: kept_as_read,
+                pairs: Vec::new(),
+                candidate_docs: Vec::new(),
+                near_limited_docs: Vec::new(),
+                clean_bytes,
+            }
         } else {
             config
                 .progress
@@ -443,7 +383,6 @@ impl Pipeline {
 
         let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
         drop(openings);
-        let mut dedup = dedup;
         if config.dedup.cut_datelines && job != Job::Summarize {
             for (dateline, decisions) in datelines.iter().zip(&dedup.decisions) {
                 if let Some(d) = dateline {
@@ -453,98 +392,83 @@ impl Pipeline {
                 }
             }
         }
-        let clock = Instant::now();
-        let summaries = if job == Job::Dedup {
-            Vec::new()
-        } else {
-            for (d, (doc, decisions)) in analyzed.iter().zip(&dedup.decisions).enumerate() {
-                let sentences: usize = doc
-                    .paragraphs
-                    .iter()
-                    .zip(decisions)
-                    .filter(|(_, decision)| **decision == Decision::Keep)
-                    .map(|(p, _)| p.sentences.len())
-                    .sum();
-                if sentences > summarize::MAX_CANDIDATES {
-                    limited.push(Limited {
-                        doc: d,
-                        doc_id: docs[d].id.clone(),
-                        limit: format!(
-                            "{sentences} sentences: summary chosen from the first {}",
-                            summarize::MAX_CANDIDATES
-                        ),
-                    });
-                }
-            }
-            config
-                .progress
-                .stage("summarising", Work::Whole(docs.len() as u64));
-            let mut summaries =
-                summarize::summarize(&docs, &analyzed, &dedup.decisions, &config.summary);
-            for ((summary, dateline), a) in summaries.iter_mut().zip(&datelines).zip(&analyzed) {
-                if let Some(d) = dateline {
-                    let start = a.paragraphs[d.paragraph as usize].span.start;
-                    summary.skip_dateline(&(start..start + d.len as usize));
-                }
-            }
-            summaries
-        };
-        timings.summarize = clock.elapsed().as_secs_f64();
-        limited.sort_by_key(|l| l.doc);
-
-        Outcome {
+        let summarizing = (job != Job::Dedup).then(|| Summarizing {
+            config: config.summary.clone(),
+            idf: frequencies.map_or_else(summarize::Idf::empty, |f| f.idf()),
+        });
+        let mut outcome = Outcome {
             docs,
             analyzed,
             dedup,
-            summaries,
+            summaries: Vec::new(),
+            summarizing,
             timings,
             threads: rayon::current_num_threads(),
-            skipped: Vec::new(),
-            skipped_before: Vec::new(),
+            skipped,
+            skipped_before,
             renamed_ids: 0,
             limited,
             datelines,
             cut_datelines: config.dedup.cut_datelines && job != Job::Summarize,
             texts: Texts::InMemory,
             progress: config.progress.clone(),
+        };
+        // Texts in memory were analysed into sentences and terms: summarised now.
+        if outcome.summarizing.is_some() && in_memory {
+            let clock = Instant::now();
+            config
+                .progress
+                .stage("summarising", Work::Whole(outcome.docs.len() as u64));
+            let (summaries, limits): (Vec<Summary>, Vec<Option<Limited>>) = (0..outcome.docs.len())
+                .into_par_iter()
+                .map(|d| outcome.summarize(d, &outcome.docs[d].text, &outcome.analyzed[d]))
+                .unzip();
+            outcome.summaries = summaries;
+            outcome.limited.extend(limits.into_iter().flatten());
+            outcome.timings.summarize = clock.elapsed().as_secs_f64();
         }
+        outcome.limited.sort_by_key(|l| l.doc);
+        outcome
     }
 }
 
-/// The opening of `doc` that datelines are learned from.
-fn opening(doc: &Document, analyzed: &AnalyzedDoc) -> Option<Opening> {
-    let spans = analyzed
-        .paragraphs
-        .iter()
-        .map(|p| (p.span.clone(), p.is_title));
-    Opening::of(doc.site.as_deref(), &doc.text, spans)
-}
-
-/// Decisions for summarising without cleaning: titles are titles, everything else is kept.
-fn keep_everything(analyzed: &[AnalyzedDoc]) -> DedupResult {
-    let decisions = analyzed
-        .iter()
-        .map(|doc| {
-            doc.paragraphs
-                .iter()
-                .map(|p| {
-                    if p.is_title {
-                        Decision::Title
-                    } else {
-                        Decision::Keep
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    DedupResult {
-        decisions,
-        pairs: Vec::new(),
-        candidate_docs: Vec::new(),
-        near_limited_docs: Vec::new(),
-        clean_bytes: analyzed
-            .iter()
-            .map(|doc| dedup::clean_len(doc.paragraphs.iter().map(|p| p.span.len())))
-            .sum(),
+impl Outcome {
+    /// The summary of document `d` (needs [`Outcome::summarizing`]), whose text `text` is
+    /// split into sentences and terms as `analyzed`, without its dateline; and the limit
+    /// that applied, if any.
+    fn summarize(
+        &self,
+        d: usize,
+        text: &str,
+        analyzed: &AnalyzedDoc,
+    ) -> (Summary, Option<Limited>) {
+        let Some(summarizing) = &self.summarizing else {
+            return (Summary::default(), None);
+        };
+        let decisions = &self.dedup.decisions[d];
+        let mut summary = summarize::summarize_one(
+            text,
+            analyzed,
+            decisions,
+            &summarizing.idf,
+            &summarizing.config,
+        );
+        if let Some(Some(dateline)) = self.datelines.get(d) {
+            let start = analyzed.paragraphs[dateline.paragraph as usize].span.start;
+            summary.skip_dateline(&(start..start + dateline.len as usize));
+        }
+        let sentences: usize = (analyzed.paragraphs.iter().zip(decisions))
+            .filter(|(_, decision)| **decision == Decision::Keep)
+            .map(|(p, _)| p.sentences.len())
+            .sum();
+        let limit = (sentences > summarize::MAX_CANDIDATES).then(|| Limited {
+            doc: d,
+            doc_id: self.docs[d].id.clone(),
+            limit: format!(
+                "{sentences} sentences: summary chosen from the first {}",
+                summarize::MAX_CANDIDATES
+            ),
+        });
+        (summary, limit)
     }
 }

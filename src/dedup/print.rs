@@ -161,17 +161,21 @@ struct ShortTexts {
 }
 
 impl DocPrint {
-    /// Fingerprints the paragraphs of an analysed (or only segmented) document.
+    /// Fingerprints the paragraphs of an analysed (or only segmented) document. With the
+    /// restated search on, the terms it finds are also appended to `vocabulary`, if given,
+    /// as [`crate::summarize::vocabulary`] would find them but unsorted: the terms of each
+    /// paragraph that is neither the title nor a label line.
     pub fn of(
         doc: &crate::corpus::Document,
         analyzed: &crate::text::AnalyzedDoc,
         config: &DedupConfig,
+        vocabulary: Option<&mut Vec<u64>>,
     ) -> DocPrint {
         let spans = analyzed
             .paragraphs
             .iter()
             .map(|p| (p.span.clone(), p.is_title));
-        let mut print = DocPrint::new(&doc.text, spans, analyzed.lang, config);
+        let mut print = DocPrint::build(&doc.text, spans, analyzed.lang, config, vocabulary);
         print.site = doc.site.as_deref().map_or(0, site_hash);
         print
     }
@@ -183,6 +187,17 @@ impl DocPrint {
         spans: impl IntoIterator<Item = (Range<usize>, bool)>,
         lang: Lang,
         config: &DedupConfig,
+    ) -> DocPrint {
+        DocPrint::build(text, spans, lang, config, None)
+    }
+
+    /// [`DocPrint::new`], appending the body's terms to `vocabulary` as [`DocPrint::of`].
+    fn build(
+        text: &str,
+        spans: impl IntoIterator<Item = (Range<usize>, bool)>,
+        lang: Lang,
+        config: &DedupConfig,
+        mut vocabulary: Option<&mut Vec<u64>>,
     ) -> DocPrint {
         let searches = config.searches;
         let analyzer = searches.restated.then(|| TermAnalyzer::for_lang(lang));
@@ -209,6 +224,11 @@ impl DocPrint {
                 if let Some(analyzer) = &analyzer {
                     words.clear();
                     word_count = Some(analyzer.append_terms(text, words));
+                    if let Some(vocabulary) = vocabulary.as_deref_mut() {
+                        if !is_title && !is_label_line(text) {
+                            vocabulary.extend_from_slice(words);
+                        }
+                    }
                     let start = terms.len();
                     terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);

@@ -207,17 +207,24 @@ impl Staged {
         close(temp.as_deref(), target, out)
     }
 
-    /// Writes two targets at once (for outputs made in one pass over the inputs).
-    pub fn write_two(
+    /// Writes `targets` at once: `write` gets a writer for each, in the same order.
+    pub fn write_all(
         &mut self,
-        targets: [&Path; 2],
-        write: impl FnOnce(&mut BufWriter<File>, &mut BufWriter<File>) -> Result<()>,
+        targets: &[&Path],
+        write: impl FnOnce(&mut [BufWriter<File>]) -> Result<()>,
     ) -> Result<()> {
-        let (temp_a, mut a) = self.open(targets[0])?;
-        let (temp_b, mut b) = self.open(targets[1])?;
-        write(&mut a, &mut b)?;
-        close(temp_a.as_deref(), targets[0], a)?;
-        close(temp_b.as_deref(), targets[1], b)
+        let mut temps = Vec::with_capacity(targets.len());
+        let mut files = Vec::with_capacity(targets.len());
+        for target in targets {
+            let (temp, file) = self.open(target)?;
+            temps.push(temp);
+            files.push(file);
+        }
+        write(&mut files)?;
+        for ((temp, file), target) in temps.into_iter().zip(files).zip(targets) {
+            close(temp.as_deref(), target, file)?;
+        }
+        Ok(())
     }
 
     /// Whether this set writes `target`.

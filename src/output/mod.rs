@@ -20,8 +20,8 @@ use serde::Serialize;
 use crate::dedup::{Decision, Pair};
 use crate::error::{Error, Result};
 use crate::progress::Work;
-use crate::text::{self, LangChoice, Paragraph};
-use crate::{Document, Job, Outcome, Progress, Summary, Texts, Timings};
+use crate::text::{self, AnalyzedDoc, LangChoice, Paragraph};
+use crate::{Document, Job, Limited, Outcome, Progress, Summary, Texts, Timings};
 use atomic::{flush, io_at, Staged};
 pub use dir::OutputDir;
 
@@ -306,37 +306,40 @@ impl Outcome {
         !decisions.is_empty() && !decisions.iter().any(|decision| decision.is_kept())
     }
 
-    /// Calls `f` with batches of `(document index, text, paragraphs, record as read)`, in
-    /// order: from memory, or read again from the inputs (checked to be the same
-    /// documents, and split into paragraphs again), about 8 MB at a time.
-    fn for_each_batch(&self, mut f: impl FnMut(&[BatchDoc<'_>]) -> Result<()>) -> Result<()> {
+    /// Calls `f` with batches of documents, in order: from memory, or read again from the
+    /// inputs (checked to be the same documents, and split into paragraphs again, and
+    /// into sentences and terms when `sentences`), about 8 MB at a time. `stage` names
+    /// the work in progress: it is shown as `rereading, {stage}` when reading again.
+    fn for_each_batch(
+        &self,
+        progress: &Progress,
+        stage: Stage,
+        sentences: bool,
+        mut f: impl FnMut(&[BatchDoc<'_>]) -> Result<()>,
+    ) -> Result<()> {
         const BATCH_BYTES: usize = 8 << 20;
         let Texts::Reread { corpus, hashes, .. } = &self.texts else {
-            self.progress
-                .stage("writing paragraphs", Work::Docs(self.docs.len() as u64));
+            progress.stage(stage.in_memory, Work::Docs(self.docs.len() as u64));
             let texts: Vec<BatchDoc<'_>> = self
                 .docs
                 .iter()
                 .zip(&self.analyzed)
                 .enumerate()
-                .map(|(d, (doc, a))| {
-                    (
-                        d,
-                        doc.text.as_str(),
-                        a.paragraphs.as_slice(),
-                        doc.raw.as_deref(),
-                    )
+                .map(|(d, (doc, analyzed))| BatchDoc {
+                    d,
+                    text: doc.text.as_str(),
+                    analyzed,
+                    raw: doc.raw.as_deref(),
                 })
                 .collect();
             for batch in texts.chunks(1024) {
                 f(batch)?;
-                self.progress.done(batch.len());
+                progress.done(batch.len());
             }
             return Ok(());
         };
         // The second pass: the corpus tells the bytes and documents read again.
-        self.progress
-            .stage("rereading, writing paragraphs", Work::Bytes(corpus.size()));
+        progress.stage(stage.reread, Work::Bytes(corpus.size()));
         let changed = |path: &Path| Error::Output {
             path: path.to_path_buf(),
             message: "the inputs changed while the run was reading them".into(),
@@ -345,16 +348,26 @@ impl Outcome {
         let mut batch_bytes = 0;
         let mut flush_batch = |batch: &mut Vec<(usize, Document)>| {
             // The same text splits into the same paragraphs as in the first pass.
-            let paragraphs: Vec<Vec<Paragraph>> = batch
+            let analyzed: Vec<AnalyzedDoc> = batch
                 .par_iter()
                 .map(|(d, doc)| {
-                    text::segment(doc, LangChoice::Fixed(self.analyzed[*d].lang)).paragraphs
+                    let lang = LangChoice::Fixed(self.analyzed[*d].lang);
+                    if sentences {
+                        text::analyze(doc, lang)
+                    } else {
+                        text::segment(doc, lang)
+                    }
                 })
                 .collect();
             let texts: Vec<BatchDoc<'_>> = batch
                 .iter()
-                .zip(&paragraphs)
-                .map(|((d, doc), p)| (*d, doc.text.as_str(), p.as_slice(), doc.raw.as_deref()))
+                .zip(&analyzed)
+                .map(|((d, doc), analyzed)| BatchDoc {
+                    d: *d,
+                    text: doc.text.as_str(),
+                    analyzed,
+                    raw: doc.raw.as_deref(),
+                })
                 .collect();
             let result = f(&texts);
             batch.clear();
@@ -403,23 +416,41 @@ impl Outcome {
             self.progress
                 .stage("writing", Work::Whole(self.docs.len() as u64))
         };
-        if job != Job::Dedup {
-            let path = dir.join(format!("summaries.{ext}"));
-            staged.write(&path, |w| {
-                self.write_summaries(w, &path, config, &self.progress)
-            })?;
+        // One pass over the texts writes the summaries, the paragraphs and the cleaned
+        // records, each when the job asks for it.
+        let summaries = dir.join(format!("summaries.{ext}"));
+        let paragraphs = dir.join(format!("paragraphs.{ext}"));
+        let clean = dir.join(config.format.clean_name());
+        let summarizes = job != Job::Dedup;
+        let cleans = job != Job::Summarize && !config.pairs_only;
+        let mut targets: Vec<&Path> = Vec::new();
+        if summarizes {
+            targets.push(&summaries);
         }
-        if job != Job::Summarize && !config.pairs_only {
-            let paragraphs = dir.join(format!("paragraphs.{ext}"));
-            let clean = dir.join(config.format.clean_name());
-            let mut sizes = Vec::new();
-            staged.write_two([&paragraphs, &clean], |p, c| {
-                sizes = self.write_paragraphs_and_clean(p, &paragraphs, c, &clean, config)?;
+        if cleans {
+            targets.extend([paragraphs.as_path(), clean.as_path()]);
+        }
+        let mut written = Written::default();
+        if !targets.is_empty() {
+            staged.write_all(&targets, |files| {
+                let (s, rest) = match files {
+                    [s, rest @ ..] if summarizes => (Some((s, summaries.as_path())), rest),
+                    rest => (None, rest),
+                };
+                let (p, c) = match rest {
+                    [p, c] => (Some((p, paragraphs.as_path())), Some((c, clean.as_path()))),
+                    _ => (None, None),
+                };
+                written = self.write_pass(s, p, c, config, &self.progress)?;
                 Ok(())
             })?;
+        }
+        if cleans {
             let path = dir.join(format!("documents.{ext}"));
             rest();
-            staged.write(&path, |w| self.write_documents(w, &path, config, &sizes))?;
+            staged.write(&path, |w| {
+                self.write_documents(w, &path, config, &written.sizes)
+            })?;
         }
         if job == Job::Summarize || config.pairs_only {
             rest();
@@ -431,6 +462,8 @@ impl Outcome {
         let path = dir.join(format!("errors.{ext}"));
         staged.write(&path, |w| self.write_errors(w, &path, config))?;
         let mut report = self.report();
+        report.limited.extend(written.limited);
+        report.limited.sort_by_key(|l| l.doc);
         let path = dir.join("report.json");
         report.seconds.write = clock.elapsed().as_secs_f64();
         report.peak_memory_bytes = peak_memory_bytes();
@@ -457,6 +490,8 @@ impl Outcome {
 
     /// Writes only `summaries.csv`-shaped output to `file`, or to standard output for `-`.
     pub fn write_summaries_file(&self, file: &Path, config: &OutputConfig) -> Result<()> {
+        // Only summaries: no paragraphs or cleaned records, of whatever writer type.
+        let none = || None::<(&mut std::io::Sink, &Path)>;
         if file.as_os_str() == "-" {
             let stdout = std::io::stdout();
             // Rows on a terminal would be drawn over by the bar on the same screen.
@@ -468,11 +503,13 @@ impl Outcome {
             };
             // Not locked: the Parquet writer needs a writer it can send between threads.
             let mut w = std::io::BufWriter::new(stdout);
-            self.write_summaries(&mut w, file, config, &progress)?;
+            self.write_pass(Some((&mut w, file)), none(), none(), config, &progress)?;
+            flush(&mut w, file)?;
         } else {
             let mut staged = Staged::default();
             staged.write(file, |w| {
-                self.write_summaries(w, file, config, &self.progress)
+                self.write_pass(Some((w, file)), none(), none(), config, &self.progress)
+                    .map(drop)
             })?;
             staged.commit()?;
         }
@@ -480,51 +517,14 @@ impl Outcome {
         Ok(())
     }
 
-    fn write_summaries(
-        &self,
-        w: &mut (impl Write + Send),
-        path: &Path,
+    /// The row of `summary`, document `doc`'s.
+    fn summary_row<'t>(
+        &'t self,
+        doc: &BatchDoc<'t>,
+        summary: &Summary,
         config: &OutputConfig,
-        progress: &Progress,
-    ) -> Result<()> {
-        /// Rows formatted per task, and per block written before the next is formatted
-        /// (which bounds the memory of formatted rows).
-        const PART: usize = 64;
-        const BLOCK: usize = 64 * PART;
-        let columns = if config.scores {
-            SUMMARY_COLUMNS_WITH_SCORES
-        } else {
-            SUMMARY_COLUMNS
-        };
-        progress.stage("writing summaries", Work::Docs(self.summaries.len() as u64));
-        // The header; the rows are formatted in parallel, then added in order.
-        let mut table = Table::appending(&mut *w, path, config, columns)?;
-        for (b, block) in self.summaries.chunks(BLOCK).enumerate() {
-            let parts: Vec<Vec<u8>> = block
-                .par_chunks(PART)
-                .enumerate()
-                .map(|(p, part)| {
-                    let mut rows = Vec::new();
-                    let mut table = Table::headless(&mut rows, path, config, columns);
-                    for (k, summary) in part.iter().enumerate() {
-                        table.row(&self.summary_row(b * BLOCK + p * PART + k, summary, config))?;
-                    }
-                    table.finish()?;
-                    Ok(rows)
-                })
-                .collect::<Result<_>>()?;
-            for rows in parts {
-                table.append(&rows)?;
-            }
-            progress.done(block.len());
-        }
-        table.finish()?;
-        flush(w, path)
-    }
-
-    /// The row of `summary`, document `d`'s.
-    fn summary_row(&self, d: usize, summary: &Summary, config: &OutputConfig) -> SummaryRow<'_> {
-        let doc = &self.docs[d];
+    ) -> SummaryRow<'t> {
+        let d = doc.d;
         let mut ids = String::new();
         for (k, id) in summary.sentence_ids.iter().enumerate() {
             use std::fmt::Write as _;
@@ -532,9 +532,9 @@ impl Outcome {
             let _ = write!(ids, "{sep}{id}"); // Writing to a String cannot fail.
         }
         SummaryRow {
-            doc_id: &doc.id,
-            title: self.title(d),
-            summary: summary.text(&doc.text),
+            doc_id: &self.docs[d].id,
+            title: self.title_in(d, doc.text, &doc.analyzed.paragraphs),
+            summary: summary.text(doc.text),
             sentence_ids: ids,
             n_sentences: summary.sentence_ids.len(),
             lang: self.analyzed[d].lang.code(),
@@ -660,79 +660,140 @@ impl Outcome {
         of
     }
 
-    /// Writes `paragraphs` and `clean.jsonl` in one pass over the texts; returns each
-    /// document's bytes of text in and of cleaned text out.
-    fn write_paragraphs_and_clean(
+    /// Writes the summaries, `paragraphs` and `clean.jsonl` (each when given a writer and
+    /// its path) in one pass over the texts. The summaries are those in memory, or made
+    /// now from the texts read again.
+    fn write_pass<W: Write + Send, S: Write + Send>(
         &self,
-        pw: &mut (impl Write + Send),
-        paragraphs_path: &Path,
-        cw: &mut (impl Write + Send),
-        clean_path: &Path,
+        summaries: Option<(&mut S, &Path)>,
+        paragraphs: Option<(&mut W, &Path)>,
+        clean: Option<(&mut W, &Path)>,
         config: &OutputConfig,
-    ) -> Result<Vec<(usize, usize)>> {
-        let mut sizes = vec![(0, 0); self.docs.len()];
-        // The header; the rows are formatted apart and added in order.
-        let mut table = Table::appending(&mut *pw, paragraphs_path, config, PARAGRAPH_COLUMNS)?;
+        progress: &Progress,
+    ) -> Result<Written> {
+        let summary_columns = if config.scores {
+            SUMMARY_COLUMNS_WITH_SCORES
+        } else {
+            SUMMARY_COLUMNS
+        };
+        // The headers; the rows are formatted apart and added in order.
+        let mut summary_table = match summaries {
+            Some((w, path)) => Some(Table::appending(w, path, config, summary_columns)?),
+            None => None,
+        };
+        let summaries_path = summary_table.as_ref().map(|t| t.path);
+        let mut paragraph_table = match paragraphs {
+            Some((w, path)) => Some(Table::appending(w, path, config, PARAGRAPH_COLUMNS)?),
+            None => None,
+        };
+        let paragraphs_path = paragraph_table.as_ref().map(|t| t.path);
         let parquet = config.format == TableFormat::Parquet;
         let layout = parquet.then(|| self.clean_layout());
         let generic = matches!(layout, Some(parquet::CleanLayout::Generic));
-        let mut clean: CleanOut<'_, _> = match layout {
-            Some(layout) => {
-                CleanOut::Parquet(Box::new(parquet::Clean::new(&mut *cw, clean_path, layout)?))
-            }
-            None => CleanOut::Jsonl(&mut *cw),
+        let clean_path = clean.as_ref().map(|(_, path)| *path);
+        let mut clean: Option<CleanOut<'_, _>> = match (clean, layout) {
+            (Some((w, path)), Some(layout)) => Some(CleanOut::Parquet(Box::new(
+                parquet::Clean::new(w, path, layout)?,
+            ))),
+            (Some((w, _)), None) => Some(CleanOut::Jsonl(w)),
+            (None, _) => None,
         };
-        self.for_each_batch(|batch| {
+        // Summaries not made yet are made from the sentences of the texts read again.
+        let summarizing = summaries_path.is_some() && self.summaries.is_empty();
+        let stage = match (summaries_path.is_some(), paragraphs_path.is_some()) {
+            (true, true) => Stage::SUMMARIES_AND_PARAGRAPHS,
+            (true, false) => Stage::SUMMARIES,
+            (false, _) => Stage::PARAGRAPHS,
+        };
+        let mut written = Written {
+            sizes: vec![(0, 0); self.docs.len()],
+            limited: Vec::new(),
+        };
+        self.for_each_batch(progress, stage, summarizing, |batch| {
             // Each document's rows and line are formatted in parallel, then written in order.
-            let formatted: Vec<(Vec<u8>, Cleaned, usize)> = batch
+            let formatted: Vec<Formatted> = batch
                 .par_iter()
-                .map(|&(d, text, paragraphs, raw)| {
-                    let mut rows = Vec::new();
-                    let mut part =
-                        Table::headless(&mut rows, paragraphs_path, config, PARAGRAPH_COLUMNS);
-                    for row in self.paragraph_rows(d, text, paragraphs) {
-                        part.row(&row)?;
+                .map(|doc| {
+                    let mut out = Formatted::default();
+                    if let Some(path) = summaries_path {
+                        let made;
+                        let summary = match self.summaries.get(doc.d) {
+                            Some(summary) => summary,
+                            None => {
+                                let (summary, limit) =
+                                    self.summarize(doc.d, doc.text, doc.analyzed);
+                                out.limit = limit;
+                                made = summary;
+                                &made
+                            }
+                        };
+                        let mut table =
+                            Table::headless(&mut out.summary, path, config, summary_columns);
+                        table.row(&self.summary_row(doc, summary, config))?;
+                        table.finish()?;
                     }
-                    part.finish()?;
-                    if !config.keep_empty && self.emptied(d) {
-                        return Ok((rows, Cleaned::Nothing, 0));
+                    if let Some(path) = paragraphs_path {
+                        let mut table =
+                            Table::headless(&mut out.paragraphs, path, config, PARAGRAPH_COLUMNS);
+                        for row in self.paragraph_rows(doc.d, doc.text, &doc.analyzed.paragraphs) {
+                            table.row(&row)?;
+                        }
+                        table.finish()?;
                     }
-                    let (cleaned, bytes_out) = if parquet {
+                    let Some(clean_path) = clean_path else {
+                        return Ok(out);
+                    };
+                    if !config.keep_empty && self.emptied(doc.d) {
+                        return Ok(out);
+                    }
+                    let paragraphs = &doc.analyzed.paragraphs;
+                    (out.cleaned, out.bytes_out) = if parquet {
                         let row = self
-                            .clean_row(d, text, paragraphs, raw, generic)
+                            .clean_row(doc.d, doc.text, paragraphs, doc.raw, generic)
                             .map_err(json_error(clean_path))?;
                         let bytes = row.text.len();
                         (Cleaned::Row(row), bytes)
                     } else {
                         let mut line = Vec::new();
                         let bytes = self
-                            .clean_line(d, text, paragraphs, raw, &mut line)
+                            .clean_line(doc.d, doc.text, paragraphs, doc.raw, &mut line)
                             .map_err(json_error(clean_path))?;
                         (Cleaned::Line(line), bytes)
                     };
-                    Ok((rows, cleaned, bytes_out))
+                    Ok(out)
                 })
                 .collect::<Result<_>>()?;
-            for (&(d, text, ..), (rows, cleaned, bytes_out)) in batch.iter().zip(formatted) {
-                sizes[d] = (text.len(), bytes_out);
-                table.append(&rows)?;
-                match (&mut clean, cleaned) {
-                    (CleanOut::Jsonl(w), Cleaned::Line(line)) => {
-                        w.write_all(&line).map_err(io_at(clean_path))?
-                    }
-                    (CleanOut::Parquet(w), Cleaned::Row(row)) => w.push(row)?,
+            for (doc, out) in batch.iter().zip(formatted) {
+                written.sizes[doc.d] = (doc.text.len(), out.bytes_out);
+                written.limited.extend(out.limit);
+                if let Some(table) = &mut summary_table {
+                    table.append(&out.summary)?;
+                }
+                if let Some(table) = &mut paragraph_table {
+                    table.append(&out.paragraphs)?;
+                }
+                match (&mut clean, out.cleaned) {
+                    (Some(CleanOut::Jsonl(w)), Cleaned::Line(line)) => w
+                        .write_all(&line)
+                        .map_err(io_at(clean_path.unwrap_or(Path::new(""))))?,
+                    (Some(CleanOut::Parquet(w)), Cleaned::Row(row)) => w.push(row)?,
                     _ => {}
                 }
             }
             Ok(())
         })?;
-        table.finish()?;
-        match clean {
-            CleanOut::Parquet(w) => w.finish()?,
-            CleanOut::Jsonl(w) => flush(w, clean_path)?,
+        if let Some(table) = summary_table {
+            table.finish()?;
         }
-        flush(pw, paragraphs_path)?;
-        Ok(sizes)
+        if let Some(table) = paragraph_table {
+            table.finish()?;
+        }
+        match (clean, clean_path) {
+            (Some(CleanOut::Parquet(w)), _) => w.finish()?,
+            (Some(CleanOut::Jsonl(w)), Some(path)) => flush(w, path)?,
+            _ => {}
+        }
+        Ok(written)
     }
 
     /// The schema of `clean.parquet`: the input's when every record is a row of Parquet
@@ -935,8 +996,10 @@ enum CleanOut<'a, W: Write + Send> {
 }
 
 /// A document's cleaned record, formatted for its output.
+#[derive(Default)]
 enum Cleaned {
-    /// Left out (emptied by cleaning).
+    /// Left out (emptied by cleaning), or not written.
+    #[default]
     Nothing,
     /// A line of `clean.jsonl`.
     Line(Vec<u8>),
@@ -944,13 +1007,58 @@ enum Cleaned {
     Row(parquet::CleanRow),
 }
 
-/// A document handed to the writers: its index, text, paragraphs and record as read.
-type BatchDoc<'a> = (
-    usize,
-    &'a str,
-    &'a [Paragraph],
-    Option<&'a crate::RawRecord>,
-);
+/// A document handed to the writers.
+struct BatchDoc<'a> {
+    /// Its index in input order.
+    d: usize,
+    text: &'a str,
+    /// Its paragraphs, with sentences and terms when summaries are made as it is written.
+    analyzed: &'a AnalyzedDoc,
+    /// The record as read.
+    raw: Option<&'a crate::RawRecord>,
+}
+
+/// One document's share of the outputs of [`Outcome::write_pass`], formatted.
+#[derive(Default)]
+struct Formatted {
+    summary: Vec<u8>,
+    paragraphs: Vec<u8>,
+    cleaned: Cleaned,
+    bytes_out: usize,
+    /// The limit that applied to its summary.
+    limit: Option<Limited>,
+}
+
+/// What the pass over the texts tells the rest of the outputs.
+#[derive(Default)]
+struct Written {
+    /// Each document's bytes of text in, and of cleaned text out.
+    sizes: Vec<(usize, usize)>,
+    /// Limits that applied to the summaries made while writing.
+    limited: Vec<Limited>,
+}
+
+/// The name of the pass over the texts in the progress bar, in memory and read again.
+#[derive(Clone, Copy)]
+struct Stage {
+    in_memory: &'static str,
+    reread: &'static str,
+}
+
+impl Stage {
+    const SUMMARIES: Stage = Stage {
+        in_memory: "writing summaries",
+        reread: "rereading, summarising",
+    };
+    const PARAGRAPHS: Stage = Stage {
+        in_memory: "writing paragraphs",
+        reread: "rereading, writing paragraphs",
+    };
+    const SUMMARIES_AND_PARAGRAPHS: Stage = Stage {
+        in_memory: "writing summaries and paragraphs",
+        reread: "rereading, summarising, writing paragraphs",
+    };
+}
 
 /// Every file an output directory can get, in either table format: what a run does not
 /// write of these is removed (an earlier run's), nothing else.

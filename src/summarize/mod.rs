@@ -18,7 +18,8 @@ use crate::dedup::boilerplate::is_label_line;
 use crate::dedup::shingle::intersection_size;
 use crate::dedup::Decision;
 use crate::error::{Error, Result};
-use crate::text::AnalyzedDoc;
+use crate::text::terms::TermAnalyzer;
+use crate::text::{AnalyzedDoc, Lang, Paragraph};
 use rank::Matrix;
 pub use rank::{Method, PacsumParams};
 
@@ -86,7 +87,7 @@ impl SummaryConfig {
 }
 
 /// The summary of one article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// 1-based numbers of the chosen sentences among all sentences of the cleaned
     /// article (its title included), in article order.
@@ -174,30 +175,117 @@ struct Candidate {
     quoted: bool,
 }
 
-/// Summarises every article; `decisions` says which paragraphs survive cleaning.
+/// Summarises every article; `decisions` says which paragraphs survive cleaning and `idf`
+/// weighs the terms (see [`DocumentFrequencies`]).
 pub fn summarize(
     docs: &[Document],
     analyzed: &[AnalyzedDoc],
     decisions: &[Vec<Decision>],
+    idf: &Idf,
     config: &SummaryConfig,
 ) -> Vec<Summary> {
-    let articles: Vec<Article> = docs
-        .par_iter()
+    docs.par_iter()
         .zip(analyzed)
         .zip(decisions)
-        .map(|((doc, analyzed), decisions)| Article::new(&doc.text, analyzed, decisions))
-        .collect();
-    // LEAD never compares sentences, so it needs no IDF.
-    let idf = if config.method == Method::Lead {
-        Idf::empty()
-    } else {
-        inverse_document_frequencies(&articles)
-    };
-    // Each article is freed by the thread that summarised it.
-    articles
-        .into_par_iter()
-        .map(|a| select(&a, &idf, config))
+        .map(|((doc, analyzed), decisions)| {
+            summarize_one(&doc.text, analyzed, decisions, idf, config)
+        })
         .collect()
+}
+
+/// The summary of one article, `text` split as `analyzed` (sentences and terms), whose
+/// paragraphs survive cleaning as `decisions` say.
+pub fn summarize_one(
+    text: &str,
+    analyzed: &AnalyzedDoc,
+    decisions: &[Decision],
+    idf: &Idf,
+    config: &SummaryConfig,
+) -> Summary {
+    select(&Article::new(text, analyzed, decisions), idf, config)
+}
+
+/// The distinct terms of an article's body as read, sorted: the terms of its paragraphs
+/// (split at `paragraphs`) less its title and label lines, in `lang`. What
+/// [`DocumentFrequencies`] counts: known before cleaning decides, so that the corpus is
+/// read once before the summaries are written.
+pub fn vocabulary(text: &str, paragraphs: &[Paragraph], lang: Lang) -> Vec<u64> {
+    let analyzer = TermAnalyzer::for_lang(lang);
+    let mut terms = Vec::new();
+    for p in paragraphs {
+        let paragraph = &text[p.span.clone()];
+        if !p.is_title && !is_label_line(paragraph) {
+            analyzer.append_terms(paragraph, &mut terms);
+        }
+    }
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// How many documents of a corpus have each term in their [`vocabulary`], counted batch by
+/// batch as the corpus is read.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFrequencies {
+    /// Every term seen, sorted.
+    terms: Vec<u64>,
+    /// The documents that have each term.
+    counts: Vec<u32>,
+    documents: usize,
+}
+
+impl DocumentFrequencies {
+    /// Counts a batch of documents, each given by its [`vocabulary`].
+    pub fn add(&mut self, vocabularies: &[Vec<u64>]) {
+        self.documents += vocabularies.len();
+        // The batch's terms sorted together: each run is a term's count in the batch.
+        let mut batch: Vec<u64> = vocabularies.concat();
+        batch.par_sort_unstable();
+        let mut runs = batch
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32))
+            .peekable();
+        let mut old = std::mem::take(&mut self.terms)
+            .into_iter()
+            .zip(std::mem::take(&mut self.counts))
+            .peekable();
+        // Both in term order: merged, with the counts of a term in both added.
+        loop {
+            let (term, count) = match (old.peek(), runs.peek()) {
+                (None, None) => break,
+                (Some(&(t, a)), Some(&(u, b))) if t == u => {
+                    old.next();
+                    runs.next();
+                    (t, a + b)
+                }
+                (Some(&(t, a)), Some(&(u, _))) if t < u => {
+                    old.next();
+                    (t, a)
+                }
+                (Some(&(t, a)), None) => {
+                    old.next();
+                    (t, a)
+                }
+                (_, Some(&(u, b))) => {
+                    runs.next();
+                    (u, b)
+                }
+            };
+            self.terms.push(term);
+            self.counts.push(count);
+        }
+    }
+
+    /// The smoothed IDF of every term: `ln((N + 1) / (df + 1)) + 1` over the N documents.
+    pub fn idf(&self) -> Idf {
+        let n = self.documents as f64;
+        let idf = self
+            .counts
+            .iter()
+            .map(|&df| ((n + 1.0) / (df as f64 + 1.0)).ln() + 1.0)
+            .collect();
+        Idf::new(self.terms.clone(), idf)
+    }
 }
 
 /// Buffers of [`Article::build`], one per thread and reused from article to article, so
@@ -381,30 +469,11 @@ fn ascii_words_and_quotes(bytes: &[u8]) -> (usize, usize) {
     (words, quotes)
 }
 
-/// Smoothed IDF of every term over the documents: `ln((N + 1) / (df + 1)) + 1`.
-fn inverse_document_frequencies(docs: &[Article]) -> Idf {
-    // Every document's distinct terms, sorted together (in parallel): each term's run is its
-    // document frequency. Sorting reads and writes memory in order, where counting in a
-    // hash table jumps about a table larger than the cache.
-    let mut all: Vec<u64> = Vec::with_capacity(docs.iter().map(|d| d.vocabulary.len()).sum());
-    for doc in docs {
-        all.extend_from_slice(&doc.vocabulary);
-    }
-    all.par_sort_unstable();
-    let n = docs.len() as f64;
-    let mut terms = Vec::new();
-    let mut idf = Vec::new();
-    for run in all.chunk_by(|a, b| a == b) {
-        terms.push(run[0]);
-        // The count as a float, as it always was: exact.
-        idf.push(((n + 1.0) / (run.len() as f64 + 1.0)).ln() + 1.0);
-    }
-    Idf::new(terms, idf)
-}
-
 /// The IDF of every term of a corpus: the terms sorted, found through the range of each
-/// value of their top bits (the terms are hashes, so the ranges are short).
-struct Idf {
+/// value of their top bits (the terms are hashes, so the ranges are short). Made by
+/// [`DocumentFrequencies::idf`].
+#[derive(Debug, Clone)]
+pub struct Idf {
     terms: Vec<u64>,
     idf: Vec<f64>,
     /// `starts[b]..starts[b + 1]` are the terms whose top bits are `b`.
@@ -438,7 +507,7 @@ impl Idf {
     }
 
     /// No terms (LEAD needs none).
-    fn empty() -> Idf {
+    pub fn empty() -> Idf {
         Idf::new(Vec::new(), Vec::new())
     }
 
@@ -700,6 +769,79 @@ fn select(article: &Article, idf: &Idf, config: &SummaryConfig) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IDF over `articles`, each counted by the terms of its candidates.
+    fn inverse_document_frequencies(articles: &[Article]) -> Idf {
+        let mut frequencies = DocumentFrequencies::default();
+        let vocabularies: Vec<Vec<u64>> = articles.iter().map(|a| a.vocabulary.clone()).collect();
+        frequencies.add(&vocabularies);
+        frequencies.idf()
+    }
+
+    #[test]
+    fn document_frequencies_count_each_document_once_in_any_batches() {
+        let vocabularies: Vec<Vec<u64>> = vec![
+            vec![1, 5, 9],
+            vec![5],
+            vec![],
+            vec![2, 5, 9, 11],
+            vec![u64::MAX],
+            vec![1, 11],
+        ];
+        let mut whole = DocumentFrequencies::default();
+        whole.add(&vocabularies);
+        assert_eq!(whole.terms, [1, 2, 5, 9, 11, u64::MAX]);
+        assert_eq!(whole.counts, [2, 1, 3, 2, 2, 1]);
+        assert_eq!(whole.documents, 6);
+        for split in 0..=vocabularies.len() {
+            let mut batches = DocumentFrequencies::default();
+            batches.add(&vocabularies[..split]);
+            batches.add(&vocabularies[split..]);
+            assert_eq!(
+                (&batches.terms, &batches.counts, batches.documents),
+                (&whole.terms, &whole.counts, whole.documents),
+                "split at {split}"
+            );
+        }
+        // ln((N + 1) / (df + 1)) + 1 with N = 6.
+        let idf = whole.idf();
+        assert_eq!(idf.get(5), Some((7.0f64 / 4.0).ln() + 1.0));
+        assert_eq!(idf.get(u64::MAX), Some((7.0f64 / 2.0).ln() + 1.0));
+        assert_eq!(idf.get(3), None);
+    }
+
+    #[test]
+    fn the_vocabulary_leaves_out_titles_and_label_lines() {
+        let text = "Judul Berita Utama\n\nPetani menanam padi di sawah.\n\nBaca juga: Harga beras naik\n\nPetani memanen jagung.";
+        let doc = crate::corpus::Document {
+            id: "d".into(),
+            title: None,
+            site: None,
+            text: text.into(),
+            source: crate::corpus::Source {
+                path: "d".into(),
+                line: None,
+            },
+            raw: None,
+        };
+        let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Fixed(Lang::Indonesian));
+        assert!(analyzed.paragraphs[0].is_title);
+        let terms = TermAnalyzer::for_lang(Lang::Indonesian);
+        let of = |words: &str| {
+            let mut t = Vec::new();
+            terms.append_terms(words, &mut t);
+            t
+        };
+        let mut expected = of("Petani menanam padi di sawah. Petani memanen jagung.");
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(
+            vocabulary(text, &analyzed.paragraphs, Lang::Indonesian),
+            expected
+        );
+        assert!(!expected.contains(&of("Harga")[0]));
+        assert!(!expected.contains(&of("Utama")[0]));
+    }
 
     /// An article of candidates `(id, terms)`.
     fn article(sentences: &[(usize, &[u64])]) -> Article {
@@ -1309,7 +1451,13 @@ mod tests {
                 },
                 ..SummaryConfig::default()
             };
-            let summaries = summarize(&docs, &analyzed, &decisions, &config);
+            // Counted over the bodies as read, which are the articles here: all is kept.
+            let mut frequencies = DocumentFrequencies::default();
+            let vocabularies: Vec<Vec<u64>> = (docs.iter().zip(&analyzed))
+                .map(|(doc, a)| vocabulary(&doc.text, &a.paragraphs, a.lang))
+                .collect();
+            frequencies.add(&vocabularies);
+            let summaries = summarize(&docs, &analyzed, &decisions, &frequencies.idf(), &config);
             let articles: Vec<Article> = (0..docs.len())
                 .map(|d| Article::new(&docs[d].text, &analyzed[d], &decisions[d]))
                 .collect();

@@ -21,10 +21,19 @@ fn doc(id: &str, text: &str) -> Document {
 
 #[test]
 fn summaries_quote_kept_body_sentences_of_the_corpus() {
-    let outcome = Pipeline::new(Config::new(vec![super::util::corpus()]))
+    let docs = dedupsum::corpus::read_inputs(
+        &[super::util::corpus()],
+        &dedupsum::ReadConfig::default(),
+        dedupsum::OnError::Fail,
+    )
+    .unwrap()
+    .docs;
+    let n = docs.len();
+    let outcome = Pipeline::new(Config::new(Vec::new()))
         .unwrap()
-        .run(Job::Run)
+        .run_documents(Job::Run, docs)
         .unwrap();
+    assert_eq!(outcome.summaries.len(), n);
     for (d, summary) in outcome.summaries.iter().enumerate() {
         assert_eq!(summary.spans.len(), 3);
         let analyzed = &outcome.analyzed[d];
@@ -100,8 +109,8 @@ fn exact_and_near_copies_across_documents_point_at_the_first() {
     }
     assert!(outcome.dedup.decisions[0].iter().all(Decision::is_kept));
     assert!(
-        outcome.summaries.is_empty(),
-        "dedup alone writes no summaries"
+        outcome.summaries.is_empty() && outcome.summarizing.is_none(),
+        "dedup alone makes no summaries"
     );
 }
 
@@ -342,4 +351,40 @@ fn clean_text_and_title_of_the_library() {
         (6, 5, 1, 1)
     );
     assert_eq!(report.dropped_by_reason.values().sum::<usize>(), 1);
+}
+
+/// Streamed, the summaries are made as the outputs are written: the outcome holds none,
+/// and what is written is what the texts in memory give.
+#[test]
+fn a_streamed_run_writes_the_summaries_of_the_texts_in_memory() {
+    let corpus = super::util::corpus();
+    let streamed = Pipeline::new(Config::new(vec![corpus.clone()]))
+        .unwrap()
+        .run(Job::Run)
+        .unwrap();
+    assert!(streamed.summaries.is_empty());
+    assert!(streamed.summarizing.is_some());
+    let docs = dedupsum::corpus::read_inputs(
+        &[corpus],
+        &dedupsum::ReadConfig::default(),
+        dedupsum::OnError::Fail,
+    )
+    .unwrap()
+    .docs;
+    let in_memory = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Run, docs)
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let output = dedupsum::output::OutputConfig::default();
+    let (a, b) = (tmp.path().join("streamed"), tmp.path().join("in-memory"));
+    streamed.write_dir(&a, Job::Run, &output).unwrap();
+    in_memory.write_dir(&b, Job::Run, &output).unwrap();
+    let summaries = std::fs::read_to_string(a.join("summaries.csv")).unwrap();
+    // The header and a row for each of the two articles.
+    assert_eq!(summaries.lines().count(), 3, "{summaries}");
+    assert_eq!(
+        summaries,
+        std::fs::read_to_string(b.join("summaries.csv")).unwrap()
+    );
 }

@@ -1281,10 +1281,10 @@ proptest! {
         clean_twice(generated.docs)?;
     }
 
-    /// The output bytes are the same for 1, 2 and 4 threads, and, when cleaning streams
-    /// from files, for batches of one document, of a few and of the whole corpus; the
-    /// decisions of `dedup` are those of `run`, and `--pairs-only` writes the pairs and
-    /// report of the full run.
+    /// The output bytes are the same for 1, 2 and 4 threads, for batches of one document,
+    /// of a few and of the whole corpus, and for the texts streamed from files or given in
+    /// memory; the decisions of `dedup` are those of `run`, and `--pairs-only` writes the
+    /// pairs and report of the full run.
     #[test]
     fn outputs_are_the_same_for_any_thread_count_and_batch_size(generated in hard_corpus()) {
         let tmp = tempfile::tempdir().unwrap();
@@ -1293,7 +1293,7 @@ proptest! {
         let all_pairs = OutputConfig { all_pairs: true, ..OutputConfig::default() };
         let mut first: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
         for (threads, batch_bytes) in [(1, 1), (2, 700), (4, 8 << 20)] {
-            for (name, job) in [("dedup", Job::Dedup), ("run", Job::Run)] {
+            for (name, job) in [("dedup", Job::Dedup), ("run", Job::Run), ("summarize", Job::Summarize)] {
                 let config = Config {
                     threads: Some(threads),
                     batch_bytes,
@@ -1320,6 +1320,17 @@ proptest! {
         }
         for file in ["paragraphs.csv", "duplicates.csv", "documents.csv", "clean.jsonl"] {
             prop_assert!(first["dedup"][file] == first["run"][file], "{} of dedup and run differ", file);
+        }
+        // The texts in memory give what the streamed runs wrote.
+        let docs = read_inputs(std::slice::from_ref(&input), &ReadConfig::default(), OnError::Fail).unwrap().docs;
+        for (name, job) in [("dedup", Job::Dedup), ("run", Job::Run), ("summarize", Job::Summarize)] {
+            let outcome = Pipeline::new(Config::new(Vec::new())).unwrap().run_documents(job, docs.clone()).unwrap();
+            let dir = tmp.path().join(format!("{name}-in-memory"));
+            outcome.write_dir(&dir, job, &all_pairs).unwrap();
+            let bytes = output_bytes(&dir);
+            for (file, content) in &first[name] {
+                prop_assert!(bytes.get(file) == Some(content), "{} of {} in memory differs from streamed", file, name);
+            }
         }
         // `--pairs-only` writes the pairs and report of the full run.
         let outcome = Pipeline::new(Config::new(vec![input.clone()])).unwrap().run(Job::Dedup).unwrap();
