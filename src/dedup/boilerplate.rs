@@ -98,14 +98,19 @@ const FURNITURE: &[&str] = &[
 ///   pages tell the same story at a line when the nearest paragraph before or after the
 ///   line that is long enough to tell stories apart ([`ANCHOR_WORDS`](super::print::ANCHOR_WORDS) words, itself on
 ///   fewer pages than furniture is) is the same text on both, or nearly (see
-///   `count_stories`): a republished story is often edited a little;
+///   `count_stories`): a republished story is often edited a little. Pages whose
+///   longest paragraphs are nearly all the same (see [`story_sketches`]) are copies of one
+///   story too: that needs no anchor, so a story copied onto more pages than an anchor
+///   may be on (a page scraped every day for weeks) still counts once;
 /// - it is line-shaped and opens with the first two words of a template of its site
 ///   (see `templates`): `Simak juga Video: <a different title each time>`.
 pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
-    let docs_with_text = docs_per_text(paragraphs);
-    let anchors = nearest_anchors(paragraphs, &docs_with_text, min_docs);
-    let stories = stories_per_text(paragraphs, &docs_with_text, &anchors, min_docs);
-    let templates = templates(paragraphs, min_docs);
+    let sketches = story_sketches(paragraphs);
+    let pages = pages_of_stories(&sketches);
+    let pages_with_text = pages_per_text(paragraphs, &pages);
+    let anchors = nearest_anchors(paragraphs, &pages_with_text, min_docs);
+    let stories = stories_per_text(paragraphs, &pages_with_text, &anchors, &sketches, min_docs);
+    let templates = templates(paragraphs, &pages, min_docs);
     (0..paragraphs.len())
         .into_par_iter()
         .map(|g| {
@@ -126,22 +131,38 @@ pub fn detect(paragraphs: &Paragraphs, min_docs: usize) -> Vec<bool> {
         .collect()
 }
 
-/// Per global paragraph: the number of documents its text appears in. Sorted (key,
-/// document, paragraph) records, one count per run of equal keys, handed to each
-/// paragraph of the run.
-fn docs_per_text(paragraphs: &Paragraphs) -> Vec<u32> {
-    let mut records: Vec<(u64, u32, u32)> = (0..paragraphs.len())
-        .map(|g| (paragraphs.print(g).key, paragraphs.at(g).doc, g as u32))
+/// Per document: the page it is, copies of a page (the same [`StorySketch`]) being one.
+/// A copy adds no page to a line's count, to an anchor's or to a template's: a story
+/// scraped every day for a month is one page.
+fn pages_of_stories(sketches: &[StorySketch]) -> Vec<u64> {
+    (sketches.iter().enumerate())
+        .map(|(doc, sketch)| match sketch[0] {
+            0 => doc as u64,
+            // Never a document number: sketch tokens get their top bit set.
+            token => token | 1 << 63,
+        })
+        .collect()
+}
+
+/// Per global paragraph: the number of pages (see [`pages_of_stories`]) its text appears
+/// on. Sorted (key, page, paragraph) records, one count per run of equal keys, handed to
+/// each paragraph of the run.
+fn pages_per_text(paragraphs: &Paragraphs, pages: &[u64]) -> Vec<u32> {
+    let mut records: Vec<(u64, u64, u32)> = (0..paragraphs.len())
+        .map(|g| {
+            let doc = paragraphs.at(g).doc as usize;
+            (paragraphs.print(g).key, pages[doc], g as u32)
+        })
         .collect();
     records.par_sort_unstable();
-    let mut docs_with_text = vec![0u32; paragraphs.len()];
+    let mut pages_with_text = vec![0u32; paragraphs.len()];
     for run in records.chunk_by(|a, b| a.0 == b.0) {
-        let docs = 1 + run.windows(2).filter(|w| w[0].1 != w[1].1).count() as u32;
+        let pages = 1 + run.windows(2).filter(|w| w[0].1 != w[1].1).count() as u32;
         for r in run {
-            docs_with_text[r.2 as usize] = docs;
+            pages_with_text[r.2 as usize] = pages;
         }
     }
-    docs_with_text
+    pages_with_text
 }
 
 /// No anchor before or after a paragraph.
@@ -152,7 +173,7 @@ const NO_ANCHOR: u32 = u32::MAX;
 /// stories apart, and on fewer pages than a long line of furniture must be.
 fn nearest_anchors(
     paragraphs: &Paragraphs,
-    docs_with_text: &[u32],
+    pages_with_text: &[u32],
     min_docs: usize,
 ) -> Vec<(u32, u32)> {
     let is_anchor = |g: usize| {
@@ -160,7 +181,7 @@ fn nearest_anchors(
         print.is_anchor_size
             && !print.is_title
             && !print.is_label
-            && (docs_with_text[g] as usize) < min_docs * LONG_LINE_FACTOR
+            && (pages_with_text[g] as usize) < min_docs * LONG_LINE_FACTOR
     };
     (0..paragraphs.doc_count())
         .into_par_iter()
@@ -192,12 +213,13 @@ fn nearest_anchors(
 /// document or share an anchor before or after them (see [`nearest_anchors`]).
 fn stories_per_text(
     paragraphs: &Paragraphs,
-    docs_with_text: &[u32],
+    pages_with_text: &[u32],
     anchors: &[(u32, u32)],
+    sketches: &[StorySketch],
     min_docs: usize,
 ) -> Vec<u32> {
     let mut records: Vec<(u64, u32)> = (0..paragraphs.len())
-        .filter(|&g| docs_with_text[g] as usize >= min_docs)
+        .filter(|&g| pages_with_text[g] as usize >= min_docs)
         .map(|g| (paragraphs.print(g).key, g as u32))
         .collect();
     records.par_sort_unstable();
@@ -206,7 +228,7 @@ fn stories_per_text(
         .into_par_iter()
         .map(|run| {
             let members: Vec<usize> = run.iter().map(|r| r.1 as usize).collect();
-            (count_stories(paragraphs, &members, anchors), run)
+            (count_stories(paragraphs, &members, anchors, sketches), run)
         })
         .collect();
     let mut stories = vec![0u32; paragraphs.len()];
@@ -254,7 +276,12 @@ fn anchor_tokens(paragraphs: &Paragraphs, g: usize) -> [u64; 1 + ANCHOR_BANDS] {
 /// The number of stories among the occurrences `members` of one text: occurrences are
 /// joined when they share a document, or an anchor before or after them (the same anchor
 /// text, or a band of min-hashes of it, on the same side).
-fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u32, u32)]) -> u32 {
+fn count_stories(
+    paragraphs: &Paragraphs,
+    members: &[usize],
+    anchors: &[(u32, u32)],
+    sketches: &[StorySketch],
+) -> u32 {
     let mut parent: Vec<usize> = (0..members.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -267,7 +294,10 @@ fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u32, u3
     // with what it is: the document (0), or the side and slot of an anchor's token.
     let mut first: FxHashMap<(u8, u64), usize> = FxHashMap::default();
     for (i, &g) in members.iter().enumerate() {
-        let mut tokens = vec![(0u8, u64::from(paragraphs.at(g).doc))];
+        let doc = paragraphs.at(g).doc;
+        let mut tokens = vec![(0u8, u64::from(doc))];
+        // Tagged apart from the anchors' tokens (tags 1 to 2 + 2 × ANCHOR_BANDS).
+        tokens.extend((sketches[doc as usize].iter().filter(|&&t| t != 0)).map(|&t| (u8::MAX, t)));
         for (side, anchor) in [anchors[g].0, anchors[g].1].into_iter().enumerate() {
             if anchor == NO_ANCHOR {
                 continue;
@@ -292,51 +322,114 @@ fn count_stories(paragraphs: &Paragraphs, members: &[usize], anchors: &[(u32, u3
         .count() as u32
 }
 
-/// Share of a site's documents a template must open a line in.
+/// Paragraphs of at least this many bytes tell a page's story (about 30 words): longer
+/// than nearly any furniture.
+const STORY_BYTES: u32 = 200;
+/// How many of a page's story paragraphs its sketch keeps (the smallest keys).
+const SKETCH_SIZE: usize = 4;
+
+/// A page's story as tokens that copies of it share. Its story paragraphs are those of
+/// `STORY_BYTES` or more, or on a page with fewer than `SKETCH_SIZE` of them, its
+/// `SKETCH_SIZE` longest paragraphs of anchor size (many pages are written in short
+/// paragraphs). With `SKETCH_SIZE` or more, the tokens are the hash of their
+/// `SKETCH_SIZE` smallest keys less one, for each one left out (pages that share all but
+/// one of them share a token: one paragraph edited or added); with fewer, the hash of
+/// all their keys (the same paragraphs); none without any (0 for no token).
+type StorySketch = [u64; SKETCH_SIZE];
+
+/// The [`StorySketch`] of every document.
+fn story_sketches(paragraphs: &Paragraphs) -> Vec<StorySketch> {
+    (0..paragraphs.doc_count())
+        .into_par_iter()
+        .map(|doc| {
+            // The body's paragraphs long enough to anchor, longest first.
+            let mut body: Vec<(u32, u64)> = paragraphs
+                .of_doc(doc)
+                .map(|g| paragraphs.print(g))
+                .filter(|p| p.is_anchor_size && !p.is_title && !p.is_label)
+                .map(|p| (p.len, p.key))
+                .collect();
+            body.sort_unstable_by(|a, b| b.cmp(a));
+            body.dedup_by_key(|p| p.1);
+            // The story paragraphs, or on a page with fewer, the longest paragraphs.
+            let story = body.iter().take_while(|p| p.0 >= STORY_BYTES).count();
+            let mut keys: Vec<u64> = body[..story.max(SKETCH_SIZE.min(body.len()))]
+                .iter()
+                .map(|p| p.1)
+                .collect();
+            keys.sort_unstable();
+            keys.truncate(SKETCH_SIZE);
+            let hash = |keys: &mut dyn Iterator<Item = u64>| {
+                // Never 0, which stands for no token.
+                keys.fold(0x9e37_79b9_7f4a_7c15u64, |h, k| {
+                    (h ^ k).wrapping_mul(0x0100_0000_01b3).rotate_left(29)
+                }) | 1
+            };
+            let mut sketch = [0; SKETCH_SIZE];
+            if keys.len() < SKETCH_SIZE {
+                if !keys.is_empty() {
+                    sketch[0] = hash(&mut keys.iter().copied());
+                }
+                return sketch;
+            }
+            for (out, token) in sketch.iter_mut().enumerate() {
+                let mut rest = keys.iter().enumerate().filter(|(k, _)| *k != out);
+                *token = hash(&mut rest.by_ref().map(|(_, &key)| key));
+            }
+            sketch
+        })
+        .collect()
+}
+
+/// Share of a site's stories a template must open a line in.
 const TEMPLATE_MIN_SHARE: f64 = 0.02;
 /// Share of the paragraphs opening with a template's words that must be line-shaped.
 const TEMPLATE_MIN_LINES: f64 = 0.8;
 
 /// Templates of furniture learned from the corpus, as sorted `(site, opener)`: the first
-/// two words of lines that, on one site, open a line-shaped paragraph on at least
-/// `min_docs` pages, with at least `min_docs` different texts after them and as many as 2%
-/// of the site's pages (a link to another article each time: "Baca juga: …", "Simak juga Video:
-/// …", "[Gambas:Video …]"), and whose paragraphs are nearly all lines rather than prose
-/// (so "Sementara itu, …", a frequent opening of sentences, is no template).
-fn templates(paragraphs: &Paragraphs, min_docs: usize) -> Vec<(u64, u32)> {
+/// two words of lines that, on one site, open a line-shaped paragraph in at least
+/// `min_docs` stories, with at least `min_docs` different texts after them and as many as
+/// 2% of the site's stories (a link to another article each time: "Baca juga: …", "Simak
+/// juga Video: …", "[Gambas:Video …]"), and whose paragraphs are nearly all lines rather
+/// than prose (so "Sementara itu, …", a frequent opening of sentences, is no template).
+/// Copies of a page (the same [`StorySketch`]) are one story.
+fn templates(paragraphs: &Paragraphs, pages: &[u64], min_docs: usize) -> Vec<(u64, u32)> {
     let opens = |g: usize| {
         let print = paragraphs.print(g);
         print.opener != 0 && !print.is_title
     };
-    // (site, opener, key, document) of the lines with an opener: a small share of the
+    // (site, opener, key, story) of the lines with an opener: a small share of the
     // paragraphs, so this costs little memory on a large corpus.
-    let mut lines: Vec<(u64, u32, u64, u32)> = (0..paragraphs.len())
+    let mut lines: Vec<(u64, u32, u64, u64)> = (0..paragraphs.len())
         .filter(|&g| opens(g) && paragraphs.print(g).is_line)
         .map(|g| {
             let print = paragraphs.print(g);
-            (
-                paragraphs.site(g),
-                print.opener,
-                print.key,
-                paragraphs.at(g).doc,
-            )
+            let doc = paragraphs.at(g).doc as usize;
+            (paragraphs.site(g), print.opener, print.key, pages[doc])
         })
         .collect();
     lines.par_sort_unstable();
-    let mut site_docs: FxHashMap<u64, usize> = FxHashMap::default();
-    for doc in 0..paragraphs.doc_count() {
-        *site_docs.entry(paragraphs.doc_site(doc)).or_default() += 1;
+    let mut stories: Vec<(u64, u64)> = (0..paragraphs.doc_count())
+        .map(|doc| (paragraphs.doc_site(doc), pages[doc]))
+        .collect();
+    stories.sort_unstable();
+    stories.dedup();
+    let mut site_stories: FxHashMap<u64, usize> = FxHashMap::default();
+    for (site, _) in stories {
+        *site_stories.entry(site).or_default() += 1;
     }
-    // Openers on enough pages with enough different texts, and how many lines they open.
+    // Openers on enough stories with enough different texts, and how many lines they open.
     let mut candidates: FxHashMap<(u64, u32), (usize, usize)> = FxHashMap::default();
     for run in lines.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let docs = 1 + run.windows(2).filter(|w| w[0].3 != w[1].3).count();
+        let mut in_stories: Vec<u64> = run.iter().map(|r| r.3).collect();
+        in_stories.sort_unstable();
+        in_stories.dedup();
         let mut texts: Vec<u64> = run.iter().map(|r| r.2).collect();
         texts.sort_unstable();
         texts.dedup();
         // Different texts, not pages: copies of a story (syndication) open no template.
-        let needed = (min_docs as f64).max(TEMPLATE_MIN_SHARE * site_docs[&run[0].0] as f64);
-        if docs >= min_docs && texts.len() as f64 >= needed {
+        let needed = (min_docs as f64).max(TEMPLATE_MIN_SHARE * site_stories[&run[0].0] as f64);
+        if in_stories.len() >= min_docs && texts.len() as f64 >= needed {
             candidates.insert((run[0].0, run[0].1), (run.len(), 0));
         }
     }
@@ -643,6 +736,71 @@ mod tests {
         let paragraphs = Paragraphs::new(&prints);
         let found = detect(&paragraphs, 3);
         assert!(!found[paragraphs.global(crate::dedup::ParaRef { doc: 50, para: 1 })]);
+    }
+
+    /// Issue 13: a page scraped 30 times lost every paragraph as boilerplate. Its
+    /// paragraphs were on more pages than an anchor may be, so each page was a story.
+    #[test]
+    fn a_story_on_more_pages_than_an_anchor_may_be_counts_once() {
+        // Three prose passages in one paragraph: long enough to tell the story.
+        let long = |n: usize, part: usize| {
+            format!(
+                "{} {} {}",
+                prose(n, part),
+                prose(n, part + 40),
+                prose(n, part + 80)
+            )
+        };
+        assert!(long(1, 1).len() >= STORY_BYTES as usize);
+        let line = "Vonis dibacakan hari ini".to_string();
+        let story: Vec<String> = vec![
+            long(1, 1),
+            line.clone(),
+            long(1, 2),
+            long(1, 3),
+            long(1, 4),
+            long(1, 5),
+        ];
+        let nothing =
+            |docs: &[(&str, Vec<String>)]| furniture(docs, 3).iter().all(|d| d.iter().all(|f| !f));
+        let docs: Vec<(&str, Vec<String>)> = vec![("a", story.clone()); 30];
+        assert!(nothing(&docs));
+        // Four versions of the page, a different paragraph edited in each but the first,
+        // eight copies each: without the sketches the line would be on four stories.
+        let mut docs: Vec<(&str, Vec<String>)> = Vec::new();
+        for edited in [None, Some(0), Some(3), Some(5)] {
+            let mut page = story.clone();
+            if let Some(p) = edited {
+                page[p].push_str(" lagi");
+            }
+            docs.extend(std::iter::repeat_n(("a", page), 8));
+        }
+        let sketches = story_sketches(&Paragraphs::new(&prints(&docs)));
+        assert!(sketches.iter().all(|s| s.iter().all(|&t| t != 0)));
+        assert!(nothing(&docs));
+        // The line on three other stories too: furniture, on every page.
+        docs.extend((2..5).map(|n| ("a", vec![long(n, 1), line.clone(), long(n, 2)])));
+        assert!(furniture(&docs, 3).iter().all(|d| d[1]));
+    }
+
+    /// A site's pages copied 30 times: its templates need as many texts as before (2% of
+    /// its stories, not of its pages).
+    #[test]
+    fn copies_of_a_site_keep_its_templates() {
+        let link = |n: usize| format!("Tonton pula Klip: Judul Nomor {n} Ramai Dibicarakan");
+        let site: Vec<(&str, Vec<String>)> = (0..100)
+            .map(|n| {
+                let mut page = vec![prose(n, 1)];
+                page.extend((n < 3).then(|| link(n)));
+                page.push(prose(n, 2));
+                ("a", page)
+            })
+            .collect();
+        assert!((0..3).all(|n| furniture(&site, 3)[n][1]));
+        let copies: Vec<(&str, Vec<String>)> =
+            site.iter().cycle().take(30 * 100).cloned().collect();
+        let found = furniture(&copies, 3);
+        assert!((0..3).all(|n| found[n][1]));
     }
 
     #[test]

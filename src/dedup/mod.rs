@@ -395,7 +395,8 @@ fn with_copies(
     copies: &FxHashMap<usize, Vec<usize>>,
 ) -> Vec<(Pair, bool)> {
     let copies_of = |g: usize| copies.get(&g).map_or(&[][..], Vec::as_slice);
-    const MAX_EXPANSION: usize = 1 << 16;
+    // As many as all pairs of a group of copies may list (see `exact::MAX_GROUP_ALL_PAIRS`).
+    const MAX_EXPANSION: usize = exact::MAX_GROUP_ALL_PAIRS * exact::MAX_GROUP_ALL_PAIRS;
     let mut out = Vec::with_capacity(near.len());
     for found in near {
         let pair = found.pair;
@@ -757,7 +758,7 @@ mod tests {
     }
 
     #[test]
-    fn pairs_of_copies_are_listed_up_to_a_bound_of_65536() {
+    fn pairs_of_copies_are_listed_up_to_a_bound_of_256() {
         let a = sentence(0, 20);
         let b = last_word_changed(&a);
         let config = DedupConfig {
@@ -775,10 +776,10 @@ mod tests {
             let result = decisions_and_pairs(&docs, &config);
             result.pairs.iter().filter(|p| p.kind == Kind::Near).count()
         };
-        // 256 × 256 pairs of copies: on the bound, all listed.
-        assert_eq!(near_pairs(256, 256), 65536);
-        // 256 × 257: over it, the pair of first copies only.
-        assert_eq!(near_pairs(256, 257), 1);
+        // 16 × 16 pairs of copies: on the bound, all listed.
+        assert_eq!(near_pairs(16, 16), 256);
+        // 16 × 17: over it, the pair of first copies only.
+        assert_eq!(near_pairs(16, 17), 1);
     }
 
     #[test]
@@ -885,7 +886,7 @@ mod tests {
     }
 
     #[test]
-    fn exact_copies_are_all_pairs_up_to_1024_and_a_star_and_a_chain_past_it() {
+    fn exact_copies_are_all_pairs_up_to_16_and_a_star_and_a_chain_past_it() {
         let a = sentence(0, 12);
         // The same paragraph on many pages would be boilerplate.
         let config = DedupConfig {
@@ -906,12 +907,11 @@ mod tests {
             pairs
         };
         assert_eq!(exact_pairs(3), [(0, 1), (0, 2), (1, 2)]);
-        assert_eq!(exact_pairs(1024).len(), 1024 * 1023 / 2);
-        // 1025 copies: each later one with the first (1024), and each with the next
-        // (1023).
-        let pairs = exact_pairs(1025);
-        assert_eq!(pairs.len(), 1024 + 1023);
-        assert!((1..1025).all(|k| pairs.binary_search(&(0, k)).is_ok()));
-        assert!((2..1025).all(|k| pairs.binary_search(&(k - 1, k)).is_ok()));
+        assert_eq!(exact_pairs(16).len(), 16 * 15 / 2);
+        // 17 copies: each later one with the first (16), and each with the next (15).
+        let pairs = exact_pairs(17);
+        assert_eq!(pairs.len(), 16 + 15);
+        assert!((1..17).all(|k| pairs.binary_search(&(0, k)).is_ok()));
+        assert!((2..17).all(|k| pairs.binary_search(&(k - 1, k)).is_ok()));
     }
 }
