@@ -513,12 +513,14 @@ fn write_dir(
     Ok((outcome, report))
 }
 
-/// Summarising keeps every article and its analysis to the end, so the worker threads' heaps
-/// grow all run long. glibc grows a thread's heap by the pages it lacks, one system call each
-/// time (about 2,700 in a run on IndoSum), and each call locks the memory map against the
-/// other threads' page faults; growing by 16 MiB at a time makes a summarize run ~8% faster
-/// and leaves its peak memory as it was (the pages are touched only when used). Cleaning
-/// alone keeps glibc's default: it streams, and its peak memory is what it is tuned for.
+/// glibc grows a thread's heap by the pages it lacks, one system call each time, and each
+/// call locks the memory map against the other threads' page faults; growing by 16 MiB at a
+/// time made a summarize run ~8% faster when it held every article to the end (about 2,700
+/// calls on IndoSum), and leaves peak memory as it was (the pages are touched only when
+/// used). Summarising streams now; whether it still helps `summarize` was not measured
+/// again (the same padding on `run` over the 200k harness corpus, set with
+/// `MALLOC_TOP_PAD_`, was within noise). Cleaning keeps glibc's default: its peak memory
+/// is what it is tuned for.
 fn grow_heaps_in_large_steps() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets a tuning parameter of glibc's allocator, under its lock;

@@ -783,6 +783,38 @@ mod tests {
         assert!(furniture(&docs, 3).iter().all(|d| d[1]));
     }
 
+    /// The indonews scrape repeated 30 times lost a list that two fact checks quote after
+    /// the same passage: the passage, on 60 pages, could no longer anchor them together.
+    #[test]
+    fn copies_of_a_page_do_not_take_its_anchors_away() {
+        let long = |n: usize, part: usize| {
+            format!(
+                "{} {} {}",
+                prose(n, part),
+                prose(n, part + 40),
+                prose(n, part + 80)
+            )
+        };
+        let line = "Vonis dibacakan hari ini".to_string();
+        let page = |n: usize, passage: usize| -> Vec<String> {
+            vec![
+                long(n, 1),
+                long(n, 2),
+                prose(passage, 9),
+                line.clone(),
+                long(n, 3),
+                long(n, 4),
+            ]
+        };
+        // Stories 1 and 2 quote one passage before the line, story 3 another: two stories.
+        let mut docs: Vec<(&str, Vec<String>)> =
+            vec![("a", page(1, 50)), ("a", page(2, 50)), ("a", page(3, 60))];
+        assert!(furniture(&docs, 3).iter().all(|d| !d[3]));
+        // Story 1 copied onto 20 pages: still two stories.
+        docs.extend(std::iter::repeat_n(("a", page(1, 50)), 20));
+        assert!(furniture(&docs, 3).iter().all(|d| !d[3]));
+    }
+
     /// A site's pages copied 30 times: its templates need as many texts as before (2% of
     /// its stories, not of its pages).
     #[test]
