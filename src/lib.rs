@@ -342,6 +342,9 @@ impl Pipeline {
             mut timings,
             ..
         } = pass;
+        // Learned first: the openings are freed before the search's peak of memory.
+        let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
+        drop(openings);
         let clock = Instant::now();
         let mut dedup = if job == Job::Summarize {
             DedupResult {
@@ -381,8 +384,6 @@ impl Pipeline {
             ),
         }));
 
-        let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
-        drop(openings);
         if config.dedup.cut_datelines && job != Job::Summarize {
             for (dateline, decisions) in datelines.iter().zip(&dedup.decisions) {
                 if let Some(d) = dateline {
