@@ -353,7 +353,11 @@ impl Outcome {
                 .map(|(d, doc)| {
                     let lang = LangChoice::Fixed(self.analyzed[*d].lang);
                     if sentences {
-                        text::analyze(doc, lang)
+                        // Summaries read only the kept paragraphs.
+                        let decisions = &self.dedup.decisions[*d];
+                        text::analyze_paragraphs(doc, lang, |p| {
+                            decisions.get(p).is_some_and(Decision::is_kept)
+                        })
                     } else {
                         text::segment(doc, lang)
                     }

@@ -90,6 +90,16 @@ pub fn segment(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
 
 /// Splits an article into paragraphs, sentences and terms.
 pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
+    analyze_paragraphs(doc, lang, |_| true)
+}
+
+/// [`analyze`], splitting into sentences and terms only the paragraphs for which
+/// `wanted(index)` holds (the others get none): a summary reads only the kept paragraphs.
+pub fn analyze_paragraphs(
+    doc: &Document,
+    lang: LangChoice,
+    wanted: impl Fn(usize) -> bool,
+) -> AnalyzedDoc {
     let lang = match lang {
         LangChoice::Fixed(lang) => lang,
         LangChoice::Auto => Lang::detect(&doc.text),
@@ -101,7 +111,9 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
     for (index, span) in spans.into_iter().enumerate() {
         let text = &doc.text[span.clone()];
         let is_title = index == 0 && paragraph::looks_like_title(text);
-        let sentences: Vec<Range<usize>> = if is_title {
+        let sentences: Vec<Range<usize>> = if !wanted(index) {
+            Vec::new()
+        } else if is_title {
             vec![span.clone()]
         } else {
             sentence::split_sentences(text, lang)
@@ -129,5 +141,43 @@ pub fn analyze(doc: &Document, lang: LangChoice) -> AnalyzedDoc {
         lang,
         paragraphs,
         terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Source;
+
+    #[test]
+    fn only_the_wanted_paragraphs_are_split_into_sentences_and_terms() {
+        let doc = Document {
+            id: "d".into(),
+            title: None,
+            site: None,
+            text: "Judul Berita\n\nPetani menanam padi. Hujan turun.\n\nHarga beras naik. Warga antre.\n\nPasar ramai sekali."
+                .into(),
+            source: Source {
+                path: "d".into(),
+                line: None,
+            },
+            raw: None,
+        };
+        let lang = LangChoice::Fixed(Lang::Indonesian);
+        let all = analyze(&doc, lang);
+        let some = analyze_paragraphs(&doc, lang, |p| p != 2);
+        assert_eq!(all.paragraphs.len(), 4);
+        assert_eq!(some.paragraphs.len(), 4);
+        for (p, (a, s)) in all.paragraphs.iter().zip(&some.paragraphs).enumerate() {
+            assert_eq!((&a.span, a.is_title), (&s.span, s.is_title));
+            if p == 2 {
+                assert!(s.sentences.is_empty() && s.sentence_terms.is_empty());
+                assert_eq!(a.sentences.len(), 2);
+            } else {
+                assert_eq!(a.sentences, s.sentences);
+                assert_eq!(all.paragraph_terms(a), some.paragraph_terms(s));
+                assert!(!all.paragraph_terms(a).is_empty(), "{p}");
+            }
+        }
     }
 }
