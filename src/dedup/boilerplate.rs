@@ -815,6 +815,49 @@ mod tests {
         assert!(furniture(&docs, 3).iter().all(|d| !d[3]));
     }
 
+    /// Only the body's paragraphs of anchor size tell a page's story: pages with one such
+    /// paragraph each and the same short lines (or title, or labels) are different stories.
+    #[test]
+    fn pages_alike_only_in_short_lines_titles_and_labels_are_different_stories() {
+        let shared = [
+            "Kabar pagi ini",
+            "Salam redaksi kota",
+            "Terima kasih pembaca",
+            "Sampai jumpa besok",
+            "Foto: dok",
+        ];
+        let line = "Vonis dibacakan hari ini".to_string();
+        let docs: Vec<(&str, Vec<String>)> = (0..3)
+            .map(|n| {
+                let mut page = vec![shared[0].to_string(), prose(n, 1)];
+                page.extend(shared[1..].iter().map(|s| s.to_string()));
+                page.push(line.clone());
+                ("a", page)
+            })
+            .collect();
+        let mut prints = prints(&docs);
+        for print in &mut prints {
+            print.paragraphs[0].is_title = true;
+        }
+        let paragraphs = Paragraphs::new(&prints);
+        let sketches = story_sketches(&paragraphs);
+        assert!(sketches
+            .iter()
+            .all(|s| s[0] != 0 && s[1..] == [0; SKETCH_SIZE - 1]));
+        assert_eq!(
+            sketches
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            3
+        );
+        let found = detect(&paragraphs, 3);
+        for p in 2..7 {
+            let on = |d| found[paragraphs.global(crate::dedup::ParaRef { doc: d, para: p })];
+            assert!((0..3).all(on), "paragraph {p}");
+        }
+    }
+
     /// A site's pages copied 30 times: its templates need as many texts as before (2% of
     /// its stories, not of its pages).
     #[test]
