@@ -359,26 +359,32 @@ fn story_sketches(paragraphs: &Paragraphs) -> Vec<StorySketch> {
                 .collect();
             keys.sort_unstable();
             keys.truncate(SKETCH_SIZE);
-            let hash = |keys: &mut dyn Iterator<Item = u64>| {
-                // Never 0, which stands for no token.
-                keys.fold(0x9e37_79b9_7f4a_7c15u64, |h, k| {
-                    (h ^ k).wrapping_mul(0x0100_0000_01b3).rotate_left(29)
-                }) | 1
-            };
-            let mut sketch = [0; SKETCH_SIZE];
-            if keys.len() < SKETCH_SIZE {
-                if !keys.is_empty() {
-                    sketch[0] = hash(&mut keys.iter().copied());
-                }
-                return sketch;
-            }
-            for (out, token) in sketch.iter_mut().enumerate() {
-                let mut rest = keys.iter().enumerate().filter(|(k, _)| *k != out);
-                *token = hash(&mut rest.by_ref().map(|(_, &key)| key));
-            }
-            sketch
+            sketch_of(&keys)
         })
         .collect()
+}
+
+/// The [`StorySketch`] of a page whose chosen story paragraphs have `keys` (sorted, at
+/// most `SKETCH_SIZE`).
+fn sketch_of(keys: &[u64]) -> StorySketch {
+    let hash = |keys: &mut dyn Iterator<Item = u64>| {
+        // Never 0, which stands for no token.
+        keys.fold(0x9e37_79b9_7f4a_7c15u64, |h, k| {
+            (h ^ k).wrapping_mul(0x0100_0000_01b3).rotate_left(29)
+        }) | 1
+    };
+    let mut sketch = [0; SKETCH_SIZE];
+    if keys.len() < SKETCH_SIZE {
+        if !keys.is_empty() {
+            sketch[0] = hash(&mut keys.iter().copied());
+        }
+        return sketch;
+    }
+    for (out, token) in sketch.iter_mut().enumerate() {
+        let mut rest = keys.iter().enumerate().filter(|(k, _)| *k != out);
+        *token = hash(&mut rest.by_ref().map(|(_, &key)| key));
+    }
+    sketch
 }
 
 /// Share of a site's stories a template must open a line in.
@@ -856,6 +862,55 @@ mod tests {
             let on = |d| found[paragraphs.global(crate::dedup::ParaRef { doc: d, para: p })];
             assert!((0..3).all(on), "paragraph {p}");
         }
+    }
+
+    /// The sketch keeps the smallest keys of all the story paragraphs (not, say, those of
+    /// the longest ones), and on a page short of story paragraphs the longest others.
+    #[test]
+    fn a_sketch_is_the_smallest_keys_of_the_story_paragraphs() {
+        // Six story paragraphs of growing length, then two shorter ones on a second page.
+        let long = |n: usize, words: usize| {
+            let mut text = prose(n, 1);
+            for k in 0..words {
+                text.push_str(&format!(" kata{k}"));
+            }
+            text
+        };
+        let page: Vec<String> = (0..6).map(|k| long(k, 20 + 3 * k)).collect();
+        let short: Vec<String> = vec![prose(7, 1), long(8, 20), prose(9, 1), "Foto: dok".into()];
+        let docs = vec![("a", page.clone()), ("a", short.clone())];
+        let prints = prints(&docs);
+        let paragraphs = Paragraphs::new(&prints);
+        let keys = |doc: usize| -> Vec<(u32, u64)> {
+            paragraphs
+                .of_doc(doc)
+                .map(|g| (paragraphs.print(g).len, paragraphs.print(g).key))
+                .collect()
+        };
+        let sketches = story_sketches(&paragraphs);
+        let story = keys(0);
+        assert!(story.iter().all(|&(len, _)| len >= STORY_BYTES));
+        let mut smallest: Vec<u64> = story.iter().map(|p| p.1).collect();
+        smallest.sort_unstable();
+        smallest.truncate(SKETCH_SIZE);
+        assert_eq!(sketches[0], sketch_of(&smallest));
+        // The four longest are other keys on this page: the test tells the two apart.
+        let mut longest: Vec<u64> = story[2..].iter().map(|p| p.1).collect();
+        longest.sort_unstable();
+        assert_ne!(smallest, longest);
+        // Under STORY_BYTES: the three longest of anchor size (not the label).
+        let short_keys = keys(1);
+        assert!(short_keys[1].0 >= STORY_BYTES && short_keys[0].0 < STORY_BYTES);
+        let mut three: Vec<u64> = short_keys[..3].iter().map(|p| p.1).collect();
+        three.sort_unstable();
+        assert_eq!(sketches[1], sketch_of(&three));
+        // Leave-one-out tokens: two key sets sharing three of four share one token.
+        let other = [smallest[0], smallest[1], smallest[2], u64::MAX];
+        let shared = sketch_of(&smallest)
+            .iter()
+            .filter(|t| sketch_of(&other).contains(t))
+            .count();
+        assert_eq!(shared, 1);
     }
 
     /// A site's pages copied 30 times: its templates need as many texts as before (2% of
