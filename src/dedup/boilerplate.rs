@@ -904,6 +904,9 @@ mod tests {
         let mut three: Vec<u64> = short_keys[..3].iter().map(|p| p.1).collect();
         three.sort_unstable();
         assert_eq!(sketches[1], sketch_of(&three));
+        // No story paragraph, no token; one, a token.
+        assert_eq!(sketch_of(&[]), [0; SKETCH_SIZE]);
+        assert_ne!(sketch_of(&[7])[0], 0);
         // Leave-one-out tokens: two key sets sharing three of four share one token.
         let other = [smallest[0], smallest[1], smallest[2], u64::MAX];
         let shared = sketch_of(&smallest)
