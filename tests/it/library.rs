@@ -388,3 +388,43 @@ fn a_streamed_run_writes_the_summaries_of_the_texts_in_memory() {
         std::fs::read_to_string(b.join("summaries.csv")).unwrap()
     );
 }
+
+/// A summary is chosen from the first 2,000 kept sentences of an article: the limit is
+/// reported for an article with more, not for one with exactly 2,000 (a title and a
+/// dropped paragraph do not count).
+#[test]
+fn the_sentence_limit_is_reported_past_2000_kept_sentences() {
+    let sentences = |n: usize, tag: &str| -> String {
+        (0..n)
+            .map(|k| format!("Kalimat {tag} nomor {k} bercerita tentang hal yang lain."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let docs = vec![
+        doc("exactly", &sentences(2000, "a")),
+        doc("more", &sentences(2001, "b")),
+        // A title, 2,000 kept sentences and a copy of another article's paragraph.
+        doc(
+            "titled",
+            &format!(
+                "Judul Artikel Ketiga\n\n{}\n\n{}",
+                sentences(2000, "c"),
+                sentences(2001, "b")
+            ),
+        ),
+    ];
+    let outcome = Pipeline::new(Config::new(Vec::new()))
+        .unwrap()
+        .run_documents(Job::Run, docs)
+        .unwrap();
+    assert_eq!(outcome.dedup.decisions[2][0], Decision::Title);
+    assert!(!outcome.dedup.decisions[2][2].is_kept());
+    let limited: Vec<&str> = outcome
+        .limited
+        .iter()
+        .filter(|l| l.limit.contains("sentences"))
+        .map(|l| l.doc_id.as_str())
+        .collect();
+    assert_eq!(limited, ["more"]);
+    assert!(outcome.limited[0].limit.starts_with("2001 sentences"));
+}
