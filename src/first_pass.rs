@@ -217,6 +217,53 @@ mod tests {
     use crate::dedup::DedupConfig;
     use crate::text::{Lang, LangChoice};
 
+    /// The documents of each term are counted alike whatever finds the terms: the
+    /// fingerprints (`run` with the restated search), or the summaries' own count (`run`
+    /// without it, `summarize`); and the bytes of a `summarize` are its texts'.
+    #[test]
+    fn every_job_counts_the_same_document_frequencies() {
+        let texts = [
+            "Judul Berita Utama Hari Ini\n\nPetani menanam padi di sawah. Hujan turun deras.\n\nBaca juga: Harga beras naik lagi",
+            "Pasar kota ramai pembeli pagi ini.\n\nHarga cabai merah naik tajam pekan ini.",
+            "Warga antre minyak goreng di pasar kota sejak pagi.",
+        ];
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(k, text)| Document {
+                id: k.to_string(),
+                title: None,
+                site: None,
+                text: text.to_string(),
+                source: Source {
+                    path: "d".into(),
+                    line: None,
+                },
+                raw: None,
+            })
+            .collect();
+        let first_pass = |job: Job, restated: bool| {
+            let mut config = Config::new(Vec::new());
+            config.lang = LangChoice::Fixed(Lang::Indonesian);
+            config.dedup.searches.restated = restated;
+            config.batch_bytes = 1;
+            let mut pass = FirstPass::new(&config, job, false);
+            for doc in docs.clone() {
+                pass.push(doc);
+            }
+            pass.finish();
+            (pass.frequencies, pass.clean_bytes)
+        };
+        let (with_prints, _) = first_pass(Job::Run, true);
+        let counted = with_prints.clone().expect("run weighs terms");
+        assert_ne!(counted, DocumentFrequencies::default());
+        assert_eq!(first_pass(Job::Run, false).0, with_prints);
+        let (summarized, bytes) = first_pass(Job::Summarize, true);
+        assert_eq!(summarized, with_prints);
+        assert_eq!(bytes, texts.iter().map(|t| t.len()).sum::<usize>());
+        assert_eq!(first_pass(Job::Dedup, true).0, None);
+    }
+
     /// Fingerprinting finds the body's terms as the summaries' own count does: the
     /// document frequencies do not depend on whether the restated search is on.
     #[test]

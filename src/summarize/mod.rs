@@ -225,7 +225,7 @@ pub fn vocabulary(text: &str, paragraphs: &[Paragraph], lang: Lang) -> Vec<u64> 
 
 /// How many documents of a corpus have each term in their [`vocabulary`], counted batch by
 /// batch as the corpus is read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentFrequencies {
     /// Every term seen, sorted.
     terms: Vec<u64>,
