@@ -1431,6 +1431,24 @@ mod tests {
     }
 
     #[test]
+    fn a_slack_holds_while_the_shift_stays_short_of_the_margin_by_the_rounding_room() {
+        let slack = |shift_per_growth: f64, growth: f64, margin: f64| Slack {
+            margin,
+            shift_per_growth,
+            growth,
+        };
+        // Nothing grew: every decision stands, however close a call was.
+        assert!(slack(0.5, 0.0, 0.0).holds());
+        // Scores move by at most the shift per growth times the growth: 0.2, then 0.4.
+        assert!(slack(0.1, 2.0, 0.3).holds());
+        assert!(!slack(0.1, 4.0, 0.3).holds());
+        // A shift within 1e-9 of the margin (rounding) may have reached it.
+        assert!(!slack(0.25, 1.0, 0.25 + 0.5e-9).holds());
+        assert!(!slack(0.25, 1.0, 0.25 + 1e-9).holds());
+        assert!(slack(0.25, 1.0, 0.25 + 2e-9).holds());
+    }
+
+    #[test]
     fn corpus_weight_is_one_plus_the_log_of_documents_and_one_over_the_frequency() {
         assert_eq!(corpus_weight(1, 1), 1.0 + 2f64.ln());
         assert_eq!(corpus_weight(4, 99), 1.0 + 25f64.ln());
