@@ -1226,7 +1226,7 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
     }
 
-    use crate::dedup::tests::word;
+    use crate::dedup::tests::{at, word};
 
     /// The restated pairs `(earlier, later)` of one document of `paragraphs`.
     fn found_in(paragraphs: &[String]) -> Vec<(u32, u32)> {
@@ -1446,6 +1446,68 @@ mod tests {
         assert!(!slack(0.25, 1.0, 0.25 + 0.5e-9).holds());
         assert!(!slack(0.25, 1.0, 0.25 + 1e-9).holds());
         assert!(slack(0.25, 1.0, 0.25 + 2e-9).holds());
+    }
+
+    #[test]
+    fn a_grown_term_sharing_its_word_of_the_filter_with_a_higher_one_still_counts() {
+        // Words, each with its term, by the term's word of the filter of grown terms
+        // (`find` marks a bit per low 16 bits of a grown term).
+        let mut by_filter_word: HashMap<u32, Vec<(Term, usize)>> = HashMap::default();
+        for w in 10_000..11_000 {
+            let prints = [print_of(&[format!("{}.", word(w))])];
+            if let [t] = Paragraphs::new(&prints).terms(0) {
+                by_filter_word
+                    .entry((t & 0xffff) >> 6)
+                    .or_default()
+                    .push((*t, w));
+            }
+        }
+        // Six words whose filter word holds the bit of a higher term among them.
+        let mut shared: Vec<usize> = by_filter_word
+            .values()
+            .flat_map(|ts| {
+                let top = ts.iter().map(|t| t.0 & 63).max().unwrap_or(0);
+                ts.iter().filter(move |t| t.0 & 63 < top).map(|t| t.1)
+            })
+            .collect();
+        shared.sort_unstable();
+        shared.truncate(6);
+        assert_eq!(shared.len(), 6);
+        let text = |words: &mut dyn Iterator<Item = usize>| {
+            let words: Vec<String> = words.map(word).collect();
+            format!("{}.", words.join(" "))
+        };
+        let docs = [
+            // A page saying its first paragraph again with the 1,000 words added: a lone
+            // pair; dropping the second takes the 1,000 out of the page.
+            vec![
+                text(&mut (20_000..23_000)),
+                text(&mut (30_000..30_008)),
+                text(&mut (20_000..23_000).chain(10_000..11_000)),
+            ],
+            // Two paragraphs sharing the six words and two more: under the lone pair's
+            // 0.65 (threshold 0.4) while the six are in three documents, over it in two.
+            vec![
+                text(&mut shared.iter().copied().chain(40_000..40_004)),
+                text(&mut (30_100..30_108)),
+                text(&mut shared.iter().copied().chain([40_000, 40_001, 40_004])),
+            ],
+            // The 1,000 words again.
+            vec![text(&mut (10_000..11_000))],
+        ];
+        let prints: Vec<DocPrint> = docs.iter().map(|d| print_of(d)).collect();
+        let paragraphs = Paragraphs::new(&prints);
+        let t = 0.4;
+        let rounds = rounds_scoring_everything(&paragraphs, t);
+        // The page's pair in the first round, the two paragraphs' in the second: only
+        // the weights of the six moved.
+        let by_round: Vec<Vec<_>> = rounds
+            .iter()
+            .map(|r| r.iter().map(|p| (p.earlier, p.later)).collect())
+            .collect();
+        assert_eq!(by_round, [[(at(0, 0), at(0, 2))], [(at(1, 0), at(1, 2))]]);
+        let (pairs, _) = find(&paragraphs, &vec![true; paragraphs.len()], t);
+        assert_eq!(pairs, rounds.concat());
     }
 
     #[test]
