@@ -1430,6 +1430,142 @@ mod tests {
         assert!(weights_only >= 10, "{weights_only}");
     }
 
+    /// Two rows of one table and the same two rows of another, with unrelated paragraphs
+    /// between: rows `0, 1` and `4, 5`, row `k` of each sharing `content` words, the rows
+    /// of a table sharing `template` words, each row with a number of its own (odd terms)
+    /// unless `same_numbers`.
+    fn two_tables(template: u32, content: u32, same_numbers: bool) -> Vec<Vec<Term>> {
+        let row = |table: u32, k: u32| {
+            let mut p = words(10_000 + 100 * table, template);
+            p.extend(words(11_000 + 100 * k, content));
+            let number = if same_numbers { k } else { 10 * table + k };
+            p.push(2 * (12_000 + number) + 1);
+            p.sort_unstable();
+            p
+        };
+        vec![
+            row(0, 0),
+            row(0, 1),
+            words(13_000, 8),
+            words(13_100, 8),
+            row(1, 0),
+            row(1, 1),
+        ]
+    }
+
+    #[test]
+    fn rows_of_two_tables_lined_up_are_template_rows_not_a_passage() {
+        let page = two_tables(6, 9, false);
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        // Each row scores with its neighbour in its table at least half its score with
+        // its match in the other table.
+        let (s, s_01, s_45) = (scores.score(0, 4), scores.score(0, 1), scores.score(4, 5));
+        assert!(s_01 >= 0.5 * s && s_45 >= 0.5 * s, "{s} {s_01} {s_45}");
+        assert!(s >= Rule::new(DEFAULT_THRESHOLD).anchor, "{s}");
+        let mut margin = f64::INFINITY;
+        assert!(scores.template_rows(0, 4, &mut margin));
+        assert!(scores.template_rows(1, 5, &mut margin));
+        assert!(restated_pairs(&page).is_empty());
+        // The same rows stating the same facts: a passage said again.
+        assert!(!scores_of(&two_tables(6, 9, true)).template_rows(0, 4, &mut margin));
+        assert_eq!(restated_pairs(&two_tables(6, 9, true)), [(0, 4), (1, 5)]);
+    }
+
+    /// The pair scores of a page of term sets.
+    fn scores_of(page: &[Vec<Term>]) -> PairScores {
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        PairScores::new(&slices, &frequencies(&[0; 60]), 100)
+    }
+
+    #[test]
+    fn a_template_row_needs_a_neighbour_of_half_the_pair_score_on_both_sides() {
+        // Fewer template words: the neighbours score under half the pair (but not 0).
+        let page = two_tables(3, 9, false);
+        let scores = scores_of(&page);
+        let (s, s_01, s_45) = (scores.score(0, 4), scores.score(0, 1), scores.score(4, 5));
+        assert!(
+            0.0 < s_01 && s_01 < 0.5 * s && s_45 < 0.5 * s,
+            "{s} {s_01} {s_45}"
+        );
+        let mut margin = f64::INFINITY;
+        assert!(!scores.template_rows(0, 4, &mut margin));
+        // The closest comparison with half the score, halved: the first neighbour of row
+        // 0 (row 1), then those of row 4 (row 3, scoring 0, and row 5).
+        let bar = 0.5 * s;
+        let closest = [s_01, 0.0, s_45]
+            .map(|n| (n - bar).abs() / 2.0)
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(margin, closest);
+        assert_eq!(restated_pairs(&page), [(0, 4), (1, 5)]);
+        // A row whose only row-neighbour is its match is no template row: the match is
+        // not a neighbour on its own side.
+        let adjacent = vec![page[0].clone(), page[4].clone(), words(13_200, 8)];
+        let scores = scores_of(&adjacent);
+        let mut margin = f64::INFINITY;
+        assert!(!scores.template_rows(0, 1, &mut margin));
+        // Only row 2 (scoring 0) was compared.
+        assert_eq!(margin, 0.5 * scores.score(0, 1) / 2.0);
+    }
+
+    #[test]
+    fn the_margin_of_template_rows_is_half_the_distance_to_half_the_pair_score() {
+        let scores = scores_of(&two_tables(6, 9, false));
+        let bar = 0.5 * scores.score(0, 4);
+        let mut margin = f64::INFINITY;
+        assert!(scores.template_rows(0, 4, &mut margin));
+        // Each side stops at its first neighbour over the bar: row 1, then row 3
+        // (scoring 0) and row 5.
+        let closest = [scores.score(0, 1), 0.0, scores.score(4, 5)]
+            .map(|n| (n - bar).abs() / 2.0)
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(margin, closest);
+        assert!(margin < bar / 2.0, "{margin} {bar}");
+    }
+
+    #[test]
+    fn score_shift_is_the_log_of_the_article_size_times_growth_over_the_least_mass() {
+        // Three paragraphs of distinct rare words: every weight is ln(1 + 3) times the
+        // corpus weight of a word in one document of 100; the least mass of a compared
+        // paragraph is that of the six words (the five are not compared).
+        let page = vec![words(14_000, 6), words(14_100, 8), words(14_200, 5)];
+        let scores = scores_of(&page);
+        let weight = 4f64.ln() * corpus_weight(1, 100);
+        let expected = 4f64.ln() * 2.0 / (6.0 * weight);
+        assert!((scores.score_shift(2.0) - expected).abs() < 1e-12);
+        assert_eq!(scores.score_shift(0.0), 0.0);
+    }
+
+    #[test]
+    fn the_margin_counts_a_passage_mean_near_the_mean_of_the_rule() {
+        // Two paragraphs, unrelated ones, then the two again with half their words
+        // changed: a passage of two pairs of one score `s`, its mean `s`.
+        let (p0, p1) = (words(15_000, 10), words(15_100, 10));
+        let page = vec![
+            p0.clone(),
+            p1.clone(),
+            words(15_200, 8),
+            words(15_300, 8),
+            sharing(&p0, 6, 15_400),
+            sharing(&p1, 6, 15_500),
+        ];
+        let scores = scores_of(&page);
+        let s = scores.score(0, 4);
+        assert_eq!(s, scores.score(1, 5));
+        // A threshold whose mean (0.7 t) is just under `s`; every score is further from
+        // the thresholds of a pair.
+        let t = (s - 0.001) / 0.7;
+        let rule = Rule::new(t);
+        for x in [rule.link, rule.anchor, rule.second, rule.single, rule.block] {
+            assert!((s - x).abs() > 0.01, "{s} {x}");
+        }
+        let (found, margin) = scores.restated_with_margin(t);
+        assert!(found.is_empty());
+        assert!((margin - (s - rule.mean)).abs() < 1e-12, "{margin}");
+    }
+
     #[test]
     fn a_slack_holds_while_the_shift_stays_short_of_the_margin_by_the_rounding_room() {
         let slack = |shift_per_growth: f64, growth: f64, margin: f64| Slack {
