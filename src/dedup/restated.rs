@@ -1566,6 +1566,70 @@ mod tests {
         assert!((margin - (s - rule.mean)).abs() < 1e-12, "{margin}");
     }
 
+    /// Paragraphs `0` and `1` both matching later paragraph 5 (`1` is `0` again, or with
+    /// one of the words 5 shares changed unless `tie`), and paragraph 2 restated by 6.
+    fn two_matches(tie: bool) -> PairScores {
+        let a = words(16_000, 10);
+        let mut again = a.clone();
+        if !tie {
+            again[0] = 2 * 16_100;
+            again.sort_unstable();
+        }
+        let b = words(16_200, 10);
+        scores_of(&[
+            a.clone(),
+            again,
+            b.clone(),
+            words(16_300, 8),
+            words(16_400, 8),
+            sharing(&a, 8, 16_500),
+            sharing(&b, 8, 16_600),
+        ])
+    }
+
+    /// The pairs `(earlier, later)` of a passage that [`PairScores::judge`] finds restated.
+    fn judged(scores: &PairScores, passage: &[(usize, usize)]) -> Vec<(usize, usize, Evidence)> {
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let (found, _) = scores.judge(passage, &rule);
+        found.into_iter().map(|(i, j, _, e)| (i, j, e)).collect()
+    }
+
+    #[test]
+    fn a_later_paragraph_of_a_passage_points_at_its_best_match_the_earliest_on_a_tie() {
+        let p = Evidence::Passage;
+        let scores = two_matches(false);
+        assert!(scores.score(0, 5) > scores.score(1, 5));
+        assert!(scores.score(1, 5) >= Rule::new(DEFAULT_THRESHOLD).link);
+        // In either order of the passage's cells.
+        for passage in [[(0, 5), (1, 5), (2, 6)], [(1, 5), (0, 5), (2, 6)]] {
+            assert_eq!(judged(&scores, &passage), [(0, 5, p), (2, 6, p)]);
+        }
+        let scores = two_matches(true);
+        assert_eq!(scores.score(0, 5), scores.score(1, 5));
+        for passage in [[(0, 5), (1, 5), (2, 6)], [(1, 5), (0, 5), (2, 6)]] {
+            assert_eq!(judged(&scores, &passage), [(0, 5, p), (2, 6, p)]);
+        }
+    }
+
+    #[test]
+    fn the_mean_of_a_passage_is_that_of_its_best_pairs() {
+        let scores = two_matches(false);
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let (_, mean) = scores.judge(&[(1, 5), (0, 5), (2, 6)], &rule);
+        assert_eq!(mean, (scores.score(0, 5) + scores.score(2, 6)) / 2.0);
+    }
+
+    #[test]
+    fn a_passage_needs_more_than_half_of_its_later_paragraphs_prose() {
+        let mut scores = two_matches(false);
+        let passage = [(0, 5), (2, 6)];
+        let p = Evidence::Passage;
+        assert_eq!(judged(&scores, &passage), [(0, 5, p), (2, 6, p)]);
+        // One of two: no passage (a lone pair would need the score of one on its own).
+        scores.prose[6] = false;
+        assert!(judged(&scores, &passage).iter().all(|f| f.2 != p));
+    }
+
     #[test]
     fn a_slack_holds_while_the_shift_stays_short_of_the_margin_by_the_rounding_room() {
         let slack = |shift_per_growth: f64, growth: f64, margin: f64| Slack {
