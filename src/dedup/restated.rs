@@ -1631,6 +1631,32 @@ mod tests {
     }
 
     #[test]
+    fn neighbouring_paragraphs_alike_or_a_chain_of_them_are_rows_not_restated() {
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let p0 = words(17_000, 10);
+        let p1 = sharing(&p0, 9, 17_100);
+        // Two neighbours, each pair alone over the lone pair's threshold.
+        let page = vec![p0.clone(), p1.clone(), words(17_200, 8), words(17_300, 8)];
+        let (found, s) = restated_and_score(&page, 0, 1);
+        assert!(s >= rule.single, "{s}");
+        assert!(found.is_empty(), "{found:?}");
+        // Far apart, the same pair is restated.
+        let apart = vec![p0.clone(), words(17_200, 8), words(17_300, 8), p1.clone()];
+        assert_eq!(restated_and_score(&apart, 0, 3).0, [(0, 3)]);
+        // A chain: each paragraph the one before with a word changed; the first and the
+        // third pair too, not as neighbours, but the passage runs through itself.
+        let chain = vec![
+            p0.clone(),
+            p1.clone(),
+            sharing(&p1, 9, 17_400),
+            words(17_200, 8),
+        ];
+        let (found, s) = restated_and_score(&chain, 0, 2);
+        assert!(s >= rule.single, "{s}");
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
     fn a_slack_holds_while_the_shift_stays_short_of_the_margin_by_the_rounding_room() {
         let slack = |shift_per_growth: f64, growth: f64, margin: f64| Slack {
             margin,
