@@ -1499,6 +1499,20 @@ mod tests {
             .fold(f64::INFINITY, f64::min);
         assert_eq!(margin, closest);
         assert_eq!(restated_pairs(&page), [(0, 4), (1, 5)]);
+        // Rows of a table restated by paragraphs that are no rows (their template words
+        // replaced by words of their own): one side is not enough.
+        let mut one_sided = two_tables(6, 9, false);
+        for (k, p) in one_sided[4..].iter_mut().enumerate() {
+            let content: Vec<Term> = p.iter().copied().filter(|&t| t >= 2 * 11_000).collect();
+            *p = words(18_000 + 100 * k as u32, 6);
+            p.extend(content);
+            p.sort_unstable();
+        }
+        let scores = scores_of(&one_sided);
+        assert!(scores.score(0, 1) >= 0.5 * scores.score(0, 4));
+        assert_eq!(scores.score(4, 5), 0.0);
+        let mut margin = f64::INFINITY;
+        assert!(!scores.template_rows(0, 4, &mut margin));
         // A row whose only row-neighbour is its match is no template row: the match is
         // not a neighbour on its own side.
         let adjacent = vec![page[0].clone(), page[4].clone(), words(13_200, 8)];
