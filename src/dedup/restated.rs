@@ -1671,6 +1671,37 @@ mod tests {
     }
 
     #[test]
+    fn candidates_share_a_term_of_at_most_64_paragraphs_within_2000_of_each_other() {
+        // 2,100 paragraphs with a word of their own each; word 1 in paragraphs 0, 5 and
+        // 2005 (0 and 2005 too far apart), word 2 in the 64 from 100 on, word 3 in the
+        // 65 from 300 on (too common to propose pairs).
+        let mut sets: Vec<Vec<Term>> = (0..2100).map(|k| vec![10_000 + k]).collect();
+        for k in [0, 5, 2005] {
+            sets[k].push(1);
+        }
+        for set in &mut sets[100..164] {
+            set.push(2);
+        }
+        for set in &mut sets[300..365] {
+            set.push(3);
+        }
+        for set in &mut sets {
+            set.sort_unstable();
+        }
+        let mut local_df: HashMap<Term, u32> = HashMap::default();
+        for t in sets.iter().flatten() {
+            *local_df.entry(*t).or_default() += 1;
+        }
+        let slices: Vec<&[Term]> = sets.iter().map(Vec::as_slice).collect();
+        let mut expected = vec![(0, 5), (5, 2005)];
+        for i in 100..164 {
+            expected.extend((i + 1..164).map(|j| (i, j)));
+        }
+        expected.sort_unstable();
+        assert_eq!(candidates(&slices, &local_df), expected);
+    }
+
+    #[test]
     fn a_slack_holds_while_the_shift_stays_short_of_the_margin_by_the_rounding_room() {
         let slack = |shift_per_growth: f64, growth: f64, margin: f64| Slack {
             margin,
