@@ -357,4 +357,11 @@ mod tests {
         let c = shingles("abc", ShingleKind::Char, 5);
         assert_eq!(intersection_size(&a, &c), 0, "{a:?} {c:?}");
     }
+
+    #[test]
+    fn shingle_kinds_parse_by_name() {
+        assert_eq!("word".parse(), Ok(ShingleKind::Word));
+        assert_eq!("char".parse(), Ok(ShingleKind::Char));
+        assert!("chars".parse::<ShingleKind>().is_err());
+    }
 }
