@@ -809,4 +809,20 @@ mod tests {
         assert!(mostly_copies(&members, from(33)));
         assert!(!mostly_copies(&members, from(34)));
     }
+
+    #[test]
+    fn a_large_group_has_at_most_16_leaders() {
+        // Sets 0 to 16 match nothing, so each would lead; set 100 + k matches set k.
+        let members: Vec<u32> = (0..17).chain([115, 116]).collect();
+        let pairs = leader_pairs(&members, |x, y| (y == x + 100).then_some(1));
+        // 16 leads no more: set 116 has no leader to match.
+        assert_eq!(
+            pairs,
+            [Overlap {
+                a: 15,
+                b: 115,
+                shared: 1
+            }]
+        );
+    }
 }
