@@ -763,4 +763,66 @@ mod tests {
         assert_eq!(prefix_len(7, 1.0), 1);
         assert_eq!(min_overlap(5, 0.8), 4);
     }
+
+    #[test]
+    fn identical_sets_are_a_pair_of_jaccard_1() {
+        let a: Vec<u32> = (0..10).collect();
+        let sets = [&a[..], &a[..], &[100, 101, 102][..]];
+        let pair = Overlap {
+            a: 0,
+            b: 1,
+            shared: 10,
+        };
+        assert_eq!(self_join(&sets, 0.8, Measure::Jaccard).pairs, [pair]);
+    }
+
+    #[test]
+    fn a_set_inside_one_of_twice_its_size_reaches_a_threshold_of_a_half() {
+        // Jaccard exactly 0.5: sizes 10 and 5, the smaller inside the larger.
+        let large: Vec<u32> = (0..10).collect();
+        let small: Vec<u32> = (0..5).collect();
+        let sets = [&large[..], &small[..]];
+        let pair = Overlap {
+            a: 0,
+            b: 1,
+            shared: 5,
+        };
+        assert_eq!(self_join(&sets, 0.5, Measure::Jaccard).pairs, [pair]);
+    }
+
+    #[test]
+    fn a_group_of_exactly_max_group_near_copies_is_joined_pair_by_pair() {
+        // Sets of 0..9 with one token of their own each: Jaccard 9/11 for every pair.
+        let n = MAX_GROUP as u32;
+        let sets: Vec<Vec<u32>> = (0..n).map(|i| (0..9).chain([1000 + i]).collect()).collect();
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        let joined = self_join(&slices, 0.8, Measure::Jaccard);
+        assert!(joined.limited.is_empty());
+        assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
+    }
+
+    #[test]
+    fn mostly_copies_samples_the_64_sets_after_the_first() {
+        let members: Vec<u32> = (0..200).collect();
+        let from = |k: u32| move |_: u32, y: u32| (y >= k).then_some(1);
+        // Sets 33 to 64: half of the sample.
+        assert!(mostly_copies(&members, from(33)));
+        assert!(!mostly_copies(&members, from(34)));
+    }
+
+    #[test]
+    fn a_large_group_has_at_most_16_leaders() {
+        // Sets 0 to 16 match nothing, so each would lead; set 100 + k matches set k.
+        let members: Vec<u32> = (0..17).chain([115, 116]).collect();
+        let pairs = leader_pairs(&members, |x, y| (y == x + 100).then_some(1));
+        // 16 leads no more: set 116 has no leader to match.
+        assert_eq!(
+            pairs,
+            [Overlap {
+                a: 15,
+                b: 115,
+                shared: 1
+            }]
+        );
+    }
 }

@@ -304,4 +304,64 @@ mod tests {
         assert_eq!(jaccard(&[], &[]), 0.0);
         assert_eq!(jaccard(&[1], &[1]), 1.0);
     }
+
+    #[test]
+    fn a_text_of_exactly_a_shingle_of_words_is_that_window() {
+        // Five words are the first window of the same five and a sixth.
+        let five = shingles("satu dua tiga empat lima", ShingleKind::Word, 5);
+        let six = shingles("satu dua tiga empat lima enam", ShingleKind::Word, 5);
+        assert_eq!(five.len(), 1);
+        assert_eq!(jaccard(&five, &six), 0.5);
+    }
+
+    #[test]
+    fn character_shingles_are_the_windows_of_a_text_and_count_its_words() {
+        // Eight characters: six windows of three, all different.
+        assert_eq!(shingles("abcdefgh", ShingleKind::Char, 3).len(), 6);
+        // The same three windows in another order.
+        assert_eq!(
+            shingles("abcabc", ShingleKind::Char, 3),
+            shingles("bcabca", ShingleKind::Char, 3)
+        );
+        assert_eq!(shingles("abcabc", ShingleKind::Char, 3).len(), 3);
+        let mut out = Vec::new();
+        assert_eq!(
+            append_shingles("Satu, dua tiga.", ShingleKind::Char, 5, &mut out),
+            3
+        );
+        assert_eq!(
+            append_shingles("Satu, dua tiga.", ShingleKind::Word, 5, &mut out),
+            3
+        );
+    }
+
+    #[test]
+    fn a_text_that_is_not_ascii_splits_into_the_same_words() {
+        let w = |t: &str| shingles(t, ShingleKind::Word, 1);
+        // "é" takes the text off the ASCII path; its other words are those of the
+        // ASCII text, the last one included.
+        let ascii = w("__init__ x2");
+        let other = w("é, __init__ x2");
+        assert_eq!(other.len(), 3);
+        assert!(
+            ascii.iter().all(|s| other.contains(s)),
+            "{ascii:?} {other:?}"
+        );
+    }
+
+    #[test]
+    fn different_short_texts_share_no_shingle() {
+        let a = shingles("dua kata", ShingleKind::Word, 5);
+        let b = shingles("tiga kata", ShingleKind::Word, 5);
+        assert_eq!(intersection_size(&a, &b), 0, "{a:?} {b:?}");
+        let c = shingles("abc", ShingleKind::Char, 5);
+        assert_eq!(intersection_size(&a, &c), 0, "{a:?} {c:?}");
+    }
+
+    #[test]
+    fn shingle_kinds_parse_by_name() {
+        assert_eq!("word".parse(), Ok(ShingleKind::Word));
+        assert_eq!("char".parse(), Ok(ShingleKind::Char));
+        assert!("chars".parse::<ShingleKind>().is_err());
+    }
 }
