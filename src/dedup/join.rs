@@ -801,6 +801,18 @@ mod tests {
         assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
     }
 
+    /// The same with containment: a group of exactly `MAX_GROUP` is not starred either.
+    #[test]
+    fn a_group_of_exactly_max_group_near_copies_is_joined_pair_by_pair_under_containment() {
+        // Containment 9/10 for every pair.
+        let n = MAX_GROUP as u32;
+        let sets: Vec<Vec<u32>> = (0..n).map(|i| (0..9).chain([1000 + i]).collect()).collect();
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        let joined = self_join(&slices, 0.8, Measure::Containment);
+        assert!(joined.limited.is_empty());
+        assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
+    }
+
     #[test]
     fn mostly_copies_samples_the_64_sets_after_the_first() {
         let members: Vec<u32> = (0..200).collect();
