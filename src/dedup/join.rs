@@ -813,6 +813,36 @@ mod tests {
         assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
     }
 
+    /// The verification of the stars of large groups: a pair at the threshold is kept,
+    /// whichever set is longer, and one just under it is not.
+    #[test]
+    fn jaccard_of_keeps_pairs_at_the_threshold_and_not_under_it() {
+        let sets: Vec<Vec<u32>> = vec![
+            (0..5).collect(),
+            (0..10).collect(),
+            (0..4).collect(),
+            (0..9).chain([100]).collect(),
+            (1..11).collect(),
+        ];
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        // Inside a set of twice its size: 0.5.
+        assert_eq!(jaccard_of(&slices, 0, 1, 0.5), Some(5));
+        assert_eq!(jaccard_of(&slices, 1, 0, 0.5), Some(5));
+        assert_eq!(jaccard_of(&slices, 0, 1, 0.51), None);
+        // 4 of 10: 0.4.
+        assert_eq!(jaccard_of(&slices, 2, 1, 0.4), Some(4));
+        assert_eq!(jaccard_of(&slices, 1, 2, 0.4), Some(4));
+        assert_eq!(jaccard_of(&slices, 2, 1, 0.41), None);
+        // Sizes equal, 9 shared of 11: 9/11.
+        assert_eq!(jaccard_of(&slices, 3, 1, 9.0 / 11.0), Some(9));
+        assert_eq!(jaccard_of(&slices, 1, 3, 9.0 / 11.0), Some(9));
+        assert_eq!(jaccard_of(&slices, 3, 1, 0.82), None);
+        // 8 shared of 12: 2/3.
+        assert_eq!(jaccard_of(&slices, 3, 4, 2.0 / 3.0), Some(8));
+        assert_eq!(jaccard_of(&slices, 3, 4, 0.67), None);
+        assert_eq!(jaccard_of(&slices, 1, 1, 1.0), Some(10));
+    }
+
     #[test]
     fn mostly_copies_samples_the_64_sets_after_the_first() {
         let members: Vec<u32> = (0..200).collect();
