@@ -573,6 +573,16 @@ mod tests {
     }
 
     /// A paragraph of prose of story `n`, part `part`: long enough to anchor.
+    /// Three prose passages in one paragraph: long enough to tell a page's story.
+    fn long_prose(n: usize, part: usize) -> String {
+        format!(
+            "{} {} {}",
+            prose(n, part),
+            prose(n, part + 40),
+            prose(n, part + 80)
+        )
+    }
+
     fn prose(n: usize, part: usize) -> String {
         let words = [
             "harga", "beras", "pasar", "warga", "kota", "banjir", "sekolah", "jalan",
@@ -748,24 +758,15 @@ mod tests {
     /// paragraphs were on more pages than an anchor may be, so each page was a story.
     #[test]
     fn a_story_on_more_pages_than_an_anchor_may_be_counts_once() {
-        // Three prose passages in one paragraph: long enough to tell the story.
-        let long = |n: usize, part: usize| {
-            format!(
-                "{} {} {}",
-                prose(n, part),
-                prose(n, part + 40),
-                prose(n, part + 80)
-            )
-        };
-        assert!(long(1, 1).len() >= STORY_BYTES as usize);
+        assert!(long_prose(1, 1).len() >= STORY_BYTES as usize);
         let line = "Vonis dibacakan hari ini".to_string();
         let story: Vec<String> = vec![
-            long(1, 1),
+            long_prose(1, 1),
             line.clone(),
-            long(1, 2),
-            long(1, 3),
-            long(1, 4),
-            long(1, 5),
+            long_prose(1, 2),
+            long_prose(1, 3),
+            long_prose(1, 4),
+            long_prose(1, 5),
         ];
         let nothing =
             |docs: &[(&str, Vec<String>)]| furniture(docs, 3).iter().all(|d| d.iter().all(|f| !f));
@@ -785,7 +786,7 @@ mod tests {
         assert!(sketches.iter().all(|s| s.iter().all(|&t| t != 0)));
         assert!(nothing(&docs));
         // The line on three other stories too: furniture, on every page.
-        docs.extend((2..5).map(|n| ("a", vec![long(n, 1), line.clone(), long(n, 2)])));
+        docs.extend((2..5).map(|n| ("a", vec![long_prose(n, 1), line.clone(), long_prose(n, 2)])));
         assert!(furniture(&docs, 3).iter().all(|d| d[1]));
     }
 
@@ -793,23 +794,15 @@ mod tests {
     /// the same passage: the passage, on 60 pages, could no longer anchor them together.
     #[test]
     fn copies_of_a_page_do_not_take_its_anchors_away() {
-        let long = |n: usize, part: usize| {
-            format!(
-                "{} {} {}",
-                prose(n, part),
-                prose(n, part + 40),
-                prose(n, part + 80)
-            )
-        };
         let line = "Vonis dibacakan hari ini".to_string();
         let page = |n: usize, passage: usize| -> Vec<String> {
             vec![
-                long(n, 1),
-                long(n, 2),
+                long_prose(n, 1),
+                long_prose(n, 2),
                 prose(passage, 9),
                 line.clone(),
-                long(n, 3),
-                long(n, 4),
+                long_prose(n, 3),
+                long_prose(n, 4),
             ]
         };
         // Stories 1 and 2 quote one passage before the line, story 3 another: two stories.
@@ -869,15 +862,20 @@ mod tests {
     #[test]
     fn a_sketch_is_the_smallest_keys_of_the_story_paragraphs() {
         // Six story paragraphs of growing length, then two shorter ones on a second page.
-        let long = |n: usize, words: usize| {
+        let with_words = |n: usize, words: usize| {
             let mut text = prose(n, 1);
             for k in 0..words {
                 text.push_str(&format!(" kata{k}"));
             }
             text
         };
-        let page: Vec<String> = (0..6).map(|k| long(k, 20 + 3 * k)).collect();
-        let short: Vec<String> = vec![prose(7, 1), long(8, 20), prose(9, 1), "Foto: dok".into()];
+        let page: Vec<String> = (0..6).map(|k| with_words(k, 20 + 3 * k)).collect();
+        let short: Vec<String> = vec![
+            prose(7, 1),
+            with_words(8, 20),
+            prose(9, 1),
+            "Foto: dok".into(),
+        ];
         let docs = vec![("a", page.clone()), ("a", short.clone())];
         let prints = prints(&docs);
         let paragraphs = Paragraphs::new(&prints);
