@@ -14,6 +14,7 @@ use clap::Parser;
 use exit_codes::ExitCode;
 
 fn main() -> std::process::ExitCode {
+    return_large_blocks_at_once();
     // Ctrl-C, SIGTERM and SIGHUP: remove every staged output and the stdin spool (a commit
     // in progress finishes first) and stop.
     let handler = ctrlc::set_handler(|| {
@@ -48,4 +49,16 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Blocks of 128 KiB and more (a batch of texts, a table of the search) are taken from
+/// the system and given back when freed. glibc raises that bound as large blocks are freed,
+/// after which they come from the heap, where the fingerprints kept between them leave
+/// them stranded: at 1M paragraphs, 20 MB more at the peak of memory.
+fn return_large_blocks_at_once() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets a parameter of the allocator; called before any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }

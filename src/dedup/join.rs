@@ -120,35 +120,43 @@ impl Prefixes {
             starts.push(starts[starts.len() - 1] + prefix_len(set.len(), threshold));
         }
         let mut tokens = vec![0u32; starts[sets.len()]];
-        // One slice of `tokens` per set, filled in parallel.
-        let mut slices: Vec<&mut [u32]> = Vec::with_capacity(sets.len());
-        let mut rest = tokens.as_mut_slice();
-        for w in starts.windows(2) {
-            let (slice, tail) = rest.split_at_mut(w[1] - w[0]);
-            slices.push(slice);
-            rest = tail;
-        }
-        slices.into_par_iter().zip(sets.par_iter()).for_each_init(
-            Vec::new,
-            |scratch: &mut Vec<u64>, (prefix, set)| {
-                scratch.clear();
-                scratch.extend(set.iter().map(|&t| rank.of(t)));
-                if prefix.len() < scratch.len() {
-                    scratch.select_nth_unstable(prefix.len());
-                }
-                let chosen = &mut scratch[..prefix.len()];
-                chosen.sort_unstable();
-                for (token, &key) in prefix.iter_mut().zip(chosen.iter()) {
-                    *token = key as u32;
-                }
-            },
-        );
+        fill_prefixes(sets, &starts, &mut tokens, rank);
         Prefixes { tokens, starts }
     }
 
     /// The prefix of set `s`.
     fn of(&self, s: usize) -> &[u32] {
         &self.tokens[self.starts[s]..self.starts[s + 1]]
+    }
+}
+
+/// Writes the prefix of each of `sets` into `tokens` (`starts`: where each begins, one
+/// more than `sets`, the first at `tokens`' start): halves filled in parallel, so no table
+/// of a slice per set (16 bytes a set) is needed.
+fn fill_prefixes(sets: &[&[u32]], starts: &[usize], tokens: &mut [u32], rank: &Rank) {
+    const SERIAL: usize = 4096;
+    if sets.len() > SERIAL {
+        let mid = sets.len() / 2;
+        let (low, high) = tokens.split_at_mut(starts[mid] - starts[0]);
+        rayon::join(
+            || fill_prefixes(&sets[..mid], &starts[..=mid], low, rank),
+            || fill_prefixes(&sets[mid..], &starts[mid..], high, rank),
+        );
+        return;
+    }
+    let mut scratch: Vec<u64> = Vec::new();
+    for (s, set) in sets.iter().enumerate() {
+        let prefix = &mut tokens[starts[s] - starts[0]..starts[s + 1] - starts[0]];
+        scratch.clear();
+        scratch.extend(set.iter().map(|&t| rank.of(t)));
+        if prefix.len() < scratch.len() {
+            scratch.select_nth_unstable(prefix.len());
+        }
+        let chosen = &mut scratch[..prefix.len()];
+        chosen.sort_unstable();
+        for (token, &key) in prefix.iter_mut().zip(chosen.iter()) {
+            *token = key as u32;
+        }
     }
 }
 
@@ -165,9 +173,10 @@ fn jaccard_pairs(
 ) -> (Vec<Overlap>, Vec<u32>) {
     // The records of a corpus's prefixes take four times the memory of the prefixes
     // (16 bytes a token, not 4): they are built and joined a slice of the token space at a
-    // time (tokens are hashes, so the slices are even), which holds a sixteenth of them at
-    // once.
-    const SLICES: u32 = 16;
+    // time (tokens are hashes, so the slices are even), which holds a thirty-second of them
+    // at once: they are made at the run's peak of memory, and reading every prefix once a
+    // slice costs little.
+    const SLICES: u32 = 32;
     let mut found = Vec::new();
     // Pairs with the leaders of large groups: a pair of sets in several large groups is
     // found in each, so these are kept apart and rid of repeats after every slice.
@@ -762,6 +771,31 @@ mod tests {
         assert_eq!(prefix_len(0, 0.8), 0);
         assert_eq!(prefix_len(7, 1.0), 1);
         assert_eq!(min_overlap(5, 0.8), 4);
+    }
+
+    /// Filled in halves in parallel, each set's prefix is its rarest tokens in rank order,
+    /// as taken one set at a time, and each stands where `starts` says.
+    #[test]
+    fn prefixes_filled_in_parallel_are_those_of_each_set_alone() {
+        let mut next = crate::testing::xorshift(0x00f1_11ed);
+        let sets: Vec<Vec<u32>> = (0..20_000)
+            .map(|_| {
+                let mut set: Vec<u32> = (0..next() % 30).map(|_| (next() % 5000) as u32).collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect();
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        let rank = Rank::count(&slices);
+        let prefixes = Prefixes::new(&slices, &rank, 0.7);
+        assert_eq!(prefixes.starts.len(), sets.len() + 1);
+        for (s, set) in sets.iter().enumerate() {
+            let mut by_rank = set.clone();
+            by_rank.sort_by_key(|&t| rank.of(t));
+            by_rank.truncate(prefix_len(set.len(), 0.7));
+            assert_eq!(prefixes.of(s), by_rank.as_slice(), "set {s}");
+        }
     }
 
     #[test]
