@@ -1,19 +1,20 @@
-//! Command-line flags (clap derive) and their translation into a library [`Config`].
+//! Command-line flags (clap derive) and their translation into a library [`Config`]: the
+//! `dedupsum` command, and the Python package, which passes its options as these flags.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::corpus::Format;
+use crate::dedup::{Measure, Searches, ShingleKind};
+use crate::eval;
 use crate::messages::say;
-use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
-use dedupsum::corpus::Format;
-use dedupsum::dedup::{Measure, Searches, ShingleKind};
-use dedupsum::eval;
-use dedupsum::output::{OutputConfig, OutputDir, Report, TableFormat};
-use dedupsum::summarize::{Length, Method};
-use dedupsum::{
+use crate::output::{OutputConfig, OutputDir, Report, TableFormat};
+use crate::summarize::{Length, Method};
+use crate::{
     Config, DedupConfig, Job, JsonFields, Lang, LangChoice, OnError, Outcome, Pipeline, ReadConfig,
 };
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
 
 /// Clean scraped article corpora and summarise them in batch.
 ///
@@ -312,18 +313,18 @@ impl InputArgs {
         };
         config.lang = lang;
         config.threads = self.threads;
-        let most = dedupsum::max_threads();
+        let most = crate::max_threads();
         if let Some(n) = self.threads.filter(|&n| n > most) {
             if !self.quiet {
                 say(&format!(
                     "warning: --threads {n} is more than {} per core: using {most}",
-                    dedupsum::MAX_THREADS_PER_CORE
+                    crate::MAX_THREADS_PER_CORE
                 ));
             }
             config.threads = Some(most);
         }
         if !self.quiet {
-            config.progress = dedupsum::Progress::stderr();
+            config.progress = crate::Progress::stderr();
         }
         Ok(config)
     }
@@ -366,10 +367,29 @@ impl SummaryArgs {
     }
 }
 
-/// What a successful run left for the exit code.
+/// What a successful run left: the count for the exit code, and the results.
 pub struct Status {
     /// Input records skipped.
     pub skipped: usize,
+    /// The results in memory (none for `eval`); see [`Status::forget_quickly`].
+    pub outcome: Option<Outcome>,
+}
+
+impl Status {
+    /// Ends a run whose process ends next: freeing every text and analysis one by one
+    /// would take a few percent of a run, on one thread, for memory the system takes back
+    /// at once. The rest is dropped as usual (a spooled standard input is removed then).
+    /// A process that goes on (the Python package) drops the status instead.
+    pub fn forget_quickly(self) {
+        if let Some(outcome) = self.outcome {
+            std::mem::forget((
+                outcome.docs,
+                outcome.analyzed,
+                outcome.dedup,
+                outcome.summaries,
+            ));
+        }
+    }
 }
 
 /// Runs the chosen subcommand.
@@ -466,25 +486,19 @@ pub fn run(cli: Cli) -> Result<Status> {
                 .lock()
                 .write_all(text.as_bytes())
                 .context("writing to standard output")?;
-            return Ok(Status { skipped: 0 });
+            return Ok(Status {
+                skipped: 0,
+                outcome: None,
+            });
         }
     };
     if !quiet {
         warn_skipped(&outcome);
     }
-    let status = Status {
+    Ok(Status {
         skipped: outcome.skipped.len(),
-    };
-    // The process ends next: freeing every text and analysis one by one would take a few
-    // percent of a run, on one thread, for memory the system takes back at once. The rest
-    // is dropped as usual (a spooled standard input is removed then).
-    std::mem::forget((
-        outcome.docs,
-        outcome.analyzed,
-        outcome.dedup,
-        outcome.summaries,
-    ));
-    Ok(status)
+        outcome: Some(outcome),
+    })
 }
 
 /// The output directory `out` and every file a run or an earlier run may write in it:
@@ -492,7 +506,7 @@ pub fn run(cli: Cli) -> Result<Status> {
 fn dir_outputs(out: &Path) -> Vec<PathBuf> {
     std::iter::once(out.to_path_buf())
         .chain(
-            dedupsum::output::OUTPUT_NAMES
+            crate::output::OUTPUT_NAMES
                 .iter()
                 .map(|name| out.join(name)),
         )

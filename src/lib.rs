@@ -18,11 +18,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cli;
 pub mod corpus;
 pub mod dedup;
 pub mod error;
 pub mod eval;
 mod first_pass;
+pub mod messages;
 pub mod output;
 mod progress;
 pub mod summarize;

@@ -1,8 +1,6 @@
 //! The `dedupsum` command: parse flags, run the library, report errors once.
 
-mod cli;
 mod exit_codes;
-mod messages;
 mod oom;
 
 #[global_allocator]
@@ -11,6 +9,7 @@ static ALLOCATOR: oom::ExitWhenOut = oom::ExitWhenOut;
 use std::io;
 
 use clap::Parser;
+use dedupsum::{cli, messages};
 use exit_codes::ExitCode;
 
 fn main() -> std::process::ExitCode {
@@ -31,8 +30,15 @@ fn main() -> std::process::ExitCode {
         dedupsum::output::atomic::remove_leftovers();
     }
     let code = match result {
-        Ok(status) if status.skipped > 0 => ExitCode::Skipped,
-        Ok(_) => ExitCode::Success,
+        Ok(status) => {
+            let skipped = status.skipped;
+            status.forget_quickly();
+            if skipped > 0 {
+                ExitCode::Skipped
+            } else {
+                ExitCode::Success
+            }
+        }
         // A closed pipe on stdout (`dedupsum summarize ... --out - | head`) is not an error.
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err(err) => {

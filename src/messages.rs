@@ -75,7 +75,7 @@ mod tests {
     fn a_quoted_cause_is_said_once() {
         let io = std::io::Error::from_raw_os_error(13);
         let shown = io.to_string();
-        let err = anyhow::Error::new(dedupsum::Error::Io {
+        let err = anyhow::Error::new(crate::Error::Io {
             path: "x.csv".into(),
             source: io,
         })

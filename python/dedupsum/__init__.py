@@ -1,0 +1,185 @@
+"""Clean scraped article corpora and summarise them in batch, from Python.
+
+The functions run the pipeline of the ``dedupsum`` command in this process (the GIL is
+released while it works): the same decisions, summaries and bytes. Keyword options are
+the command's flags in snake case (``threshold=0.8`` is ``--threshold 0.8``, ``skip=["near"]``
+is ``--skip near``, ``all_pairs=True`` is ``--all-pairs``); see ``dedupsum run --help``.
+
+Inputs are paths (files or directories, as the command reads them) or records in memory:
+an iterable of dicts, a pandas DataFrame or a pyarrow Table, one article per record, with
+the fields named by ``id_field``, ``text_field`` and ``title_field`` (``id``, ``text`` and
+no title by default). Every other field comes back unchanged in the cleaned records.
+
+Records in memory are read from a temporary Parquet file; in the tables returned and in
+errors their ``source`` is ``<records>`` and their ``line`` the 1-based row.
+
+The tables come back as pyarrow Tables. With ``out``, the outputs are also kept there
+(Parquet tables and ``clean.parquet``, ``report.json``), as ``dedupsum run --out`` writes
+them; without it they are written to a temporary directory and read back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ._native import DedupsumError, run_command
+
+__all__ = ["DedupsumError", "Result", "dedup", "run", "summarize"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+Inputs = Union[PathLike, Sequence[PathLike], Iterable[Mapping[str, Any]], pa.Table, Any]
+
+
+@dataclass
+class Result:
+    """The outputs of a cleaning run, one pyarrow Table each (see README, "Outputs")."""
+
+    summaries: Optional[pa.Table]
+    """One row per article: its summary (``None`` for :func:`dedup`)."""
+    paragraphs: pa.Table
+    """One row per input paragraph: kept or dropped, why, and the paragraph it repeats."""
+    documents: pa.Table
+    """One row per input record: paragraphs and bytes in and out, and the outcome."""
+    duplicates: pa.Table
+    """The dropped paragraphs with the kept paragraph each repeats (every pair with
+    ``all_pairs=True``)."""
+    errors: pa.Table
+    """Input records that could not be read and were skipped."""
+    clean: pa.Table
+    """The cleaned records: every input field, the text replaced by its cleaned form."""
+    report: dict
+    """``report.json``: counts, settings and timings."""
+    skipped: int
+    """How many input records were skipped (the rows of ``errors``)."""
+
+
+def run(inputs: Inputs, *, out: Optional[PathLike] = None, **options: Any) -> Result:
+    """Cleans the articles and summarises what is left: ``dedupsum run``."""
+    return _clean("run", inputs, out, options)
+
+
+def dedup(inputs: Inputs, *, out: Optional[PathLike] = None, **options: Any) -> Result:
+    """Cleans the articles without summarising them: ``dedupsum dedup``."""
+    return _clean("dedup", inputs, out, options)
+
+
+def summarize(inputs: Inputs, *, out: Optional[PathLike] = None, **options: Any) -> pa.Table:
+    """Summarises the articles as they are, without cleaning: ``dedupsum summarize``.
+    With ``out`` (a file), the summaries are also written there as Parquet."""
+    with tempfile.TemporaryDirectory(prefix="dedupsum-") as tmp:
+        paths, records = _input_paths(inputs, Path(tmp))
+        file = Path(out) if out is not None else Path(tmp) / "summaries.parquet"
+        _run("summarize", paths, records, file, options)
+        return pq.read_table(file)
+
+
+def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict) -> Result:
+    with tempfile.TemporaryDirectory(prefix="dedupsum-") as tmp:
+        paths, records = _input_paths(inputs, Path(tmp))
+        directory = Path(out) if out is not None else Path(tmp) / "out"
+        skipped = _run(command, paths, records, directory, options)
+
+        def table(name: str) -> pa.Table:
+            return _name_records(pq.read_table(directory / f"{name}.parquet"), records)
+
+        return Result(
+            summaries=table("summaries") if command == "run" else None,
+            paragraphs=table("paragraphs"),
+            documents=table("documents"),
+            duplicates=table("duplicates"),
+            errors=table("errors"),
+            clean=table("clean"),
+            report=json.loads((directory / "report.json").read_text(encoding="utf-8")),
+            skipped=skipped,
+        )
+
+
+def _name_records(table: pa.Table, records: Optional[str]) -> pa.Table:
+    """`table` with `records`, the temporary file of records in memory, named `<records>`."""
+    if records is None or "source" not in table.column_names:
+        return table
+    at = table.column_names.index("source")
+    source = table.column("source")
+    renamed = pc.if_else(pc.equal(source, records), "<records>", source)
+    return table.set_column(at, "source", renamed)
+
+
+def _run(command: str, paths: list[str], records: Optional[str], out: Path, options: dict) -> int:
+    options = dict(options)
+    if "format" in options:
+        raise ValueError("the Python functions write Parquet; `format` cannot be set")
+    quiet = options.pop("quiet", True)
+    args = [command, *paths, "--out", os.fspath(out), "--format", "parquet"]
+    if quiet:
+        args.append("--quiet")
+    args.extend(_flags(options))
+    try:
+        return run_command(args)
+    except DedupsumError as error:
+        if records is not None and error.path == records:
+            error.path = "<records>"
+        raise
+
+
+def _flags(options: Mapping[str, Any]) -> list[str]:
+    """Keyword options as the command's flags: ``True`` a bare flag, ``False`` and ``None``
+    none, a list or tuple the flag once per item, anything else the flag and its value."""
+    flags: list[str] = []
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif value is False or value is None:
+            continue
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                flags.extend([flag, _text(item)])
+        else:
+            flags.extend([flag, _text(value)])
+    return flags
+
+
+def _text(value: Any) -> str:
+    return os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+
+
+def _input_paths(inputs: Inputs, tmp: Path) -> tuple[list[str], Optional[str]]:
+    """The paths to read: those given, or one Parquet file in `tmp` holding the records
+    (also returned apart)."""
+    if isinstance(inputs, (str, os.PathLike)):
+        return [_text(inputs)], None
+    if isinstance(inputs, Sequence) and inputs and all(
+        isinstance(i, (str, os.PathLike)) for i in inputs
+    ):
+        return [_text(i) for i in inputs], None
+    table = _records_table(inputs)
+    if table.num_rows == 0:
+        raise ValueError("no records given")
+    path = os.fspath(tmp / "records.parquet")
+    pq.write_table(table, path)
+    return [path], path
+
+
+def _records_table(records: Any) -> pa.Table:
+    if isinstance(records, pa.Table):
+        return records
+    if isinstance(records, pa.RecordBatch):
+        return pa.Table.from_batches([records])
+    # A pandas DataFrame, without importing pandas when it is not used.
+    if type(records).__module__.startswith("pandas") and hasattr(records, "to_dict"):
+        return pa.Table.from_pandas(records, preserve_index=False)
+    if isinstance(records, (str, bytes, Mapping)):
+        raise TypeError("inputs must be paths, records (dicts), a DataFrame or a Table")
+    rows = list(records)
+    if not all(isinstance(r, Mapping) for r in rows):
+        raise TypeError("inputs must be paths, records (dicts), a DataFrame or a Table")
+    return pa.Table.from_pylist(rows)

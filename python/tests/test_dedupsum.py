@@ -1,0 +1,225 @@
+"""The Python package runs the command's pipeline: the same outputs, byte for byte, from
+paths and from records in memory, with errors as exceptions that say where."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import dedupsum
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+TABLES = ["summaries", "paragraphs", "documents", "duplicates", "errors", "clean"]
+
+
+def binary() -> str:
+    """The `dedupsum` command to compare with: $DEDUPSUM_BIN, else this repository's build."""
+    given = os.environ.get("DEDUPSUM_BIN")
+    if given:
+        return given
+    for profile in ["release", "debug"]:
+        path = ROOT / "target" / profile / "dedupsum"
+        if path.exists():
+            return str(path)
+    found = shutil.which("dedupsum")
+    assert found, "build the command first (cargo build) or set DEDUPSUM_BIN"
+    return found
+
+
+def command(*args: str) -> None:
+    subprocess.run([binary(), *args, "--quiet"], check=True)
+
+
+def without_timing(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("seconds", "peak_memory_bytes", "peak_bytes_per_paragraph", "threads")}
+
+
+def article(rng: random.Random, words: list[str], paragraphs: int) -> str:
+    return "\n\n".join(
+        " ".join(rng.choice(words) for _ in range(rng.randint(12, 40))) + "."
+        for _ in range(paragraphs)
+    )
+
+
+def corpus_with_copies(n: int, seed: int = 7) -> list[dict]:
+    """`n` articles of random words with extra fields; every fifth repeats a paragraph of
+    the one before it."""
+    rng = random.Random(seed)
+    words = [f"kata{i}" for i in range(2000)]
+    records = []
+    for i in range(n):
+        text = article(rng, words, 4)
+        if i % 5 == 4:
+            text += "\n\n" + records[-1]["text"].split("\n\n")[1]
+        records.append({"id": f"doc{i}", "url": f"https://example.com/{i}", "text": text, "n": i})
+    return records
+
+
+def test_run_on_the_corpus_writes_the_bytes_of_the_command(tmp_path: Path) -> None:
+    command("run", str(CORPUS), "--out", str(tmp_path / "cli"), "--format", "parquet")
+    result = dedupsum.run(CORPUS, out=tmp_path / "py")
+    for name in TABLES:
+        cli = (tmp_path / "cli" / f"{name}.parquet").read_bytes()
+        assert (tmp_path / "py" / f"{name}.parquet").read_bytes() == cli, name
+        assert getattr(result, name).equals(pq.read_table(tmp_path / "cli" / f"{name}.parquet")), name
+    cli_report = json.loads((tmp_path / "cli" / "report.json").read_text())
+    assert without_timing(result.report) == without_timing(cli_report)
+    assert result.report["documents"] == 2 and result.report["dropped"] > 0
+    assert result.skipped == 0
+
+
+def test_the_summaries_are_those_of_the_csv_the_command_writes(tmp_path: Path) -> None:
+    command("run", str(CORPUS), "--out", str(tmp_path / "cli"))
+    cli = pd.read_csv(tmp_path / "cli" / "summaries.csv", dtype=str, keep_default_na=False)
+    result = dedupsum.run(str(CORPUS))
+    assert result.summaries.column("summary").to_pylist() == cli["summary"].tolist()
+    assert result.summaries.column("doc_id").to_pylist() == cli["doc_id"].tolist()
+    assert all(s for s in cli["summary"])
+
+
+def test_summarize_gives_the_table_of_the_command(tmp_path: Path) -> None:
+    command("summarize", str(CORPUS), "--out", str(tmp_path / "s.parquet"), "--format", "parquet", "--sentences", "2")
+    table = dedupsum.summarize(CORPUS, sentences=2)
+    assert table.equals(pq.read_table(tmp_path / "s.parquet"))
+    assert table.column("n_sentences").to_pylist() == [2, 2]
+
+
+def test_records_in_memory_keep_every_field_and_lose_their_copies() -> None:
+    records = corpus_with_copies(50)
+    result = dedupsum.dedup(records)
+    clean = result.clean
+    assert clean.column_names == ["id", "url", "text", "n"]
+    assert clean.schema.field("n").type == pa.int64()
+    assert clean.column("url").to_pylist() == [r["url"] for r in records]
+    # Every fifth article's last paragraph (its fifth) is a copy of its predecessor's second.
+    assert result.duplicates.select(["doc_a", "para_a", "doc_b", "para_b", "kind"]).to_pylist() == [
+        {"doc_a": f"doc{i - 1}", "para_a": 2, "doc_b": f"doc{i}", "para_b": 5, "kind": "exact"}
+        for i in range(4, 50, 5)
+    ]
+    assert result.summaries is None
+    assert result.documents.num_rows == 50
+    assert set(result.documents.column("source").to_pylist()) == {"<records>"}
+    assert result.documents.column("line").to_pylist() == list(range(1, 51))
+
+
+def test_a_dataframe_a_table_and_dicts_give_the_same_outputs() -> None:
+    records = corpus_with_copies(30, seed=3)
+    from_dicts = dedupsum.run(records)
+    from_frame = dedupsum.run(pd.DataFrame(records))
+    from_table = dedupsum.run(pa.Table.from_pylist(records))
+    for name in TABLES:
+        # The cleaned records keep the input's column types: pandas may hold its strings
+        # as large strings.
+        assert getattr(from_frame, name).to_pylist() == getattr(from_dicts, name).to_pylist(), name
+        assert getattr(from_table, name).equals(getattr(from_dicts, name)), name
+    assert from_dicts.duplicates.num_rows == 6
+
+
+def test_options_are_the_flags_of_the_command(tmp_path: Path) -> None:
+    records = corpus_with_copies(20, seed=5)
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "in.parquet")
+    command("dedup", str(tmp_path / "in.parquet"), "--out", str(tmp_path / "cli"), "--format", "parquet",
+            "--all-pairs", "--skip", "near,restated", "--threshold", "0.5")
+    result = dedupsum.dedup(tmp_path / "in.parquet", all_pairs=True, skip=["near", "restated"], threshold=0.5)
+    assert result.duplicates.equals(pq.read_table(tmp_path / "cli" / "duplicates.parquet"))
+    assert result.report["dropped"] == json.loads((tmp_path / "cli" / "report.json").read_text())["dropped"]
+
+
+def test_an_unknown_option_is_a_value_error_naming_its_flag() -> None:
+    with pytest.raises(ValueError, match="--no-such-option"):
+        dedupsum.run(CORPUS, no_such_option=1)
+    with pytest.raises(ValueError, match="Parquet"):
+        dedupsum.run(CORPUS, format="csv")
+
+
+def test_a_bad_record_raises_an_error_with_its_file_line_and_id(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "One paragraph."}\n{"id": "b", "text": 5}\n')
+    with pytest.raises(dedupsum.DedupsumError) as caught:
+        dedupsum.dedup(bad, on_error="fail")
+    assert caught.value.path == str(bad)
+    assert caught.value.line == 2
+    assert caught.value.record_id == "b"
+    assert "not a string" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_record_in_memory_is_named_by_its_row_and_id() -> None:
+    records = [{"id": "a", "text": "One paragraph."}, {"id": "b", "text": None}]
+    with pytest.raises(dedupsum.DedupsumError) as caught:
+        dedupsum.dedup(records, on_error="fail")
+    assert (caught.value.path, caught.value.line, caught.value.record_id) == ("<records>", 2, "b")
+    skipped = dedupsum.dedup(records)
+    assert skipped.errors.select(["source", "line", "record_id"]).to_pylist() == [
+        {"source": "<records>", "line": 2, "record_id": "b"}
+    ]
+
+
+def test_skipped_records_are_counted_and_listed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "One paragraph."}\nnot json\n')
+    result = dedupsum.dedup(bad)
+    assert result.skipped == 1
+    assert result.errors.column("line").to_pylist() == [2]
+
+
+def test_a_missing_input_raises_an_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.jsonl"
+    with pytest.raises(dedupsum.DedupsumError, match="no such file") as caught:
+        dedupsum.run(missing)
+    assert caught.value.path == str(missing)
+    assert caught.value.line is None and caught.value.record_id is None
+
+
+def test_other_python_threads_run_while_it_works(tmp_path: Path) -> None:
+    pq.write_table(pa.Table.from_pylist(corpus_with_copies(3000, seed=11)), tmp_path / "in.parquet")
+    ticks = 0
+    stop = threading.Event()
+
+    def tick() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=tick)
+    thread.start()
+    try:
+        time.sleep(0.05)
+        before = ticks
+        started = time.monotonic()
+        # The native call alone: the package's own reading and writing of Parquet around
+        # it releases the GIL anyway.
+        dedupsum._native.run_command(["run", str(tmp_path / "in.parquet"), "--out", str(tmp_path / "o"), "--quiet"])
+        elapsed = time.monotonic() - started
+        during = ticks - before
+    finally:
+        stop.set()
+        thread.join()
+    # Holding the GIL, the call would let the ticking thread run at most once or twice.
+    assert elapsed > 0.05, elapsed
+    assert during >= 10, (during, elapsed)
+
+
+def test_the_readme_example_prints_the_summaries_of_the_command(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    printed = subprocess.run(
+        [sys.executable, "-c", example], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    command("run", str(CORPUS), "--out", str(tmp_path / "cli"))
+    cli = pd.read_csv(tmp_path / "cli" / "summaries.csv", dtype=str, keep_default_na=False)
+    assert printed == "".join(f"{d} {s}\n" for d, s in zip(cli["doc_id"], cli["summary"]))
