@@ -14,7 +14,7 @@
 //! paragraph whose coverage reaches [`THRESHOLD`] (a recap opens with its strongest
 //! restatement; what is weaker before that is the article's own ending).
 
-use super::print::Term;
+use super::print::{is_number, Term};
 
 /// A recap's opening paragraph must have at least this coverage.
 pub const THRESHOLD: f64 = 0.77;
@@ -141,9 +141,33 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
         block += 1;
     }
     // A paragraph whose covered weight mostly sits in one earlier paragraph restates that
-    // paragraph, not the article: it is left to the pairs.
+    // paragraph, not the article: it is left to the pairs. Unless it is one of a block
+    // that goes through the article in order: a summary written a sentence a paragraph,
+    // each the gist of one paragraph, the first from the article's opening third and each
+    // next from further on, restates the article as a whole.
+    // Such a sentence brings no figure of its own: a row of a list or a ranking ("Medan is
+    // 15th, 32 minutes for 10 km") repeats the words of the rows before with new numbers.
+    let new_number = |c: usize| {
+        merged
+            .iter()
+            .zip(&covered)
+            .any(|(m, &seen)| m.1 >> c & 1 == 1 && seen >> c & 1 == 0 && is_number(m.0))
+    };
+    let sources: Vec<usize> = (0..block).rev().map(|c| best[c].0).collect();
+    let sentences: Vec<usize> = (0..block).filter(|&c| !new_number(c)).collect();
+    let sentence_by_sentence = sources.len() >= 2
+        && sources.windows(2).all(|w| w[0] < w[1])
+        && 3 * sources[0] < cands[block - 1]
+        && sentences
+            .iter()
+            .filter(|&&c| coverage[c] >= THRESHOLD)
+            .count()
+            >= 2;
     let spread: Vec<bool> = (0..cands.len())
-        .map(|c| best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c])
+        .map(|c| {
+            (sentence_by_sentence && sentences.contains(&c))
+                || best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c]
+        })
         .collect();
     // It opens at its earliest spread paragraph reaching THRESHOLD.
     let Some(open) = (0..block)
@@ -339,5 +363,63 @@ mod tests {
         let found = find(&sets, &[true; 6], weight).found;
         let coverage: Vec<(usize, f64)> = found.iter().map(|f| (f.0, f.2)).collect();
         assert_eq!(coverage, [(3, 1.0), (4, LOW), (5, 1.0)]);
+    }
+
+    /// Six word terms (even: odd ids are numbers, see [`is_number`]) from `base` on.
+    fn words(base: Term) -> Vec<Term> {
+        (0..6).map(|k| base + 2 * k).collect()
+    }
+
+    /// Six paragraphs of their own words, then `appended`.
+    fn article_then(appended: &[Vec<Term>]) -> Vec<(usize, usize, f64)> {
+        let mut article: Vec<Vec<Term>> = (0..6).map(|i| words(100 * i)).collect();
+        article.extend_from_slice(appended);
+        find_in(&article)
+    }
+
+    #[test]
+    fn a_summary_a_sentence_a_paragraph_in_the_article_s_order_is_a_recap() {
+        // Each appended paragraph restates one paragraph alone (no spread), but together
+        // they go through the article from its opening on.
+        let found = article_then(&[words(0), words(200), words(400)]);
+        let recap: Vec<(usize, usize)> = found.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(recap, [(6, 0), (7, 2), (8, 4)]);
+    }
+
+    #[test]
+    fn sentences_restating_paragraphs_out_of_order_are_left_to_the_pairs() {
+        assert!(article_then(&[words(400), words(200), words(0)]).is_empty());
+        assert!(article_then(&[words(0), words(0)]).is_empty());
+    }
+
+    #[test]
+    fn sentences_restating_only_the_article_s_end_are_not_a_recap() {
+        // The first source must be in the article's opening third: paragraph 0 or 1 of 6.
+        assert!(article_then(&[words(200), words(400)]).is_empty());
+        let found = article_then(&[words(100), words(400)]);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7]);
+    }
+
+    #[test]
+    fn a_sentence_with_a_new_figure_is_not_a_recap_sentence() {
+        // The second row repeats the words of paragraph 2 with a number (odd id) of its
+        // own: a row of a list, not a summary; the first alone is not a summary either.
+        let mut row = words(200);
+        row[5] = 901;
+        assert!(article_then(&[words(0), row.clone()]).is_empty());
+        // With a third sentence, the two without new figures make the summary.
+        let found = article_then(&[words(0), row, words(400)]);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 8]);
+    }
+
+    #[test]
+    fn two_sentences_of_the_block_must_reach_the_threshold() {
+        // The second restates paragraph 2 at coverage 4/6, above LOW, under THRESHOLD.
+        let mut weak = words(200);
+        weak[4] = 950;
+        weak[5] = 952;
+        assert!(article_then(&[words(0), weak.clone()]).is_empty());
+        let found = article_then(&[words(0), weak, words(400)]);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7, 8]);
     }
 }
