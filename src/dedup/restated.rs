@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::print::{is_number, Term};
 use super::recap;
-use super::{Evidence, Kind, Pair, Paragraphs};
+use super::{Evidence, Kind, Pair, ParaRef, Paragraphs};
 
 /// Default threshold: the strongest pair of a restated passage must reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -158,10 +158,14 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                         .get(&t)
                         .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
                 });
+                // A paragraph that restates one found by the pairs is theirs: the recap
+                // names the article, a pair the paragraph said again.
+                let paired: Vec<ParaRef> = pairs.iter().map(|p| p.later).collect();
                 pairs.extend(
                     recaps
                         .found
                         .iter()
+                        .filter(|&&(j, _, _)| !paired.contains(&paragraphs.at(sources[j])))
                         .map(|&(j, i, cov)| pair(sources[i], sources[j], cov, Evidence::Recap)),
                 );
                 let slack = Slack {
@@ -1318,7 +1322,9 @@ mod tests {
                     })
                     .collect();
                 for (j, i, cov) in recap::find(&sets, &candidate, weight).found {
-                    found.push(pair(sources[i], sources[j], cov, Evidence::Recap));
+                    if !found.iter().any(|p| p.later == paragraphs.at(sources[j])) {
+                        found.push(pair(sources[i], sources[j], cov, Evidence::Recap));
+                    }
                 }
             }
             if found.is_empty() {
