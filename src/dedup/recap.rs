@@ -422,4 +422,14 @@ mod tests {
         let found = article_then(&[words(0), weak, words(400)]);
         assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7, 8]);
     }
+
+    #[test]
+    fn figures_the_article_gave_before_are_not_new() {
+        // The first sentence repeats paragraph 0 with its number (odd id): a summary.
+        let mut article: Vec<Vec<Term>> = (0..6).map(|i| words(100 * i)).collect();
+        article[0][5] = 11;
+        article.extend([article[0].clone(), words(200)]);
+        let found = find_in(&article);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7]);
+    }
 }
