@@ -45,17 +45,20 @@ class Result:
 
     summaries: Optional[pa.Table]
     """One row per article: its summary (``None`` for :func:`dedup`)."""
-    paragraphs: pa.Table
-    """One row per input paragraph: kept or dropped, why, and the paragraph it repeats."""
-    documents: pa.Table
-    """One row per input record: paragraphs and bytes in and out, and the outcome."""
+    paragraphs: Optional[pa.Table]
+    """One row per input paragraph: kept or dropped, why, and the paragraph it repeats
+    (``None`` with ``pairs_only=True``)."""
+    documents: Optional[pa.Table]
+    """One row per input record: paragraphs and bytes in and out, and the outcome
+    (``None`` with ``pairs_only=True``)."""
     duplicates: pa.Table
     """The dropped paragraphs with the kept paragraph each repeats (every pair with
     ``all_pairs=True``)."""
     errors: pa.Table
     """Input records that could not be read and were skipped."""
-    clean: pa.Table
-    """The cleaned records: every input field, the text replaced by its cleaned form."""
+    clean: Optional[pa.Table]
+    """The cleaned records: every input field, the text replaced by its cleaned form
+    (``None`` with ``pairs_only=True``)."""
     report: dict
     """``report.json``: counts, settings and timings."""
     skipped: int
@@ -91,13 +94,19 @@ def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict)
         def table(name: str) -> pa.Table:
             return _name_records(pq.read_table(directory / f"{name}.parquet"), records)
 
+        # With `pairs_only`, the inputs are read once: no paragraphs, documents or records.
+        second_pass = not options.get("pairs_only")
+
+        def written(name: str) -> Optional[pa.Table]:
+            return table(name) if second_pass else None
+
         return Result(
             summaries=table("summaries") if command == "run" else None,
-            paragraphs=table("paragraphs"),
-            documents=table("documents"),
+            paragraphs=written("paragraphs"),
+            documents=written("documents"),
             duplicates=table("duplicates"),
             errors=table("errors"),
-            clean=table("clean"),
+            clean=written("clean"),
             report=json.loads((directory / "report.json").read_text(encoding="utf-8")),
             skipped=skipped,
         )

@@ -138,6 +138,14 @@ def test_options_are_the_flags_of_the_command(tmp_path: Path) -> None:
     assert result.report["dropped"] == json.loads((tmp_path / "cli" / "report.json").read_text())["dropped"]
 
 
+def test_pairs_only_reads_once_and_returns_the_pairs(tmp_path: Path) -> None:
+    command("dedup", str(CORPUS), "--out", str(tmp_path / "cli"), "--format", "parquet", "--pairs-only")
+    result = dedupsum.dedup(CORPUS, pairs_only=True)
+    assert result.duplicates.equals(pq.read_table(tmp_path / "cli" / "duplicates.parquet"))
+    assert result.duplicates.num_rows > 0
+    assert (result.paragraphs, result.documents, result.clean) == (None, None, None)
+
+
 def test_an_unknown_option_is_a_value_error_naming_its_flag() -> None:
     with pytest.raises(ValueError, match="--no-such-option"):
         dedupsum.run(CORPUS, no_such_option=1)
