@@ -59,7 +59,7 @@ class Result:
     clean: Optional[pa.Table]
     """The cleaned records: every input field, the text replaced by its cleaned form
     (``None`` with ``pairs_only=True``)."""
-    report: dict
+    report: dict[str, Any]
     """``report.json``: counts, settings and timings."""
     skipped: int
     """How many input records were skipped (the rows of ``errors``)."""
@@ -85,7 +85,7 @@ def summarize(inputs: Inputs, *, out: Optional[PathLike] = None, **options: Any)
         return pq.read_table(file)
 
 
-def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict) -> Result:
+def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict[str, Any]) -> Result:
     with tempfile.TemporaryDirectory(prefix="dedupsum-") as tmp:
         paths, records = _input_paths(inputs, Path(tmp))
         directory = Path(out) if out is not None else Path(tmp) / "out"
@@ -122,7 +122,7 @@ def _name_records(table: pa.Table, records: Optional[str]) -> pa.Table:
     return table.set_column(at, "source", renamed)
 
 
-def _run(command: str, paths: list[str], records: Optional[str], out: Path, options: dict) -> int:
+def _run(command: str, paths: list[str], records: Optional[str], out: Path, options: dict[str, Any]) -> int:
     options = dict(options)
     if "format" in options:
         raise ValueError("the Python functions write Parquet; `format` cannot be set")
