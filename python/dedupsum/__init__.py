@@ -92,7 +92,9 @@ def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict[
         skipped = _run(command, paths, records, directory, options)
 
         def table(name: str) -> pa.Table:
-            return _name_records(pq.read_table(directory / f"{name}.parquet"), records)
+            read = pq.read_table(directory / f"{name}.parquet")
+            # Only the audit tables name inputs; the cleaned records' fields are the user's.
+            return _name_records(read, records) if name in ("documents", "errors") else read
 
         # With `pairs_only`, the inputs are read once: no paragraphs, documents or records.
         second_pass = not options.get("pairs_only")
@@ -114,7 +116,7 @@ def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict[
 
 def _name_records(table: pa.Table, records: Optional[str]) -> pa.Table:
     """`table` with `records`, the temporary file of records in memory, named `<records>`."""
-    if records is None or "source" not in table.column_names:
+    if records is None:
         return table
     at = table.column_names.index("source")
     source = table.column("source")

@@ -115,6 +115,13 @@ def test_records_in_memory_keep_every_field_and_lose_their_copies() -> None:
     assert result.documents.column("line").to_pylist() == list(range(1, 51))
 
 
+def test_a_field_named_source_in_the_records_is_left_as_it_is() -> None:
+    records = [dict(r, source=f"site{i % 2}") for i, r in enumerate(corpus_with_copies(10))]
+    result = dedupsum.dedup(records)
+    assert result.clean.column("source").to_pylist() == [r["source"] for r in records]
+    assert set(result.documents.column("source").to_pylist()) == {"<records>"}
+
+
 def test_a_dataframe_a_table_and_dicts_give_the_same_outputs() -> None:
     records = corpus_with_copies(30, seed=3)
     from_dicts = dedupsum.run(records)
