@@ -650,6 +650,56 @@ mod tests {
         assert!(!dir.path().join("nowhere").exists());
     }
 
+    #[test]
+    fn a_temporary_file_is_made_beside_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        let mut staged = Staged::default();
+        staged
+            .write(&target, |w| {
+                let names: Vec<String> = fs::read_dir(dir.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                assert!(
+                    names.len() == 1
+                        && names[0].starts_with(".a.csv.")
+                        && names[0].ends_with(".tmp"),
+                    "{names:?}"
+                );
+                w.write_all(b"x").map_err(io_at(&target))
+            })
+            .unwrap();
+        staged.commit().unwrap();
+        assert_eq!(contents(dir.path()), [("a.csv".to_string(), b"x".to_vec())]);
+    }
+
+    #[test]
+    fn a_commit_or_a_drop_unregisters_only_its_own_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let (other, _) = create_temp(dir.path(), ".other.", true).unwrap();
+        let registered = |path: &Path| register().temps.iter().any(|t| t == path);
+        let staged_temp = |staged: &Staged| staged.files[0].0.clone();
+        for commit in [true, false] {
+            let target = dir.path().join("a.csv");
+            let mut staged = Staged::default();
+            staged
+                .write(&target, |w| w.write_all(b"x").map_err(io_at(&target)))
+                .unwrap();
+            let temp = staged_temp(&staged);
+            assert!(registered(&temp));
+            if commit {
+                staged.commit().unwrap();
+            } else {
+                drop(staged);
+            }
+            assert!(!registered(&temp), "commit {commit}");
+            // Another file still to be removed by a signal handler or a failed run.
+            assert!(registered(&other), "commit {commit}");
+        }
+        remove_temp(&other);
+    }
+
     #[cfg(unix)]
     #[test]
     fn kind_replaces_files_writes_through_special_files_and_refuses_the_rest() {
