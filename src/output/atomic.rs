@@ -700,6 +700,19 @@ mod tests {
         remove_temp(&other);
     }
 
+    #[test]
+    fn a_backup_is_made_beside_the_file_it_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup = Disk.reserve(&dir.path().join("a.csv")).unwrap();
+        assert_eq!(backup.parent(), Some(dir.path()));
+        let name = backup.file_name().unwrap().to_string_lossy();
+        assert!(
+            name.starts_with(".a.csv.") && name.ends_with(".old"),
+            "{name}"
+        );
+        Disk.remove(&backup).unwrap();
+    }
+
     #[cfg(unix)]
     #[test]
     fn kind_replaces_files_writes_through_special_files_and_refuses_the_rest() {
