@@ -938,6 +938,8 @@ mod tests {
             "x",
             " ",
             "é ß 中文 🇮🇩",
+            // Straight quotes in text that is not all ASCII.
+            "“Kami” bilang \"siap\"\u{a0}lagi, kata Budi \"é\"",
         ] {
             let expected = (
                 text.split_whitespace().count(),
