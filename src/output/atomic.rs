@@ -588,6 +588,159 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    /// The process's umask, as `/proc/self/status` tells it (Linux), without changing it.
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_private_temp_is_for_its_owner_only_and_an_output_gets_what_the_umask_allows() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let (private, _) = create_temp(dir.path(), ".p.", true).unwrap();
+        let (output, _) = create_temp(dir.path(), ".o.", false).unwrap();
+        assert_eq!(mode(&private), 0o600);
+        assert_eq!(mode(&output), 0o666 & !umask());
+        remove_temp(&private);
+        remove_temp(&output);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn remove_temp_unregisters_only_the_file_it_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, _) = create_temp(dir.path(), ".a.", false).unwrap();
+        let (b, _) = create_temp(dir.path(), ".b.", false).unwrap();
+        remove_temp(&a);
+        assert!(!a.exists() && b.exists());
+        {
+            let register = register();
+            assert!(!register.temps.contains(&a));
+            // Still there for a signal handler or a failed run to remove.
+            assert!(register.temps.contains(&b));
+        }
+        remove_temp(&b);
+        assert!(!register().temps.contains(&b));
+    }
+
+    /// `dir/new/..` is missing while `dir/new` is: once that is made, creating `dir/new/..`
+    /// finds a directory already there, as when another process makes one meanwhile.
+    #[test]
+    fn a_directory_found_already_made_is_taken_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new");
+        create_dir_all(&new.join("..")).unwrap();
+        assert!(new.is_dir());
+        register().dirs.retain(|d| !d.starts_with(dir.path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_nothing_where_a_directory_is_to_be_made_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+        let err = create_dir_all(&link).unwrap_err();
+        assert!(err.to_string().contains("out"), "{err}");
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn a_temporary_file_is_made_beside_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.csv");
+        let mut staged = Staged::default();
+        staged
+            .write(&target, |w| {
+                let names: Vec<String> = fs::read_dir(dir.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                assert!(
+                    names.len() == 1
+                        && names[0].starts_with(".a.csv.")
+                        && names[0].ends_with(".tmp"),
+                    "{names:?}"
+                );
+                w.write_all(b"x").map_err(io_at(&target))
+            })
+            .unwrap();
+        staged.commit().unwrap();
+        assert_eq!(contents(dir.path()), [("a.csv".to_string(), b"x".to_vec())]);
+    }
+
+    #[test]
+    fn a_commit_or_a_drop_unregisters_only_its_own_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let (other, _) = create_temp(dir.path(), ".other.", true).unwrap();
+        let registered = |path: &Path| register().temps.iter().any(|t| t == path);
+        let staged_temp = |staged: &Staged| staged.files[0].0.clone();
+        for commit in [true, false] {
+            let target = dir.path().join("a.csv");
+            let mut staged = Staged::default();
+            staged
+                .write(&target, |w| w.write_all(b"x").map_err(io_at(&target)))
+                .unwrap();
+            let temp = staged_temp(&staged);
+            assert!(registered(&temp));
+            if commit {
+                staged.commit().unwrap();
+            } else {
+                drop(staged);
+            }
+            assert!(!registered(&temp), "commit {commit}");
+            // Another file still to be removed by a signal handler or a failed run.
+            assert!(registered(&other), "commit {commit}");
+        }
+        remove_temp(&other);
+    }
+
+    #[test]
+    fn a_backup_is_made_beside_the_file_it_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup = Disk.reserve(&dir.path().join("a.csv")).unwrap();
+        assert_eq!(backup.parent(), Some(dir.path()));
+        let name = backup.file_name().unwrap().to_string_lossy();
+        assert!(
+            name.starts_with(".a.csv.") && name.ends_with(".old"),
+            "{name}"
+        );
+        Disk.remove(&backup).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn kind_replaces_files_writes_through_special_files_and_refuses_the_rest() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        fs::write(at("file"), "x").unwrap();
+        fs::create_dir(at("dir")).unwrap();
+        symlink(at("file"), at("to-file")).unwrap();
+        symlink(at("dir"), at("to-dir")).unwrap();
+        symlink(at("nowhere"), at("to-nothing")).unwrap();
+        symlink("/dev/null", at("to-null")).unwrap();
+        let refused = |name: &str, why: &str| match kind(&at(name)) {
+            Err(e) => assert!(e.to_string().contains(why), "{name}: {e}"),
+            Ok(k) => panic!("{name}: {k:?}"),
+        };
+        assert_eq!(kind(&at("missing")).unwrap(), Kind::Replace);
+        assert_eq!(kind(&at("file")).unwrap(), Kind::Replace);
+        assert_eq!(kind(Path::new("/dev/null")).unwrap(), Kind::WriteThrough);
+        assert_eq!(kind(&at("to-null")).unwrap(), Kind::WriteThrough);
+        refused("dir", "is a directory");
+        refused("to-file", "symbolic link");
+        refused("to-dir", "symbolic link");
+        refused("to-nothing", "symbolic link");
+        // Not "missing": nothing can be made under a regular file.
+        refused("file/x", "file/x");
+    }
+
     #[test]
     fn a_target_that_is_a_directory_fails_before_anything_moves() {
         let dir = tempfile::tempdir().unwrap();

@@ -938,6 +938,8 @@ mod tests {
             "x",
             " ",
             "é ß 中文 🇮🇩",
+            // Straight quotes in text that is not all ASCII.
+            "“Kami” bilang \"siap\"\u{a0}lagi, kata Budi \"é\"",
         ] {
             let expected = (
                 text.split_whitespace().count(),
@@ -1358,6 +1360,62 @@ mod tests {
             let to_one = 1.0 / (la + 0.0);
             assert!((m.get(0, 2) - to_one).abs() < 1e-12, "{shared}");
         }
+    }
+
+    /// With 65 to 1,024 terms a sentence's bit set spans several words: every pair is
+    /// counted from its own two rows.
+    #[test]
+    fn word_overlap_over_bit_sets_of_several_words_counts_each_pair_by_hand() {
+        let s: [Vec<u64>; 4] = [
+            (0..40).collect(),
+            (30..100).collect(),
+            (90..200).collect(),
+            (0..5).chain(150..160).collect(),
+        ];
+        let sentences: Vec<(usize, &[u64])> = s
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i + 1, t.as_slice()))
+            .collect();
+        let cands = article(&sentences);
+        assert_eq!(cands.vocabulary.len(), 200);
+        let m = word_overlap(&cands);
+        for i in 0..4 {
+            for j in (0..4).filter(|&j| j != i) {
+                let common = s[i].iter().filter(|t| s[j].contains(t)).count() as f64;
+                let norm = (s[i].len() as f64).ln() + (s[j].len() as f64).ln();
+                let expected = common / norm;
+                assert!(
+                    (m.get(i, j) - expected).abs() < 1e-12,
+                    "{i} {j}: {}",
+                    m.get(i, j)
+                );
+            }
+        }
+    }
+
+    /// Fragments (fewer than 3 terms: datelines, captions) come after every informative
+    /// sentence whatever their score, and are chosen only when nothing else is left.
+    #[test]
+    fn fragments_are_chosen_only_after_every_informative_sentence() {
+        let cands = article(&[
+            (1, &[7, 8]),
+            (2, &[1, 2, 3, 4]),
+            (3, &[9, 10, 11]),
+            (4, &[12]),
+        ]);
+        let idf = inverse_document_frequencies(std::slice::from_ref(&cands));
+        let first = |k| {
+            let config = SummaryConfig {
+                method: Method::Lead,
+                length: Length::Sentences(k),
+                ..SummaryConfig::default()
+            };
+            select(&cands, &idf, &config).sentence_ids
+        };
+        assert_eq!(first(2), [2, 3]);
+        assert_eq!(first(3), [1, 2, 3]);
+        assert_eq!(first(4), [1, 2, 3, 4]);
     }
 
     /// Sentences are numbered over the kept paragraphs (the title's included, a dropped

@@ -390,3 +390,52 @@ fn outputs_of_an_earlier_run_that_this_run_does_not_write_are_removed() {
     );
     assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine\n");
 }
+
+/// The report, which nothing flushes on the way, written through a link to a full device:
+/// the failed write at its close fails the run, and no other output is put in place.
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/full", out.join("report.json")).unwrap();
+    let output = bin()
+        .args(["dedup", "-q", "--out"])
+        .arg(&out)
+        .arg(corpus())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("report.json: No space left on device"),
+        "{stderr}"
+    );
+    assert_eq!(file_names(&out), ["report.json"]);
+}
+
+/// Summaries as JSON Lines on a standard output that is a full device: the last flush
+/// fails, and so does the run.
+#[test]
+fn summaries_on_a_full_standard_output_fail_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("news.jsonl");
+    fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"Harga beras naik di pasar. Petani senang sekali.\"}\n",
+    )
+    .unwrap();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = bin()
+        .args(["summarize", "-q", "--format", "jsonl", "--out", "-"])
+        .arg(&input)
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("-: No space left on device"), "{stderr}");
+}

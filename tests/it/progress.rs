@@ -277,6 +277,34 @@ fn progress_of_dedup_shows_both_passes_over_the_input() {
 }
 
 #[test]
+fn progress_of_dedup_with_only_pairs_shows_the_writing_but_no_second_pass() {
+    let (tmp, input, size) = sample();
+    let out = tmp.path().join("out");
+    let drawn = on_a_terminal(
+        &[
+            "dedup".as_ref(),
+            input.as_ref(),
+            "--pairs-only".as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+        None,
+    );
+    check(
+        &drawn,
+        &["reading", "finding duplicates", "writing"],
+        &[
+            "analysing",
+            "summarising",
+            "writing summaries",
+            "rereading, writing paragraphs",
+        ],
+        &format!("dedupsum: {DOCS} documents"),
+    );
+    assert!(drawn.stage_had("reading", &all_read(size)), "{drawn:?}");
+}
+
+#[test]
 fn progress_of_summarize_never_shows_finding_duplicates() {
     let (tmp, input, size) = sample();
     let out = tmp.path().join("summaries.csv");
