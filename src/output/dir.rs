@@ -23,6 +23,13 @@ impl OutputDir {
     /// it. Fails if another dedupsum run holds it.
     pub fn create(path: &Path) -> Result<OutputDir> {
         super::atomic::create_dir_all(path)?;
+        // Refused now, before the inputs are read, not when the first output is written.
+        if !path.is_dir() {
+            return Err(Error::Output {
+                path: path.to_path_buf(),
+                message: "exists and is not a directory; choose another --out".into(),
+            });
+        }
         Ok(OutputDir {
             path: path.to_path_buf(),
             _lock: lock(path)?,

@@ -193,6 +193,29 @@ fn a_run_into_a_directory_another_run_holds_fails_clearly() {
 }
 
 #[test]
+fn an_out_that_is_a_file_is_refused_before_the_inputs_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("notes.txt");
+    fs::write(&out, "mine").unwrap();
+    for command in ["run", "dedup"] {
+        // The input is missing too: the --out is refused first, before any reading.
+        let output = bin()
+            .args([command, "-q", "--out"])
+            .arg(&out)
+            .arg(tmp.path().join("missing.jsonl"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("notes.txt: exists and is not a directory"),
+            "{stderr}"
+        );
+        assert_eq!(fs::read_to_string(&out).unwrap(), "mine");
+    }
+}
+
+#[test]
 fn a_target_that_cannot_be_replaced_leaves_the_old_set_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
