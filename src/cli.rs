@@ -533,7 +533,7 @@ fn write_dir(
 /// calls on IndoSum), and leaves peak memory as it was (the pages are touched only when
 /// used). Summarising streams now; whether it still helps `summarize` was not measured
 /// again (the same padding on `run` over the 200k harness corpus, set with
-/// `MALLOC_TOP_PAD_`, was within noise). Cleaning keeps glibc's default: its peak memory
+/// `MALLOC_TOP_PAD_`, was within noise). Cleaning keeps glibc's default pad: its peak memory
 /// is what it is tuned for.
 fn grow_heaps_in_large_steps() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
