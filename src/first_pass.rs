@@ -213,7 +213,6 @@ pub(crate) fn keep_everything(paragraphs: &[Paragraph]) -> Vec<Decision> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Source;
     use crate::dedup::DedupConfig;
     use crate::text::{Lang, LangChoice};
 
@@ -230,17 +229,7 @@ mod tests {
         let docs: Vec<Document> = texts
             .iter()
             .enumerate()
-            .map(|(k, text)| Document {
-                id: k.to_string(),
-                title: None,
-                site: None,
-                text: text.to_string(),
-                source: Source {
-                    path: "d".into(),
-                    line: None,
-                },
-                raw: None,
-            })
+            .map(|(k, text)| crate::testing::document(&k.to_string(), text))
             .collect();
         let first_pass = |job: Job, restated: bool| {
             let mut config = Config::new(Vec::new());
@@ -276,17 +265,7 @@ mod tests {
         ];
         for text in texts {
             for lang in [Lang::Indonesian, Lang::English] {
-                let doc = Document {
-                    id: "d".into(),
-                    title: None,
-                    site: None,
-                    text: text.into(),
-                    source: Source {
-                        path: "d".into(),
-                        line: None,
-                    },
-                    raw: None,
-                };
+                let doc = crate::testing::document("d", text);
                 let analyzed = text::segment(&doc, LangChoice::Fixed(lang));
                 let mut found = Vec::new();
                 DocPrint::of(&doc, &analyzed, &DedupConfig::default(), Some(&mut found));

@@ -10,3 +10,18 @@ pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         state
     }
 }
+
+/// A document of `text` as a text file named `d` gives it: no title, site or record.
+pub(crate) fn document(id: &str, text: &str) -> crate::corpus::Document {
+    crate::corpus::Document {
+        id: id.into(),
+        title: None,
+        site: None,
+        text: text.into(),
+        source: crate::corpus::Source {
+            path: "d".into(),
+            line: None,
+        },
+        raw: None,
+    }
+}

@@ -824,27 +824,26 @@ mod tests {
         assert_eq!(self_join(&sets, 0.5, Measure::Jaccard).pairs, [pair]);
     }
 
-    #[test]
-    fn a_group_of_exactly_max_group_near_copies_is_joined_pair_by_pair() {
-        // Sets of 0..9 with one token of their own each: Jaccard 9/11 for every pair.
+    /// `MAX_GROUP` sets of 0..9 with one token of their own each (Jaccard 9/11 and
+    /// containment 9/10 for every pair) are joined pair by pair under `measure`, not
+    /// starred.
+    fn assert_max_group_joined_pair_by_pair(measure: Measure) {
         let n = MAX_GROUP as u32;
         let sets: Vec<Vec<u32>> = (0..n).map(|i| (0..9).chain([1000 + i]).collect()).collect();
         let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
-        let joined = self_join(&slices, 0.8, Measure::Jaccard);
+        let joined = self_join(&slices, 0.8, measure);
         assert!(joined.limited.is_empty());
         assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
     }
 
-    /// The same with containment: a group of exactly `MAX_GROUP` is not starred either.
+    #[test]
+    fn a_group_of_exactly_max_group_near_copies_is_joined_pair_by_pair() {
+        assert_max_group_joined_pair_by_pair(Measure::Jaccard);
+    }
+
     #[test]
     fn a_group_of_exactly_max_group_near_copies_is_joined_pair_by_pair_under_containment() {
-        // Containment 9/10 for every pair.
-        let n = MAX_GROUP as u32;
-        let sets: Vec<Vec<u32>> = (0..n).map(|i| (0..9).chain([1000 + i]).collect()).collect();
-        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
-        let joined = self_join(&slices, 0.8, Measure::Containment);
-        assert!(joined.limited.is_empty());
-        assert_eq!(joined.pairs.len(), (n * (n - 1) / 2) as usize);
+        assert_max_group_joined_pair_by_pair(Measure::Containment);
     }
 
     /// The verification of the stars of large groups: a pair at the threshold is kept,

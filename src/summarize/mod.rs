@@ -813,17 +813,7 @@ mod tests {
     #[test]
     fn the_vocabulary_leaves_out_titles_and_label_lines() {
         let text = "Judul Berita Utama\n\nPetani menanam padi di sawah.\n\nBaca juga: Harga beras naik\n\nPetani memanen jagung.";
-        let doc = crate::corpus::Document {
-            id: "d".into(),
-            title: None,
-            site: None,
-            text: text.into(),
-            source: crate::corpus::Source {
-                path: "d".into(),
-                line: None,
-            },
-            raw: None,
-        };
+        let doc = crate::testing::document("d", text);
         let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Fixed(Lang::Indonesian));
         assert!(analyzed.paragraphs[0].is_title);
         let terms = TermAnalyzer::for_lang(Lang::Indonesian);
@@ -1039,17 +1029,7 @@ mod tests {
 
     /// A plain-text document of `text`, analysed, every paragraph kept.
     fn analysed(text: &str) -> (crate::corpus::Document, AnalyzedDoc, Vec<Decision>) {
-        let doc = crate::corpus::Document {
-            id: "d".into(),
-            title: None,
-            site: None,
-            text: text.into(),
-            source: crate::corpus::Source {
-                path: Default::default(),
-                line: None,
-            },
-            raw: None,
-        };
+        let doc = crate::testing::document("d", text);
         let analyzed = crate::text::analyze(&doc, crate::text::LangChoice::Auto);
         let keep = vec![Decision::Keep; analyzed.paragraphs.len()];
         (doc, analyzed, keep)

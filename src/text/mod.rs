@@ -147,22 +147,13 @@ pub fn analyze_paragraphs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Source;
 
     #[test]
     fn only_the_wanted_paragraphs_are_split_into_sentences_and_terms() {
-        let doc = Document {
-            id: "d".into(),
-            title: None,
-            site: None,
-            text: "Judul Berita\n\nPetani menanam padi. Hujan turun.\n\nHarga beras naik. Warga antre.\n\nPasar ramai sekali."
-                .into(),
-            source: Source {
-                path: "d".into(),
-                line: None,
-            },
-            raw: None,
-        };
+        let doc = crate::testing::document(
+            "d",
+            "Judul Berita\n\nPetani menanam padi. Hujan turun.\n\nHarga beras naik. Warga antre.\n\nPasar ramai sekali.",
+        );
         let lang = LangChoice::Fixed(Lang::Indonesian);
         let all = analyze(&doc, lang);
         let some = analyze_paragraphs(&doc, lang, |p| p != 2);

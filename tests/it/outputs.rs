@@ -31,6 +31,14 @@ fn bin() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("dedupsum"))
 }
 
+/// Runs `command`, checks that it exits with code 1, and returns its stderr.
+fn fails_with_code_1(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
 fn mkfifo(path: &Path) {
     let name = CString::new(path.as_os_str().as_bytes()).unwrap();
     // SAFETY: `name` is a valid NUL-terminated path.
@@ -95,14 +103,12 @@ fn out_symlink_to_a_file_is_refused_and_left_alone() {
     fs::write(&real, "old\n").unwrap();
     let link = tmp.path().join("s.csv");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let output = bin()
-        .args(["summarize", "-q", "--out"])
-        .arg(&link)
-        .arg(corpus())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = fails_with_code_1(
+        bin()
+            .args(["summarize", "-q", "--out"])
+            .arg(&link)
+            .arg(corpus()),
+    );
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(fs::symlink_metadata(&link)
         .unwrap()
@@ -199,14 +205,12 @@ fn an_out_that_is_a_file_is_refused_before_the_inputs_are_read() {
     fs::write(&out, "mine").unwrap();
     for command in ["run", "dedup"] {
         // The input is missing too: the --out is refused first, before any reading.
-        let output = bin()
-            .args([command, "-q", "--out"])
-            .arg(&out)
-            .arg(tmp.path().join("missing.jsonl"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let stderr = fails_with_code_1(
+            bin()
+                .args([command, "-q", "--out"])
+                .arg(&out)
+                .arg(tmp.path().join("missing.jsonl")),
+        );
         assert!(
             stderr.contains("notes.txt: exists and is not a directory"),
             "{stderr}"
@@ -422,14 +426,7 @@ fn a_report_that_cannot_be_written_fails_the_run() {
     let out = tmp.path().join("out");
     fs::create_dir(&out).unwrap();
     std::os::unix::fs::symlink("/dev/full", out.join("report.json")).unwrap();
-    let output = bin()
-        .args(["dedup", "-q", "--out"])
-        .arg(&out)
-        .arg(corpus())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = fails_with_code_1(bin().args(["dedup", "-q", "--out"]).arg(&out).arg(corpus()));
     assert!(
         stderr.contains("report.json: No space left on device"),
         "{stderr}"
@@ -452,13 +449,11 @@ fn summaries_on_a_full_standard_output_fail_the_run() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let output = bin()
-        .args(["summarize", "-q", "--format", "jsonl", "--out", "-"])
-        .arg(&input)
-        .stdout(full)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = fails_with_code_1(
+        bin()
+            .args(["summarize", "-q", "--format", "jsonl", "--out", "-"])
+            .arg(&input)
+            .stdout(full),
+    );
     assert!(stderr.contains("-: No space left on device"), "{stderr}");
 }
