@@ -367,6 +367,13 @@ impl SummaryArgs {
     }
 }
 
+impl Cli {
+    /// Whether the command is `summarize`, which the binary tunes its allocator for.
+    pub fn summarizes_only(&self) -> bool {
+        matches!(self.command, Command::Summarize { .. })
+    }
+}
+
 /// What a successful run left: the count for the exit code, and the results.
 pub struct Status {
     /// Input records skipped.
@@ -437,7 +444,6 @@ pub fn run(cli: Cli) -> Result<Status> {
             config.read.outputs = vec![out.clone()];
             let mut output = output.config();
             summary.apply(&mut config, &mut output);
-            grow_heaps_in_large_steps();
             let outcome = Pipeline::new(config)?.run(Job::Summarize)?;
             outcome.write_summaries_file(&out, &output)?;
             if !input.quiet {
@@ -525,23 +531,6 @@ fn write_dir(
     let outcome = Pipeline::new(config)?.run(job)?;
     let report = outcome.write_into(&dir, job, output)?;
     Ok((outcome, report))
-}
-
-/// glibc grows a thread's heap by the pages it lacks, one system call each time, and each
-/// call locks the memory map against the other threads' page faults; growing by 16 MiB at a
-/// time made a summarize run ~8% faster when it held every article to the end (about 2,700
-/// calls on IndoSum), and leaves peak memory as it was (the pages are touched only when
-/// used). Summarising streams now; whether it still helps `summarize` was not measured
-/// again (the same padding on `run` over the 200k harness corpus, set with
-/// `MALLOC_TOP_PAD_`, was within noise). Cleaning keeps glibc's default pad: its peak memory
-/// is what it is tuned for.
-fn grow_heaps_in_large_steps() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets a tuning parameter of glibc's allocator, under its lock;
-    // the value is in range for `M_TOP_PAD`.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-    }
 }
 
 /// The first few documents a size limit applied to (all of them are in report.json) and

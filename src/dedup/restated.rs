@@ -160,7 +160,11 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                 });
                 // A paragraph that restates one found by the pairs is theirs: the recap
                 // names the article, a pair the paragraph said again.
-                let paired: Vec<ParaRef> = pairs.iter().map(|p| p.later).collect();
+                let paired: Vec<ParaRef> = if recaps.found.is_empty() {
+                    Vec::new()
+                } else {
+                    pairs.iter().map(|p| p.later).collect()
+                };
                 pairs.extend(
                     recaps
                         .found
