@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use crate::corpus::Format;
 use crate::dedup::{Measure, Searches, ShingleKind};
 use crate::eval;
+use crate::index::decisions::Decisions;
 use crate::messages::say;
 use crate::output::{OutputConfig, OutputDir, Report, TableFormat};
 use crate::summarize::{Length, Method};
 use crate::{
     Config, DedupConfig, Job, JsonFields, Lang, LangChoice, OnError, Outcome, Pipeline, ReadConfig,
+    RecordError,
 };
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +74,52 @@ enum Command {
         output: OutputArgs,
         /// Output file (the columns of summaries.csv); `-` writes to standard output.
         #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Fingerprint a part of a corpus for `decide`: writes a shard (documents.parquet,
+    /// fingerprints.parquet) into --out.
+    Fingerprint {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        prints: PrintArgs,
+        /// Shard directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Decide every paragraph from fingerprint shards, as `dedup` would: writes
+    /// decisions.parquet, pairs.parquet and documents.parquet into --out.
+    Decide {
+        /// Shard directories written by `fingerprint`, in the order of their documents in
+        /// the corpus.
+        #[arg(required = true, value_name = "SHARD")]
+        shards: Vec<PathBuf>,
+        #[command(flatten)]
+        decide: DecideArgs,
+        /// Worker threads (default: one per core). Output is the same for any number.
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Print nothing on success.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Decisions directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Clean the inputs with the decisions of `decide`: writes what `dedup` writes, byte
+    /// for byte.
+    Apply {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Directory written by `decide` from the fingerprints of these inputs.
+        #[arg(long, value_name = "DIR")]
+        decisions: PathBuf,
+        #[command(flatten)]
+        apply: ApplyArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
     /// Score summaries against reference summaries: ROUGE-1, ROUGE-2 and ROUGE-L F1 × 100.
@@ -169,6 +217,32 @@ struct InputArgs {
 
 #[derive(Debug, Args)]
 struct DedupArgs {
+    #[command(flatten)]
+    prints: PrintArgs,
+    #[command(flatten)]
+    decide: DecideArgs,
+    #[command(flatten)]
+    apply: ApplyArgs,
+}
+
+/// What shapes the fingerprints.
+#[derive(Debug, Args)]
+struct PrintArgs {
+    /// Shingle kind for near copies: word or char n-grams.
+    #[arg(long, default_value = "word", value_name = "KIND")]
+    shingle: ShingleKind,
+    /// n of the shingle n-grams.
+    #[arg(long, default_value_t = DedupConfig::default().shingle_size, value_name = "N")]
+    shingle_size: usize,
+    /// Searches not to run (comma-separated): near, boilerplate, restated. Exact copies are
+    /// always found. Without restated, no language is detected for cleaning.
+    #[arg(long, value_delimiter = ',', value_name = "SEARCHES")]
+    skip: Vec<Search>,
+}
+
+/// The thresholds of the decisions.
+#[derive(Debug, Args)]
+struct DecideArgs {
     /// Similarity of shingle sets (see --measure) at or above which paragraphs are near
     /// copies.
     #[arg(long, default_value_t = DedupConfig::default().near_threshold, value_name = "J")]
@@ -182,12 +256,6 @@ struct DedupArgs {
     /// the larger, which also finds truncated and excerpted copies (kind `contained`).
     #[arg(long, default_value = "jaccard", value_name = "MEASURE")]
     measure: Measure,
-    /// Shingle kind for near copies: word or char n-grams.
-    #[arg(long, default_value = "word", value_name = "KIND")]
-    shingle: ShingleKind,
-    /// n of the shingle n-grams.
-    #[arg(long, default_value_t = DedupConfig::default().shingle_size, value_name = "N")]
-    shingle_size: usize,
     /// Restated passages: the best paragraph pair of a passage must reach this weighted
     /// Jaccard score (a lone pair needs S + 0.25, the pairs of a block 0.6 S). Lower finds
     /// more, higher fewer.
@@ -197,6 +265,11 @@ struct DedupArgs {
     /// template of a site ("Simak juga Video: …") needs this many of its pages.
     #[arg(long, default_value_t = DedupConfig::default().boilerplate_min_docs, value_name = "N")]
     boilerplate_min_docs: usize,
+}
+
+/// How the decisions shape the cleaned output.
+#[derive(Debug, Args)]
+struct ApplyArgs {
     /// Leave each article's dateline ("Liputan6.com, Jakarta - ", learned per site) out of
     /// its cleaned text; `paragraphs.csv` records what was cut.
     #[arg(long)]
@@ -208,10 +281,6 @@ struct DedupArgs {
     /// empty text; by default they are left out (documents.csv still lists them).
     #[arg(long)]
     keep_empty: bool,
-    /// Searches not to run (comma-separated): near, boilerplate, restated. Exact copies are
-    /// always found. Without restated, no language is detected for cleaning.
-    #[arg(long, value_delimiter = ',', value_name = "SEARCHES")]
-    skip: Vec<Search>,
 }
 
 /// A search that `--skip` turns off.
@@ -332,21 +401,37 @@ impl InputArgs {
 
 impl DedupArgs {
     fn apply(&self, config: &mut Config, output: &OutputArgs) -> OutputConfig {
-        config.dedup = DedupConfig {
-            shingle: self.shingle,
-            shingle_size: self.shingle_size,
-            near_threshold: self.threshold,
-            short_threshold: self.short_threshold,
-            measure: self.measure,
-            restated_threshold: self.restated_threshold,
-            boilerplate_min_docs: self.boilerplate_min_docs,
-            cut_datelines: self.cut_datelines,
-            searches: Searches {
-                near: !self.skip.contains(&Search::Near),
-                boilerplate: !self.skip.contains(&Search::Boilerplate),
-                restated: !self.skip.contains(&Search::Restated),
-            },
+        self.decide.apply(config);
+        self.prints.apply(config);
+        self.apply.apply(config, output)
+    }
+}
+
+impl PrintArgs {
+    fn apply(&self, config: &mut Config) {
+        config.dedup.shingle = self.shingle;
+        config.dedup.shingle_size = self.shingle_size;
+        config.dedup.searches = Searches {
+            near: !self.skip.contains(&Search::Near),
+            boilerplate: !self.skip.contains(&Search::Boilerplate),
+            restated: !self.skip.contains(&Search::Restated),
         };
+    }
+}
+
+impl DecideArgs {
+    fn apply(&self, config: &mut Config) {
+        config.dedup.near_threshold = self.threshold;
+        config.dedup.short_threshold = self.short_threshold;
+        config.dedup.measure = self.measure;
+        config.dedup.restated_threshold = self.restated_threshold;
+        config.dedup.boilerplate_min_docs = self.boilerplate_min_docs;
+    }
+}
+
+impl ApplyArgs {
+    fn apply(&self, config: &mut Config, output: &OutputArgs) -> OutputConfig {
+        config.dedup.cut_datelines = self.cut_datelines;
         OutputConfig {
             all_pairs: self.all_pairs,
             keep_empty: self.keep_empty,
@@ -455,6 +540,86 @@ pub fn run(cli: Cli) -> Result<Status> {
             }
             (outcome, input.quiet)
         }
+        Command::Fingerprint { input, prints, out } => {
+            let mut config = input.config()?;
+            config.read.outputs = shard_outputs(&out);
+            prints.apply(&mut config);
+            let dir = OutputDir::create(&out)?;
+            let (shard, skipped) = Pipeline::new(config)?.fingerprint()?;
+            shard.write(&dir)?;
+            if !input.quiet {
+                warn_records(&skipped, "`apply` lists them all in errors.csv");
+                let paragraphs: usize = shard.prints.iter().map(|p| p.paragraphs.len()).sum();
+                say(&format!(
+                    "fingerprinted {} documents, {paragraphs} paragraphs into {}",
+                    shard.docs.len(),
+                    out.display()
+                ));
+            }
+            return Ok(Status {
+                skipped: skipped.len(),
+                outcome: None,
+            });
+        }
+        Command::Decide {
+            shards,
+            decide,
+            threads,
+            quiet,
+            out,
+        } => {
+            refuse_overlap(&out, &shards, "a shard")?;
+            let mut config = Config::new(Vec::new());
+            decide.apply(&mut config);
+            let dir = OutputDir::create(&out)?;
+            let mut pool = rayon::ThreadPoolBuilder::new();
+            if let Some(n) = threads {
+                pool = pool.num_threads(n.clamp(1, crate::max_threads()));
+            }
+            let decisions = pool
+                .build()?
+                .install(|| Decisions::decide(&shards, &config.dedup))?;
+            decisions.write(&dir)?;
+            if !quiet {
+                let dropped = decisions
+                    .dedup
+                    .decisions
+                    .iter()
+                    .flatten()
+                    .filter(|d| !d.is_kept())
+                    .count();
+                say(&format!(
+                    "decided {} documents from {} shards: dropped {dropped} paragraphs; wrote {}",
+                    decisions.docs.len(),
+                    shards.len(),
+                    out.display()
+                ));
+            }
+            return Ok(Status {
+                skipped: 0,
+                outcome: None,
+            });
+        }
+        Command::Apply {
+            input,
+            decisions,
+            apply,
+            output,
+            out,
+        } => {
+            refuse_overlap(&out, std::slice::from_ref(&decisions), "the decisions")?;
+            let mut config = input.config()?;
+            config.read.outputs = dir_outputs(&out);
+            config.read.outputs.push(decisions.clone());
+            let output = apply.apply(&mut config, &output);
+            let read = Decisions::read(&decisions)?;
+            read.settings.apply_to(&mut config.dedup);
+            let dir = OutputDir::create(&out)?;
+            let outcome = Pipeline::new(config)?.apply(read, &decisions)?;
+            let report = outcome.write_into(&dir, Job::Dedup, &output)?;
+            say_done(input.quiet, &report, &out);
+            (outcome, input.quiet)
+        }
         Command::Eval {
             refs,
             summaries,
@@ -507,6 +672,38 @@ pub fn run(cli: Cli) -> Result<Status> {
     })
 }
 
+/// The shard directory `out` and the files `fingerprint` writes in it: none of them is
+/// read as an input.
+fn shard_outputs(out: &Path) -> Vec<PathBuf> {
+    [
+        crate::index::shard::DOCUMENTS,
+        crate::index::shard::FINGERPRINTS,
+    ]
+    .iter()
+    .map(|name| out.join(name))
+    .chain([out.to_path_buf()])
+    .collect()
+}
+
+/// Refuses an output directory `out` that is one of `dirs` (`what`), whose files it would
+/// replace.
+fn refuse_overlap(out: &Path, dirs: &[PathBuf], what: &str) -> Result<()> {
+    let Ok(out_dir) = out.canonicalize() else {
+        // Not there yet: none of the inputs.
+        return Ok(());
+    };
+    if dirs
+        .iter()
+        .any(|d| d.canonicalize().is_ok_and(|d| d == out_dir))
+    {
+        anyhow::bail!(
+            "{}: is {what} this command reads; choose another --out",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 /// The output directory `out` and every file a run or an earlier run may write in it:
 /// none of them is read as an input.
 fn dir_outputs(out: &Path) -> Vec<PathBuf> {
@@ -546,13 +743,20 @@ fn warn_skipped(outcome: &Outcome) {
             outcome.limited.len() - SHOWN
         ));
     }
-    for err in outcome.skipped.iter().take(SHOWN) {
+    warn_records(&outcome.skipped, "all are listed in errors.csv");
+}
+
+/// The first few records that could not be read, on stderr, and where the rest are
+/// (`listed`).
+fn warn_records(skipped: &[RecordError], listed: &str) {
+    const SHOWN: usize = 5;
+    for err in skipped.iter().take(SHOWN) {
         say(&format!("skipped {err}"));
     }
-    if outcome.skipped.len() > SHOWN {
+    if skipped.len() > SHOWN {
         say(&format!(
-            "skipped {} more records (all are listed in errors.csv)",
-            outcome.skipped.len() - SHOWN
+            "skipped {} more records ({listed})",
+            skipped.len() - SHOWN
         ));
     }
 }

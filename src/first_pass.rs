@@ -17,6 +17,9 @@ pub(crate) struct FirstPass<'c> {
     /// Whether the texts and their analyses are kept (documents given in memory), or
     /// dropped once fingerprinted, to be read again when writing.
     pub keep_texts: bool,
+    /// Whether the documents are fingerprinted when the job cleans: not when the
+    /// decisions are already made (`apply`).
+    pub fingerprints: bool,
     /// Documents waiting to be fingerprinted, and their bytes of text.
     batch: Vec<Document>,
     batch_bytes: usize,
@@ -52,6 +55,7 @@ impl<'c> FirstPass<'c> {
             config,
             job,
             keep_texts,
+            fingerprints: true,
             batch: Vec::new(),
             batch_bytes: 0,
             docs: Vec::new(),
@@ -93,6 +97,7 @@ impl<'c> FirstPass<'c> {
     fn fingerprint(&mut self) {
         let clock = Instant::now();
         let (config, job, keep_texts) = (self.config, self.job, self.keep_texts);
+        let fingerprints = job != Job::Summarize && self.fingerprints;
         // Cleaning alone needs a language only for the terms of restated passages.
         let lang = match job {
             Job::Dedup => config.cleaning_lang(),
@@ -112,7 +117,7 @@ impl<'c> FirstPass<'c> {
                 };
                 // Fingerprinting finds the body's terms when it looks for restated passages.
                 let mut vocabulary = Vec::new();
-                let print = (job != Job::Summarize).then(|| {
+                let print = fingerprints.then(|| {
                     let terms =
                         (weighs_terms && config.dedup.searches.restated).then_some(&mut vocabulary);
                     DocPrint::of(doc, &analyzed, &config.dedup, terms)

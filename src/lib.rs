@@ -24,6 +24,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 mod first_pass;
+pub mod index;
 pub mod messages;
 pub mod output;
 mod progress;
@@ -33,7 +34,7 @@ pub mod text;
 #[cfg(test)]
 mod testing;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -239,47 +240,7 @@ impl Pipeline {
     /// twice.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
-            let config = &self.config;
-            let progress = &config.progress;
-            let read_config = corpus::ReadConfig {
-                // Summaries alone write no records.
-                keep_records: config.read.keep_records && job != Job::Summarize,
-                ..config.read.clone()
-            };
-            let mut corpus =
-                corpus::Corpus::open(&config.inputs, read_config)?.with_progress(progress.clone());
-            if corpus.has_unspooled_streams() {
-                let name = if corpus.reads_stdin() {
-                    "copying standard input"
-                } else {
-                    "copying the streamed inputs"
-                };
-                progress.stage(name, Work::Copy);
-            }
-            corpus.spool_streams(&std::env::temp_dir())?;
-            // The streams are copied by now: the size is known.
-            progress.stage("reading", Work::Bytes(corpus.size()));
-            let mut pass = FirstPass::new(config, job, false);
-            // The records as read are wanted only when writing, in the second pass.
-            let texts = corpus.texts_only();
-            let mut records = texts.records_parallel();
-            loop {
-                let clock = Instant::now();
-                let record = records.next();
-                pass.timings.read += clock.elapsed().as_secs_f64();
-                match record {
-                    None => break,
-                    Some(Ok(doc)) => pass.push(doc),
-                    Some(Err(e)) if config.on_error == OnError::Fail => {
-                        return Err(Error::Record(e))
-                    }
-                    Some(Err(e)) => pass.skip(e),
-                }
-            }
-            pass.finish();
-            if pass.docs.is_empty() && pass.skipped.is_empty() {
-                return Err(Error::NoDocuments);
-            }
+            let (mut pass, corpus) = self.first_pass(job, true)?;
             let renamed_ids = corpus::unique_ids(&mut pass.docs);
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
             let mut outcome = self.decide(job, pass);
@@ -291,6 +252,124 @@ impl Pipeline {
             };
             Ok(outcome)
         })
+    }
+
+    /// Reads the inputs and fingerprints them as `dedup` does, for decisions made
+    /// elsewhere (see [`index`]): the shard of these inputs, and the records that could
+    /// not be read. The ids are as read: a repeated one is renamed when the shards are put
+    /// together.
+    pub fn fingerprint(&self) -> Result<(index::shard::Shard, Vec<RecordError>)> {
+        self.in_pool(|| {
+            let (pass, _) = self.first_pass(Job::Dedup, true)?;
+            let docs = (pass.docs.into_iter().zip(pass.hashes).zip(pass.openings))
+                .map(|((doc, text_hash), opening)| index::shard::ShardDoc {
+                    id: doc.id,
+                    site: doc.site,
+                    text_hash,
+                    opening,
+                })
+                .collect();
+            let shard = index::shard::Shard {
+                settings: index::shard::Settings::new(&self.config.dedup, self.config.lang),
+                docs,
+                prints: pass.prints,
+            };
+            Ok((shard, pass.skipped))
+        })
+    }
+
+    /// Reads the inputs again and puts `decisions` (made by `decide` from their
+    /// fingerprints, read from `from`) in place of the search: the outcome of `dedup`,
+    /// written alike. Refused when the inputs are not those fingerprinted (other
+    /// documents, or texts that changed) or the language setting differs.
+    pub fn apply(&self, decisions: index::decisions::Decisions, from: &Path) -> Result<Outcome> {
+        let refuse = |message: String| Error::Refused {
+            path: from.to_path_buf(),
+            message,
+        };
+        let settings = index::shard::Settings::new(&self.config.dedup, self.config.lang);
+        if settings != decisions.settings {
+            return Err(refuse(format!(
+                "decided from fingerprints made with --lang {}; apply them with the same",
+                decisions.settings.lang
+            )));
+        }
+        self.in_pool(|| {
+            let (mut pass, corpus) = self.first_pass(Job::Dedup, false)?;
+            let renamed_ids = corpus::unique_ids(&mut pass.docs);
+            if pass.docs.len() != decisions.docs.len() {
+                return Err(refuse(format!(
+                    "decides {} documents, and the inputs hold {}: apply the decisions to the inputs fingerprinted, in the same order",
+                    decisions.docs.len(),
+                    pass.docs.len()
+                )));
+            }
+            let changed = (pass.docs.iter().zip(&pass.hashes).zip(&decisions.docs))
+                .position(|((doc, &hash), decided)| doc.id != decided.id || hash != decided.text_hash);
+            if let Some(d) = changed {
+                return Err(refuse(format!(
+                    "document {} of the inputs (`{}`) is not the one fingerprinted (`{}`) or its text changed since",
+                    d + 1,
+                    pass.docs[d].id,
+                    decisions.docs[d].id
+                )));
+            }
+            let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
+            let mut outcome = self.outcome(Job::Dedup, pass, decisions.dedup, decisions.datelines);
+            outcome.renamed_ids = renamed_ids;
+            outcome.texts = Texts::Reread {
+                corpus,
+                bytes,
+                hashes,
+            };
+            Ok(outcome)
+        })
+    }
+
+    /// Reads the inputs once, fingerprinting them if `fingerprints` (and the job cleans):
+    /// the first pass, and the corpus to read again.
+    fn first_pass(&self, job: Job, fingerprints: bool) -> Result<(FirstPass<'_>, corpus::Corpus)> {
+        let config = &self.config;
+        let progress = &config.progress;
+        let read_config = corpus::ReadConfig {
+            // Summaries alone write no records.
+            keep_records: config.read.keep_records && job != Job::Summarize,
+            ..config.read.clone()
+        };
+        let mut corpus =
+            corpus::Corpus::open(&config.inputs, read_config)?.with_progress(progress.clone());
+        if corpus.has_unspooled_streams() {
+            let name = if corpus.reads_stdin() {
+                "copying standard input"
+            } else {
+                "copying the streamed inputs"
+            };
+            progress.stage(name, Work::Copy);
+        }
+        corpus.spool_streams(&std::env::temp_dir())?;
+        // The streams are copied by now: the size is known.
+        progress.stage("reading", Work::Bytes(corpus.size()));
+        let mut pass = FirstPass::new(config, job, false);
+        pass.fingerprints = fingerprints;
+        // The records as read are wanted only when writing, in the second pass.
+        let texts = corpus.texts_only();
+        let mut records = texts.records_parallel();
+        loop {
+            let clock = Instant::now();
+            let record = records.next();
+            pass.timings.read += clock.elapsed().as_secs_f64();
+            match record {
+                None => break,
+                Some(Ok(doc)) => pass.push(doc),
+                Some(Err(e)) if config.on_error == OnError::Fail => return Err(Error::Record(e)),
+                Some(Err(e)) => pass.skip(e),
+            }
+        }
+        pass.finish();
+        if pass.docs.is_empty() && pass.skipped.is_empty() {
+            return Err(Error::NoDocuments);
+        }
+        Ok((pass, corpus))
     }
 
     /// Runs the stages of `job` over documents already in memory (the inputs are ignored),
@@ -328,42 +407,50 @@ impl Pipeline {
 
     /// Decides every paragraph from the fingerprints of the first pass (none when only
     /// summarising) and, with the texts in memory, summarises them when `job` asks for it.
-    fn decide(&self, job: Job, pass: FirstPass<'_>) -> Outcome {
+    fn decide(&self, job: Job, mut pass: FirstPass<'_>) -> Outcome {
+        let config = &self.config;
+        // Learned first: the openings are freed before the search's peak of memory.
+        let datelines = text::dateline::find(&pass.openings, config.dedup.boilerplate_min_docs);
+        pass.openings = Vec::new();
+        let clock = Instant::now();
+        let dedup = if job == Job::Summarize {
+            DedupResult {
+                decisions: std::mem::take(&mut pass.kept_as_read),
+                pairs: Vec::new(),
+                candidate_docs: Vec::new(),
+                near_limited_docs: Vec::new(),
+                clean_bytes: pass.clean_bytes,
+            }
+        } else {
+            config
+                .progress
+                .stage("finding duplicates", Work::Whole(pass.docs.len() as u64));
+            dedup::find_duplicates(std::mem::take(&mut pass.prints), &config.dedup)
+        };
+        pass.timings.dedup = clock.elapsed().as_secs_f64();
+        self.outcome(job, pass, dedup, datelines)
+    }
+
+    /// The outcome of `job` over the documents of the first pass with the decisions
+    /// `dedup` and `datelines`; with the texts in memory, summarised when `job` asks for it.
+    fn outcome(
+        &self,
+        job: Job,
+        pass: FirstPass<'_>,
+        mut dedup: DedupResult,
+        datelines: Vec<Option<Dateline>>,
+    ) -> Outcome {
         let config = &self.config;
         let in_memory = pass.keep_texts;
         let FirstPass {
             docs,
             analyzed,
-            prints,
-            kept_as_read,
-            clean_bytes,
-            openings,
             frequencies,
             skipped,
             skipped_before,
-            mut timings,
+            timings,
             ..
         } = pass;
-        // Learned first: the openings are freed before the search's peak of memory.
-        let datelines = text::dateline::find(&openings, config.dedup.boilerplate_min_docs);
-        drop(openings);
-        let clock = Instant::now();
-        let mut dedup = if job == Job::Summarize {
-            DedupResult {
-                decisions: kept_as_read,
-                pairs: Vec::new(),
-                candidate_docs: Vec::new(),
-                near_limited_docs: Vec::new(),
-                clean_bytes,
-            }
-        } else {
-            config
-                .progress
-                .stage("finding duplicates", Work::Whole(docs.len() as u64));
-            dedup::find_duplicates(prints, &config.dedup)
-        };
-        timings.dedup = clock.elapsed().as_secs_f64();
-
         let mut limited: Vec<Limited> = dedup
             .candidate_docs
             .iter()

@@ -1014,24 +1014,34 @@ pub fn read_corpus(corpus: &Corpus, on_error: OnError) -> Result<ReadOutcome> {
 /// Every record is kept — its paragraphs are accounted for like any other — and every
 /// output row names one document.
 pub fn unique_ids(docs: &mut [Document]) -> usize {
-    let mut taken: HashSet<String> = docs.iter().map(|d| d.id.clone()).collect();
-    let mut seen: HashSet<String> = HashSet::with_capacity(docs.len());
+    let mut ids: Vec<String> = docs.iter_mut().map(|d| std::mem::take(&mut d.id)).collect();
+    let renamed = rename_repeated(&mut ids);
+    for (doc, id) in docs.iter_mut().zip(ids) {
+        doc.id = id;
+    }
+    renamed
+}
+
+/// Renames each id that an earlier one repeats as [`unique_ids`] does; returns how many.
+pub fn rename_repeated(ids: &mut [String]) -> usize {
+    let mut taken: HashSet<String> = ids.iter().cloned().collect();
+    let mut seen: HashSet<String> = HashSet::with_capacity(ids.len());
     let mut next: HashMap<String, usize> = HashMap::new();
     let mut renamed = 0;
-    for doc in docs.iter_mut() {
-        if seen.insert(doc.id.clone()) {
+    for id in ids.iter_mut() {
+        if seen.insert(id.clone()) {
             continue;
         }
-        let n = next.entry(doc.id.clone()).or_insert(2);
-        let id = loop {
-            let candidate = format!("{}#{n}", doc.id);
+        let n = next.entry(id.clone()).or_insert(2);
+        let new = loop {
+            let candidate = format!("{id}#{n}");
             *n += 1;
             if !taken.contains(&candidate) {
                 break candidate;
             }
         };
-        taken.insert(id.clone());
-        doc.id = id;
+        taken.insert(new.clone());
+        *id = new;
         renamed += 1;
     }
     renamed

@@ -146,6 +146,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 5] = [
+        Kind::Exact,
+        Kind::Near,
+        Kind::Contained,
+        Kind::Restated,
+        Kind::Boilerplate,
+    ];
+
+    /// The kind named `name` in the outputs.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// Name used in the outputs.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -178,6 +192,21 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// Every kind of evidence.
+    pub const ALL: [Evidence; 6] = [
+        Evidence::None,
+        Evidence::Pair,
+        Evidence::Passage,
+        Evidence::Recap,
+        Evidence::Block,
+        Evidence::Sentences,
+    ];
+
+    /// The evidence named `name` in the outputs.
+    pub fn from_name(name: &str) -> Option<Evidence> {
+        Evidence::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+
     /// Name used in the outputs (empty for pairs that are not restated).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -573,32 +602,25 @@ mod tests {
     }
 
     #[test]
-    fn kind_and_evidence_names() {
-        let kinds = [
-            Kind::Exact,
-            Kind::Near,
-            Kind::Contained,
-            Kind::Restated,
-            Kind::Boilerplate,
-        ];
-        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    fn kind_and_evidence_names_are_read_back() {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(
             names,
             ["exact", "near", "contained", "restated", "boilerplate"]
         );
-        let evidence = [
-            Evidence::None,
-            Evidence::Pair,
-            Evidence::Passage,
-            Evidence::Recap,
-            Evidence::Block,
-            Evidence::Sentences,
-        ];
-        let names: Vec<&str> = evidence.iter().map(|e| e.as_str()).collect();
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_name(kind.as_str()), Some(kind));
+        }
+        let names: Vec<&str> = Evidence::ALL.iter().map(|e| e.as_str()).collect();
         assert_eq!(
             names,
             ["", "pair", "passage", "recap", "block", "sentences"]
         );
+        for evidence in Evidence::ALL {
+            assert_eq!(Evidence::from_name(evidence.as_str()), Some(evidence));
+        }
+        assert_eq!(Kind::from_name("recap"), None);
+        assert_eq!(Evidence::from_name("exact"), None);
     }
 
     /// Paragraph `para` of document `doc`.

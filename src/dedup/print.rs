@@ -75,6 +75,46 @@ pub struct ParaPrint {
     pub is_list_item: bool,
 }
 
+impl ParaPrint {
+    /// The flags as the bits fingerprint files store them (see [`ParaPrint::stored`]).
+    pub(crate) fn flag_bits(&self) -> u16 {
+        [
+            self.is_title,
+            self.is_label,
+            self.is_short,
+            self.is_line,
+            self.is_anchor_size,
+            self.is_prose,
+            self.opens_quote,
+            self.is_list_item,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (k, &on)| bits | (u16::from(on) << k))
+    }
+
+    /// A paragraph's fingerprint from what a fingerprint file stores; its sets are
+    /// placed by [`DocPrint::push_stored`].
+    pub(crate) fn stored(key: u64, len: u32, flag_bits: u16, opener: u32) -> ParaPrint {
+        let on = |k: u16| flag_bits & (1 << k) != 0;
+        ParaPrint {
+            key,
+            len,
+            shingles_end: 0,
+            terms_end: 0,
+            is_title: on(0),
+            is_label: on(1),
+            is_short: on(2),
+            is_line: on(3),
+            is_anchor_size: on(4),
+            is_prose: on(5),
+            opens_quote: on(6),
+            is_list_item: on(7),
+            opener,
+        }
+    }
+}
+
 /// Whether `text` opens as an item of a numbered or bulleted list: a bullet or dash, or
 /// one or two digits or one small letter followed by `.` or `)` and a space.
 pub fn is_list_item(text: &str) -> bool {
@@ -339,6 +379,53 @@ impl DocPrint {
             start = end;
             (p as usize, line)
         })
+    }
+
+    /// The paragraphs it saw every sentence of before, as paragraph `p`'s sayers (see
+    /// [`DocPrint::said_before`]); what fingerprint files store.
+    pub(crate) fn sayers(&self, p: usize) -> Option<&super::copied::Sayers> {
+        let at = self
+            .said
+            .binary_search_by_key(&as_u32(p), |(q, _)| *q)
+            .ok()?;
+        Some(&self.said[at].1)
+    }
+
+    /// Appends a paragraph read back from a fingerprint file (see [`crate::index`]):
+    /// `para`'s set ends are set here from the sets given.
+    pub(crate) fn push_stored(
+        &mut self,
+        mut para: ParaPrint,
+        shingles: &[u32],
+        terms: &[Term],
+        short: Option<&str>,
+        sayers: Option<super::copied::Sayers>,
+    ) {
+        let p = as_u32(self.paragraphs.len());
+        self.shingles.extend_from_slice(shingles);
+        self.terms.extend_from_slice(terms);
+        para.shingles_end = as_u32(self.shingles.len());
+        para.terms_end = as_u32(self.terms.len());
+        self.paragraphs.push(para);
+        if let Some(line) = short {
+            let short = self.short.get_or_insert_with(|| {
+                Box::new(ShortTexts {
+                    text: "".into(),
+                    ends: Box::new([]),
+                })
+            });
+            let mut text = String::from(std::mem::take(&mut short.text));
+            text.push_str(line);
+            let mut ends = Vec::from(std::mem::take(&mut short.ends));
+            ends.push((p, as_u32(text.len())));
+            short.text = text.into();
+            short.ends = ends.into();
+        }
+        if let Some(sayers) = sayers {
+            let mut said = Vec::from(std::mem::take(&mut self.said));
+            said.push((p, sayers));
+            self.said = said.into();
+        }
     }
 
     /// Frees the shingles and the short texts once the near-copy search is done with them.

@@ -1,0 +1,556 @@
+//! Decision files: what `dedupsum decide` makes of fingerprint shards, and all that
+//! `apply` needs besides the inputs to write what `dedup` writes.
+//!
+//! Three tables in one directory. [`DECISIONS`]: one row per dropped paragraph (its
+//! reason, score, evidence and the kept paragraph it repeats) and per kept paragraph that
+//! a dropped one repeats, each copy with its `cluster_id` (the corpus-wide number of the
+//! kept paragraph: paragraphs numbered in input order from 0; none for boilerplate).
+//! [`PAIRS`]: every verified pair, as `duplicates.csv --all-pairs` lists them.
+//! [`DOCUMENTS`]: one row per document — its id (a repeated one renamed), the hash of its
+//! text, its paragraphs, whether the first is a title, the bytes its cleaned text keeps,
+//! its dateline and the size limits that applied.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+};
+use parquet::file::metadata::KeyValue;
+
+use super::shard::{Settings, Shard};
+use super::{bad, column, index, signed, unsigned, write_table, Table};
+use crate::dedup::{
+    self, clean_len, Decision, DedupConfig, DedupResult, Evidence, Kind, Pair, ParaRef,
+};
+use crate::error::{Error, Result};
+use crate::output::atomic::Staged;
+use crate::output::OutputDir;
+use crate::text::dateline::{self, Dateline};
+
+/// The decided paragraphs.
+pub const DECISIONS: &str = "decisions.parquet";
+/// Every verified pair.
+pub const PAIRS: &str = "pairs.parquet";
+/// The documents.
+pub const DOCUMENTS: &str = "documents.parquet";
+/// The metadata key of the fingerprints' [`Settings`].
+const SETTINGS_KEY: &str = "dedupsum.settings";
+
+/// A document as decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidedDoc {
+    /// Its id, renamed `id#2`, … when an earlier document had it.
+    pub id: String,
+    /// The hash of its text when fingerprinted.
+    pub text_hash: u64,
+    /// Bytes of its cleaned text (its kept paragraphs joined by blank lines).
+    pub clean_bytes: usize,
+}
+
+/// The decisions over a corpus.
+#[derive(Debug, Clone)]
+pub struct Decisions {
+    /// What the fingerprints were made with.
+    pub settings: Settings,
+    /// The documents, in input order.
+    pub docs: Vec<DecidedDoc>,
+    /// A decision per paragraph and every verified pair, as [`dedup::find_duplicates`]
+    /// makes them.
+    pub dedup: DedupResult,
+    /// The dateline of each document.
+    pub datelines: Vec<Option<Dateline>>,
+}
+
+impl Decisions {
+    /// Decides the paragraphs of the corpus the `shards` make up, in that order, with the
+    /// thresholds of `config` (its shingles and searches are the shards').
+    pub fn decide(shards: &[PathBuf], config: &DedupConfig) -> Result<Decisions> {
+        let mut shards = shards.iter();
+        let first = shards
+            .next()
+            .ok_or_else(|| Error::Config("no shard given".into()))?;
+        let mut all = Shard::read(first)?;
+        for path in shards {
+            all.append(Shard::read(path)?, path)?;
+        }
+        let Shard {
+            settings,
+            docs,
+            prints,
+        } = all;
+        let mut config = config.clone();
+        settings.apply_to(&mut config);
+        config.validate()?;
+        let openings: Vec<_> = docs.iter().map(|d| d.opening.clone()).collect();
+        let datelines = dateline::find(&openings, config.boilerplate_min_docs);
+        drop(openings);
+        let mut ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        crate::corpus::rename_repeated(&mut ids);
+        let lens: Vec<Vec<u32>> = prints
+            .iter()
+            .map(|p| p.paragraphs.iter().map(|p| p.len).collect())
+            .collect();
+        let dedup = dedup::find_duplicates(prints, &config);
+        let docs = (docs.into_iter().zip(ids).zip(lens).zip(&dedup.decisions))
+            .map(|(((doc, id), lens), decisions)| DecidedDoc {
+                id,
+                text_hash: doc.text_hash,
+                clean_bytes: kept_bytes(&lens, decisions),
+            })
+            .collect();
+        Ok(Decisions {
+            settings,
+            docs,
+            dedup,
+            datelines,
+        })
+    }
+
+    /// Writes the three tables into `dir`: all appear whole, or none.
+    pub fn write(&self, dir: &OutputDir) -> Result<()> {
+        let settings = serde_json::to_string(&self.settings).map_err(|e| Error::Output {
+            path: dir.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let metadata = || vec![KeyValue::new(SETTINGS_KEY.into(), settings.clone())];
+        let mut staged = Staged::default();
+        for (name, table, batch) in [
+            (DOCUMENTS, "documents", self.documents_batch()),
+            (DECISIONS, "decisions", self.decisions_batch()),
+            (PAIRS, "pairs", self.pairs_batch()),
+        ] {
+            let path = dir.path().join(name);
+            staged.write(&path, |w| {
+                write_table(w, &path, batch.schema(), table, metadata(), [Ok(batch)])
+            })?;
+        }
+        staged.commit()
+    }
+
+    fn documents_batch(&self) -> RecordBatch {
+        let (near_limited, restated_limited) = (
+            flags(self.docs.len(), &self.dedup.near_limited_docs),
+            flags(self.docs.len(), &self.dedup.candidate_docs),
+        );
+        let mut doc = Int64Builder::new();
+        let mut id = StringBuilder::new();
+        let mut text_hash = Int64Builder::new();
+        let mut paragraphs = Int64Builder::new();
+        let mut title = BooleanBuilder::new();
+        let mut clean_bytes = Int64Builder::new();
+        let mut dateline_paragraph = Int64Builder::new();
+        let mut dateline_len = Int64Builder::new();
+        let mut near = BooleanBuilder::new();
+        let mut restated = BooleanBuilder::new();
+        for (d, (decided, decisions)) in self.docs.iter().zip(&self.dedup.decisions).enumerate() {
+            doc.append_value(d as i64);
+            id.append_value(&decided.id);
+            text_hash.append_value(signed(decided.text_hash));
+            paragraphs.append_value(decisions.len() as i64);
+            title.append_value(decisions.first() == Some(&Decision::Title));
+            clean_bytes.append_value(decided.clean_bytes as i64);
+            let dateline = self.datelines.get(d).copied().flatten();
+            dateline_paragraph.append_option(dateline.map(|l| i64::from(l.paragraph)));
+            dateline_len.append_option(dateline.map(|l| i64::from(l.len)));
+            near.append_value(near_limited[d]);
+            restated.append_value(restated_limited[d]);
+        }
+        batch(vec![
+            ("doc", Arc::new(doc.finish())),
+            ("doc_id", Arc::new(id.finish())),
+            ("text_hash", Arc::new(text_hash.finish())),
+            ("paragraphs", Arc::new(paragraphs.finish())),
+            ("title", Arc::new(title.finish())),
+            ("clean_bytes", Arc::new(clean_bytes.finish())),
+            ("dateline_paragraph", Arc::new(dateline_paragraph.finish())),
+            ("dateline_len", Arc::new(dateline_len.finish())),
+            ("near_limited", Arc::new(near.finish())),
+            ("restated_limited", Arc::new(restated.finish())),
+        ])
+    }
+
+    fn decisions_batch(&self) -> RecordBatch {
+        let decisions = &self.dedup.decisions;
+        let mut offsets = Vec::with_capacity(decisions.len());
+        let mut total = 0usize;
+        for d in decisions {
+            offsets.push(total);
+            total += d.len();
+        }
+        let number = |at: ParaRef| (offsets[at.doc as usize] + at.para as usize) as i64;
+        let mut originals: Vec<ParaRef> = decisions
+            .iter()
+            .flatten()
+            .filter_map(|d| match d {
+                Decision::Drop { duplicate_of, .. } => *duplicate_of,
+                _ => None,
+            })
+            .collect();
+        originals.sort_unstable();
+        originals.dedup();
+        let mut rows = DecisionRows::default();
+        for (d, doc) in decisions.iter().enumerate() {
+            for (p, decision) in doc.iter().enumerate() {
+                let me = ParaRef {
+                    doc: d as u32,
+                    para: p as u32,
+                };
+                match *decision {
+                    Decision::Drop {
+                        reason,
+                        duplicate_of,
+                        score,
+                        evidence,
+                    } => {
+                        rows.at(me, &self.docs[d].id);
+                        rows.decision.append_value("drop");
+                        rows.reason.append_value(reason.as_str());
+                        rows.of_doc
+                            .append_option(duplicate_of.map(|o| i64::from(o.doc)));
+                        rows.of_doc_id
+                            .append_option(duplicate_of.map(|o| &self.docs[o.doc as usize].id));
+                        rows.of_paragraph
+                            .append_option(duplicate_of.map(|o| i64::from(o.para)));
+                        rows.score.append_value(score);
+                        rows.evidence.append_option(evidence_name(evidence));
+                        rows.cluster.append_option(duplicate_of.map(number));
+                    }
+                    _ if originals.binary_search(&me).is_ok() => {
+                        rows.at(me, &self.docs[d].id);
+                        rows.decision.append_value("keep");
+                        rows.reason.append_null();
+                        rows.of_doc.append_null();
+                        rows.of_doc_id.append_null();
+                        rows.of_paragraph.append_null();
+                        rows.score.append_null();
+                        rows.evidence.append_null();
+                        rows.cluster.append_value(number(me));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        rows.finish()
+    }
+
+    fn pairs_batch(&self) -> RecordBatch {
+        let mut earlier_doc = Int64Builder::new();
+        let mut earlier_paragraph = Int64Builder::new();
+        let mut later_doc = Int64Builder::new();
+        let mut later_paragraph = Int64Builder::new();
+        let mut kind = StringBuilder::new();
+        let mut score = Float64Builder::new();
+        let mut evidence = StringBuilder::new();
+        for pair in &self.dedup.pairs {
+            earlier_doc.append_value(i64::from(pair.earlier.doc));
+            earlier_paragraph.append_value(i64::from(pair.earlier.para));
+            later_doc.append_value(i64::from(pair.later.doc));
+            later_paragraph.append_value(i64::from(pair.later.para));
+            kind.append_value(pair.kind.as_str());
+            score.append_value(pair.score);
+            evidence.append_option(evidence_name(pair.evidence));
+        }
+        batch(vec![
+            ("earlier_doc", Arc::new(earlier_doc.finish())),
+            ("earlier_paragraph", Arc::new(earlier_paragraph.finish())),
+            ("later_doc", Arc::new(later_doc.finish())),
+            ("later_paragraph", Arc::new(later_paragraph.finish())),
+            ("kind", Arc::new(kind.finish())),
+            ("score", Arc::new(score.finish())),
+            ("evidence", Arc::new(evidence.finish())),
+        ])
+    }
+
+    /// Reads the decisions in `dir`.
+    pub fn read(dir: &Path) -> Result<Decisions> {
+        if !dir.is_dir() {
+            return Err(Error::Missing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let path = dir.join(DOCUMENTS);
+        let table = Table::read(&path, "documents")?;
+        let text = table
+            .value(SETTINGS_KEY)
+            .ok_or_else(|| bad(&path, "no fingerprint settings in its metadata"))?;
+        let settings: Settings = serde_json::from_str(text)
+            .map_err(|e| bad(&path, format!("unreadable settings: {e}")))?;
+        let (docs, mut dedup, datelines) = read_documents(&table, &path)?;
+        let path = dir.join(DECISIONS);
+        read_decisions(&Table::read(&path, "decisions")?, &path, &mut dedup)?;
+        let path = dir.join(PAIRS);
+        dedup.pairs = read_pairs(&Table::read(&path, "pairs")?, &path, &dedup.decisions)?;
+        Ok(Decisions {
+            settings,
+            docs,
+            dedup,
+            datelines,
+        })
+    }
+}
+
+/// Bytes of a cleaned text whose paragraphs are `lens` bytes long.
+fn kept_bytes(lens: &[u32], decisions: &[Decision]) -> usize {
+    clean_len(
+        lens.iter()
+            .zip(decisions)
+            .filter(|(_, d)| d.is_kept())
+            .map(|(&len, _)| len as usize),
+    )
+}
+
+/// Per document, whether it is in `docs` (ascending or not).
+fn flags(n: usize, docs: &[u32]) -> Vec<bool> {
+    let mut on = vec![false; n];
+    for &d in docs {
+        on[d as usize] = true;
+    }
+    on
+}
+
+/// The name of `evidence`; none for a pair that is not restated.
+fn evidence_name(evidence: Evidence) -> Option<&'static str> {
+    (evidence != Evidence::None).then(|| evidence.as_str())
+}
+
+/// A record batch of `columns`.
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    RecordBatch::try_from_iter(columns).expect("columns of one length and distinct names")
+}
+
+/// The decisions table's columns being built.
+struct DecisionRows {
+    doc: Int64Builder,
+    doc_id: StringBuilder,
+    paragraph: Int64Builder,
+    decision: StringBuilder,
+    reason: StringBuilder,
+    of_doc: Int64Builder,
+    of_doc_id: StringBuilder,
+    of_paragraph: Int64Builder,
+    score: Float64Builder,
+    evidence: StringBuilder,
+    cluster: Int64Builder,
+}
+
+impl Default for DecisionRows {
+    fn default() -> Self {
+        DecisionRows {
+            doc: Int64Builder::new(),
+            doc_id: StringBuilder::new(),
+            paragraph: Int64Builder::new(),
+            decision: StringBuilder::new(),
+            reason: StringBuilder::new(),
+            of_doc: Int64Builder::new(),
+            of_doc_id: StringBuilder::new(),
+            of_paragraph: Int64Builder::new(),
+            score: Float64Builder::new(),
+            evidence: StringBuilder::new(),
+            cluster: Int64Builder::new(),
+        }
+    }
+}
+
+impl DecisionRows {
+    /// Starts the row of paragraph `at` of the document `id`.
+    fn at(&mut self, at: ParaRef, id: &str) {
+        self.doc.append_value(i64::from(at.doc));
+        self.doc_id.append_value(id);
+        self.paragraph.append_value(i64::from(at.para));
+    }
+
+    fn finish(mut self) -> RecordBatch {
+        batch(vec![
+            ("doc", Arc::new(self.doc.finish())),
+            ("doc_id", Arc::new(self.doc_id.finish())),
+            ("paragraph", Arc::new(self.paragraph.finish())),
+            ("decision", Arc::new(self.decision.finish())),
+            ("reason", Arc::new(self.reason.finish())),
+            ("duplicate_of_doc", Arc::new(self.of_doc.finish())),
+            ("duplicate_of_doc_id", Arc::new(self.of_doc_id.finish())),
+            (
+                "duplicate_of_paragraph",
+                Arc::new(self.of_paragraph.finish()),
+            ),
+            ("score", Arc::new(self.score.finish())),
+            ("evidence", Arc::new(self.evidence.finish())),
+            ("cluster_id", Arc::new(self.cluster.finish())),
+        ])
+    }
+}
+
+/// The documents, with every paragraph kept (and the first a title where it is one),
+/// their datelines and limits.
+fn read_documents(
+    table: &Table,
+    path: &Path,
+) -> Result<(Vec<DecidedDoc>, DedupResult, Vec<Option<Dateline>>)> {
+    let mut docs = Vec::new();
+    let mut decisions = Vec::new();
+    let mut datelines = Vec::new();
+    let (mut candidate_docs, mut near_limited_docs) = (Vec::new(), Vec::new());
+    for batch in &table.batches {
+        let doc = column::<Int64Array>(batch, "doc", path)?;
+        let id = column::<StringArray>(batch, "doc_id", path)?;
+        let text_hash = column::<Int64Array>(batch, "text_hash", path)?;
+        let paragraphs = column::<Int64Array>(batch, "paragraphs", path)?;
+        let title = column::<BooleanArray>(batch, "title", path)?;
+        let clean_bytes = column::<Int64Array>(batch, "clean_bytes", path)?;
+        let dateline_paragraph = column::<Int64Array>(batch, "dateline_paragraph", path)?;
+        let dateline_len = column::<Int64Array>(batch, "dateline_len", path)?;
+        let near = column::<BooleanArray>(batch, "near_limited", path)?;
+        let restated = column::<BooleanArray>(batch, "restated_limited", path)?;
+        for r in 0..batch.num_rows() {
+            let d = index(doc.value(r), path, "document")?;
+            if d as usize != docs.len() {
+                return Err(bad(path, format!("document {d} out of order")));
+            }
+            let n = index(paragraphs.value(r), path, "paragraph count")?;
+            let mut kept = vec![Decision::Keep; n as usize];
+            if title.value(r) {
+                match kept.first_mut() {
+                    Some(first) => *first = Decision::Title,
+                    None => {
+                        return Err(bad(path, format!("document {d}: a title and no paragraph")))
+                    }
+                }
+            }
+            decisions.push(kept);
+            datelines.push(
+                if dateline_paragraph.is_null(r) || dateline_len.is_null(r) {
+                    None
+                } else {
+                    Some(Dateline {
+                        paragraph: index(dateline_paragraph.value(r), path, "dateline paragraph")?,
+                        len: index(dateline_len.value(r), path, "dateline length")?,
+                    })
+                },
+            );
+            if near.value(r) {
+                near_limited_docs.push(d);
+            }
+            if restated.value(r) {
+                candidate_docs.push(d);
+            }
+            docs.push(DecidedDoc {
+                id: id.value(r).to_string(),
+                text_hash: unsigned(text_hash.value(r)),
+                clean_bytes: usize::try_from(clean_bytes.value(r))
+                    .map_err(|_| bad(path, "negative clean bytes"))?,
+            });
+        }
+    }
+    let clean_bytes = docs.iter().map(|d| d.clean_bytes).sum();
+    let dedup = DedupResult {
+        decisions,
+        pairs: Vec::new(),
+        candidate_docs,
+        near_limited_docs,
+        clean_bytes,
+    };
+    Ok((docs, dedup, datelines))
+}
+
+/// A paragraph of `decisions` at document `doc`, paragraph `para` as read, or an error.
+fn para_at(decisions: &[Vec<Decision>], doc: i64, para: i64, path: &Path) -> Result<ParaRef> {
+    let at = ParaRef {
+        doc: index(doc, path, "document")?,
+        para: index(para, path, "paragraph")?,
+    };
+    let exists = decisions
+        .get(at.doc as usize)
+        .is_some_and(|d| (at.para as usize) < d.len());
+    if exists {
+        Ok(at)
+    } else {
+        Err(bad(
+            path,
+            format!("no paragraph {} in document {}", at.para, at.doc),
+        ))
+    }
+}
+
+/// The drops of `table` put into `dedup`'s decisions.
+fn read_decisions(table: &Table, path: &Path, dedup: &mut DedupResult) -> Result<()> {
+    for batch in &table.batches {
+        let doc = column::<Int64Array>(batch, "doc", path)?;
+        let paragraph = column::<Int64Array>(batch, "paragraph", path)?;
+        let decision = column::<StringArray>(batch, "decision", path)?;
+        let reason = column::<StringArray>(batch, "reason", path)?;
+        let of_doc = column::<Int64Array>(batch, "duplicate_of_doc", path)?;
+        let of_paragraph = column::<Int64Array>(batch, "duplicate_of_paragraph", path)?;
+        let score = column::<Float64Array>(batch, "score", path)?;
+        let evidence = column::<StringArray>(batch, "evidence", path)?;
+        for r in 0..batch.num_rows() {
+            if decision.value(r) != "drop" {
+                continue;
+            }
+            let at = para_at(&dedup.decisions, doc.value(r), paragraph.value(r), path)?;
+            let duplicate_of = if of_doc.is_null(r) || of_paragraph.is_null(r) {
+                None
+            } else {
+                Some(para_at(
+                    &dedup.decisions,
+                    of_doc.value(r),
+                    of_paragraph.value(r),
+                    path,
+                )?)
+            };
+            dedup.decisions[at.doc as usize][at.para as usize] = Decision::Drop {
+                reason: kind(reason.value(r), path)?,
+                duplicate_of,
+                score: score.value(r),
+                evidence: evidence_of(evidence, r, path)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+/// The pairs of `table`.
+fn read_pairs(table: &Table, path: &Path, decisions: &[Vec<Decision>]) -> Result<Vec<Pair>> {
+    let mut pairs = Vec::new();
+    for batch in &table.batches {
+        let earlier_doc = column::<Int64Array>(batch, "earlier_doc", path)?;
+        let earlier_paragraph = column::<Int64Array>(batch, "earlier_paragraph", path)?;
+        let later_doc = column::<Int64Array>(batch, "later_doc", path)?;
+        let later_paragraph = column::<Int64Array>(batch, "later_paragraph", path)?;
+        let kinds = column::<StringArray>(batch, "kind", path)?;
+        let score = column::<Float64Array>(batch, "score", path)?;
+        let evidence = column::<StringArray>(batch, "evidence", path)?;
+        for r in 0..batch.num_rows() {
+            pairs.push(Pair {
+                earlier: para_at(
+                    decisions,
+                    earlier_doc.value(r),
+                    earlier_paragraph.value(r),
+                    path,
+                )?,
+                later: para_at(
+                    decisions,
+                    later_doc.value(r),
+                    later_paragraph.value(r),
+                    path,
+                )?,
+                kind: kind(kinds.value(r), path)?,
+                score: score.value(r),
+                evidence: evidence_of(evidence, r, path)?,
+            });
+        }
+    }
+    Ok(pairs)
+}
+
+fn kind(name: &str, path: &Path) -> Result<Kind> {
+    Kind::from_name(name).ok_or_else(|| bad(path, format!("unknown kind `{name}`")))
+}
+
+fn evidence_of(column: &StringArray, r: usize, path: &Path) -> Result<Evidence> {
+    if column.is_null(r) {
+        return Ok(Evidence::None);
+    }
+    let name = column.value(r);
+    Evidence::from_name(name).ok_or_else(|| bad(path, format!("unknown evidence `{name}`")))
+}

@@ -1,0 +1,204 @@
+//! Fingerprint files and decision files: the cross-document step of cleaning, taken apart
+//! so that it can run where the corpus is not (`dedupsum fingerprint`, `decide`, `apply`).
+//!
+//! `fingerprint` writes what the first pass knows of every paragraph ([`shard`]): one
+//! directory, a *shard*, per call, so that parts of a corpus can be fingerprinted apart.
+//! `decide` reads the shards in the order given — the order of the documents in the
+//! corpus they make up together — and makes the decisions of `dedup` from them alone
+//! ([`decisions`]). `apply` reads the inputs again with those decisions and writes what
+//! `dedup` writes, byte for byte.
+//!
+//! Every file is Parquet, with signed integer columns only (hashes bit-cast), which
+//! every engine reads (Spark has no unsigned types), and a format version in its
+//! metadata: a file of another version is refused, never misread.
+
+pub mod decisions;
+pub mod shard;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use ::parquet::arrow::ArrowWriter;
+use ::parquet::basic::Compression;
+use ::parquet::errors::ParquetError;
+use ::parquet::file::metadata::KeyValue;
+use ::parquet::file::properties::WriterProperties;
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::SchemaRef;
+
+use crate::error::{Error, Result};
+
+/// The version of the fingerprint and decision files this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The metadata key of the format version.
+const VERSION_KEY: &str = "dedupsum.format_version";
+/// The metadata key of what the file is (`fingerprints`, `decisions`, …), so that one is
+/// never read as another.
+const TABLE_KEY: &str = "dedupsum.table";
+
+/// Rows handed to the Parquet writer at a time.
+const BATCH_ROWS: usize = 65_536;
+
+/// Writes `batches` as one Parquet table to `w` (the file `path`), marked as table `name`
+/// of this format version, with `metadata` besides.
+fn write_table(
+    w: &mut BufWriter<File>,
+    path: &Path,
+    schema: SchemaRef,
+    name: &str,
+    metadata: Vec<KeyValue>,
+    batches: impl IntoIterator<Item = Result<RecordBatch>>,
+) -> Result<()> {
+    let mut kv = vec![
+        KeyValue::new(VERSION_KEY.into(), FORMAT_VERSION.to_string()),
+        KeyValue::new(TABLE_KEY.into(), name.to_string()),
+    ];
+    kv.extend(metadata);
+    let properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(kv))
+        .build();
+    let mut writer =
+        ArrowWriter::try_new(&mut *w, schema, Some(properties)).map_err(write_error(path))?;
+    for batch in batches {
+        writer.write(&batch?).map_err(write_error(path))?;
+    }
+    writer.close().map_err(write_error(path))?;
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// A Parquet table as read: its batches and its metadata.
+struct Table {
+    batches: Vec<RecordBatch>,
+    metadata: Vec<KeyValue>,
+}
+
+impl Table {
+    /// Reads table `name` at `path`, refusing a file that is not one of this format
+    /// version.
+    fn read(path: &Path, name: &str) -> Result<Table> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error(path))?;
+        let metadata = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .cloned()
+            .unwrap_or_default();
+        let value = |key: &str| {
+            metadata
+                .iter()
+                .find(|kv| kv.key == key)
+                .and_then(|kv| kv.value.clone())
+        };
+        let table = value(TABLE_KEY);
+        if table.as_deref() != Some(name) {
+            return Err(bad(
+                path,
+                format!(
+                    "not a dedupsum {name} file (it says {})",
+                    table.as_deref().unwrap_or("nothing")
+                ),
+            ));
+        }
+        let version = value(VERSION_KEY);
+        if version.as_deref() != Some(FORMAT_VERSION.to_string().as_str()) {
+            return Err(bad(
+                path,
+                format!(
+                    "written in format version {}, and this dedupsum reads version {FORMAT_VERSION}; \
+                     make it again with this version",
+                    version.as_deref().unwrap_or("unknown")
+                ),
+            ));
+        }
+        let reader = builder
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(parquet_error(path))?;
+        let batches = reader
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| bad(path, e.to_string()))?;
+        Ok(Table { batches, metadata })
+    }
+
+    /// The value of metadata `key`.
+    fn value(&self, key: &str) -> Option<&str> {
+        self.metadata
+            .iter()
+            .find(|kv| kv.key == key)
+            .and_then(|kv| kv.value.as_deref())
+    }
+}
+
+/// Column `name` of `batch` as an array of type `A`, or an error naming the file.
+fn column<'b, A: Array + 'static>(
+    batch: &'b RecordBatch,
+    name: &str,
+    path: &Path,
+) -> Result<&'b A> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<A>())
+        .ok_or_else(|| bad(path, format!("no column `{name}` of the expected type")))
+}
+
+/// A file that is not what it should be.
+fn bad(path: &Path, message: impl Into<String>) -> Error {
+    Error::Refused {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// An error of the Parquet reader at `path`.
+fn parquet_error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
+    move |e| match e {
+        ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
+            Ok(io) => Error::io(path, *io),
+            Err(inner) => bad(path, inner.to_string()),
+        },
+        e => bad(path, e.to_string()),
+    }
+}
+
+/// An error of the Parquet writer at `path`.
+fn write_error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
+    move |e| match e {
+        ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
+            Ok(io) => Error::io(path, *io),
+            Err(inner) => Error::Output {
+                path: path.to_path_buf(),
+                message: inner.to_string(),
+            },
+        },
+        e => Error::Output {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// A value stored in a signed column: the same 64 bits.
+fn signed(v: u64) -> i64 {
+    v as i64
+}
+
+/// A value read from a signed column.
+fn unsigned(v: i64) -> u64 {
+    v as u64
+}
+
+/// A 32-bit value stored in a signed column: the same 32 bits.
+fn signed32(v: u32) -> i32 {
+    v as i32
+}
+
+/// A count or an index read from a column, refused when negative or too large.
+fn index(v: i64, path: &Path, what: &str) -> Result<u32> {
+    u32::try_from(v).map_err(|_| bad(path, format!("{what} {v} out of range")))
+}

@@ -1,0 +1,485 @@
+//! A fingerprint shard: what `dedupsum fingerprint` writes of a part of a corpus, and all
+//! that `decide` needs of it.
+//!
+//! Two tables in one directory. [`DOCUMENTS`]: one row per document in input order — its
+//! id as read, its site, a hash of its text (so that `apply` notices inputs that changed)
+//! and its opening (datelines are learned from the openings). [`FINGERPRINTS`]: one row
+//! per paragraph — the document's position in the shard and the paragraph's, the exact
+//! key, the length, the flags boilerplate and restated detection need, the hash of the
+//! first two words, the shingle hashes, the content terms, the normalised text of a
+//! paragraph too short for shingles, and for a paragraph every sentence of which the
+//! article said before, the paragraphs that said them. The settings that shaped the
+//! fingerprints (shingles, searches, language) are in the metadata of both.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::{Int32Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::{Array, ArrayRef, Int32Array, Int64Array, ListArray, RecordBatch, StringArray};
+use parquet::file::metadata::KeyValue;
+use serde::{Deserialize, Serialize};
+
+use super::{bad, column, index, signed, signed32, unsigned, write_table, Table, BATCH_ROWS};
+use crate::dedup::print::ParaPrint;
+use crate::dedup::{DedupConfig, DocPrint, Searches, ShingleKind};
+use crate::error::{Error, Result};
+use crate::output::atomic::Staged;
+use crate::output::OutputDir;
+use crate::text::dateline::Opening;
+use crate::LangChoice;
+
+/// The documents of a shard.
+pub const DOCUMENTS: &str = "documents.parquet";
+/// The paragraphs' fingerprints.
+pub const FINGERPRINTS: &str = "fingerprints.parquet";
+/// The metadata key of the [`Settings`].
+const SETTINGS_KEY: &str = "dedupsum.settings";
+
+/// What shaped the fingerprints: every shard of one decision must have been made alike,
+/// and the decision searches what they were made for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// `word` or `char` shingles.
+    pub shingle: String,
+    /// n of the shingles.
+    pub shingle_size: usize,
+    /// The searches the fingerprints serve besides exact copies.
+    pub near: bool,
+    /// See [`Settings::near`].
+    pub boilerplate: bool,
+    /// See [`Settings::near`].
+    pub restated: bool,
+    /// `--lang`: `auto` or a language code.
+    pub lang: String,
+}
+
+impl Settings {
+    /// The settings of fingerprints made with `dedup` and `lang`.
+    pub fn new(dedup: &DedupConfig, lang: LangChoice) -> Settings {
+        Settings {
+            shingle: match dedup.shingle {
+                ShingleKind::Word => "word",
+                ShingleKind::Char => "char",
+            }
+            .into(),
+            shingle_size: dedup.shingle_size,
+            near: dedup.searches.near,
+            boilerplate: dedup.searches.boilerplate,
+            restated: dedup.searches.restated,
+            lang: match lang {
+                LangChoice::Auto => "auto".into(),
+                LangChoice::Fixed(lang) => lang.code().into(),
+            },
+        }
+    }
+
+    /// Sets in `dedup` what the fingerprints were made with: the shingles and the
+    /// searches.
+    pub fn apply_to(&self, dedup: &mut DedupConfig) {
+        dedup.shingle = if self.shingle == "char" {
+            ShingleKind::Char
+        } else {
+            ShingleKind::Word
+        };
+        dedup.shingle_size = self.shingle_size;
+        dedup.searches = Searches {
+            near: self.near,
+            boilerplate: self.boilerplate,
+            restated: self.restated,
+        };
+    }
+}
+
+/// A document of a shard, less its paragraphs (in [`Shard::prints`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardDoc {
+    /// The id as read (a repeated id is renamed when the shards are put together).
+    pub id: String,
+    /// The site it comes from, if the input names one.
+    pub site: Option<String>,
+    /// [`crate::text::normalize::stable_hash`] of its text.
+    pub text_hash: u64,
+    /// Its opening, which datelines are learned from.
+    pub opening: Option<Opening>,
+}
+
+/// The fingerprints of a part of a corpus, in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shard {
+    /// What shaped them.
+    pub settings: Settings,
+    /// The documents.
+    pub docs: Vec<ShardDoc>,
+    /// Their fingerprints, parallel to `docs`.
+    pub prints: Vec<DocPrint>,
+}
+
+impl Shard {
+    /// Writes the shard into `dir`: both tables appear whole, or neither.
+    pub fn write(&self, dir: &OutputDir) -> Result<()> {
+        let settings = serde_json::to_string(&self.settings).map_err(|e| Error::Output {
+            path: dir.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let metadata = || vec![KeyValue::new(SETTINGS_KEY.into(), settings.clone())];
+        let mut staged = Staged::default();
+        let path = dir.path().join(DOCUMENTS);
+        let batch = self.documents_batch();
+        staged.write(&path, |w| {
+            write_table(
+                w,
+                &path,
+                batch.schema(),
+                "documents",
+                metadata(),
+                [Ok(batch)],
+            )
+        })?;
+        let path = dir.path().join(FINGERPRINTS);
+        let batches = self.fingerprint_batches();
+        staged.write(&path, |w| {
+            let schema = batches[0].schema();
+            write_table(
+                w,
+                &path,
+                schema,
+                "fingerprints",
+                metadata(),
+                batches.into_iter().map(Ok),
+            )
+        })?;
+        staged.commit()
+    }
+
+    /// The documents table.
+    fn documents_batch(&self) -> RecordBatch {
+        let mut id = StringBuilder::new();
+        let mut site = StringBuilder::new();
+        let mut text_hash = Int64Builder::new();
+        let mut paragraphs = Int64Builder::new();
+        let mut opening_paragraph = Int64Builder::new();
+        let mut opening_head = StringBuilder::new();
+        for (doc, print) in self.docs.iter().zip(&self.prints) {
+            id.append_value(&doc.id);
+            site.append_option(doc.site.as_deref());
+            text_hash.append_value(signed(doc.text_hash));
+            paragraphs.append_value(print.paragraphs.len() as i64);
+            opening_paragraph.append_option(doc.opening.as_ref().map(|o| i64::from(o.paragraph)));
+            opening_head.append_option(doc.opening.as_ref().map(|o| o.head.as_str()));
+        }
+        batch(vec![
+            ("id", Arc::new(id.finish())),
+            ("site", Arc::new(site.finish())),
+            ("text_hash", Arc::new(text_hash.finish())),
+            ("paragraphs", Arc::new(paragraphs.finish())),
+            ("opening_paragraph", Arc::new(opening_paragraph.finish())),
+            ("opening_head", Arc::new(opening_head.finish())),
+        ])
+    }
+
+    /// The fingerprints table, in batches of about [`BATCH_ROWS`] rows (at least one).
+    fn fingerprint_batches(&self) -> Vec<RecordBatch> {
+        let mut batches = Vec::new();
+        let mut rows = Rows::default();
+        for (d, print) in self.prints.iter().enumerate() {
+            let short: Vec<(usize, &str)> = print.short_texts().collect();
+            let mut short = short.into_iter().peekable();
+            for (p, para) in print.paragraphs.iter().enumerate() {
+                rows.doc.append_value(d as i64);
+                rows.paragraph.append_value(p as i64);
+                rows.key.append_value(signed(para.key));
+                rows.len.append_value(i64::from(para.len));
+                rows.flags.append_value(i32::from(para.flag_bits()));
+                rows.opener.append_value(signed32(para.opener));
+                rows.shingles
+                    .append_value(print.shingles(p).iter().map(|&h| Some(signed32(h))));
+                rows.terms
+                    .append_value(print.terms(p).iter().map(|&t| Some(signed32(t))));
+                let line = short.next_if(|&(q, _)| q == p).map(|(_, line)| line);
+                rows.short_text.append_option(line);
+                match print.sayers(p) {
+                    Some(sayers) => {
+                        for sentence in sayers.iter() {
+                            rows.said
+                                .values()
+                                .append_value(sentence.iter().map(|&q| Some(signed32(q))));
+                        }
+                        rows.said.append(true);
+                    }
+                    None => rows.said.append_null(),
+                }
+                rows.count += 1;
+                if rows.count == BATCH_ROWS {
+                    batches.push(std::mem::take(&mut rows).finish());
+                }
+            }
+        }
+        if rows.count > 0 || batches.is_empty() {
+            batches.push(rows.finish());
+        }
+        batches
+    }
+
+    /// Reads the shard in `dir`.
+    pub fn read(dir: &Path) -> Result<Shard> {
+        if !dir.is_dir() {
+            return Err(Error::Missing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let path = dir.join(DOCUMENTS);
+        let documents = Table::read(&path, "documents")?;
+        let settings = settings_of(&documents, &path)?;
+        let (docs, lengths) = read_documents(&documents, &path)?;
+        let path = dir.join(FINGERPRINTS);
+        let fingerprints = Table::read(&path, "fingerprints")?;
+        if settings_of(&fingerprints, &path)? != settings {
+            return Err(bad(
+                &path,
+                format!("made with other settings than {DOCUMENTS}"),
+            ));
+        }
+        let sites: Vec<Option<&str>> = docs.iter().map(|d| d.site.as_deref()).collect();
+        let prints = read_prints(&fingerprints, &path, &lengths, &sites)?;
+        Ok(Shard {
+            settings,
+            docs,
+            prints,
+        })
+    }
+
+    /// Appends `next`, the shard of the documents that follow, refusing one made with
+    /// other settings.
+    pub fn append(&mut self, next: Shard, path: &Path) -> Result<()> {
+        if next.settings != self.settings {
+            return Err(bad(
+                path,
+                format!(
+                    "fingerprinted with other settings ({}) than the shards before it ({}); \
+                     fingerprint every part with the same flags",
+                    describe(&next.settings),
+                    describe(&self.settings)
+                ),
+            ));
+        }
+        self.docs.extend(next.docs);
+        self.prints.extend(next.prints);
+        Ok(())
+    }
+}
+
+/// Settings as a reader of an error message knows them: the flags.
+fn describe(s: &Settings) -> String {
+    let skipped: Vec<&str> = [
+        (!s.near, "near"),
+        (!s.boilerplate, "boilerplate"),
+        (!s.restated, "restated"),
+    ]
+    .into_iter()
+    .filter_map(|(off, name)| off.then_some(name))
+    .collect();
+    let mut text = format!(
+        "--shingle {} --shingle-size {} --lang {}",
+        s.shingle, s.shingle_size, s.lang
+    );
+    if !skipped.is_empty() {
+        text.push_str(&format!(" --skip {}", skipped.join(",")));
+    }
+    text
+}
+
+/// A record batch of `columns` (an empty one has the same schema).
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    RecordBatch::try_from_iter(columns).expect("columns of one length and distinct names")
+}
+
+/// The fingerprints table's columns being built.
+struct Rows {
+    doc: Int64Builder,
+    paragraph: Int64Builder,
+    key: Int64Builder,
+    len: Int64Builder,
+    flags: Int32Builder,
+    opener: Int32Builder,
+    shingles: ListBuilder<Int32Builder>,
+    terms: ListBuilder<Int32Builder>,
+    short_text: StringBuilder,
+    said: ListBuilder<ListBuilder<Int32Builder>>,
+    count: usize,
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows {
+            doc: Int64Builder::new(),
+            paragraph: Int64Builder::new(),
+            key: Int64Builder::new(),
+            len: Int64Builder::new(),
+            flags: Int32Builder::new(),
+            opener: Int32Builder::new(),
+            shingles: ListBuilder::new(Int32Builder::new()),
+            terms: ListBuilder::new(Int32Builder::new()),
+            short_text: StringBuilder::new(),
+            said: ListBuilder::new(ListBuilder::new(Int32Builder::new())),
+            count: 0,
+        }
+    }
+}
+
+impl Rows {
+    fn finish(mut self) -> RecordBatch {
+        batch(vec![
+            ("doc", Arc::new(self.doc.finish())),
+            ("paragraph", Arc::new(self.paragraph.finish())),
+            ("key", Arc::new(self.key.finish())),
+            ("len", Arc::new(self.len.finish())),
+            ("flags", Arc::new(self.flags.finish())),
+            ("opener", Arc::new(self.opener.finish())),
+            ("shingles", Arc::new(self.shingles.finish())),
+            ("terms", Arc::new(self.terms.finish())),
+            ("short_text", Arc::new(self.short_text.finish())),
+            ("said", Arc::new(self.said.finish())),
+        ])
+    }
+}
+
+/// The settings in `table`'s metadata.
+fn settings_of(table: &Table, path: &Path) -> Result<Settings> {
+    let text = table
+        .value(SETTINGS_KEY)
+        .ok_or_else(|| bad(path, "no fingerprint settings in its metadata"))?;
+    serde_json::from_str(text).map_err(|e| bad(path, format!("unreadable settings: {e}")))
+}
+
+/// The documents, and the number of paragraphs of each.
+fn read_documents(table: &Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<u32>)> {
+    let mut docs = Vec::new();
+    let mut lengths = Vec::new();
+    for batch in &table.batches {
+        let id = column::<StringArray>(batch, "id", path)?;
+        let site = column::<StringArray>(batch, "site", path)?;
+        let text_hash = column::<Int64Array>(batch, "text_hash", path)?;
+        let paragraphs = column::<Int64Array>(batch, "paragraphs", path)?;
+        let opening_paragraph = column::<Int64Array>(batch, "opening_paragraph", path)?;
+        let opening_head = column::<StringArray>(batch, "opening_head", path)?;
+        for r in 0..batch.num_rows() {
+            let site = (!site.is_null(r)).then(|| site.value(r).to_string());
+            let opening = if opening_paragraph.is_null(r) || opening_head.is_null(r) {
+                None
+            } else {
+                Some(Opening {
+                    site: site.clone(),
+                    paragraph: index(opening_paragraph.value(r), path, "opening paragraph")?,
+                    head: opening_head.value(r).to_string(),
+                })
+            };
+            docs.push(ShardDoc {
+                id: id.value(r).to_string(),
+                site,
+                text_hash: unsigned(text_hash.value(r)),
+                opening,
+            });
+            lengths.push(index(paragraphs.value(r), path, "paragraph count")?);
+        }
+    }
+    Ok((docs, lengths))
+}
+
+/// The fingerprints of documents of `lengths` paragraphs each, from `sites`.
+fn read_prints(
+    table: &Table,
+    path: &Path,
+    lengths: &[u32],
+    sites: &[Option<&str>],
+) -> Result<Vec<DocPrint>> {
+    let mut prints: Vec<DocPrint> = sites
+        .iter()
+        .map(|site| {
+            let mut print = DocPrint::default();
+            print.site = site.map_or(0, crate::dedup::print::site_hash);
+            print
+        })
+        .collect();
+    let mut next = (0usize, 0u32);
+    for batch in &table.batches {
+        let doc = column::<Int64Array>(batch, "doc", path)?;
+        let paragraph = column::<Int64Array>(batch, "paragraph", path)?;
+        let key = column::<Int64Array>(batch, "key", path)?;
+        let len = column::<Int64Array>(batch, "len", path)?;
+        let flags = column::<Int32Array>(batch, "flags", path)?;
+        let opener = column::<Int32Array>(batch, "opener", path)?;
+        let shingles = column::<ListArray>(batch, "shingles", path)?;
+        let terms = column::<ListArray>(batch, "terms", path)?;
+        let short_text = column::<StringArray>(batch, "short_text", path)?;
+        let said = column::<ListArray>(batch, "said", path)?;
+        for r in 0..batch.num_rows() {
+            let at = (
+                index(doc.value(r), path, "document")? as usize,
+                index(paragraph.value(r), path, "paragraph")?,
+            );
+            // Rows come in order, document by document, every paragraph once.
+            while next.0 < lengths.len() && next.1 == lengths[next.0] {
+                next = (next.0 + 1, 0);
+            }
+            if at != next {
+                return Err(bad(
+                    path,
+                    format!(
+                        "row {} is paragraph {} of document {}, expected paragraph {} of document {}",
+                        r, at.1, at.0, next.1, next.0
+                    ),
+                ));
+            }
+            let para = ParaPrint::stored(
+                unsigned(key.value(r)),
+                index(len.value(r), path, "length")?,
+                u16::try_from(flags.value(r)).map_err(|_| bad(path, "flags out of range"))?,
+                opener.value(r) as u32,
+            );
+            let sayers = if said.is_null(r) {
+                None
+            } else {
+                let sentences = said.value(r);
+                let sentences = sentences
+                    .as_any()
+                    .downcast_ref::<ListArray>()
+                    .ok_or_else(|| bad(path, "`said` is not a list of lists"))?;
+                let mut all = Vec::with_capacity(sentences.len());
+                for s in 0..sentences.len() {
+                    all.push(hashes(&sentences.value(s), path)?.into_boxed_slice());
+                }
+                Some(all.into_boxed_slice())
+            };
+            prints[at.0].push_stored(
+                para,
+                &hashes(&shingles.value(r), path)?,
+                &hashes(&terms.value(r), path)?,
+                (!short_text.is_null(r)).then(|| short_text.value(r)),
+                sayers,
+            );
+            next.1 += 1;
+        }
+    }
+    while next.0 < lengths.len() && next.1 == lengths[next.0] {
+        next = (next.0 + 1, 0);
+    }
+    if next.0 < lengths.len() {
+        return Err(bad(
+            path,
+            format!(
+                "ends at paragraph {} of document {}, which has {}",
+                next.1, next.0, lengths[next.0]
+            ),
+        ));
+    }
+    Ok(prints)
+}
+
+/// The 32-bit values of a list cell.
+fn hashes(values: &ArrayRef, path: &Path) -> Result<Vec<u32>> {
+    let values = values
+        .as_any()
+        .downcast_ref::<Int32Array>()
+        .ok_or_else(|| bad(path, "a list of other than 32-bit integers"))?;
+    Ok(values.values().iter().map(|&v| v as u32).collect())
+}
