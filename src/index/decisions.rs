@@ -35,6 +35,10 @@ pub const DECISIONS: &str = "decisions.parquet";
 pub const PAIRS: &str = "pairs.parquet";
 /// The documents.
 pub const DOCUMENTS: &str = "documents.parquet";
+/// What the tables say they are (see [`super::Table::read`]).
+const DECIDED_DOCUMENTS: &str = "decided documents";
+const DECIDED_PARAGRAPHS: &str = "decided paragraphs";
+const DECIDED_PAIRS: &str = "decided pairs";
 /// The metadata key of the fingerprints' [`Settings`].
 const SETTINGS_KEY: &str = "dedupsum.settings";
 
@@ -117,9 +121,9 @@ impl Decisions {
         let metadata = || vec![KeyValue::new(SETTINGS_KEY.into(), settings.clone())];
         let mut staged = Staged::default();
         for (name, table, batch) in [
-            (DOCUMENTS, "documents", self.documents_batch()),
-            (DECISIONS, "decisions", self.decisions_batch()),
-            (PAIRS, "pairs", self.pairs_batch()),
+            (DOCUMENTS, DECIDED_DOCUMENTS, self.documents_batch()),
+            (DECISIONS, DECIDED_PARAGRAPHS, self.decisions_batch()),
+            (PAIRS, DECIDED_PAIRS, self.pairs_batch()),
         ] {
             let path = dir.path().join(name);
             staged.write(&path, |w| {
@@ -271,7 +275,7 @@ impl Decisions {
             });
         }
         let path = dir.join(DOCUMENTS);
-        let table = Table::read(&path, "documents")?;
+        let table = Table::read(&path, DECIDED_DOCUMENTS)?;
         let text = table
             .value(SETTINGS_KEY)
             .ok_or_else(|| bad(&path, "no fingerprint settings in its metadata"))?;
@@ -279,9 +283,9 @@ impl Decisions {
             .map_err(|e| bad(&path, format!("unreadable settings: {e}")))?;
         let (docs, mut dedup, datelines) = read_documents(&table, &path)?;
         let path = dir.join(DECISIONS);
-        read_decisions(&Table::read(&path, "decisions")?, &path, &mut dedup)?;
+        read_decisions(&Table::read(&path, DECIDED_PARAGRAPHS)?, &path, &mut dedup)?;
         let path = dir.join(PAIRS);
-        dedup.pairs = read_pairs(&Table::read(&path, "pairs")?, &path, &dedup.decisions)?;
+        dedup.pairs = read_pairs(&Table::read(&path, DECIDED_PAIRS)?, &path, &dedup.decisions)?;
         Ok(Decisions {
             settings,
             docs,
@@ -553,4 +557,149 @@ fn evidence_of(column: &StringArray, r: usize, path: &Path) -> Result<Evidence> 
     }
     let name = column.value(r);
     Evidence::from_name(name).ok_or_else(|| bad(path, format!("unknown evidence `{name}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::shard::ShardDoc;
+    use crate::text::dateline::Opening;
+    use crate::text::Lang;
+    use crate::LangChoice;
+
+    /// Paragraph spans of `text` split at blank lines, none a title.
+    fn spans(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+        let mut start = 0;
+        let mut out = Vec::new();
+        for part in text.split("\n\n") {
+            out.push((start..start + part.len(), false));
+            start += part.len() + 2;
+        }
+        out
+    }
+
+    /// Decisions made from a shard are those of the search over its fingerprints, and
+    /// read back as written: every drop with its pointer, score and evidence, every pair,
+    /// the datelines, the renamed ids and the bytes kept.
+    #[test]
+    fn decisions_are_the_search_s_and_read_back_as_written() {
+        let story = "Harga beras di pasar induk naik tajam pekan ini menurut pedagang.";
+        let texts = [
+            format!("Kota, Jakarta - Pemerintah menyiapkan operasi pasar.\n\n{story}\n\nBaca juga: harga cabai naik\n\nPemerintah menyiapkan operasi pasar untuk menekan harga beras di pasar induk."),
+            format!("Kota, Jakarta - Warga antre minyak goreng sejak pagi.\n\n{story}\n\nBaca juga: harga cabai naik\n\nHarga beras di pasar induk naik tajam pekan ini menurut pedagang kecil."),
+            "Kota, Jakarta - Banjir merendam ratusan rumah warga di tepi sungai.\n\nBaca juga: harga cabai naik\n\nAir mulai surut pada sore hari.".to_string(),
+        ];
+        let config = DedupConfig::default();
+        let prints: Vec<_> = texts
+            .iter()
+            .map(|t| crate::DocPrint::new(t, spans(t), Lang::Indonesian, &config))
+            .collect();
+        let docs: Vec<ShardDoc> = texts
+            .iter()
+            .enumerate()
+            .map(|(d, t)| ShardDoc {
+                id: if d == 2 {
+                    "a".into()
+                } else {
+                    ["a", "b"][d].into()
+                },
+                site: None,
+                text_hash: d as u64,
+                opening: Some(Opening {
+                    site: None,
+                    paragraph: 0,
+                    head: t[..40].to_string(),
+                }),
+            })
+            .collect();
+        let expected = dedup::find_duplicates(prints.clone(), &config);
+        let tmp = tempfile::tempdir().unwrap();
+        let shard = tmp.path().join("shard");
+        Shard {
+            settings: Settings::new(&config, LangChoice::Fixed(Lang::Indonesian)),
+            docs,
+            prints,
+        }
+        .write(&OutputDir::create(&shard).unwrap())
+        .unwrap();
+        let decided = Decisions::decide(&[shard], &config).unwrap();
+        assert_eq!(decided.dedup.decisions, expected.decisions);
+        assert_eq!(decided.dedup.pairs, expected.pairs);
+        assert_eq!(decided.dedup.clean_bytes, expected.clean_bytes);
+        let copies = |d: usize| {
+            expected.decisions[d]
+                .iter()
+                .filter(|d| {
+                    matches!(
+                        d,
+                        Decision::Drop {
+                            duplicate_of: Some(_),
+                            ..
+                        }
+                    )
+                })
+                .count()
+        };
+        assert_eq!(copies(1), 2, "{:?}", expected.decisions);
+        let ids: Vec<&str> = decided.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "a#2"]);
+        assert_eq!(
+            decided.datelines,
+            vec![
+                Some(Dateline {
+                    paragraph: 0,
+                    len: 16
+                });
+                3
+            ]
+        );
+        let clean: usize = decided.docs.iter().map(|d| d.clean_bytes).sum();
+        assert_eq!(clean, expected.clean_bytes);
+
+        let dir = tmp.path().join("decisions");
+        decided.write(&OutputDir::create(&dir).unwrap()).unwrap();
+        let read = Decisions::read(&dir).unwrap();
+        assert_eq!(read.settings, decided.settings);
+        assert_eq!(read.docs, decided.docs);
+        assert_eq!(read.datelines, decided.datelines);
+        assert_eq!(read.dedup.decisions, decided.dedup.decisions);
+        assert_eq!(read.dedup.pairs, decided.dedup.pairs);
+        assert_eq!(read.dedup.clean_bytes, decided.dedup.clean_bytes);
+        assert_eq!(read.dedup.candidate_docs, decided.dedup.candidate_docs);
+        assert_eq!(
+            read.dedup.near_limited_docs,
+            decided.dedup.near_limited_docs
+        );
+    }
+
+    /// The limits read back, on the documents they applied to.
+    #[test]
+    fn limited_documents_read_back() {
+        let decided = Decisions {
+            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
+            docs: (0..3)
+                .map(|d| DecidedDoc {
+                    id: d.to_string(),
+                    text_hash: 0,
+                    clean_bytes: 0,
+                })
+                .collect(),
+            dedup: DedupResult {
+                decisions: vec![vec![Decision::Title], vec![], vec![Decision::Keep]],
+                pairs: Vec::new(),
+                candidate_docs: vec![2],
+                near_limited_docs: vec![0, 2],
+                clean_bytes: 0,
+            },
+            datelines: vec![None; 3],
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        decided
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
+        let read = Decisions::read(tmp.path()).unwrap();
+        assert_eq!(read.dedup.candidate_docs, [2]);
+        assert_eq!(read.dedup.near_limited_docs, [0, 2]);
+        assert_eq!(read.dedup.decisions, decided.dedup.decisions);
+    }
 }

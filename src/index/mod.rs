@@ -35,8 +35,8 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// The metadata key of the format version.
 const VERSION_KEY: &str = "dedupsum.format_version";
-/// The metadata key of what the file is (`fingerprints`, `decisions`, …), so that one is
-/// never read as another.
+/// The metadata key of what the file is (`shard fingerprints`, `decided pairs`, …), so
+/// that one is never read as another.
 const TABLE_KEY: &str = "dedupsum.table";
 
 /// Rows handed to the Parquet writer at a time.
@@ -71,6 +71,7 @@ fn write_table(
 }
 
 /// A Parquet table as read: its batches and its metadata.
+#[derive(Debug)]
 struct Table {
     batches: Vec<RecordBatch>,
     metadata: Vec<KeyValue>,
@@ -100,8 +101,8 @@ impl Table {
             return Err(bad(
                 path,
                 format!(
-                    "not a dedupsum {name} file (it says {})",
-                    table.as_deref().unwrap_or("nothing")
+                    "not the {name} table of dedupsum (its metadata says {})",
+                    table.as_deref().unwrap_or("nothing of dedupsum")
                 ),
             ));
         }
@@ -201,4 +202,80 @@ fn signed32(v: u32) -> i32 {
 /// A count or an index read from a column, refused when negative or too large.
 fn index(v: i64, path: &Path, what: &str) -> Result<u32> {
     u32::try_from(v).map_err(|_| bad(path, format!("{what} {v} out of range")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Int64Array, StringArray};
+    use std::sync::Arc;
+
+    /// Writes a one-column table at `path` with `metadata` alone.
+    fn write_with(path: &Path, metadata: Vec<KeyValue>) {
+        let batch = RecordBatch::try_from_iter([("doc", Arc::new(Int64Array::from(vec![1])) as _)])
+            .unwrap();
+        let properties = WriterProperties::builder()
+            .set_key_value_metadata(Some(metadata))
+            .build();
+        let mut writer = ArrowWriter::try_new(
+            File::create(path).unwrap(),
+            batch.schema(),
+            Some(properties),
+        )
+        .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+
+    #[test]
+    fn a_table_of_another_version_or_kind_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.parquet");
+        let kv = |k: &str, v: &str| KeyValue::new(k.into(), v.to_string());
+        write_with(&path, vec![kv(TABLE_KEY, "pairs"), kv(VERSION_KEY, "2")]);
+        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        assert!(
+            error.ends_with("t.parquet: written in format version 2, and this dedupsum reads version 1; make it again with this version"),
+            "{error}"
+        );
+        write_with(&path, vec![kv(TABLE_KEY, "pairs")]);
+        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        assert!(error.contains("format version unknown"), "{error}");
+        write_with(&path, vec![]);
+        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                "not the pairs table of dedupsum (its metadata says nothing of dedupsum)"
+            ),
+            "{error}"
+        );
+        let version = FORMAT_VERSION.to_string();
+        write_with(
+            &path,
+            vec![
+                kv(TABLE_KEY, "pairs"),
+                kv(VERSION_KEY, &version),
+                kv("x", "y"),
+            ],
+        );
+        let table = Table::read(&path, "pairs").unwrap();
+        assert_eq!(table.value("x"), Some("y"));
+        assert_eq!(table.batches[0].num_rows(), 1);
+        let error = column::<StringArray>(&table.batches[0], "doc", &path).unwrap_err();
+        assert!(error
+            .to_string()
+            .ends_with("no column `doc` of the expected type"));
+    }
+
+    #[test]
+    fn values_keep_their_bits_in_signed_columns() {
+        for v in [0, 1, u64::MAX, 1 << 63] {
+            assert_eq!(unsigned(signed(v)), v);
+        }
+        assert_eq!(signed32(u32::MAX) as u32, u32::MAX);
+        let path = Path::new("x");
+        assert_eq!(index(7, path, "n").unwrap(), 7);
+        assert!(index(-1, path, "n").is_err());
+        assert!(index(1 << 40, path, "n").is_err());
+    }
 }

@@ -32,6 +32,9 @@ use crate::LangChoice;
 pub const DOCUMENTS: &str = "documents.parquet";
 /// The paragraphs' fingerprints.
 pub const FINGERPRINTS: &str = "fingerprints.parquet";
+/// What the tables say they are (see [`super::Table::read`]).
+const SHARD_DOCUMENTS: &str = "shard documents";
+const SHARD_FINGERPRINTS: &str = "shard fingerprints";
 /// The metadata key of the [`Settings`].
 const SETTINGS_KEY: &str = "dedupsum.settings";
 
@@ -130,7 +133,7 @@ impl Shard {
                 w,
                 &path,
                 batch.schema(),
-                "documents",
+                SHARD_DOCUMENTS,
                 metadata(),
                 [Ok(batch)],
             )
@@ -143,7 +146,7 @@ impl Shard {
                 w,
                 &path,
                 schema,
-                "fingerprints",
+                SHARD_FINGERPRINTS,
                 metadata(),
                 batches.into_iter().map(Ok),
             )
@@ -228,11 +231,11 @@ impl Shard {
             });
         }
         let path = dir.join(DOCUMENTS);
-        let documents = Table::read(&path, "documents")?;
+        let documents = Table::read(&path, SHARD_DOCUMENTS)?;
         let settings = settings_of(&documents, &path)?;
         let (docs, lengths) = read_documents(&documents, &path)?;
         let path = dir.join(FINGERPRINTS);
-        let fingerprints = Table::read(&path, "fingerprints")?;
+        let fingerprints = Table::read(&path, SHARD_FINGERPRINTS)?;
         if settings_of(&fingerprints, &path)? != settings {
             return Err(bad(
                 &path,
@@ -482,4 +485,101 @@ fn hashes(values: &ArrayRef, path: &Path) -> Result<Vec<u32>> {
         .downcast_ref::<Int32Array>()
         .ok_or_else(|| bad(path, "a list of other than 32-bit integers"))?;
     Ok(values.values().iter().map(|&v| v as u32).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Lang;
+
+    /// Paragraph spans of `text` split at blank lines, the first a title.
+    fn spans(text: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+        let mut start = 0;
+        let mut out = Vec::new();
+        for part in text.split("\n\n") {
+            out.push((start..start + part.len(), out.is_empty()));
+            start += part.len() + 2;
+        }
+        out
+    }
+
+    /// A shard read back is the shard written: every part of every fingerprint (sets,
+    /// flags, short texts, sentences said before), the documents and the settings.
+    #[test]
+    fn a_shard_reads_back_as_written() {
+        let texts = [
+            "Judul Berita Hari Ini\n\nHarga beras di pasar naik tajam pekan ini. Warga mengeluh.\n\nBaca juga: harga cabai\n\n1. Dewa United vs Port FC\n\nHarga beras di pasar naik tajam pekan ini. Warga antre minyak goreng sejak pagi buta.\n\nWarga antre minyak goreng sejak pagi buta.",
+            "",
+            "Satu paragraf saja",
+        ];
+        let config = DedupConfig::default();
+        let prints: Vec<DocPrint> = texts
+            .iter()
+            .map(|text| {
+                let mut print = DocPrint::new(text, spans(text), Lang::Indonesian, &config);
+                print.site = crate::dedup::print::site_hash("contoh.id");
+                print
+            })
+            .collect();
+        assert!(prints[0].short_texts().count() > 0, "a short paragraph");
+        assert!(
+            (0..prints[0].paragraphs.len()).any(|p| prints[0].sayers(p).is_some()),
+            "a paragraph said before"
+        );
+        let docs = vec![
+            ShardDoc {
+                id: "a".into(),
+                site: Some("contoh.id".into()),
+                text_hash: u64::MAX - 1,
+                opening: Some(Opening {
+                    site: Some("contoh.id".into()),
+                    paragraph: 1,
+                    head: "Harga beras".into(),
+                }),
+            },
+            ShardDoc {
+                id: "b".into(),
+                site: Some("contoh.id".into()),
+                text_hash: 0,
+                opening: None,
+            },
+            ShardDoc {
+                id: "c".into(),
+                site: Some("contoh.id".into()),
+                text_hash: 1 << 63,
+                opening: None,
+            },
+        ];
+        let shard = Shard {
+            settings: Settings::new(&config, LangChoice::Fixed(Lang::Indonesian)),
+            docs,
+            prints,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        shard
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
+        assert_eq!(Shard::read(tmp.path()).unwrap(), shard);
+    }
+
+    #[test]
+    fn flags_and_settings_round_trip() {
+        for bits in 0..=255u16 {
+            assert_eq!(ParaPrint::stored(1, 2, bits, 3).flag_bits(), bits);
+        }
+        let mut config = DedupConfig {
+            shingle: ShingleKind::Char,
+            shingle_size: 7,
+            ..DedupConfig::default()
+        };
+        config.searches.boilerplate = false;
+        let settings = Settings::new(&config, LangChoice::Auto);
+        let mut back = DedupConfig::default();
+        settings.apply_to(&mut back);
+        assert_eq!(back, config);
+        assert_eq!(
+            describe(&settings),
+            "--shingle char --shingle-size 7 --lang auto --skip boilerplate"
+        );
+    }
 }

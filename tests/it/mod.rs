@@ -18,5 +18,6 @@ mod progress;
 mod properties;
 mod restatements;
 mod searches;
+mod shards;
 mod summaries;
 mod util;

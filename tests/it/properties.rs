@@ -1398,3 +1398,78 @@ fn generated_corpora_reach_chains_conflicts_restatements_and_furniture() {
         assert!(n >= 3, "{what}: {n} in {reach:?}");
     }
 }
+
+/// Documents `docs` as JSON Lines with a `source` (site) field, `site_of` each.
+fn write_jsonl_with_sites(docs: &[Document], sites: &[Option<&str>], path: &Path) {
+    let mut body = String::new();
+    for (doc, site) in docs.iter().zip(sites) {
+        body += &serde_json::json!({"id": doc.id, "text": doc.text, "source": site}).to_string();
+        body.push('\n');
+    }
+    fs::write(path, body).unwrap();
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// Any split of a corpus into shards, fingerprinted apart, decided together and
+    /// applied, writes the bytes `dedup` writes over the whole: decisions, pointers across
+    /// shards, renamed ids, datelines, every pair, the cleaned records and the report.
+    #[test]
+    fn fingerprint_decide_apply_equals_dedup_for_any_split_into_shards(
+        generated in hard_corpus(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+        sites in prop::collection::vec(prop::sample::select(vec![None, Some("a.example"), Some("b.example")]), 8),
+        repeat_id in prop::option::of(any::<prop::sample::Index>()),
+        threads in 1usize..4,
+        cut_datelines: bool,
+    ) {
+        use dedupsum::index::decisions::Decisions;
+        use dedupsum::output::OutputDir;
+        let mut docs = generated.docs.clone();
+        // A repeated id across shards is renamed as in one run.
+        if let (Some(pick), true) = (repeat_id, docs.len() > 1) {
+            let d = 1 + pick.index(docs.len() - 1);
+            docs[d].id = docs[0].id.clone();
+        }
+        let mut bounds: Vec<usize> = cuts.iter().map(|c| 1 + c.index(docs.len())).filter(|&c| c < docs.len()).collect();
+        bounds.extend([0, docs.len()]);
+        bounds.sort_unstable();
+        bounds.dedup();
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs: Vec<PathBuf> = bounds.windows(2).enumerate().map(|(k, w)| {
+            let path = tmp.path().join(format!("part{k}.jsonl"));
+            write_jsonl_with_sites(&docs[w[0]..w[1]], &sites[w[0]..w[1]], &path);
+            path
+        }).collect();
+        let output = OutputConfig { all_pairs: true, ..OutputConfig::default() };
+        let config = |inputs: Vec<PathBuf>| {
+            let mut config = Config::new(inputs);
+            config.threads = Some(threads);
+            config.dedup.cut_datelines = cut_datelines;
+            config
+        };
+        let whole = Pipeline::new(config(inputs.clone())).unwrap().run(Job::Dedup).unwrap();
+        whole.write_dir(&tmp.path().join("dedup"), Job::Dedup, &output).unwrap();
+
+        let mut shards = Vec::new();
+        for (k, input) in inputs.iter().enumerate() {
+            let (shard, skipped) = Pipeline::new(config(vec![input.clone()])).unwrap().fingerprint().unwrap();
+            prop_assert!(skipped.is_empty());
+            let dir = tmp.path().join(format!("shard{k}"));
+            shard.write(&OutputDir::create(&dir).unwrap()).unwrap();
+            shards.push(dir);
+        }
+        let decided = Decisions::decide(&shards, &DedupConfig::default()).unwrap();
+        let dir = tmp.path().join("decisions");
+        decided.write(&OutputDir::create(&dir).unwrap()).unwrap();
+        let read = Decisions::read(&dir).unwrap();
+        let applied = Pipeline::new(config(inputs.clone())).unwrap().apply(read, &dir).unwrap();
+        applied.write_dir(&tmp.path().join("apply"), Job::Dedup, &output).unwrap();
+        let (expected, got) = (output_bytes(&tmp.path().join("dedup")), output_bytes(&tmp.path().join("apply")));
+        prop_assert_eq!(expected.keys().collect::<Vec<_>>(), got.keys().collect::<Vec<_>>());
+        for (file, content) in &expected {
+            prop_assert!(&got[file] == content, "{} differs with {} shards", file, shards.len());
+        }
+    }
+}
