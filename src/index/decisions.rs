@@ -275,17 +275,17 @@ impl Decisions {
             });
         }
         let path = dir.join(DOCUMENTS);
-        let table = Table::read(&path, DECIDED_DOCUMENTS)?;
+        let mut table = Table::read(&path, DECIDED_DOCUMENTS)?;
         let text = table
             .value(SETTINGS_KEY)
             .ok_or_else(|| bad(&path, "no fingerprint settings in its metadata"))?;
         let settings: Settings = serde_json::from_str(text)
             .map_err(|e| bad(&path, format!("unreadable settings: {e}")))?;
-        let (docs, mut dedup, datelines) = read_documents(&table, &path)?;
+        let (docs, mut dedup, datelines) = read_documents(&mut table, &path)?;
         let path = dir.join(DECISIONS);
-        read_decisions(&Table::read(&path, DECIDED_PARAGRAPHS)?, &path, &mut dedup)?;
+        read_decisions(Table::read(&path, DECIDED_PARAGRAPHS)?, &path, &mut dedup)?;
         let path = dir.join(PAIRS);
-        dedup.pairs = read_pairs(&Table::read(&path, DECIDED_PAIRS)?, &path, &dedup.decisions)?;
+        dedup.pairs = read_pairs(Table::read(&path, DECIDED_PAIRS)?, &path, &dedup.decisions)?;
         Ok(Decisions {
             settings,
             docs,
@@ -388,14 +388,15 @@ impl DecisionRows {
 /// The documents, with every paragraph kept (and the first a title where it is one),
 /// their datelines and limits.
 fn read_documents(
-    table: &Table,
+    table: &mut Table,
     path: &Path,
 ) -> Result<(Vec<DecidedDoc>, DedupResult, Vec<Option<Dateline>>)> {
     let mut docs = Vec::new();
     let mut decisions = Vec::new();
     let mut datelines = Vec::new();
     let (mut candidate_docs, mut near_limited_docs) = (Vec::new(), Vec::new());
-    for batch in &table.batches {
+    while let Some(batch) = table.next_batch()? {
+        let batch = &batch;
         let doc = column::<Int64Array>(batch, "doc", path)?;
         let id = column::<StringArray>(batch, "doc_id", path)?;
         let text_hash = column::<Int64Array>(batch, "text_hash", path)?;
@@ -477,8 +478,9 @@ fn para_at(decisions: &[Vec<Decision>], doc: i64, para: i64, path: &Path) -> Res
 }
 
 /// The drops of `table` put into `dedup`'s decisions.
-fn read_decisions(table: &Table, path: &Path, dedup: &mut DedupResult) -> Result<()> {
-    for batch in &table.batches {
+fn read_decisions(mut table: Table, path: &Path, dedup: &mut DedupResult) -> Result<()> {
+    while let Some(batch) = table.next_batch()? {
+        let batch = &batch;
         let doc = column::<Int64Array>(batch, "doc", path)?;
         let paragraph = column::<Int64Array>(batch, "paragraph", path)?;
         let decision = column::<StringArray>(batch, "decision", path)?;
@@ -514,9 +516,10 @@ fn read_decisions(table: &Table, path: &Path, dedup: &mut DedupResult) -> Result
 }
 
 /// The pairs of `table`.
-fn read_pairs(table: &Table, path: &Path, decisions: &[Vec<Decision>]) -> Result<Vec<Pair>> {
+fn read_pairs(mut table: Table, path: &Path, decisions: &[Vec<Decision>]) -> Result<Vec<Pair>> {
     let mut pairs = Vec::new();
-    for batch in &table.batches {
+    while let Some(batch) = table.next_batch()? {
+        let batch = &batch;
         let earlier_doc = column::<Int64Array>(batch, "earlier_doc", path)?;
         let earlier_paragraph = column::<Int64Array>(batch, "earlier_paragraph", path)?;
         let later_doc = column::<Int64Array>(batch, "later_doc", path)?;

@@ -17,9 +17,9 @@ pub mod shard;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use ::parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use ::parquet::arrow::ArrowWriter;
 use ::parquet::basic::Compression;
 use ::parquet::errors::ParquetError;
@@ -39,8 +39,10 @@ const VERSION_KEY: &str = "dedupsum.format_version";
 /// that one is never read as another.
 const TABLE_KEY: &str = "dedupsum.table";
 
-/// Rows handed to the Parquet writer at a time.
-const BATCH_ROWS: usize = 65_536;
+/// Rows handed to the Parquet writer, or read from a file, at a time.
+const BATCH_ROWS: usize = 16_384;
+/// A row group is closed once its data in memory passes this size.
+const GROUP_BYTES: usize = 16 << 20;
 
 /// Writes `batches` as one Parquet table to `w` (the file `path`), marked as table `name`
 /// of this format version, with `metadata` besides.
@@ -65,16 +67,20 @@ fn write_table(
         ArrowWriter::try_new(&mut *w, schema, Some(properties)).map_err(write_error(path))?;
     for batch in batches {
         writer.write(&batch?).map_err(write_error(path))?;
+        // Row groups of bounded size: writing holds one at a time.
+        if writer.in_progress_size() >= GROUP_BYTES {
+            writer.flush().map_err(write_error(path))?;
+        }
     }
     writer.close().map_err(write_error(path))?;
     w.flush().map_err(|e| Error::io(path, e))
 }
 
-/// A Parquet table as read: its batches and its metadata.
-#[derive(Debug)]
+/// A Parquet table being read: its metadata, and its batches as they are read.
 struct Table {
-    batches: Vec<RecordBatch>,
+    reader: ParquetRecordBatchReader,
     metadata: Vec<KeyValue>,
+    path: PathBuf,
 }
 
 impl Table {
@@ -121,10 +127,19 @@ impl Table {
             .with_batch_size(BATCH_ROWS)
             .build()
             .map_err(parquet_error(path))?;
-        let batches = reader
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| bad(path, e.to_string()))?;
-        Ok(Table { batches, metadata })
+        Ok(Table {
+            reader,
+            metadata,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The next batch of rows, read now; none at the end.
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        self.reader
+            .next()
+            .transpose()
+            .map_err(|e| bad(&self.path, e.to_string()))
     }
 
     /// The value of metadata `key`.
@@ -233,16 +248,16 @@ mod tests {
         let path = tmp.path().join("t.parquet");
         let kv = |k: &str, v: &str| KeyValue::new(k.into(), v.to_string());
         write_with(&path, vec![kv(TABLE_KEY, "pairs"), kv(VERSION_KEY, "2")]);
-        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        let error = Table::read(&path, "pairs").err().unwrap().to_string();
         assert!(
             error.ends_with("t.parquet: written in format version 2, and this dedupsum reads version 1; make it again with this version"),
             "{error}"
         );
         write_with(&path, vec![kv(TABLE_KEY, "pairs")]);
-        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        let error = Table::read(&path, "pairs").err().unwrap().to_string();
         assert!(error.contains("format version unknown"), "{error}");
         write_with(&path, vec![]);
-        let error = Table::read(&path, "pairs").unwrap_err().to_string();
+        let error = Table::read(&path, "pairs").err().unwrap().to_string();
         assert!(
             error.ends_with(
                 "not the pairs table of dedupsum (its metadata says nothing of dedupsum)"
@@ -258,10 +273,12 @@ mod tests {
                 kv("x", "y"),
             ],
         );
-        let table = Table::read(&path, "pairs").unwrap();
+        let mut table = Table::read(&path, "pairs").unwrap();
         assert_eq!(table.value("x"), Some("y"));
-        assert_eq!(table.batches[0].num_rows(), 1);
-        let error = column::<StringArray>(&table.batches[0], "doc", &path).unwrap_err();
+        let batch = table.next_batch().unwrap().unwrap();
+        assert_eq!(batch.num_rows(), 1);
+        assert!(table.next_batch().unwrap().is_none());
+        let error = column::<StringArray>(&batch, "doc", &path).unwrap_err();
         assert!(error
             .to_string()
             .ends_with("no column `doc` of the expected type"));

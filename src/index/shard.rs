@@ -139,16 +139,16 @@ impl Shard {
             )
         })?;
         let path = dir.path().join(FINGERPRINTS);
-        let batches = self.fingerprint_batches();
+        let mut batches = self.fingerprint_batches();
+        let first = batches.next().unwrap_or_else(|| Rows::default().finish());
         staged.write(&path, |w| {
-            let schema = batches[0].schema();
             write_table(
                 w,
                 &path,
-                schema,
+                first.schema(),
                 SHARD_FINGERPRINTS,
                 metadata(),
-                batches.into_iter().map(Ok),
+                std::iter::once(first).chain(batches).map(Ok),
             )
         })?;
         staged.commit()
@@ -180,11 +180,32 @@ impl Shard {
         ])
     }
 
-    /// The fingerprints table, in batches of about [`BATCH_ROWS`] rows (at least one).
-    fn fingerprint_batches(&self) -> Vec<RecordBatch> {
-        let mut batches = Vec::new();
-        let mut rows = Rows::default();
+    /// The fingerprints table, in batches of the paragraphs of whole documents, at least
+    /// [`BATCH_ROWS`] of them but for the last batch; each made when it is wanted.
+    fn fingerprint_batches(&self) -> impl Iterator<Item = RecordBatch> + '_ {
+        let mut starts = vec![0];
+        let mut rows = 0;
         for (d, print) in self.prints.iter().enumerate() {
+            rows += print.paragraphs.len();
+            if rows >= BATCH_ROWS {
+                starts.push(d + 1);
+                rows = 0;
+            }
+        }
+        if *starts.last().unwrap_or(&0) < self.prints.len() {
+            starts.push(self.prints.len());
+        }
+        let ranges: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+        ranges
+            .into_iter()
+            .map(|(start, end)| self.fingerprint_rows(start, end))
+    }
+
+    /// The fingerprint rows of documents `start..end`.
+    fn fingerprint_rows(&self, start: usize, end: usize) -> RecordBatch {
+        let mut rows = Rows::default();
+        for (d, print) in self.prints[start..end].iter().enumerate() {
+            let d = start + d;
             let short: Vec<(usize, &str)> = print.short_texts().collect();
             let mut short = short.into_iter().peekable();
             for (p, para) in print.paragraphs.iter().enumerate() {
@@ -211,16 +232,9 @@ impl Shard {
                     }
                     None => rows.said.append_null(),
                 }
-                rows.count += 1;
-                if rows.count == BATCH_ROWS {
-                    batches.push(std::mem::take(&mut rows).finish());
-                }
             }
         }
-        if rows.count > 0 || batches.is_empty() {
-            batches.push(rows.finish());
-        }
-        batches
+        rows.finish()
     }
 
     /// Reads the shard in `dir`.
@@ -231,9 +245,9 @@ impl Shard {
             });
         }
         let path = dir.join(DOCUMENTS);
-        let documents = Table::read(&path, SHARD_DOCUMENTS)?;
+        let mut documents = Table::read(&path, SHARD_DOCUMENTS)?;
         let settings = settings_of(&documents, &path)?;
-        let (docs, lengths) = read_documents(&documents, &path)?;
+        let (docs, lengths) = read_documents(&mut documents, &path)?;
         let path = dir.join(FINGERPRINTS);
         let fingerprints = Table::read(&path, SHARD_FINGERPRINTS)?;
         if settings_of(&fingerprints, &path)? != settings {
@@ -243,7 +257,7 @@ impl Shard {
             ));
         }
         let sites: Vec<Option<&str>> = docs.iter().map(|d| d.site.as_deref()).collect();
-        let prints = read_prints(&fingerprints, &path, &lengths, &sites)?;
+        let prints = read_prints(fingerprints, &path, &lengths, &sites)?;
         Ok(Shard {
             settings,
             docs,
@@ -308,7 +322,6 @@ struct Rows {
     terms: ListBuilder<Int32Builder>,
     short_text: StringBuilder,
     said: ListBuilder<ListBuilder<Int32Builder>>,
-    count: usize,
 }
 
 impl Default for Rows {
@@ -324,7 +337,6 @@ impl Default for Rows {
             terms: ListBuilder::new(Int32Builder::new()),
             short_text: StringBuilder::new(),
             said: ListBuilder::new(ListBuilder::new(Int32Builder::new())),
-            count: 0,
         }
     }
 }
@@ -355,10 +367,11 @@ fn settings_of(table: &Table, path: &Path) -> Result<Settings> {
 }
 
 /// The documents, and the number of paragraphs of each.
-fn read_documents(table: &Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<u32>)> {
+fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<u32>)> {
     let mut docs = Vec::new();
     let mut lengths = Vec::new();
-    for batch in &table.batches {
+    while let Some(batch) = table.next_batch()? {
+        let batch = &batch;
         let id = column::<StringArray>(batch, "id", path)?;
         let site = column::<StringArray>(batch, "site", path)?;
         let text_hash = column::<Int64Array>(batch, "text_hash", path)?;
@@ -390,7 +403,7 @@ fn read_documents(table: &Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<u32>
 
 /// The fingerprints of documents of `lengths` paragraphs each, from `sites`.
 fn read_prints(
-    table: &Table,
+    mut table: Table,
     path: &Path,
     lengths: &[u32],
     sites: &[Option<&str>],
@@ -404,7 +417,8 @@ fn read_prints(
         })
         .collect();
     let mut next = (0usize, 0u32);
-    for batch in &table.batches {
+    while let Some(batch) = table.next_batch()? {
+        let batch = &batch;
         let doc = column::<Int64Array>(batch, "doc", path)?;
         let paragraph = column::<Int64Array>(batch, "paragraph", path)?;
         let key = column::<Int64Array>(batch, "key", path)?;
