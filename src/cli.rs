@@ -43,6 +43,8 @@ enum Command {
         summary: SummaryArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        index: IndexArgs,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -60,6 +62,8 @@ enum Command {
         /// documents.csv and no clean.jsonl, so the inputs are read once, not twice.
         #[arg(long)]
         pairs_only: bool,
+        #[command(flatten)]
+        index: IndexArgs,
         /// Output directory (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -283,6 +287,30 @@ struct ApplyArgs {
     keep_empty: bool,
 }
 
+/// Incremental runs: the fingerprints of earlier batches.
+#[derive(Debug, Args)]
+struct IndexArgs {
+    /// Clean against the fingerprints of earlier batches (repeatable): a shard written by
+    /// `fingerprint` or --save-fingerprints, or a directory of shards (in the order of their
+    /// names). What they hold comes first: its copies here are dropped, pointing at it.
+    #[arg(long, value_name = "DIR")]
+    against: Vec<PathBuf>,
+    /// Also write the fingerprints of these inputs as a shard into DIR (a new directory,
+    /// e.g. one more in the --against directory), for the next batch to clean against.
+    #[arg(long, value_name = "DIR")]
+    save_fingerprints: Option<PathBuf>,
+}
+
+impl IndexArgs {
+    fn apply(&self, config: &mut Config) {
+        config.against = self.against.clone();
+        if let Some(dir) = &self.save_fingerprints {
+            config.read.outputs.extend(shard_outputs(dir));
+            config.save_fingerprints = Some(dir.clone());
+        }
+    }
+}
+
 /// A search that `--skip` turns off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Search {
@@ -492,10 +520,12 @@ pub fn run(cli: Cli) -> Result<Status> {
             dedup,
             summary,
             output,
+            index,
             out,
         } => {
             let mut config = input.config()?;
             config.read.outputs = dir_outputs(&out);
+            index.apply(&mut config);
             let mut output = dedup.apply(&mut config, &output);
             summary.apply(&mut config, &mut output);
             let (outcome, report) = write_dir(config, Job::Run, &out, &output)?;
@@ -507,10 +537,12 @@ pub fn run(cli: Cli) -> Result<Status> {
             dedup,
             output,
             pairs_only,
+            index,
             out,
         } => {
             let mut config = input.config()?;
             config.read.outputs = dir_outputs(&out);
+            index.apply(&mut config);
             let output = OutputConfig {
                 pairs_only,
                 ..dedup.apply(&mut config, &output)

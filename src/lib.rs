@@ -71,6 +71,13 @@ pub struct Config {
     /// Documents are fingerprinted in batches of about this many bytes of text (see
     /// [`Pipeline::run`]); the texts of one batch are all a run holds at a time.
     pub batch_bytes: usize,
+    /// Fingerprints of earlier batches to clean against (`--against`; each a shard or a
+    /// directory of shards, see [`index::shard::read_index`]): their documents come
+    /// first, so what they hold is kept there and its copies here are dropped.
+    pub against: Vec<PathBuf>,
+    /// A directory to write the fingerprints of the documents read into, as a shard
+    /// (`--save-fingerprints`): the next batch's index grows by it.
+    pub save_fingerprints: Option<PathBuf>,
 }
 
 impl Config {
@@ -86,6 +93,8 @@ impl Config {
             summary: SummaryConfig::default(),
             batch_bytes: 8 << 20,
             progress: Progress::default(),
+            against: Vec::new(),
+            save_fingerprints: None,
         }
     }
 
@@ -162,6 +171,10 @@ pub struct Outcome {
     pub texts: Texts,
     /// The run's progress, which writing the outputs goes on with and ends.
     pub progress: Progress,
+    /// How many documents of earlier batches (`--against`) come first in `docs`: decided
+    /// with the others as one corpus (their texts were never read: placeholders with
+    /// their ids), never written. 0 for a run against nothing.
+    pub earlier: usize,
 }
 
 /// What summarising needs besides the texts: the settings and the weight of each term.
@@ -240,10 +253,27 @@ impl Pipeline {
     /// twice.
     pub fn run(&self, job: Job) -> Result<Outcome> {
         self.in_pool(|| {
+            let config = &self.config;
+            // Read first: a wrong index is refused before the inputs are.
+            let index = match job {
+                Job::Summarize => None,
+                _ => self.index()?,
+            };
             let (mut pass, corpus) = self.first_pass(job, true)?;
-            let renamed_ids = corpus::unique_ids(&mut pass.docs);
+            if let Some(dir) = &config.save_fingerprints {
+                self.save_fingerprints(&mut pass, dir)?;
+            }
+            let (earlier, earlier_lens) = match index {
+                Some(index) => put_first(index, &mut pass),
+                None => (0, Vec::new()),
+            };
+            let mut earlier_ids: Vec<String> =
+                pass.docs[..earlier].iter().map(|d| d.id.clone()).collect();
+            let renamed_ids =
+                corpus::unique_ids(&mut pass.docs) - corpus::rename_repeated(&mut earlier_ids);
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
             let mut outcome = self.decide(job, pass);
+            outcome.leave_out_earlier(earlier, &earlier_lens);
             outcome.renamed_ids = renamed_ids;
             outcome.texts = Texts::Reread {
                 corpus,
@@ -252,6 +282,55 @@ impl Pipeline {
             };
             Ok(outcome)
         })
+    }
+
+    /// The index of earlier batches to clean against, if any; refused when made with
+    /// other settings than this run's.
+    fn index(&self) -> Result<Option<index::shard::Shard>> {
+        let config = &self.config;
+        let Some(index) = index::shard::read_index(&config.against)? else {
+            return Ok(None);
+        };
+        let settings = index::shard::Settings::new(&config.dedup, config.lang);
+        if index.settings != settings {
+            return Err(Error::Refused {
+                path: config.against[0].clone(),
+                message: format!(
+                    "fingerprinted with {}, and this run has {}: clean against fingerprints made with the same flags",
+                    index::shard::describe(&index.settings),
+                    index::shard::describe(&settings)
+                ),
+            });
+        }
+        Ok(Some(index))
+    }
+
+    /// Writes the fingerprints of the first pass into `dir` as a shard; they are put back
+    /// for the decisions.
+    fn save_fingerprints(&self, pass: &mut FirstPass<'_>, dir: &Path) -> Result<()> {
+        let out = output::OutputDir::create(dir)?;
+        if dir.join(index::shard::FINGERPRINTS).exists() {
+            return Err(Error::Refused {
+                path: dir.to_path_buf(),
+                message: "holds a shard already; remove it or choose another directory".into(),
+            });
+        }
+        let docs = (pass.docs.iter().zip(&pass.hashes).zip(&pass.openings))
+            .map(|((doc, &text_hash), opening)| index::shard::ShardDoc {
+                id: doc.id.clone(),
+                site: doc.site.clone(),
+                text_hash,
+                opening: opening.clone(),
+            })
+            .collect();
+        let shard = index::shard::Shard {
+            settings: index::shard::Settings::new(&self.config.dedup, self.config.lang),
+            docs,
+            prints: std::mem::take(&mut pass.prints),
+        };
+        let written = shard.write(&out);
+        pass.prints = shard.prints;
+        written
     }
 
     /// Reads the inputs and fingerprints them as `dedup` does, for decisions made
@@ -502,6 +581,7 @@ impl Pipeline {
             cut_datelines: config.dedup.cut_datelines && job != Job::Summarize,
             texts: Texts::InMemory,
             progress: config.progress.clone(),
+            earlier: 0,
         };
         // Texts in memory were analysed into sentences and terms: summarised now.
         if outcome.summarizing.is_some() && in_memory {
@@ -522,7 +602,77 @@ impl Pipeline {
     }
 }
 
+/// Puts the documents of `index` before those of the first pass, as placeholders with
+/// their fingerprints: how many, and the lengths of their paragraphs.
+fn put_first(index: index::shard::Shard, pass: &mut FirstPass<'_>) -> (usize, Vec<Vec<u32>>) {
+    let earlier = index.docs.len();
+    let lens = (index.prints.iter())
+        .map(|p| p.paragraphs.iter().map(|p| p.len).collect())
+        .collect();
+    let mut docs = Vec::with_capacity(earlier + pass.docs.len());
+    let mut hashes = Vec::with_capacity(docs.capacity());
+    let mut openings = Vec::with_capacity(docs.capacity());
+    for doc in index.docs {
+        docs.push(Document {
+            id: doc.id,
+            title: None,
+            site: doc.site,
+            text: String::new(),
+            source: corpus::Source {
+                path: PathBuf::from("<against>"),
+                line: None,
+            },
+            raw: None,
+        });
+        hashes.push(doc.text_hash);
+        openings.push(doc.opening);
+    }
+    docs.append(&mut pass.docs);
+    pass.docs = docs;
+    hashes.append(&mut pass.hashes);
+    pass.hashes = hashes;
+    openings.append(&mut pass.openings);
+    pass.openings = openings;
+    let mut prints = index.prints;
+    prints.append(&mut pass.prints);
+    pass.prints = prints;
+    let placeholder = || AnalyzedDoc {
+        lang: Lang::UNDETERMINED,
+        paragraphs: Vec::new(),
+        terms: Vec::new(),
+    };
+    let mut analyzed: Vec<AnalyzedDoc> = (0..earlier).map(|_| placeholder()).collect();
+    analyzed.append(&mut pass.analyzed);
+    pass.analyzed = analyzed;
+    for before in &mut pass.skipped_before {
+        *before += earlier;
+    }
+    (earlier, lens)
+}
+
 impl Outcome {
+    /// Leaves the first `earlier` documents (of earlier batches, whose paragraphs are
+    /// `lens` bytes long) out of what is written and counted: their bytes, their limits.
+    fn leave_out_earlier(&mut self, earlier: usize, lens: &[Vec<u32>]) {
+        self.earlier = earlier;
+        for (d, lens) in lens.iter().enumerate() {
+            let decisions = &self.dedup.decisions[d];
+            let kept = lens
+                .iter()
+                .zip(decisions)
+                .filter(|(_, decision)| decision.is_kept())
+                .map(|(&len, _)| len as usize);
+            let mut bytes = dedup::clean_len(kept);
+            if let Some(Some(dateline)) = self.datelines.get(d).filter(|_| self.cut_datelines) {
+                if decisions[dateline.paragraph as usize].is_kept() {
+                    bytes -= dateline.len as usize;
+                }
+            }
+            self.dedup.clean_bytes -= bytes;
+        }
+        self.limited.retain(|l| l.doc >= earlier);
+    }
+
     /// The summary of document `d` (needs [`Outcome::summarizing`]), whose text `text` is
     /// split into sentences and terms as `analyzed`, without its dateline; and the limit
     /// that applied, if any.

@@ -11,7 +11,7 @@
 //! article said before, the paragraphs that said them. The settings that shaped the
 //! fingerprints (shingles, searches, language) are in the metadata of both.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::builder::{Int32Builder, Int64Builder, ListBuilder, StringBuilder};
@@ -285,8 +285,48 @@ impl Shard {
     }
 }
 
+/// The shards of an index (`--against`): each of `paths` a shard, or a directory of
+/// shards (its subdirectories holding one, in the order of their names), put together in
+/// that order.
+pub fn read_index(paths: &[PathBuf]) -> Result<Option<Shard>> {
+    let mut all: Option<Shard> = None;
+    for path in paths {
+        let shards = if path.join(FINGERPRINTS).exists() {
+            vec![path.clone()]
+        } else {
+            let entries = std::fs::read_dir(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::Missing { path: path.clone() },
+                _ => Error::io(path, e),
+            })?;
+            let mut shards = Vec::new();
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(path, e))?.path();
+                if entry.join(FINGERPRINTS).exists() {
+                    shards.push(entry);
+                }
+            }
+            if shards.is_empty() {
+                return Err(bad(
+                    path,
+                    "neither a shard of fingerprints nor a directory of shards (see `dedupsum fingerprint`)",
+                ));
+            }
+            shards.sort();
+            shards
+        };
+        for shard in shards {
+            let next = Shard::read(&shard)?;
+            match &mut all {
+                None => all = Some(next),
+                Some(all) => all.append(next, &shard)?,
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// Settings as a reader of an error message knows them: the flags.
-fn describe(s: &Settings) -> String {
+pub fn describe(s: &Settings) -> String {
     let skipped: Vec<&str> = [
         (!s.near, "near"),
         (!s.boilerplate, "boilerplate"),

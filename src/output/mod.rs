@@ -299,6 +299,12 @@ impl Outcome {
         kept.join("\n\n")
     }
 
+    /// Whether document `d` is one of this batch, whose rows are written: not one of the
+    /// earlier batches a run is cleaned against (see [`Outcome::earlier`]).
+    fn is_written(&self, d: u32) -> bool {
+        d as usize >= self.earlier
+    }
+
     /// Whether document `d` was emptied by cleaning: it had paragraphs and every one was
     /// dropped.
     pub fn emptied(&self, d: usize) -> bool {
@@ -325,6 +331,7 @@ impl Outcome {
                 .iter()
                 .zip(&self.analyzed)
                 .enumerate()
+                .skip(self.earlier)
                 .map(|(d, (doc, analyzed))| BatchDoc {
                     d,
                     text: doc.text.as_str(),
@@ -377,7 +384,8 @@ impl Outcome {
             batch.clear();
             result
         };
-        let mut d = 0;
+        // The documents of earlier batches (`--against`) are not read again.
+        let mut d = self.earlier;
         for doc in corpus.records_parallel().filter_map(|r| r.ok()) {
             let expected = self.docs.get(d).ok_or_else(|| changed(&doc.source.path))?;
             // The same record with the same text: its paragraphs and their decisions still
@@ -598,7 +606,7 @@ impl Outcome {
                 .chain(std::iter::repeat(usize::MAX)),
         );
         let mut next_skipped = skipped.next();
-        for d in 0..=self.docs.len() {
+        for d in self.earlier..=self.docs.len() {
             while let Some((e, _)) = next_skipped.filter(|(_, before)| *before <= d) {
                 table.row(&DocumentRow {
                     doc_id: e.record_id.as_deref().unwrap_or(""),
@@ -805,9 +813,11 @@ impl Outcome {
     /// again), else the generic one.
     fn clean_layout(&self) -> parquet::CleanLayout {
         match &self.texts {
-            Texts::InMemory => {
-                parquet::CleanLayout::of(self.docs.iter().map(|doc| doc.raw.as_deref()))
-            }
+            Texts::InMemory => parquet::CleanLayout::of(
+                self.docs[self.earlier..]
+                    .iter()
+                    .map(|doc| doc.raw.as_deref()),
+            ),
             Texts::Reread { corpus, .. } => match corpus.parquet_schema() {
                 Some((schema, text, id)) => parquet::CleanLayout::Same { schema, text, id },
                 None => parquet::CleanLayout::Generic,
@@ -935,15 +945,19 @@ impl Outcome {
         } else {
             self.dedup.drop_pointers()
         };
-        let rows = pairs.iter().map(|pair| DuplicateRow {
-            doc_a: &self.docs[pair.earlier.doc as usize].id,
-            para_a: pair.earlier.para + 1,
-            doc_b: &self.docs[pair.later.doc as usize].id,
-            para_b: pair.later.para + 1,
-            kind: pair.kind.as_str(),
-            score: format!("{:.4}", pair.score),
-            evidence: pair.evidence.as_str(),
-        });
+        // Pairs among the documents of earlier batches are theirs.
+        let rows = pairs
+            .iter()
+            .filter(|pair| self.is_written(pair.later.doc))
+            .map(|pair| DuplicateRow {
+                doc_a: &self.docs[pair.earlier.doc as usize].id,
+                para_a: pair.earlier.para + 1,
+                doc_b: &self.docs[pair.later.doc as usize].id,
+                para_b: pair.later.para + 1,
+                kind: pair.kind.as_str(),
+                score: format!("{:.4}", pair.score),
+                evidence: pair.evidence.as_str(),
+            });
         write_table(w, path, config, DUPLICATE_COLUMNS, rows)
     }
 
@@ -951,7 +965,7 @@ impl Outcome {
     pub fn report(&self) -> Report {
         let mut dropped_by_reason = BTreeMap::new();
         let (mut paragraphs, mut kept, mut titles) = (0, 0, 0);
-        for decisions in &self.dedup.decisions {
+        for decisions in &self.dedup.decisions[self.earlier..] {
             for decision in decisions {
                 paragraphs += 1;
                 match decision {
@@ -967,13 +981,15 @@ impl Outcome {
             }
         }
         Report {
-            documents: self.docs.len(),
+            documents: self.docs.len() - self.earlier,
             paragraphs,
             kept,
             dropped: paragraphs - kept,
             titles,
             dropped_by_reason,
-            pairs: self.dedup.pairs.len(),
+            pairs: (self.dedup.pairs.iter())
+                .filter(|pair| self.is_written(pair.later.doc))
+                .count(),
             skipped_records: self.skipped.len(),
             renamed_ids: self.renamed_ids,
             limited: self.limited.clone(),

@@ -1473,3 +1473,94 @@ proptest! {
         }
     }
 }
+
+/// The rows of CSV table `path` whose `column` is one of `ids`, each as a list of cells.
+fn rows_of(path: &Path, column: &str, ids: &BTreeSet<String>) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let at = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|r| ids.contains(&r[at]))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// A corpus split in two, the second part cleaned against the fingerprints of the
+    /// first, gives the second part's rows of cleaning the whole: earlier copies kept,
+    /// later ones dropped pointing at them, in every table and count; and the
+    /// fingerprints it saves are those `fingerprint` makes.
+    #[test]
+    fn against_the_first_part_the_second_is_cleaned_as_in_the_whole(
+        generated in hard_corpus(),
+        cut in any::<prop::sample::Index>(),
+        repeat_id: bool,
+        cut_datelines: bool,
+    ) {
+        use dedupsum::index::shard::Shard;
+        use dedupsum::output::OutputDir;
+        let mut docs = generated.docs.clone();
+        prop_assume!(docs.len() > 1);
+        let k = 1 + cut.index(docs.len() - 1);
+        if repeat_id {
+            docs[k].id = docs[0].id.clone();
+        }
+        let sites = vec![None; docs.len()];
+        let tmp = tempfile::tempdir().unwrap();
+        let (first, second) = (tmp.path().join("first.jsonl"), tmp.path().join("second.jsonl"));
+        write_jsonl_with_sites(&docs[..k], &sites[..k], &first);
+        write_jsonl_with_sites(&docs[k..], &sites[k..], &second);
+        let output = OutputConfig { all_pairs: true, ..OutputConfig::default() };
+        let config = |inputs: Vec<PathBuf>| {
+            let mut config = Config::new(inputs);
+            config.dedup.cut_datelines = cut_datelines;
+            config
+        };
+        let whole_dir = tmp.path().join("whole");
+        Pipeline::new(config(vec![first.clone(), second.clone()])).unwrap().run(Job::Dedup).unwrap()
+            .write_dir(&whole_dir, Job::Dedup, &output).unwrap();
+        let (shard, _) = Pipeline::new(config(vec![first.clone()])).unwrap().fingerprint().unwrap();
+        let index = tmp.path().join("index");
+        shard.write(&OutputDir::create(&index.join("1")).unwrap()).unwrap();
+        let mut against = config(vec![second.clone()]);
+        against.against = vec![index.clone()];
+        against.save_fingerprints = Some(index.join("2"));
+        let inc_dir = tmp.path().join("inc");
+        let report = Pipeline::new(against).unwrap().run(Job::Dedup).unwrap()
+            .write_dir(&inc_dir, Job::Dedup, &output).unwrap();
+
+        let ids: BTreeSet<String> = read_csv(&inc_dir.join("documents.csv")).into_iter().map(|r| r["doc_id"].clone()).collect();
+        prop_assert_eq!(ids.len(), docs.len() - k);
+        for (table, column) in [("paragraphs.csv", "doc_id"), ("documents.csv", "doc_id"), ("duplicates.csv", "doc_b")] {
+            let all = BTreeSet::from_iter(read_csv(&inc_dir.join(table)).into_iter().map(|r| r[column].clone()));
+            prop_assert!(all.is_subset(&ids), "{} names other documents", table);
+            prop_assert_eq!(rows_of(&inc_dir.join(table), column, &ids), rows_of(&whole_dir.join(table), column, &ids), "{}", table);
+        }
+        let lines_of = |dir: &Path| -> Vec<String> {
+            fs::read_to_string(dir.join("clean.jsonl")).unwrap().lines()
+                .filter(|l| ids.contains(serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap()))
+                .map(str::to_owned).collect()
+        };
+        prop_assert_eq!(lines_of(&inc_dir), lines_of(&whole_dir));
+        // The counts are those of these rows.
+        let paragraphs = read_csv(&inc_dir.join("paragraphs.csv"));
+        let documents = read_csv(&inc_dir.join("documents.csv"));
+        prop_assert_eq!(report.documents, docs.len() - k);
+        prop_assert_eq!(report.paragraphs, paragraphs.len());
+        prop_assert_eq!(report.dropped, paragraphs.iter().filter(|r| r["action"] == "drop").count());
+        prop_assert_eq!(report.pairs, read_csv(&inc_dir.join("duplicates.csv")).len());
+        prop_assert_eq!(report.bytes_out, documents.iter().map(|r| r["bytes_out"].parse::<usize>().unwrap()).sum::<usize>());
+        let renamed = documents.iter().filter(|r| r["doc_id"].contains('#')).count();
+        prop_assert_eq!(report.renamed_ids, renamed);
+        // The saved fingerprints are the second part's.
+        let (saved, _) = Pipeline::new(config(vec![second.clone()])).unwrap().fingerprint().unwrap();
+        prop_assert_eq!(Shard::read(&index.join("2")).unwrap(), saved);
+    }
+}

@@ -325,3 +325,113 @@ fn files_of_one_step_are_not_read_or_overwritten_as_another() {
             "is the decisions this command reads; choose another --out",
         ));
 }
+
+/// A daily scrape: the second day cleaned against the first day's fingerprints keeps only
+/// what is new, and adds its own fingerprints for the third; a copy of the first day's
+/// story points at it by id.
+#[test]
+fn against_an_index_a_new_batch_keeps_only_what_is_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let story = "Harga beras di pasar induk naik tajam pekan ini menurut para pedagang setempat.";
+    let day = |name: &str, body: &str| {
+        let path = tmp.path().join(name);
+        fs::write(&path, body).unwrap();
+        path
+    };
+    let day1 = day(
+        "day1.jsonl",
+        &format!("{{\"id\":\"a\",\"text\":\"{story}\\n\\nPedagang mengeluhkan pasokan dari daerah yang berkurang sejak pekan lalu.\"}}\n"),
+    );
+    let day2 = day(
+        "day2.jsonl",
+        &format!("{{\"id\":\"b\",\"text\":\"{story}\\n\\nWarga antre membeli minyak goreng murah di kantor kelurahan sejak pagi.\"}}\n"),
+    );
+    let index = tmp.path().join("index");
+    dedupsum()
+        .arg("fingerprint")
+        .arg(&day1)
+        .arg("--out")
+        .arg(index.join("day1"))
+        .assert()
+        .success();
+    let out = tmp.path().join("out2");
+    dedupsum()
+        .arg("dedup")
+        .arg(&day2)
+        .arg("--against")
+        .arg(&index)
+        .arg("--save-fingerprints")
+        .arg(index.join("day2"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(contains("1 documents, 2 paragraphs, dropped 1 (1 exact)"));
+    let paragraphs = super::util::read_csv(&out.join("paragraphs.csv"));
+    assert_eq!(paragraphs.len(), 2);
+    assert_eq!(
+        (
+            paragraphs[0]["doc_id"].as_str(),
+            paragraphs[0]["action"].as_str(),
+            paragraphs[0]["duplicate_of_doc"].as_str()
+        ),
+        ("b", "drop", "a")
+    );
+    assert_eq!(paragraphs[1]["action"], "keep");
+    assert_eq!(file_names(&index), ["day1", "day2"]);
+    // Day 3 repeats day 2's new paragraph: dropped against the grown index.
+    let day3 = day(
+        "day3.jsonl",
+        "{\"id\":\"c\",\"text\":\"Warga antre membeli minyak goreng murah di kantor kelurahan sejak pagi.\"}\n",
+    );
+    dedupsum()
+        .arg("dedup")
+        .arg(&day3)
+        .arg("--against")
+        .arg(&index)
+        .arg("--out")
+        .arg(tmp.path().join("out3"))
+        .assert()
+        .success()
+        .stderr(contains("1 documents, 1 paragraphs, dropped 1 (1 exact)"));
+    // Saving day 2 again into its shard is refused: its copies would all drop.
+    dedupsum()
+        .arg("dedup")
+        .arg(&day2)
+        .arg("--against")
+        .arg(&index)
+        .arg("--save-fingerprints")
+        .arg(index.join("day2"))
+        .arg("--out")
+        .arg(tmp.path().join("again"))
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "day2: holds a shard already; remove it or choose another directory",
+        ));
+    // An index of other settings, or none at all, is refused before the inputs are read.
+    dedupsum()
+        .arg("dedup")
+        .arg(&day3)
+        .arg("--against")
+        .arg(&index)
+        .arg("--skip")
+        .arg("restated")
+        .arg("--out")
+        .arg(tmp.path().join("other"))
+        .assert()
+        .code(1)
+        .stderr(contains("fingerprinted with --shingle word --shingle-size 5 --lang auto, and this run has --shingle word --shingle-size 5 --lang auto --skip restated"));
+    dedupsum()
+        .arg("dedup")
+        .arg(&day3)
+        .arg("--against")
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(tmp.path().join("none"))
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "neither a shard of fingerprints nor a directory of shards",
+        ));
+}
