@@ -202,6 +202,80 @@ fn time_left(done: u64, of: u64, elapsed: Duration) -> Option<Duration> {
     ))
 }
 
+/// The frames a [`Progress`] draws, recorded for tests: every line the bar writes.
+#[cfg(test)]
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Frames(Arc<std::sync::Mutex<Vec<String>>>);
+
+#[cfg(test)]
+impl Frames {
+    /// Progress drawn into these frames, as on a terminal 200 columns wide.
+    pub(crate) fn progress(&self) -> Progress {
+        let target = ProgressDrawTarget::term_like(Box::new(self.clone()));
+        Progress(Some(Arc::new(Bar {
+            bar: ProgressBar::with_draw_target(None, target),
+            docs: Arc::new(AtomicU64::new(0)),
+            started: AtomicBool::new(false),
+        })))
+    }
+
+    /// The names of the stages drawn, in order, once for each run of frames of one stage
+    /// (a stage started again right after itself shows once).
+    pub(crate) fn stages(&self) -> Vec<String> {
+        let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut stages: Vec<String> = lines
+            .iter()
+            .filter_map(|line| {
+                // `{spinner} {name} [{elapsed}] …`
+                let (_, rest) = line.split_once(' ')?;
+                Some(rest.split_once(" [")?.0.to_string())
+            })
+            .collect();
+        stages.dedup();
+        stages
+    }
+
+    fn record(&self, s: &str) {
+        if !s.trim().is_empty() {
+            let mut lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            lines.push(s.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+impl indicatif::TermLike for Frames {
+    fn width(&self) -> u16 {
+        200
+    }
+    fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.record(s);
+        Ok(())
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.record(s);
+        Ok(())
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +294,22 @@ mod tests {
         assert_eq!(time_left(1000, 1000, secs(2.0)), Some(secs(0.0)));
         // Past the total (a file that grew): nothing left, not a wrap-around.
         assert_eq!(time_left(1200, 1000, secs(2.0)), Some(secs(0.0)));
+    }
+
+    #[test]
+    fn frames_name_each_stage_drawn_once_per_run_of_frames() {
+        let frames = Frames::default();
+        let progress = frames.progress();
+        progress.stage("reading", Work::Bytes(Some(10)));
+        progress.read_bytes(5);
+        progress.stage("finding duplicates", Work::Whole(3));
+        progress.stage("writing", Work::Whole(3));
+        progress.stage("writing", Work::Whole(3));
+        progress.finish();
+        assert_eq!(
+            frames.stages(),
+            ["reading", "finding duplicates", "writing"]
+        );
     }
 
     #[test]

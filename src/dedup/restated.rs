@@ -1095,6 +1095,139 @@ mod tests {
     }
 
     #[test]
+    fn a_block_paragraph_tied_between_two_earlier_matches_points_at_the_first() {
+        // A paragraph first (0), then the five of the first write-up (1 to 5); the second
+        // later paragraph (7) restates paragraph 1 and shares as much with paragraph 0:
+        // five terms each, of the same weights, so the scores are exactly alike.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        let first = words(17_000, 10);
+        page.insert(0, first.clone());
+        page[7].truncate(5);
+        page[7].extend_from_slice(&first[..5]);
+        page[7].sort_unstable();
+        let scores = scores_of(&page);
+        assert_eq!(scores.score(0, 7), scores.score(1, 7));
+        assert!(scores.score(0, 7) >= Rule::new(DEFAULT_THRESHOLD).block);
+        assert_eq!(
+            restated_pairs(&page),
+            [(3, 6), (0, 7), (5, 8), (2, 9), (4, 10)]
+        );
+    }
+
+    #[test]
+    fn a_block_splits_after_a_paragraph_pairing_only_with_earlier_ones() {
+        // The first write-up (0 to 4), then a paragraph (5) holding the second halves of
+        // paragraphs 0 and 1, a closer match of both than their restatements; then two
+        // others (6, 7), the second write-up (8 to 12) and a paragraph (13) sharing three
+        // terms with paragraph 6.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        let mut halves: Vec<Term> = page[0][5..].to_vec();
+        halves.extend_from_slice(&page[1][5..]);
+        let others = [words(18_000, 10), words(18_100, 10)];
+        let mut last = others[0][..3].to_vec();
+        last.extend(words(18_200, 7));
+        let later = page.split_off(5);
+        page.push(halves);
+        page.extend(others);
+        page.extend(later);
+        page.push(last);
+        let scores = scores_of(&page);
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        assert!(scores.score(0, 5) > scores.score(0, 9) && scores.score(0, 9) >= rule.block);
+        let s = scores.score(6, 13);
+        assert!(rule.link <= s && s < rule.block, "{s}");
+        // With paragraph 5 before the split, paragraphs 0 and 1 pair with it (one of the
+        // two mutual) and not with their restatements: the most mutual pairs are across a
+        // split right after it, and paragraph 6 is not before that split.
+        assert_eq!(
+            restated_pairs(&page),
+            [(2, 8), (0, 9), (4, 10), (1, 11), (3, 12)]
+        );
+    }
+
+    /// Term sets of `clusters` runs of alike paragraphs (each of `sizes[k]` copies of one
+    /// paragraph of eight words: every pair of a run scores 1), then the two write-ups of
+    /// [`two_write_ups`]: `sizes[k]` choose 2 strong pairs each, and the block's five.
+    fn runs_then_two_write_ups(sizes: &[usize]) -> Vec<Vec<Term>> {
+        let mut page: Vec<Vec<Term>> = Vec::new();
+        for (k, &size) in sizes.iter().enumerate() {
+            page.extend(std::iter::repeat_n(words(19_000 + 100 * k as u32, 8), size));
+        }
+        page.extend(two_write_ups([2, 0, 4, 1, 3], None));
+        page
+    }
+
+    #[test]
+    fn a_page_of_more_than_2000_strong_pairs_is_no_block() {
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let block_of = |sizes: &[usize]| {
+            let page = runs_then_two_write_ups(sizes);
+            let scores = scores_of(&page);
+            let strong = scores.cells.iter().filter(|c| c.2 >= rule.block).count();
+            let first = page.len() - 10;
+            let mut margin = f64::INFINITY;
+            let found: Vec<(usize, usize)> = scores
+                .block(&rule, &mut margin)
+                .into_iter()
+                .map(|(i, j, _, _)| (i - first, j - first))
+                .collect();
+            (strong, found)
+        };
+        // 1,953 + 36 + 6 + 5 pairs: a block.
+        let (strong, found) = block_of(&[63, 9, 4]);
+        assert_eq!(strong, 2000);
+        assert_eq!(found, [(2, 5), (0, 6), (4, 7), (1, 8), (3, 9)]);
+        // One more: no block.
+        let (strong, found) = block_of(&[63, 9, 4, 2]);
+        assert_eq!(strong, 2001);
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn the_margin_of_a_block_is_half_the_least_gap_between_two_scores_of_one_paragraph() {
+        // The page of the best of several earlier matches, and an earlier paragraph with
+        // two later matches.
+        let mut page = two_write_ups([2, 0, 4, 1, 3], None);
+        page[5].truncate(5);
+        let of_1: Vec<Term> = page[1][7..10].to_vec();
+        page[5].extend(of_1);
+        page[5].extend(words(8000, 2));
+        page[5].sort_unstable();
+        page[7].truncate(5);
+        let of_3: Vec<Term> = page[3][6..10].to_vec();
+        page[7].extend(of_3);
+        page[7].sort_unstable();
+        let scores = scores_of(&page);
+        let rule = Rule::new(DEFAULT_THRESHOLD);
+        let usable: Vec<(u32, u32, f64, u32)> = scores
+            .cells
+            .iter()
+            .copied()
+            .filter(|c| c.2 >= rule.link)
+            .collect();
+        // Every two usable scores of one paragraph, earlier or later, however far apart
+        // in the order of the cells.
+        let mut expected = f64::INFINITY;
+        let mut shared_paragraphs = 0;
+        for (k, a) in usable.iter().enumerate() {
+            for b in &usable[k + 1..] {
+                if a.0 == b.0 || a.1 == b.1 {
+                    shared_paragraphs += 1;
+                    expected = expected.min((a.2 - b.2).abs() / 2.0);
+                }
+            }
+        }
+        assert!(shared_paragraphs >= 2, "{shared_paragraphs}");
+        let mut margin = f64::INFINITY;
+        assert_eq!(scores.block(&rule, &mut margin).len(), 5);
+        assert_eq!(margin, expected);
+        // It only lowers the margin it is given.
+        let mut margin = expected / 2.0;
+        scores.block(&rule, &mut margin);
+        assert_eq!(margin, expected / 2.0);
+    }
+
+    #[test]
     fn rows_stating_other_facts_are_no_block() {
         // The same page, but each later paragraph carries numbers its match lacks and
         // the other way round (odd terms): parallel rows of two tables.

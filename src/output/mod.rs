@@ -1393,6 +1393,42 @@ mod tests {
         assert!(peak > 1 << 20, "{peak}");
     }
 
+    /// The stages a library caller sees writing `job`'s outputs with [`Outcome::write_dir`],
+    /// from running it on two documents.
+    fn stages_writing(job: Job) -> Vec<String> {
+        let frames = crate::progress::Frames::default();
+        let config = crate::Config {
+            progress: frames.progress(),
+            ..crate::Config::new(Vec::new())
+        };
+        let text =
+            "Satu dua tiga empat lima enam tujuh delapan. Sembilan sepuluh sebelas dua belas.";
+        let docs = vec![
+            crate::testing::document("a", text),
+            crate::testing::document("b", text),
+        ];
+        let outcome = crate::Pipeline::new(config)
+            .unwrap()
+            .run_documents(job, docs)
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        outcome
+            .write_dir(dir.path(), job, &OutputConfig::default())
+            .unwrap();
+        frames.stages()
+    }
+
+    /// Writing only summaries into a directory (`Job::Summarize`, which the binary writes
+    /// with `write_summaries_file` instead) goes on to a "writing" stage for the errors and
+    /// the report after the summaries.
+    #[test]
+    fn summaries_written_into_a_directory_are_followed_by_the_writing_stage() {
+        assert_eq!(
+            stages_writing(Job::Summarize),
+            ["analysing", "summarising", "writing summaries", "writing"]
+        );
+    }
+
     /// Planted bug (issue 17): `--excel-safe` no longer guarding cells that open with a
     /// tab or a carriage return. Every opening OWASP lists gets a `'`; nothing else does.
     #[test]
