@@ -33,7 +33,17 @@ import pyarrow.parquet as pq
 
 from ._native import DedupsumError, run_command
 
-__all__ = ["DedupsumError", "Result", "dedup", "run", "summarize"]
+__all__ = [
+    "Decided",
+    "DedupsumError",
+    "Result",
+    "apply",
+    "decide",
+    "dedup",
+    "fingerprint",
+    "run",
+    "summarize",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 Inputs = Union[PathLike, Sequence[PathLike], Iterable[Mapping[str, Any]], pa.Table, Any]
@@ -85,6 +95,45 @@ def summarize(inputs: Inputs, *, out: Optional[PathLike] = None, **options: Any)
         return pq.read_table(file)
 
 
+@dataclass
+class Decided:
+    """What :func:`decide` wrote (see README, "Past one machine"), one pyarrow Table each."""
+
+    decisions: pa.Table
+    """One row per dropped paragraph and per kept paragraph a dropped one repeats, each
+    with its ``cluster_id``."""
+    pairs: pa.Table
+    """Every verified pair."""
+    documents: pa.Table
+    """One row per document: its final id, paragraphs, bytes kept, dateline, limits."""
+
+
+def fingerprint(inputs: Inputs, out: PathLike, **options: Any) -> int:
+    """Fingerprints a part of a corpus into the shard directory ``out``:
+    ``dedupsum fingerprint``. Returns how many input records were skipped."""
+    with tempfile.TemporaryDirectory(prefix="dedupsum-") as tmp:
+        paths, records = _input_paths(inputs, Path(tmp))
+        return _run("fingerprint", paths, records, Path(out), options, tables=False)
+
+
+def decide(shards: Union[PathLike, Sequence[PathLike]], out: PathLike, **options: Any) -> Decided:
+    """Decides every paragraph from fingerprint shards (in corpus order) into ``out``:
+    ``dedupsum decide``; the thresholds are options (``threshold=0.8``)."""
+    paths = [_text(shards)] if isinstance(shards, (str, os.PathLike)) else [_text(s) for s in shards]
+    _run("decide", paths, None, Path(out), options, tables=False)
+    return Decided(
+        decisions=pq.read_table(Path(out) / "decisions.parquet"),
+        pairs=pq.read_table(Path(out) / "pairs.parquet"),
+        documents=pq.read_table(Path(out) / "documents.parquet"),
+    )
+
+
+def apply(inputs: Inputs, decisions: PathLike, *, out: Optional[PathLike] = None, **options: Any) -> Result:
+    """Cleans the inputs with the decisions :func:`decide` made from their fingerprints:
+    ``dedupsum apply``, the result of :func:`dedup` over the same inputs."""
+    return _clean("apply", inputs, out, {**options, "decisions": decisions})
+
+
 def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict[str, Any]) -> Result:
     with tempfile.TemporaryDirectory(prefix="dedupsum-") as tmp:
         paths, records = _input_paths(inputs, Path(tmp))
@@ -124,12 +173,22 @@ def _name_records(table: pa.Table, records: Optional[str]) -> pa.Table:
     return table.set_column(at, "source", renamed)
 
 
-def _run(command: str, paths: list[str], records: Optional[str], out: Path, options: dict[str, Any]) -> int:
+def _run(
+    command: str,
+    paths: list[str],
+    records: Optional[str],
+    out: Path,
+    options: dict[str, Any],
+    tables: bool = True,
+) -> int:
+    """Runs `command`; `tables` when it writes the output tables (as Parquet)."""
     options = dict(options)
     if "format" in options:
         raise ValueError("the Python functions write Parquet; `format` cannot be set")
     quiet = options.pop("quiet", True)
-    args = [command, *paths, "--out", os.fspath(out), "--format", "parquet"]
+    args = [command, *paths, "--out", os.fspath(out)]
+    if tables:
+        args.extend(["--format", "parquet"])
     if quiet:
         args.append("--quiet")
     args.extend(_flags(options))

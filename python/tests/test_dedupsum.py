@@ -238,3 +238,33 @@ def test_the_readme_example_prints_the_summaries_of_the_command(tmp_path: Path) 
     command("run", str(CORPUS), "--out", str(tmp_path / "cli"))
     cli = pd.read_csv(tmp_path / "cli" / "summaries.csv", dtype=str, keep_default_na=False)
     assert printed == "".join(f"{d} {s}\n" for d, s in zip(cli["doc_id"], cli["summary"]))
+
+
+def test_fingerprint_decide_apply_give_the_outputs_of_dedup(tmp_path: Path) -> None:
+    records = corpus_with_copies(40, seed=11)
+    whole = dedupsum.dedup(records, all_pairs=True)
+    assert dedupsum.fingerprint(records[:23], tmp_path / "s0") == 0
+    assert dedupsum.fingerprint(pd.DataFrame(records[23:]), tmp_path / "s1") == 0
+    decided = dedupsum.decide([tmp_path / "s0", tmp_path / "s1"], tmp_path / "decisions")
+    applied = dedupsum.apply(records, tmp_path / "decisions", all_pairs=True)
+    for name in ["paragraphs", "documents", "duplicates", "errors", "clean"]:
+        assert getattr(applied, name).equals(getattr(whole, name)), name
+    assert without_timing(applied.report) == without_timing(whole.report)
+    # One row per dropped paragraph and per kept original, each copy with its cluster.
+    drops = [r for r in decided.decisions.to_pylist() if r["decision"] == "drop"]
+    assert len(drops) == whole.report["dropped"] == 8
+    kept = {(r["doc_id"], r["paragraph"]): r["cluster_id"] for r in decided.decisions.to_pylist() if r["decision"] == "keep"}
+    for drop in drops:
+        assert kept[(drop["duplicate_of_doc_id"], drop["duplicate_of_paragraph"])] == drop["cluster_id"]
+    assert decided.documents.column("doc_id").to_pylist() == [r["id"] for r in records]
+
+
+def test_against_the_fingerprints_of_a_first_batch_the_second_keeps_what_is_new(tmp_path: Path) -> None:
+    records = corpus_with_copies(40, seed=11)
+    dedupsum.fingerprint(records[:19], tmp_path / "index" / "1")
+    second = dedupsum.dedup(records[19:], against=[tmp_path / "index"], save_fingerprints=tmp_path / "index" / "2")
+    pairs = second.duplicates.select(["doc_a", "doc_b"]).to_pylist()
+    # doc19 repeats a paragraph of doc18, of the first batch.
+    assert pairs[0] == {"doc_a": "doc18", "doc_b": "doc19"} and len(pairs) == 5
+    assert second.documents.num_rows == 21 and second.report["documents"] == 21
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["1", "2"]
