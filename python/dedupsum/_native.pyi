@@ -14,3 +14,9 @@ class DedupsumError(Exception):
 
 def run_command(args: list[str]) -> int:
     """Runs `dedupsum ARGS...` with the GIL released; returns the records skipped."""
+
+def short_groups(site: Optional[str], text: str, threshold: float) -> list[tuple[int, bool]]:
+    """The groups (key, at home) a short paragraph's normalised text is compared in."""
+
+def short_similarity(a: str, b: str, threshold: float) -> Optional[float]:
+    """The similarity of two short normalised texts when it reaches `threshold`."""

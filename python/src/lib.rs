@@ -74,9 +74,36 @@ fn whereabouts(err: &anyhow::Error) -> (Option<PathBuf>, Option<usize>, Option<S
     (None, None, None)
 }
 
+/// The groups in which a paragraph too short for shingles, with the normalised text
+/// `text` (a fingerprint's `short_text`) on site `site`, is compared with others: each
+/// group's key (a 64-bit hash, as a signed integer) and whether the paragraph is at home in
+/// it (else it visits from the length band below). The distributed job groups by these
+/// keys, so that its candidates are those of the command.
+#[pyfunction]
+#[pyo3(signature = (site, text, threshold))]
+fn short_groups(site: Option<&str>, text: &str, threshold: f64) -> Vec<(i64, bool)> {
+    let site = site.map_or(0, dedupsum::dedup::print::site_hash);
+    let line = dedupsum::dedup::short::Line::new(text);
+    dedupsum::dedup::short::groups(site, &line, threshold)
+        .into_iter()
+        .map(|(key, home)| (key as i64, home))
+        .collect()
+}
+
+/// The similarity of two short paragraphs' normalised texts when it reaches `threshold`
+/// (normalised Levenshtein, 0 when their numbers differ), else `None`: the command's own
+/// test of a candidate pair.
+#[pyfunction]
+fn short_similarity(a: &str, b: &str, threshold: f64) -> Option<f64> {
+    use dedupsum::dedup::short::{similar, Line};
+    similar(&Line::new(a), &Line::new(b), threshold)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_command, m)?)?;
+    m.add_function(wrap_pyfunction!(short_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(short_similarity, m)?)?;
     m.add("DedupsumError", m.py().get_type::<DedupsumError>())?;
     Ok(())
 }

@@ -122,6 +122,28 @@ fn group_key(site: u64, band: u32, word: &str) -> u64 {
     xxh3_64_with_seed(word.as_bytes(), HASH_SEED ^ site ^ (u64::from(band) << 48))
 }
 
+/// The groups a short paragraph of site `site` (its hash) with `line` is compared in,
+/// each with whether it is at home there (its own length band) or visits from the band
+/// below: one pair of groups per distinct word. Two lines are compared when they share a
+/// group and one of them is at home in it.
+pub fn groups(site: u64, line: &Line, threshold: f64) -> Vec<(u64, bool)> {
+    // Bands grow by 1 / threshold: the shorter of two texts reaching it is at least
+    // `threshold` times the longer, so one band apart at most.
+    let ratio = (1.0 / threshold).max(1.05);
+    let b = band(line.chars as usize, ratio);
+    let mut words: Vec<&str> = line
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+        .into_iter()
+        .flat_map(|w| [(group_key(site, b, w), true), (group_key(site, b + 1, w), false)])
+        .collect()
+}
+
 /// Near pairs (kind `near`, scored by the similarity) among the short paragraphs of the
 /// `representatives` (first copies of each text), whose similarity reaches `threshold`;
 /// ordered by earlier, then later paragraph.
@@ -140,30 +162,15 @@ pub fn find(paragraphs: &Paragraphs, representatives: &[bool], threshold: f64) -
     if members.len() < 2 {
         return Vec::new();
     }
-    // Bands grow by 1 / threshold: the shorter of two texts reaching it is at least
-    // `threshold` times the longer, so one band apart at most.
-    let ratio = (1.0 / threshold).max(1.05);
     // (group, whether the member is at home in the group or visits it from the band
     // below, member): sorted, each group lists its visitors, then its members at home.
     let mut entries: Vec<(u64, bool, u32)> = members
         .par_iter()
         .enumerate()
         .flat_map_iter(|(m, &(g, line))| {
-            let site = paragraphs.site(g);
-            let b = band(line.chars as usize, ratio);
-            let mut words: Vec<&str> = line
-                .text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            words.sort_unstable();
-            words.dedup();
-            words.into_iter().flat_map(move |w| {
-                [
-                    (group_key(site, b, w), true, m as u32),
-                    (group_key(site, b + 1, w), false, m as u32),
-                ]
-            })
+            groups(paragraphs.site(g), &line, threshold)
+                .into_iter()
+                .map(move |(key, home)| (key, home, m as u32))
         })
         .collect();
     entries.par_sort_unstable();

@@ -2,7 +2,7 @@
 //! that `decide` needs of it.
 //!
 //! Two tables in one directory. [`DOCUMENTS`]: one row per document in input order — its
-//! id as read, its site, a hash of its text (so that `apply` notices inputs that changed)
+//! position (`doc`), its id as read, its site, a hash of its text (so that `apply` notices inputs that changed)
 //! and its opening (datelines are learned from the openings). [`FINGERPRINTS`]: one row
 //! per paragraph — the document's position in the shard and the paragraph's, the exact
 //! key, the length, the flags boilerplate and restated detection need, the hash of the
@@ -156,13 +156,15 @@ impl Shard {
 
     /// The documents table.
     fn documents_batch(&self) -> RecordBatch {
+        let mut position = Int64Builder::new();
         let mut id = StringBuilder::new();
         let mut site = StringBuilder::new();
         let mut text_hash = Int64Builder::new();
         let mut paragraphs = Int64Builder::new();
         let mut opening_paragraph = Int64Builder::new();
         let mut opening_head = StringBuilder::new();
-        for (doc, print) in self.docs.iter().zip(&self.prints) {
+        for (d, (doc, print)) in self.docs.iter().zip(&self.prints).enumerate() {
+            position.append_value(d as i64);
             id.append_value(&doc.id);
             site.append_option(doc.site.as_deref());
             text_hash.append_value(signed(doc.text_hash));
@@ -171,6 +173,7 @@ impl Shard {
             opening_head.append_option(doc.opening.as_ref().map(|o| o.head.as_str()));
         }
         batch(vec![
+            ("doc", Arc::new(position.finish())),
             ("id", Arc::new(id.finish())),
             ("site", Arc::new(site.finish())),
             ("text_hash", Arc::new(text_hash.finish())),
@@ -412,6 +415,7 @@ fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<
     let mut lengths = Vec::new();
     while let Some(batch) = table.next_batch()? {
         let batch = &batch;
+        let position = column::<Int64Array>(batch, "doc", path)?;
         let id = column::<StringArray>(batch, "id", path)?;
         let site = column::<StringArray>(batch, "site", path)?;
         let text_hash = column::<Int64Array>(batch, "text_hash", path)?;
@@ -419,6 +423,9 @@ fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<
         let opening_paragraph = column::<Int64Array>(batch, "opening_paragraph", path)?;
         let opening_head = column::<StringArray>(batch, "opening_head", path)?;
         for r in 0..batch.num_rows() {
+            if position.value(r) != docs.len() as i64 {
+                return Err(bad(path, format!("document {} out of order", position.value(r))));
+            }
             let site = (!site.is_null(r)).then(|| site.value(r).to_string());
             let opening = if opening_paragraph.is_null(r) || opening_head.is_null(r) {
                 None
