@@ -117,7 +117,8 @@ def test_on_a_generated_corpus_the_decisions_are_those_of_the_command(spark: Spa
         if len(texts[r["doc"]][r["paragraph"]].split()) < 5
         and texts[r["doc"]][r["paragraph"]] != texts[r["duplicate_of_doc"]][r["duplicate_of_paragraph"]]
     ]
-    assert len(typos) > 20 and all(r["reason"] == "near" for r in typos)
+    # (An exact copy of a line with a typo points, through it, at the line without.)
+    assert sum(r["reason"] == "near" for r in typos) > 20
     assert any(r["duplicate_of_doc"] < 1000 <= r["doc"] for r in drops)
     assert got == expected
     # And with other thresholds.

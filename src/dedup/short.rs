@@ -140,7 +140,12 @@ pub fn groups(site: u64, line: &Line, threshold: f64) -> Vec<(u64, bool)> {
     words.dedup();
     words
         .into_iter()
-        .flat_map(|w| [(group_key(site, b, w), true), (group_key(site, b + 1, w), false)])
+        .flat_map(|w| {
+            [
+                (group_key(site, b, w), true),
+                (group_key(site, b + 1, w), false),
+            ]
+        })
         .collect()
 }
 

@@ -705,4 +705,90 @@ mod tests {
         assert_eq!(read.dedup.near_limited_docs, [0, 2]);
         assert_eq!(read.dedup.decisions, decided.dedup.decisions);
     }
+
+    /// The decisions table: one row per dropped paragraph and per kept one a dropped one
+    /// repeats, each copy with the corpus-wide number of its kept paragraph; boilerplate
+    /// with none.
+    #[test]
+    fn the_decisions_table_lists_each_copy_with_the_cluster_of_its_kept_paragraph() {
+        let drop = |of: Option<(u32, u32)>, reason| Decision::Drop {
+            reason,
+            duplicate_of: of.map(|(doc, para)| ParaRef { doc, para }),
+            score: 1.0,
+            evidence: Evidence::None,
+        };
+        let decisions = vec![
+            vec![Decision::Title, Decision::Keep],
+            vec![
+                Decision::Keep,
+                drop(Some((0, 1)), Kind::Exact),
+                drop(None, Kind::Boilerplate),
+            ],
+            vec![drop(Some((1, 0)), Kind::Near), Decision::Keep],
+        ];
+        let decided = Decisions {
+            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
+            docs: ["a", "b", "c"]
+                .iter()
+                .map(|id| DecidedDoc {
+                    id: id.to_string(),
+                    text_hash: 0,
+                    clean_bytes: 0,
+                })
+                .collect(),
+            dedup: DedupResult {
+                decisions,
+                pairs: Vec::new(),
+                candidate_docs: Vec::new(),
+                near_limited_docs: Vec::new(),
+                clean_bytes: 0,
+            },
+            datelines: vec![None; 3],
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        decided
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
+        let path = tmp.path().join(DECISIONS);
+        let mut table = Table::read(&path, DECIDED_PARAGRAPHS).unwrap();
+        let batch = table.next_batch().unwrap().unwrap();
+        let int = |name: &str| {
+            let c = column::<Int64Array>(&batch, name, &path).unwrap();
+            (0..c.len())
+                .map(|r| (!c.is_null(r)).then(|| c.value(r)))
+                .collect::<Vec<_>>()
+        };
+        let text = |name: &str| {
+            let c = column::<StringArray>(&batch, name, &path).unwrap();
+            (0..c.len())
+                .map(|r| (!c.is_null(r)).then(|| c.value(r).to_string()))
+                .collect::<Vec<_>>()
+        };
+        let some = |v: &[i64]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
+        assert_eq!(int("doc"), some(&[0, 1, 1, 1, 2]));
+        assert_eq!(int("paragraph"), some(&[1, 0, 1, 2, 0]));
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            text("decision"),
+            [s("keep"), s("keep"), s("drop"), s("drop"), s("drop")]
+        );
+        assert_eq!(
+            text("reason"),
+            [None, None, s("exact"), s("boilerplate"), s("near")]
+        );
+        // Paragraphs numbered from 0 in input order: (0, 1) is 1, (1, 0) is 2.
+        assert_eq!(
+            int("cluster_id"),
+            [Some(1), Some(2), Some(1), None, Some(2)]
+        );
+        assert_eq!(
+            text("duplicate_of_doc_id"),
+            [None, None, s("a"), None, s("b")]
+        );
+        assert_eq!(
+            int("duplicate_of_paragraph"),
+            [None, None, Some(1), None, Some(0)]
+        );
+        assert!(table.next_batch().unwrap().is_none());
+    }
 }

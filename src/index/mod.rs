@@ -295,4 +295,22 @@ mod tests {
         assert!(index(-1, path, "n").is_err());
         assert!(index(1 << 40, path, "n").is_err());
     }
+
+    /// Batches go into one row group until it passes [`GROUP_BYTES`]: small tables are one.
+    #[test]
+    fn small_batches_make_one_row_group() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.parquet");
+        let batch = |n: i64| {
+            RecordBatch::try_from_iter([("doc", Arc::new(Int64Array::from(vec![n; 10])) as _)])
+                .unwrap()
+        };
+        let mut w = std::io::BufWriter::new(File::create(&path).unwrap());
+        let batches = (0..3).map(|n| Ok(batch(n)));
+        write_table(&mut w, &path, batch(0).schema(), "t", Vec::new(), batches).unwrap();
+        drop(w);
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap()).unwrap();
+        assert_eq!(reader.metadata().num_row_groups(), 1);
+        assert_eq!(reader.metadata().file_metadata().num_rows(), 30);
+    }
 }

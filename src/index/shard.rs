@@ -424,7 +424,10 @@ fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<
         let opening_head = column::<StringArray>(batch, "opening_head", path)?;
         for r in 0..batch.num_rows() {
             if position.value(r) != docs.len() as i64 {
-                return Err(bad(path, format!("document {} out of order", position.value(r))));
+                return Err(bad(
+                    path,
+                    format!("document {} out of order", position.value(r)),
+                ));
             }
             let site = (!site.is_null(r)).then(|| site.value(r).to_string());
             let opening = if opening_paragraph.is_null(r) || opening_head.is_null(r) {

@@ -1,0 +1,105 @@
+"""Measures the Spark job stage by stage: wall time, and bytes shuffled (written) and
+paragraphs or pairs out, from Spark's own metrics (its monitoring REST API).
+
+Usage: python3 distributed/measure.py [--master local[2]] [--slices N] WORK_DIR INPUT...
+
+The inputs (JSON Lines files, in corpus order) are fingerprinted into WORK_DIR/shards;
+each stage of the decisions is then run on its own, its input cached, so that its time
+and shuffle are its alone. Prints one JSON object per stage and writes them to
+WORK_DIR/stages.json. See README, "At scale".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dedupsum_spark as job  # noqa: E402
+from pyspark.sql import DataFrame, SparkSession  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
+
+
+def shuffled(spark: SparkSession, group: str) -> int:
+    """Bytes of shuffle written by the jobs of `group`."""
+    ui = spark.sparkContext.uiWebUrl
+    app = spark.sparkContext.applicationId
+    base = f"{ui}/api/v1/applications/{app}"
+    jobs = json.load(urllib.request.urlopen(f"{base}/jobs"))
+    stage_ids = {s for j in jobs if j.get("jobGroup") == group for s in j["stageIds"]}
+    stages = json.load(urllib.request.urlopen(f"{base}/stages"))
+    return sum(s.get("shuffleWriteBytes", 0) for s in stages if s["stageId"] in stage_ids)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("work")
+    parser.add_argument("inputs", nargs="+")
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--slices", type=int, default=4)
+    args = parser.parse_args()
+    spark = (
+        SparkSession.builder.master(args.master)
+        .appName("dedupsum-measure")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    work = Path(args.work)
+    results: list[dict[str, Any]] = []
+
+    def stage(name: str, run: Callable[[], Any], rows: Callable[[Any], int]) -> Any:
+        spark.sparkContext.setJobGroup(name, name)
+        clock = time.perf_counter()
+        value = run()
+        seconds = time.perf_counter() - clock
+        time.sleep(1)  # the listener catches up with the last stage's metrics
+        result = {"stage": name, "seconds": round(seconds, 2), "shuffle_bytes": shuffled(spark, name), "rows": rows(value)}
+        print(json.dumps(result), flush=True)
+        results.append(result)
+        return value
+
+    def cached(frame: DataFrame) -> DataFrame:
+        return frame.cache()
+
+    shards = stage(
+        "fingerprint (per slice, dedupsum.fingerprint)",
+        lambda: job.fingerprint(spark, args.inputs, os.fspath(work / "shards"), args.slices),
+        len,
+    )
+    job._check_settings([os.path.abspath(s) for s in shards])
+    shards = [os.path.abspath(s) for s in shards]
+    docs = stage("documents: global numbers", lambda: cached(job._documents(spark, shards)), lambda d: d.count())
+    paragraphs = stage(
+        "paragraphs: read and numbered", lambda: cached(job._paragraphs(spark, shards, docs)), lambda d: d.count()
+    )
+    eligible = paragraphs.where((F.col("flags") % 2) == 0)
+    exact, representatives = job._exact(eligible)
+    exact = stage("exact: groups by key", lambda: cached(exact), lambda d: d.count())
+    representatives = stage("exact: first copies", lambda: cached(representatives), lambda d: d.count())
+    near = stage(
+        "near: prefix tokens, candidates, verification",
+        lambda: cached(job._near(representatives, job.DEFAULT_THRESHOLD)),
+        lambda d: d.count(),
+    )
+    short = stage(
+        "short: groups and similarity",
+        lambda: cached(job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD)),
+        lambda d: d.count(),
+    )
+    pairs = exact.unionByName(near).unionByName(short)
+    stage("decide: best match, pointer jumping", lambda: cached(job._decide(pairs, paragraphs)), lambda d: d.count())
+    (work / "stages.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    spark.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
