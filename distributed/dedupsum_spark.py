@@ -216,31 +216,12 @@ def _exact(eligible: DataFrame) -> tuple[DataFrame, DataFrame]:
 
 
 def _near(representatives: DataFrame, threshold: float) -> DataFrame:
-    """Near pairs among the first copies: shingle sets whose Jaccard reaches `threshold`.
-    Candidates share one of the rarest tokens of each set (the prefix filter, exact for any
-    global order of the tokens: a pair reaching the threshold shares one); each is then
-    verified on its whole sets, with the command's arithmetic."""
-    sets = representatives.where(F.size("shingles") > 0).select("g", "shingles")
-    tokens = sets.select("g", F.explode("shingles").alias("token"))
-    frequency = tokens.groupBy("token").agg(F.count("*").alias("n"))
-    ordered = (
-        tokens.join(frequency, "token")
-        .groupBy("g")
-        .agg(F.sort_array(F.collect_list(F.struct("n", "token"))).alias("ranked"))
-    )
-    length = F.size("ranked")
-    # `dedup::join::min_overlap`: the least overlap a set needs with any other.
-    least = F.greatest(F.ceil(F.lit(threshold) * length - F.lit(1e-9)), F.lit(1))
-    prefixes = ordered.select("g", F.explode(F.slice("ranked", 1, length - least + 1)).alias("entry")).select(
-        "g", F.col("entry.token").alias("token")
-    )
-    a, b = prefixes.alias("a"), prefixes.alias("b")
-    candidates = (
-        a.join(b, (F.col("a.token") == F.col("b.token")) & (F.col("a.g") < F.col("b.g")))
-        .select(F.col("a.g").alias("earlier"), F.col("b.g").alias("later"))
-        .distinct()
-    )
-    x, y = sets.alias("x"), sets.alias("y")
+    """Near pairs among the first copies: shingle sets whose Jaccard reaches `threshold`
+    (candidates from :func:`_near_candidates`, each verified on its whole sets, with the
+    command's arithmetic)."""
+    sets, candidates = _near_candidates(representatives, threshold)
+    # Sort-merge joins: the sets are as large as the corpus, never broadcast.
+    x, y = sets.alias("x").hint("merge"), sets.alias("y").hint("merge")
     verified = (
         candidates.join(x, F.col("earlier") == F.col("x.g"))
         .join(y, F.col("later") == F.col("y.g"))
@@ -255,6 +236,33 @@ def _near(representatives: DataFrame, threshold: float) -> DataFrame:
         .where((F.col("shared") >= 1) & (F.col("score") >= F.lit(threshold)))
     )
     return verified.select("earlier", "later", F.lit(NEAR).alias("kind"), "score")
+
+
+def _near_candidates(representatives: DataFrame, threshold: float) -> tuple[DataFrame, DataFrame]:
+    """The shingle sets of the first copies, and the candidate pairs `(earlier, later)`
+    among them: pairs sharing one of the rarest tokens of each set (the prefix filter,
+    exact for any global order of the tokens: a pair reaching the threshold shares one)."""
+    sets = representatives.where(F.size("shingles") > 0).select("g", "shingles")
+    tokens = sets.select("g", F.explode("shingles").alias("token"))
+    frequency = tokens.groupBy("token").agg(F.count("*").alias("n"))
+    ordered = (
+        tokens.join(frequency, "token")
+        .groupBy("g")
+        .agg(F.sort_array(F.collect_list(F.struct("n", "token"))).alias("ranked"))
+    )
+    length = F.size("ranked")
+    # `dedup::join::min_overlap`: the least overlap a set needs with any other.
+    least = F.greatest(F.ceil(F.lit(threshold) * length - F.lit(1e-9)), F.lit(1))
+    prefixes = ordered.select("g", F.explode(F.slice("ranked", 1, length - least + 1)).alias("entry")).select(
+        "g", F.col("entry.token").alias("token")
+    )
+    a, b = prefixes.alias("a").hint("merge"), prefixes.alias("b")
+    candidates = (
+        a.join(b, (F.col("a.token") == F.col("b.token")) & (F.col("a.g") < F.col("b.g")))
+        .select(F.col("a.g").alias("earlier"), F.col("b.g").alias("later"))
+        .distinct()
+    )
+    return sets, candidates
 
 
 def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> DataFrame:
@@ -293,7 +301,7 @@ def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> Dat
         .select(F.least("h.g", "o.g").alias("earlier"), F.greatest("h.g", "o.g").alias("later"))
         .distinct()
     )
-    texts_a, texts_b = lines.alias("ta"), lines.alias("tb")
+    texts_a, texts_b = lines.alias("ta").hint("merge"), lines.alias("tb").hint("merge")
     scored = (
         candidates.join(texts_a, F.col("earlier") == F.col("ta.g"))
         .join(texts_b, F.col("later") == F.col("tb.g"))
@@ -365,13 +373,14 @@ def _roots(links: DataFrame) -> DataFrame:
     """For every linked paragraph `g`, the `root` its links lead to (a paragraph linked to
     nothing: the kept first copy). Pointer jumping: each round replaces a pointer by its
     target's, so chains of any length end in as many rounds as the log of their length."""
-    pointers = links.select("g", F.col("parent").alias("root")).cache()
+    # Each round's pointers are checkpointed: the plan stays one round deep, not one per
+    # round (a plan of many rounds fills the driver's memory).
+    pointers = links.select("g", F.col("parent").alias("root")).localCheckpoint()
     while True:
         step = pointers.alias("p").join(pointers.alias("q"), F.col("p.root") == F.col("q.g"), "left")
         moved = step.select(F.col("p.g").alias("g"), F.coalesce(F.col("q.root"), F.col("p.root")).alias("root"))
-        moved = moved.cache()
+        moved = moved.localCheckpoint()
         changed = moved.join(pointers, ["g", "root"], "left_anti").count()
-        pointers.unpersist()
         pointers = moved
         if changed == 0:
             return pointers

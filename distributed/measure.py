@@ -55,47 +55,41 @@ def main() -> int:
     work = Path(args.work)
     results: list[dict[str, Any]] = []
 
-    def stage(name: str, run: Callable[[], Any], rows: Callable[[Any], int]) -> Any:
-        spark.sparkContext.setJobGroup(name, name)
-        clock = time.perf_counter()
-        value = run()
-        seconds = time.perf_counter() - clock
+    def record(name: str, seconds: float, rows: int) -> None:
         time.sleep(1)  # the listener catches up with the last stage's metrics
-        result = {"stage": name, "seconds": round(seconds, 2), "shuffle_bytes": shuffled(spark, name), "rows": rows(value)}
+        result = {"stage": name, "seconds": round(seconds, 2), "shuffle_bytes": shuffled(spark, name), "rows": rows}
         print(json.dumps(result), flush=True)
         results.append(result)
-        return value
 
-    def cached(frame: DataFrame) -> DataFrame:
-        return frame.cache()
+    def stage(name: str, frame: Callable[[], DataFrame]) -> DataFrame:
+        """Runs the stage that makes `frame` (its inputs cached before) and keeps it."""
+        spark.sparkContext.setJobGroup(name, name)
+        clock = time.perf_counter()
+        made = frame().cache()
+        rows = made.count()
+        record(name, time.perf_counter() - clock, rows)
+        return made
 
-    shards = stage(
-        "fingerprint (per slice, dedupsum.fingerprint)",
-        lambda: job.fingerprint(spark, args.inputs, os.fspath(work / "shards"), args.slices),
-        len,
-    )
-    job._check_settings([os.path.abspath(s) for s in shards])
+    name = "fingerprint (per slice, dedupsum.fingerprint)"
+    spark.sparkContext.setJobGroup(name, name)
+    clock = time.perf_counter()
+    shards = job.fingerprint(spark, args.inputs, os.fspath(work / "shards"), args.slices)
+    record(name, time.perf_counter() - clock, len(shards))
     shards = [os.path.abspath(s) for s in shards]
-    docs = stage("documents: global numbers", lambda: cached(job._documents(spark, shards)), lambda d: d.count())
-    paragraphs = stage(
-        "paragraphs: read and numbered", lambda: cached(job._paragraphs(spark, shards, docs)), lambda d: d.count()
-    )
+    job._check_settings(shards)
+    docs = stage("documents: global numbers", lambda: job._documents(spark, shards))
+    paragraphs = stage("paragraphs: read and numbered", lambda: job._paragraphs(spark, shards, docs))
     eligible = paragraphs.where((F.col("flags") % 2) == 0)
-    exact, representatives = job._exact(eligible)
-    exact = stage("exact: groups by key", lambda: cached(exact), lambda d: d.count())
-    representatives = stage("exact: first copies", lambda: cached(representatives), lambda d: d.count())
-    near = stage(
-        "near: prefix tokens, candidates, verification",
-        lambda: cached(job._near(representatives, job.DEFAULT_THRESHOLD)),
-        lambda d: d.count(),
+    exact = stage("exact: groups by key", lambda: job._exact(eligible)[0])
+    representatives = stage("exact: first copies", lambda: job._exact(eligible)[1])
+    stage(
+        "near: candidate pairs (prefix tokens)",
+        lambda: job._near_candidates(representatives, job.DEFAULT_THRESHOLD)[1],
     )
-    short = stage(
-        "short: groups and similarity",
-        lambda: cached(job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD)),
-        lambda d: d.count(),
-    )
+    near = stage("near: candidates and verification", lambda: job._near(representatives, job.DEFAULT_THRESHOLD))
+    short = stage("short: groups and similarity", lambda: job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD))
     pairs = exact.unionByName(near).unionByName(short)
-    stage("decide: best match, pointer jumping", lambda: cached(job._decide(pairs, paragraphs)), lambda d: d.count())
+    stage("decide: best match, pointer jumping", lambda: job._decide(pairs, paragraphs))
     (work / "stages.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     spark.stop()
     return 0

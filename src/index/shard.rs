@@ -646,4 +646,40 @@ mod tests {
             "--shingle char --shingle-size 7 --lang auto --skip boilerplate"
         );
     }
+
+    /// A shard of more paragraphs than one batch holds is written in several batches,
+    /// each of whole documents, and reads back whole.
+    #[test]
+    fn a_shard_of_several_batches_reads_back_as_written() {
+        let config = DedupConfig::default();
+        let n = BATCH_ROWS + BATCH_ROWS / 2;
+        let prints: Vec<DocPrint> = (0..n / 3)
+            .map(|d| {
+                let text =
+                    format!("Berita nomor {d} hari ini.\n\nKata kedua {d}.\n\nKata ketiga {d}.");
+                DocPrint::new(&text, spans(&text), Lang::Indonesian, &config)
+            })
+            .collect();
+        let docs = (0..prints.len())
+            .map(|d| ShardDoc {
+                id: d.to_string(),
+                site: None,
+                text_hash: d as u64,
+                opening: None,
+            })
+            .collect();
+        let shard = Shard {
+            settings: Settings::new(&config, LangChoice::Auto),
+            docs,
+            prints,
+        };
+        let batches: Vec<RecordBatch> = shard.fingerprint_batches().collect();
+        let rows: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
+        assert_eq!(rows, [BATCH_ROWS + 2, n - BATCH_ROWS - 2]);
+        let tmp = tempfile::tempdir().unwrap();
+        shard
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
+        assert_eq!(Shard::read(tmp.path()).unwrap(), shard);
+    }
 }
