@@ -372,7 +372,9 @@ pub fn find_duplicates(mut prints: Vec<DocPrint>, config: &DedupConfig) -> Dedup
             present[paragraphs.global(pair.later)] = false;
         }
         pairs.extend(copied);
-        restated::find(&paragraphs, &present, config.restated_threshold)
+        // What the article says: all but its furniture.
+        let said: Vec<bool> = boilerplate.iter().map(|&b| !b).collect();
+        restated::find(&paragraphs, &present, &said, config.restated_threshold)
     } else {
         (Vec::new(), Vec::new())
     };

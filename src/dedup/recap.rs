@@ -12,7 +12,9 @@
 //! backwards, every paragraph whose coverage reaches [`LOW`] belongs to the block, up to the
 //! first that does not (or [`MAX_BLOCK`] of them); the block then starts at its first
 //! paragraph whose coverage reaches [`THRESHOLD`] (a recap opens with its strongest
-//! restatement; what is weaker before that is the article's own ending).
+//! restatement; what is weaker before that is the article's own ending). Paragraphs too
+//! short to judge (fewer than [`MIN_TERMS`] terms) neither belong to the block nor end it;
+//! inside a recap, one whose every term was said before is part of it.
 
 use super::print::{is_number, Term};
 
@@ -22,8 +24,10 @@ pub const THRESHOLD: f64 = 0.77;
 pub const LOW: f64 = 0.58;
 /// A paragraph needs this many distinct content terms to be a recap.
 pub const MIN_TERMS: usize = 6;
-/// At most this many paragraphs at the end of an article are looked at.
+/// At most this many paragraphs at the end of an article are looked at...
 pub const MAX_BLOCK: usize = 8;
+/// ...and this many short ones (fewer than [`MIN_TERMS`] terms) among them.
+pub const MAX_SHORT: usize = 8;
 /// A recap draws on several paragraphs: no single earlier one holds more than this share
 /// of its covered term weight.
 pub const MAX_SOURCE_SHARE: f64 = 0.6;
@@ -37,7 +41,8 @@ pub const MAX_ARTICLE: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Recaps {
     /// `(recap paragraph, its best source, coverage)`: the source is the earlier
-    /// paragraph holding the most weight of the recap's terms; by paragraph.
+    /// paragraph holding the most weight of the recap's terms (of those not dropped);
+    /// by paragraph.
     pub found: Vec<(usize, usize, f64)>,
     /// The least distance of a coverage looked at from a threshold it was compared with
     /// (infinite when none was looked at).
@@ -52,6 +57,19 @@ pub struct Recaps {
 /// it (titles may not, but count as sources); `weight` gives a term's corpus weight (at
 /// least 1).
 pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) -> Recaps {
+    find_among(sets, candidate, &vec![false; sets.len()], weight)
+}
+
+/// [`find`], where `dropped[i]` says that paragraph `i` is dropped already, as a copy or a
+/// repeat: what it says the article said, so it counts as a source, but it is no longer
+/// on the page, so the block at the end is looked for without it (it neither belongs to
+/// the block nor ends it).
+pub fn find_among(
+    sets: &[&[Term]],
+    candidate: &[bool],
+    dropped: &[bool],
+    weight: impl Fn(Term) -> f64,
+) -> Recaps {
     let n = sets.len();
     let mut recaps = Recaps {
         found: Vec::new(),
@@ -61,22 +79,34 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
     if n > MAX_ARTICLE {
         return recaps;
     }
-    // The last paragraphs, latest first, up to the first that cannot be a recap.
-    let cands: Vec<usize> = (MIN_BEFORE..n)
-        .rev()
-        .take_while(|&j| candidate[j] && sets[j].len() >= MIN_TERMS)
-        .take(MAX_BLOCK)
-        .collect();
-    if cands.is_empty() {
+    // The last paragraphs, latest first, up to the first that cannot be a recap; each
+    // with whether it is short.
+    let mut cands: Vec<usize> = Vec::new();
+    let mut short: Vec<bool> = Vec::new();
+    for j in (MIN_BEFORE..n).rev().filter(|&j| !dropped[j]) {
+        let is_short = sets[j].len() < MIN_TERMS;
+        let room = if is_short { MAX_SHORT } else { MAX_BLOCK };
+        // A short paragraph bringing a term of its own ends the block as well.
+        let said_before = |t: &Term| sets[..j].iter().any(|s| s.binary_search(t).is_ok());
+        if !candidate[j]
+            || short.iter().filter(|&&s| s == is_short).count() == room
+            || (is_short && !sets[j].iter().all(said_before))
+        {
+            break;
+        }
+        cands.push(j);
+        short.push(is_short);
+    }
+    if !short.contains(&false) {
         return recaps;
     }
     // The candidates' terms, each once, with a bit per candidate that has it.
-    let mut union: Vec<(Term, u8)> = Vec::new();
+    let mut union: Vec<(Term, u16)> = Vec::new();
     for (c, &j) in cands.iter().enumerate() {
-        union.extend(sets[j].iter().map(|&t| (t, 1u8 << c)));
+        union.extend(sets[j].iter().map(|&t| (t, 1u16 << c)));
     }
     union.sort_unstable_by_key(|u| u.0);
-    let mut merged: Vec<(Term, u8)> = Vec::with_capacity(union.len());
+    let mut merged: Vec<(Term, u16)> = Vec::with_capacity(union.len());
     for (t, bit) in union {
         match merged.last_mut() {
             Some(last) if last.0 == t => last.1 |= bit,
@@ -86,16 +116,19 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
     let weights: Vec<f64> = merged.iter().map(|u| weight(u.0)).collect();
     // Which candidates have each term in a paragraph before them, and each candidate's
     // best single source so far.
-    let mut covered = vec![0u8; merged.len()];
+    let mut covered = vec![0u16; merged.len()];
     let mut best: Vec<(usize, f64)> = vec![(0, -1.0); cands.len()];
+    // The same among the paragraphs still on the page: the one a recap points at (a
+    // dropped one's original may be another page's).
+    let mut kept_best: Vec<(usize, f64)> = vec![(0, 0.0); cands.len()];
     for (i, set) in sets.iter().enumerate().take(cands[0]) {
         // Candidates after paragraph `i`.
-        let after: u8 = cands
+        let after: u16 = cands
             .iter()
             .enumerate()
             .filter(|&(_, &j)| j > i)
             .fold(0, |m, (c, _)| m | 1 << c);
-        let mut here = [0.0f64; MAX_BLOCK];
+        let mut here = [0.0f64; MAX_BLOCK + MAX_SHORT];
         for t in *set {
             if let Ok(u) = merged.binary_search_by_key(t, |m| m.0) {
                 let mask = merged[u].1 & after;
@@ -111,6 +144,9 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
             if i < cands[c] && here[c] > b.1 {
                 *b = (i, here[c]);
             }
+            if i < cands[c] && !dropped[i] && here[c] > kept_best[c].1 {
+                kept_best[c] = (i, here[c]);
+            }
         }
     }
     let mut seen_weight = vec![0.0; cands.len()];
@@ -125,26 +161,36 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
                     }
                 }
             }
-            recaps.min_mass = recaps.min_mass.min(all);
             seen_weight[c] = seen;
+            if short[c] {
+                // Judged by whether all its terms were said before, not by weight.
+                return if all > 0.0 && seen == all { 1.0 } else { 0.0 };
+            }
+            recaps.min_mass = recaps.min_mass.min(all);
             seen / all
         })
         .collect();
-    // The block: latest first, while coverage reaches LOW.
-    let mut block = 0;
-    for &cov in &coverage {
+    // The block: latest first, while coverage reaches LOW (short paragraphs aside).
+    let mut block = cands.len();
+    for c in (0..cands.len()).filter(|&c| !short[c]) {
+        let cov = coverage[c];
         recaps.margin = recaps.margin.min((cov - LOW).abs());
         if cov < LOW {
+            block = c;
             break;
         }
         recaps.margin = recaps.margin.min((cov - THRESHOLD).abs());
-        block += 1;
+    }
+    let long: Vec<usize> = (0..block).filter(|&c| !short[c]).collect();
+    if long.is_empty() {
+        return recaps;
     }
     // A paragraph whose covered weight mostly sits in one earlier paragraph restates that
     // paragraph, not the article: it is left to the pairs. Unless it is one of a block
     // that goes through the article in order: a summary written a sentence a paragraph,
-    // each the gist of one paragraph, the first from the article's opening third and each
-    // next from further on, restates the article as a whole.
+    // each the gist of one paragraph (or of the same one as the sentence before), the
+    // first from the article's opening third and the last from further on, restates the
+    // article as a whole.
     // Such a sentence brings no figure of its own: a row of a list or a ranking ("Medan is
     // 15th, 32 minutes for 10 km") repeats the words of the rows before with new numbers.
     let new_number = |c: usize| {
@@ -153,11 +199,12 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
             .zip(&covered)
             .any(|(m, &seen)| m.1 >> c & 1 == 1 && seen >> c & 1 == 0 && is_number(m.0))
     };
-    let sources: Vec<usize> = (0..block).rev().map(|c| best[c].0).collect();
-    let sentences: Vec<usize> = (0..block).filter(|&c| !new_number(c)).collect();
+    let sources: Vec<usize> = long.iter().rev().map(|&c| best[c].0).collect();
+    let sentences: Vec<usize> = long.iter().copied().filter(|&c| !new_number(c)).collect();
     let sentence_by_sentence = sources.len() >= 2
-        && sources.windows(2).all(|w| w[0] < w[1])
-        && 3 * sources[0] < cands[block - 1]
+        && sources.windows(2).all(|w| w[0] <= w[1])
+        && sources[0] < sources[sources.len() - 1]
+        && 3 * sources[0] < cands[long[long.len() - 1]]
         && sentences
             .iter()
             .filter(|&&c| coverage[c] >= THRESHOLD)
@@ -169,17 +216,31 @@ pub fn find(sets: &[&[Term]], candidate: &[bool], weight: impl Fn(Term) -> f64) 
                 || best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c]
         })
         .collect();
-    // It opens at its earliest spread paragraph reaching THRESHOLD.
-    let Some(open) = (0..block)
+    // Inside a recap, a paragraph wholly said by one earlier paragraph (every term of it
+    // there: a sentence of it, shortened, as an extractive summary takes it) is one of
+    // the summary's sentences: a paragraph of the article brings something new. It does
+    // not open a recap (rows of a fixture list are each wholly in the paragraph naming
+    // the teams).
+    let contained = |c: usize| {
+        let source = sets[best[c].0];
+        sets[cands[c]]
+            .iter()
+            .all(|t| source.binary_search(t).is_ok())
+    };
+    // It opens at its earliest spread paragraph reaching THRESHOLD; after that, a short
+    // paragraph (all its terms said before) is part of it too.
+    let Some(&open) = long
+        .iter()
         .rev()
-        .find(|&c| coverage[c] >= THRESHOLD && spread[c])
+        .find(|&&c| coverage[c] >= THRESHOLD && spread[c])
     else {
         return recaps;
     };
     recaps.found = (0..=open)
         .rev()
-        .filter(|&c| spread[c])
-        .map(|c| (cands[c], best[c].0, coverage[c]))
+        .filter(|&c| short[c] && coverage[c] == 1.0 || spread[c] || contained(c))
+        .filter(|&c| kept_best[c].1 > 0.0)
+        .map(|c| (cands[c], kept_best[c].0, coverage[c]))
         .collect();
     recaps
 }
@@ -271,11 +332,11 @@ mod tests {
 
     #[test]
     fn the_block_ends_the_article() {
-        // A recap followed by a paragraph that cannot be one (too few terms, or not a
-        // candidate): no block at the end, no recap.
+        // A recap followed by a paragraph that cannot be one (too few terms and one of
+        // them new, or not a candidate): no block at the end, no recap.
         let mut article = sources(4);
         article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
-        article.push(vec![2, 3, 12, 13, 22]);
+        article.push(vec![2, 3, 12, 13, 99]);
         assert!(find_in(&article).is_empty());
         article.pop();
         article.push(vec![2, 3, 12, 13, 22, 23]);
@@ -431,5 +492,86 @@ mod tests {
         article.extend([article[0].clone(), words(200)]);
         let found = find_in(&article);
         assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7]);
+    }
+
+    #[test]
+    fn a_short_paragraph_said_before_neither_ends_the_block_nor_opens_it() {
+        // The recap, then a short closing line all of whose terms were said: the recap
+        // and the line inside it are found.
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        article.push(vec![2, 3, 12, 13, 22]);
+        let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(found, [4, 5]);
+        // Alone, the short line is no recap.
+        article.remove(4);
+        assert!(find_in(&article).is_empty());
+    }
+
+    #[test]
+    fn a_short_paragraph_before_the_recap_is_not_part_of_it() {
+        // Short, said before, but before the paragraph that opens the recap.
+        let mut article = sources(4);
+        article.push(vec![2, 3, 12, 13, 22]);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(found, [5]);
+    }
+
+    #[test]
+    fn paragraphs_dropped_already_are_sources_but_not_part_of_the_block() {
+        // Paragraph 5, after the recap, is dropped already (a copy of another page's,
+        // say): it does not end the block.
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        article.push(vec![50, 51, 52, 53, 54, 55]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let candidate = vec![true; sets.len()];
+        let dropped = [false, false, false, false, false, true];
+        let found = find_among(&sets, &candidate, &dropped, |_| 1.0).found;
+        assert_eq!(found, [(4, 0, 1.0)]);
+        // Were the last one on the page, its new terms would end the block.
+        assert!(find(&sets, &candidate, |_| 1.0).found.is_empty());
+    }
+
+    #[test]
+    fn a_recap_points_at_a_paragraph_still_on_the_page() {
+        // Paragraph 1 holds most of the recap's terms but is dropped already: the recap
+        // points at paragraph 2, the best of those left; with none left sharing a term,
+        // it is not reported.
+        let mut article = sources(4);
+        article.push(vec![10, 11, 12, 20, 21, 0, 30]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let candidate = vec![true; sets.len()];
+        let found = |dropped: &[bool]| find_among(&sets, &candidate, dropped, |_| 1.0).found;
+        assert_eq!(found(&[false; 5]), [(4, 1, 1.0)]);
+        assert_eq!(found(&[false, true, false, false, false]), [(4, 2, 1.0)]);
+        assert!(found(&[true, true, true, true, false]).is_empty());
+    }
+
+    #[test]
+    fn summary_sentences_may_take_two_from_one_paragraph() {
+        // Sentences from paragraphs 0, 0 and 2: in the article's order, going on.
+        let found = article_then(&[words(0), words(0), words(200)]);
+        assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), [6, 7, 8]);
+        // All from one paragraph they do not go through the article.
+        assert!(article_then(&[words(0), words(0)]).is_empty());
+    }
+
+    #[test]
+    fn inside_a_recap_a_paragraph_wholly_in_one_earlier_one_is_part_of_it() {
+        // Paragraph 7 is wholly in paragraph 0 (a sentence of it) and comes after the
+        // recap's opening, 6, which draws on three paragraphs.
+        let mut article: Vec<Vec<Term>> = (0..6).map(|i| words(100 * i)).collect();
+        article[0].extend([1000, 1002, 1004, 1006]);
+        article[0].sort_unstable();
+        let opening = vec![100, 102, 104, 200, 202, 204, 300, 302, 304];
+        let sentence = vec![0, 1000, 1002, 1004, 1006, 2];
+        article.extend([opening.clone(), sentence.clone()]);
+        let found: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(found, [6, 7]);
+        // Alone at the end, it opens nothing (it restates paragraph 0 only).
+        article.remove(6);
+        assert!(find_in(&article).is_empty());
     }
 }

@@ -95,7 +95,12 @@ const BLOCK_MAX_PAIRS: usize = 2000;
 /// corpus again then finds nothing (the last round saw exactly that corpus). A later round
 /// scores again only the documents that lost paragraphs and those whose scores may have
 /// moved as far as their closest call to a threshold; any other comes out the same.
-pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<Pair>, Vec<u32>) {
+pub fn find(
+    paragraphs: &Paragraphs,
+    present: &[bool],
+    said: &[bool],
+    threshold: f64,
+) -> (Vec<Pair>, Vec<u32>) {
     let mut present = present.to_vec();
     // Items of a list are parallel rows, never restatements (they still count among what
     // a recap may restate).
@@ -142,8 +147,12 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                     .into_iter()
                     .map(|(i, j, score, evidence)| pair(members[i], members[j], score, evidence))
                     .collect();
-                // A recap: the title counts among what it may restate.
-                let sources: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| present[g]).collect();
+                // A recap: the title counts among what it may restate, and so do the
+                // paragraphs dropped as copies or repeats (the article said them too).
+                let sources: Vec<usize> = paragraphs
+                    .of_doc(doc)
+                    .filter(|&g| present[g] || said[g])
+                    .collect();
                 let source_sets: Vec<&[Term]> =
                     sources.iter().map(|&g| paragraphs.terms(g)).collect();
                 let candidate: Vec<bool> = sources
@@ -153,7 +162,8 @@ pub fn find(paragraphs: &Paragraphs, present: &[bool], threshold: f64) -> (Vec<P
                         !print.is_title && print.is_prose && !print.opens_quote
                     })
                     .collect();
-                let recaps = recap::find(&source_sets, &candidate, |t| {
+                let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
+                let recaps = recap::find_among(&source_sets, &candidate, &dropped, |t| {
                     doc_freq
                         .get(&t)
                         .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
@@ -1387,7 +1397,7 @@ mod tests {
         )];
         let paragraphs = Paragraphs::new(&prints);
         let present = vec![true; paragraphs.len()];
-        let (pairs, _) = find(&paragraphs, &present, DEFAULT_THRESHOLD);
+        let (pairs, _) = find(&paragraphs, &present, &present, DEFAULT_THRESHOLD);
         pairs
             .iter()
             .map(|p| (p.earlier.para, p.later.para))
@@ -1449,7 +1459,8 @@ mod tests {
                 for (i, j, s, evidence) in scores.restated_with_margin(threshold).0 {
                     found.push(pair(members[i], members[j], s, evidence));
                 }
-                let sources: Vec<usize> = paragraphs.of_doc(doc).filter(|&g| present[g]).collect();
+                // Every paragraph is said: those dropped in earlier rounds are sources.
+                let sources: Vec<usize> = paragraphs.of_doc(doc).collect();
                 let sets: Vec<&[Term]> = sources.iter().map(|&g| paragraphs.terms(g)).collect();
                 let candidate: Vec<bool> = sources
                     .iter()
@@ -1458,7 +1469,8 @@ mod tests {
                         !print.is_title && print.is_prose && !print.opens_quote
                     })
                     .collect();
-                for (j, i, cov) in recap::find(&sets, &candidate, weight).found {
+                let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
+                for (j, i, cov) in recap::find_among(&sets, &candidate, &dropped, weight).found {
                     if !found.iter().any(|p| p.later == paragraphs.at(sources[j])) {
                         found.push(pair(sources[i], sources[j], cov, Evidence::Recap));
                     }
@@ -1547,6 +1559,40 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_dropped_before_count_among_what_a_recap_restates() {
+        // Made-up words, one set per paragraph; the last paragraph takes two of each of
+        // the four before it.
+        let word = |k: usize| {
+            let letters: String = (0..3)
+                .map(|d| (b'a' + (k / 26usize.pow(d) % 26) as u8) as char)
+                .collect();
+            format!("zu{letters}k")
+        };
+        let sentence = |ks: &[usize]| {
+            let words: Vec<String> = ks.iter().map(|&k| word(k)).collect();
+            format!("{}.", words.join(" "))
+        };
+        let mut page: Vec<String> = (0..4)
+            .map(|p| sentence(&(10 * p..10 * p + 6).collect::<Vec<_>>()))
+            .collect();
+        page.push(sentence(&[0, 1, 10, 11, 20, 21, 30, 31]));
+        let prints = [print_of(&page)];
+        let paragraphs = Paragraphs::new(&prints);
+        // Paragraphs 1 and 2 dropped before (copies of another page's, say).
+        let present = vec![true, false, false, true, true];
+        let said = vec![true; 5];
+        let recap_of_4 = |said: &[bool]| {
+            find(&paragraphs, &present, said, DEFAULT_THRESHOLD)
+                .0
+                .iter()
+                .any(|p| p.later.para == 4 && p.evidence == Evidence::Recap)
+        };
+        assert!(recap_of_4(&said));
+        // Counting only what is left, half of it is new.
+        assert!(!recap_of_4(&present));
+    }
+
+    #[test]
     fn later_rounds_find_what_scoring_every_document_again_finds() {
         let (mut multi_round, mut weights_only) = (0, 0);
         for seed in 0..600 {
@@ -1554,7 +1600,8 @@ mod tests {
             let paragraphs = Paragraphs::new(&prints);
             let t = [0.2, 0.35, 0.5][seed as usize % 3];
             let rounds = rounds_scoring_everything(&paragraphs, t);
-            let (found, _) = find(&paragraphs, &vec![true; paragraphs.len()], t);
+            let all = vec![true; paragraphs.len()];
+            let (found, _) = find(&paragraphs, &all, &all, t);
             assert_eq!(found, rounds.concat(), "seed {seed}");
             multi_round += usize::from(rounds.len() > 1);
             // A round found pairs in a document that lost nothing in the round before:
@@ -1920,7 +1967,8 @@ mod tests {
             .map(|r| r.iter().map(|p| (p.earlier, p.later)).collect())
             .collect();
         assert_eq!(by_round, [[(at(0, 0), at(0, 2))], [(at(1, 0), at(1, 2))]]);
-        let (pairs, _) = find(&paragraphs, &vec![true; paragraphs.len()], t);
+        let all = vec![true; paragraphs.len()];
+        let (pairs, _) = find(&paragraphs, &all, &all, t);
         assert_eq!(pairs, rounds.concat());
     }
 
@@ -1942,10 +1990,15 @@ mod tests {
         let prints = [print_of(&page)];
         let paragraphs = Paragraphs::new(&prints);
         let mut present = vec![true; paragraphs.len()];
-        assert_eq!(find(&paragraphs, &present, DEFAULT_THRESHOLD).1, [0]);
+        assert_eq!(
+            find(&paragraphs, &present, &present, DEFAULT_THRESHOLD).1,
+            [0]
+        );
         // One of them dropped before: 3,000 eligible, every pair is scored.
         present[0] = false;
-        assert!(find(&paragraphs, &present, DEFAULT_THRESHOLD).1.is_empty());
+        assert!(find(&paragraphs, &present, &present, DEFAULT_THRESHOLD)
+            .1
+            .is_empty());
     }
 
     proptest! {
