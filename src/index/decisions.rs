@@ -791,4 +791,52 @@ mod tests {
         );
         assert!(table.next_batch().unwrap().is_none());
     }
+
+    /// A pointer to a paragraph past the end of its document (a decisions file that is
+    /// not of these documents) is refused, not followed.
+    #[test]
+    fn a_pointer_past_the_paragraphs_of_a_document_is_refused() {
+        let decided = |para: u32| Decisions {
+            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
+            docs: ["a", "b"]
+                .iter()
+                .map(|id| DecidedDoc {
+                    id: id.to_string(),
+                    text_hash: 0,
+                    clean_bytes: 0,
+                })
+                .collect(),
+            dedup: DedupResult {
+                decisions: vec![
+                    vec![Decision::Keep, Decision::Keep],
+                    vec![Decision::Drop {
+                        reason: Kind::Exact,
+                        duplicate_of: Some(ParaRef { doc: 0, para }),
+                        score: 1.0,
+                        evidence: Evidence::None,
+                    }],
+                ],
+                pairs: Vec::new(),
+                candidate_docs: Vec::new(),
+                near_limited_docs: Vec::new(),
+                clean_bytes: 0,
+            },
+            datelines: vec![None; 2],
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        decided(1)
+            .write(&OutputDir::create(&tmp.path().join("ok")).unwrap())
+            .unwrap();
+        assert!(Decisions::read(&tmp.path().join("ok")).is_ok());
+        decided(2)
+            .write(&OutputDir::create(&tmp.path().join("bad")).unwrap())
+            .unwrap();
+        let error = Decisions::read(&tmp.path().join("bad"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("decisions.parquet: no paragraph 2 in document 0"),
+            "{error}"
+        );
+    }
 }

@@ -488,6 +488,15 @@ fn read_prints(
             while next.0 < lengths.len() && next.1 == lengths[next.0] {
                 next = (next.0 + 1, 0);
             }
+            if next.0 == lengths.len() {
+                return Err(bad(
+                    path,
+                    format!(
+                        "has more paragraphs than the {} documents of {DOCUMENTS} hold",
+                        lengths.len()
+                    ),
+                ));
+            }
             if at != next {
                 return Err(bad(
                     path,
@@ -681,5 +690,59 @@ mod tests {
             .write(&OutputDir::create(tmp.path()).unwrap())
             .unwrap();
         assert_eq!(Shard::read(tmp.path()).unwrap(), shard);
+    }
+
+    /// Fingerprints of more paragraphs than the documents table lists (files of two
+    /// shards mixed up) are refused, not read past the documents.
+    #[test]
+    fn fingerprints_past_the_documents_are_refused() {
+        let config = DedupConfig::default();
+        let shard = |n: usize| Shard {
+            settings: Settings::new(&config, LangChoice::Auto),
+            docs: (0..n)
+                .map(|d| ShardDoc {
+                    id: d.to_string(),
+                    site: None,
+                    text_hash: 0,
+                    opening: None,
+                })
+                .collect(),
+            prints: (0..n)
+                .map(|_| {
+                    let text = "Satu dua tiga empat lima enam.";
+                    DocPrint::new(text, spans(text), Lang::Indonesian, &config)
+                })
+                .collect(),
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let (two, one) = (tmp.path().join("two"), tmp.path().join("one"));
+        shard(2).write(&OutputDir::create(&two).unwrap()).unwrap();
+        shard(1).write(&OutputDir::create(&one).unwrap()).unwrap();
+        std::fs::copy(one.join(DOCUMENTS), two.join(DOCUMENTS)).unwrap();
+        let error = Shard::read(&two).unwrap_err().to_string();
+        assert!(
+            error.ends_with("fingerprints.parquet: has more paragraphs than the 1 documents of documents.parquet hold"),
+            "{error}"
+        );
+        // And fewer: the documents of three, the fingerprints of two.
+        let three = tmp.path().join("three");
+        shard(3).write(&OutputDir::create(&three).unwrap()).unwrap();
+        std::fs::copy(three.join(DOCUMENTS), two.join(DOCUMENTS)).unwrap();
+        let error = Shard::read(&two).unwrap_err().to_string();
+        assert!(
+            error.ends_with("ends at paragraph 0 of document 2, which has 1"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_index_is_named_as_missing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("nowhere");
+        match read_index(&[missing.clone()]) {
+            Err(Error::Missing { path }) => assert_eq!(path, missing),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(read_index(&[]).unwrap(), None);
     }
 }
