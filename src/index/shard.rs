@@ -739,7 +739,7 @@ mod tests {
     fn a_missing_index_is_named_as_missing() {
         let tmp = tempfile::tempdir().unwrap();
         let missing = tmp.path().join("nowhere");
-        match read_index(&[missing.clone()]) {
+        match read_index(std::slice::from_ref(&missing)) {
             Err(Error::Missing { path }) => assert_eq!(path, missing),
             other => panic!("{other:?}"),
         }
