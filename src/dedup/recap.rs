@@ -319,6 +319,22 @@ mod tests {
             .collect()
     }
 
+    /// Short paragraphs said before, at the very end, are passed over up to
+    /// [`MAX_SHORT`] of them: the recap before them is still found, and it is counted
+    /// apart from the long paragraphs' room.
+    #[test]
+    fn short_paragraphs_said_before_at_the_end_leave_the_recap_before_them() {
+        let with_short = |k: usize| {
+            let mut article = sources(4);
+            article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+            article.extend(std::iter::repeat_n(vec![0, 1], k));
+            find_in(&article)
+        };
+        let found = with_short(MAX_SHORT);
+        assert!(found.iter().any(|f| f.0 == 4), "{found:?}");
+        assert!(with_short(MAX_SHORT + 1).is_empty());
+    }
+
     #[test]
     fn articles_of_more_than_200_paragraphs_have_no_recap() {
         let with_recap = |n: u32| {
