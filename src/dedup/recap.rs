@@ -335,6 +335,22 @@ mod tests {
         assert!(with_short(MAX_SHORT + 1).is_empty());
     }
 
+    /// After a recap opens, a short paragraph whose terms were all said before is one of
+    /// its sentences (coverage 1); one with no terms at all says nothing and is not.
+    #[test]
+    fn a_short_paragraph_said_before_is_part_of_a_recap_and_one_without_terms_is_not() {
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        article.push(vec![2, 12]);
+        let found = find_in(&article);
+        let paragraphs: Vec<usize> = found.iter().map(|f| f.0).collect();
+        assert_eq!(paragraphs, [4, 5], "{found:?}");
+        assert_eq!(found[1].2, 1.0);
+        article.push(Vec::new());
+        let paragraphs: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
+        assert_eq!(paragraphs, [4, 5]);
+    }
+
     #[test]
     fn articles_of_more_than_200_paragraphs_have_no_recap() {
         let with_recap = |n: u32| {
