@@ -341,7 +341,9 @@ mod tests {
     fn a_short_paragraph_said_before_is_part_of_a_recap_and_one_without_terms_is_not() {
         let mut article = sources(4);
         article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
-        article.push(vec![2, 12]);
+        // Mostly from one paragraph, and not wholly: only being short and said before
+        // makes it part of the recap.
+        article.push(vec![0, 1, 2, 12]);
         let found = find_in(&article);
         let paragraphs: Vec<usize> = found.iter().map(|f| f.0).collect();
         assert_eq!(paragraphs, [4, 5], "{found:?}");
@@ -349,6 +351,18 @@ mod tests {
         article.push(Vec::new());
         let paragraphs: Vec<usize> = find_in(&article).iter().map(|f| f.0).collect();
         assert_eq!(paragraphs, [4, 5]);
+    }
+
+    /// After a recap, a paragraph whose terms were all said before but mostly by one
+    /// paragraph (not wholly) restates that paragraph, not the article: not part of it.
+    #[test]
+    fn a_wholly_covered_paragraph_from_mostly_one_source_is_not_part_of_a_recap() {
+        let mut article = sources(4);
+        article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
+        article.push(vec![0, 1, 2, 3, 4, 10]);
+        let found = find_in(&article);
+        let paragraphs: Vec<usize> = found.iter().map(|f| f.0).collect();
+        assert_eq!(paragraphs, [4], "{found:?}");
     }
 
     #[test]
