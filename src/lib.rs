@@ -274,13 +274,7 @@ impl Pipeline {
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
             let mut outcome = self.decide(job, pass);
             outcome.leave_out_earlier(earlier, &earlier_lens);
-            outcome.renamed_ids = renamed_ids;
-            outcome.texts = Texts::Reread {
-                corpus,
-                bytes,
-                hashes,
-            };
-            Ok(outcome)
+            Ok(outcome.read_again(renamed_ids, corpus, bytes, hashes))
         })
     }
 
@@ -394,14 +388,8 @@ impl Pipeline {
                 )));
             }
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
-            let mut outcome = self.outcome(Job::Dedup, pass, decisions.dedup, decisions.datelines);
-            outcome.renamed_ids = renamed_ids;
-            outcome.texts = Texts::Reread {
-                corpus,
-                bytes,
-                hashes,
-            };
-            Ok(outcome)
+            let outcome = self.outcome(Job::Dedup, pass, decisions.dedup, decisions.datelines);
+            Ok(outcome.read_again(renamed_ids, corpus, bytes, hashes))
         })
     }
 
@@ -651,6 +639,24 @@ fn put_first(index: index::shard::Shard, pass: &mut FirstPass<'_>) -> (usize, Ve
 }
 
 impl Outcome {
+    /// The outcome of documents streamed from `corpus` (their texts, `bytes` of them
+    /// hashed as `hashes`, are read again when writing), `renamed_ids` of them renamed.
+    fn read_again(
+        mut self,
+        renamed_ids: usize,
+        corpus: corpus::Corpus,
+        bytes: usize,
+        hashes: Vec<u64>,
+    ) -> Outcome {
+        self.renamed_ids = renamed_ids;
+        self.texts = Texts::Reread {
+            corpus,
+            bytes,
+            hashes,
+        };
+        self
+    }
+
     /// Leaves the first `earlier` documents (of earlier batches, whose paragraphs are
     /// `lens` bytes long) out of what is written and counted: their bytes, their limits.
     fn leave_out_earlier(&mut self, earlier: usize, lens: &[Vec<u32>]) {

@@ -29,6 +29,7 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
 
 use crate::error::{Error, Result};
+use crate::output::parquet::error as write_error;
 
 /// The version of the fingerprint and decision files this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -179,23 +180,6 @@ fn parquet_error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
             Err(inner) => bad(path, inner.to_string()),
         },
         e => bad(path, e.to_string()),
-    }
-}
-
-/// An error of the Parquet writer at `path`.
-fn write_error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
-    move |e| match e {
-        ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
-            Ok(io) => Error::io(path, *io),
-            Err(inner) => Error::Output {
-                path: path.to_path_buf(),
-                message: inner.to_string(),
-            },
-        },
-        e => Error::Output {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        },
     }
 }
 

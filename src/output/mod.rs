@@ -7,7 +7,7 @@
 
 pub mod atomic;
 mod dir;
-mod parquet;
+pub(crate) mod parquet;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};

@@ -62,7 +62,7 @@ fn properties() -> WriterProperties {
 }
 
 /// An error of the Parquet writer at `path`; an I/O error keeps its kind (a closed pipe).
-fn error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
+pub(crate) fn error(path: &Path) -> impl Fn(ParquetError) -> Error + '_ {
     move |e| match e {
         ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
             Ok(io) => Error::io(path, *io),
