@@ -14,13 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringBuilder};
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
-};
+use arrow_array::{Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use parquet::file::metadata::KeyValue;
 
 use super::shard::{Settings, Shard};
-use super::{bad, column, index, signed, unsigned, write_table, Table};
+use super::{bad, batch, column, index, signed, unsigned, write_table, Table};
 use crate::dedup::{
     self, clean_len, Decision, DedupConfig, DedupResult, Evidence, Kind, Pair, ParaRef,
 };
@@ -317,11 +315,6 @@ fn flags(n: usize, docs: &[u32]) -> Vec<bool> {
 /// The name of `evidence`; none for a pair that is not restated.
 fn evidence_name(evidence: Evidence) -> Option<&'static str> {
     (evidence != Evidence::None).then(|| evidence.as_str())
-}
-
-/// A record batch of `columns`.
-fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
-    RecordBatch::try_from_iter(columns).expect("columns of one length and distinct names")
 }
 
 /// The decisions table's columns being built.

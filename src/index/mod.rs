@@ -25,7 +25,7 @@ use ::parquet::basic::Compression;
 use ::parquet::errors::ParquetError;
 use ::parquet::file::metadata::KeyValue;
 use ::parquet::file::properties::WriterProperties;
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
 
 use crate::error::{Error, Result};
@@ -150,6 +150,12 @@ impl Table {
             .find(|kv| kv.key == key)
             .and_then(|kv| kv.value.as_deref())
     }
+}
+
+/// A record batch of `columns`, which the writers build of one length each and with
+/// distinct names (an empty one has the same schema).
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    RecordBatch::try_from_iter(columns).expect("columns of one length and distinct names")
 }
 
 /// Column `name` of `batch` as an array of type `A`, or an error naming the file.

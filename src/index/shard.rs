@@ -19,7 +19,9 @@ use arrow_array::{Array, ArrayRef, Int32Array, Int64Array, ListArray, RecordBatc
 use parquet::file::metadata::KeyValue;
 use serde::{Deserialize, Serialize};
 
-use super::{bad, column, index, signed, signed32, unsigned, write_table, Table, BATCH_ROWS};
+use super::{
+    bad, batch, column, index, signed, signed32, unsigned, write_table, Table, BATCH_ROWS,
+};
 use crate::dedup::print::ParaPrint;
 use crate::dedup::{DedupConfig, DocPrint, Searches, ShingleKind};
 use crate::error::{Error, Result};
@@ -346,11 +348,6 @@ pub fn describe(s: &Settings) -> String {
         text.push_str(&format!(" --skip {}", skipped.join(",")));
     }
     text
-}
-
-/// A record batch of `columns` (an empty one has the same schema).
-fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
-    RecordBatch::try_from_iter(columns).expect("columns of one length and distinct names")
 }
 
 /// The fingerprints table's columns being built.
