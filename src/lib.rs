@@ -309,6 +309,15 @@ impl Pipeline {
                 message: "holds a shard already; remove it or choose another directory".into(),
             });
         }
+        let prints = std::mem::take(&mut pass.prints);
+        let shard = self.shard(pass, prints);
+        let written = shard.write(&out);
+        pass.prints = shard.prints;
+        written
+    }
+
+    /// The shard of the documents of the first pass, with their `prints`.
+    fn shard(&self, pass: &FirstPass<'_>, prints: Vec<DocPrint>) -> index::shard::Shard {
         let docs = (pass.docs.iter().zip(&pass.hashes).zip(&pass.openings))
             .map(|((doc, &text_hash), opening)| index::shard::ShardDoc {
                 id: doc.id.clone(),
@@ -317,14 +326,11 @@ impl Pipeline {
                 opening: opening.clone(),
             })
             .collect();
-        let shard = index::shard::Shard {
+        index::shard::Shard {
             settings: index::shard::Settings::new(&self.config.dedup, self.config.lang),
             docs,
-            prints: std::mem::take(&mut pass.prints),
-        };
-        let written = shard.write(&out);
-        pass.prints = shard.prints;
-        written
+            prints,
+        }
     }
 
     /// Reads the inputs and fingerprints them as `dedup` does, for decisions made
@@ -333,21 +339,9 @@ impl Pipeline {
     /// together.
     pub fn fingerprint(&self) -> Result<(index::shard::Shard, Vec<RecordError>)> {
         self.in_pool(|| {
-            let (pass, _) = self.first_pass(Job::Dedup, true)?;
-            let docs = (pass.docs.into_iter().zip(pass.hashes).zip(pass.openings))
-                .map(|((doc, text_hash), opening)| index::shard::ShardDoc {
-                    id: doc.id,
-                    site: doc.site,
-                    text_hash,
-                    opening,
-                })
-                .collect();
-            let shard = index::shard::Shard {
-                settings: index::shard::Settings::new(&self.config.dedup, self.config.lang),
-                docs,
-                prints: pass.prints,
-            };
-            Ok((shard, pass.skipped))
+            let (mut pass, _) = self.first_pass(Job::Dedup, true)?;
+            let prints = std::mem::take(&mut pass.prints);
+            Ok((self.shard(&pass, prints), pass.skipped))
         })
     }
 
