@@ -55,12 +55,28 @@ DEFAULT_SHORT_THRESHOLD = 0.9
 #: (``dedup::short::MAX_GROUP``).
 SHORT_MAX_GROUP = 64
 
-#: Kinds in the order the command prefers them (``dedup::Kind``).
-EXACT, NEAR = 0, 1
-KIND_NAMES = {EXACT: "exact", NEAR: "near"}
+#: ``--restated-threshold`` and ``--boilerplate-min-docs`` of the command.
+DEFAULT_RESTATED_THRESHOLD = 0.35
+DEFAULT_BOILERPLATE_MIN_DOCS = 3
 
-#: The options of the fingerprints this job decides.
-SKIPPED = ["boilerplate", "restated"]
+#: Kinds in the order the command prefers them (``dedup::Kind``; ``contained`` pairs come
+#: only with the containment measure, which this job does not offer).
+EXACT, NEAR, RESTATED = 0, 1, 3
+KIND_NAMES = {EXACT: "exact", NEAR: "near", RESTATED: "restated"}
+
+#: The bits of a fingerprint's ``flags`` (``ParaPrint::flag_bits``).
+TITLE, LABEL, SHORT, LINE, ANCHOR_SIZE = 1, 2, 4, 8, 16
+
+#: A longer paragraph is boilerplate by frequency on this many times as many stories as
+#: a short line (``boilerplate::LONG_LINE_FACTOR``).
+LONG_LINE_FACTOR = 4
+#: Share of a site's stories a template must open a line in, and share of the paragraphs
+#: opening with its words that must be lines (``boilerplate::TEMPLATE_MIN_*``).
+TEMPLATE_MIN_SHARE = 0.02
+TEMPLATE_MIN_LINES = 0.8
+
+#: The restated search stops after this many rounds (``restated::MAX_ROUNDS``).
+RESTATED_MAX_ROUNDS = 8
 
 
 def fingerprint(
@@ -73,7 +89,7 @@ def fingerprint(
     """Fingerprints `inputs` (files, in corpus order) in `partitions` contiguous slices,
     each on an executor with ``dedupsum.fingerprint``, into ``shards_dir/part-NNNNN``;
     returns the shard directories in corpus order. `options` are the command's flags
-    (``lang="id"``); boilerplate and restated are skipped."""
+    (``lang="id"``, ``skip=["restated"]``)."""
     files = [os.fspath(i) for i in inputs]
     if not files:
         raise ValueError("no inputs")
@@ -81,7 +97,7 @@ def fingerprint(
     bounds = [len(files) * k // n for k in range(n + 1)]
     slices = [(k, files[bounds[k] : bounds[k + 1]]) for k in range(n)]
     shards = [os.path.join(shards_dir, f"part-{k:05d}") for k in range(n)]
-    skip = sorted(set(options.pop("skip", [])) | set(SKIPPED))
+    skip = sorted(set(options.pop("skip", [])))
 
     def run(part: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, int]]:
         import dedupsum as package
@@ -102,30 +118,48 @@ def decide(
     out: Optional[str] = None,
     threshold: float = DEFAULT_THRESHOLD,
     short_threshold: float = DEFAULT_SHORT_THRESHOLD,
+    restated_threshold: float = DEFAULT_RESTATED_THRESHOLD,
+    boilerplate_min_docs: int = DEFAULT_BOILERPLATE_MIN_DOCS,
 ) -> DataFrame:
     """The decisions of the corpus the `shards` make up, in that order: the rows of
     ``dedupsum decide``'s ``decisions.parquet`` (one per dropped paragraph and per kept
-    paragraph a dropped one repeats), written to `out` as Parquet when given."""
+    paragraph a dropped one repeats), written to `out` as Parquet when given. The searches
+    are those the shards were fingerprinted for."""
     shards = [os.path.abspath(os.fspath(s)) for s in shards]
     if not shards:
         raise ValueError("no shards")
-    _check_settings(shards)
+    if boilerplate_min_docs < 2:
+        raise ValueError("boilerplate needs at least 2 documents to repeat across")
+    searches = _check_settings(shards)
     docs = _documents(spark, shards)
     paragraphs = _paragraphs(spark, shards, docs)
-    eligible = paragraphs.where((F.col("flags") % 2) == 0)  # not a title
+    if searches["boilerplate"]:
+        boilerplate = _boilerplate(paragraphs, docs, boilerplate_min_docs).localCheckpoint()
+    else:
+        boilerplate = paragraphs.select("g", F.lit(False).alias("boilerplate"))
+    marked = paragraphs.join(boilerplate, "g")
+    eligible = marked.where(((F.col("flags") % 2) == 0) & ~F.col("boilerplate"))
     exact, representatives = _exact(eligible)
-    near = _near(representatives, threshold)
-    short = _short(representatives, docs, short_threshold)
-    pairs = exact.unionByName(near).unionByName(short)
-    decisions = _decide(pairs, paragraphs)
+    pairs = exact
+    if searches["near"]:
+        near = _near(representatives, threshold)
+        short = _short(representatives, docs, short_threshold)
+        pairs = pairs.unionByName(near).unionByName(short)
+    pairs = pairs.withColumn("evidence", F.lit(None).cast("string"))
+    if searches["restated"]:
+        n_docs = docs.count()
+        pairs = pairs.localCheckpoint()
+        pairs = pairs.unionByName(_restated(spark, marked, pairs, n_docs, restated_threshold))
+    decisions = _decide(pairs, marked)
     if out is not None:
         decisions.write.mode("errorifexists").parquet(out)
     return decisions
 
 
-def _check_settings(shards: Sequence[str]) -> None:
-    """Refuses shards of another format version, of other settings than each other, or
-    fingerprinted for searches this job does not make."""
+def _check_settings(shards: Sequence[str]) -> dict[str, Any]:
+    """The settings of the shards' fingerprints (the searches they serve: ``near``,
+    ``boilerplate``, ``restated``); refuses shards of another format version, of other
+    settings than each other, or of character shingles."""
     first: Optional[dict[str, Any]] = None
     for shard in shards:
         path = os.path.join(shard, "fingerprints.parquet")
@@ -139,13 +173,9 @@ def _check_settings(shards: Sequence[str]) -> None:
         elif settings != first:
             raise ValueError(f"{path}: fingerprinted with other settings than {shards[0]}")
     assert first is not None
-    if first.get("boilerplate") or first.get("restated"):
-        raise ValueError(
-            f"{shards[0]}: fingerprinted for boilerplate or restated passages, which this job "
-            "does not search yet: fingerprint with skip=['boilerplate', 'restated']"
-        )
     if first.get("shingle") != "word":
         raise ValueError(f"{shards[0]}: this job decides word shingles only")
+    return first
 
 
 def _shard_of(spark: SparkSession, frame: DataFrame, shards: Sequence[str], name: str) -> DataFrame:
@@ -198,9 +228,220 @@ def _paragraphs(spark: SparkSession, shards: Sequence[str], docs: DataFrame) -> 
         "paragraph",
         "site",
         "key",
+        "len",
         "flags",
+        "opener",
         "shingles",
+        "terms",
         "short_text",
+        "said",
+    )
+
+
+def _has(flag: int) -> Any:
+    """Whether a paragraph's ``flags`` have `flag`."""
+    return F.col("flags").bitwiseAND(F.lit(flag)) != 0
+
+
+def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataFrame:
+    """Per paragraph `g`: whether it is site furniture (``dedup::boilerplate::detect``). A
+    label line; a text on pages of `min_docs` different stories (a longer paragraph:
+    `LONG_LINE_FACTOR` times as many), copies of one story counting once; or a line opening
+    with a template of its site. Copies of a page (its story sketch) are one page."""
+    long_needed = min_docs * LONG_LINE_FACTOR
+    sketch_of = F.udf(_native.story_sketch, T.ArrayType(T.LongType()))
+    body = paragraphs.where(_has(ANCHOR_SIZE) & ~_has(TITLE) & ~_has(LABEL))
+    sketches = body.groupBy("gdoc").agg(
+        F.sort_array(F.collect_list(F.struct("paragraph", "key", "len", "flags"))).alias("rows")
+    )
+    sketches = sketches.select(
+        "gdoc", sketch_of("rows.key", "rows.len", "rows.flags").alias("sketch")
+    )
+    no_sketch = F.array(*[F.lit(0).cast("long")] * 4)
+    # The page a document is: its sketch's first token (top bit set: never a document
+    # number), or the document itself.
+    pages = (
+        docs.select("gdoc", "site")
+        .join(sketches, "gdoc", "left")
+        .withColumn("sketch", F.coalesce("sketch", no_sketch))
+        .withColumn(
+            "page",
+            F.when(F.col("sketch")[0] != 0, F.col("sketch")[0].bitwiseOR(F.lit(-(1 << 63)))).otherwise(F.col("gdoc")),
+        )
+        .localCheckpoint()
+    )
+    with_page = paragraphs.join(pages.select("gdoc", "page", "sketch"), "gdoc")
+    on_pages = with_page.groupBy("key").agg(F.countDistinct("page").alias("pages"))
+    counted = with_page.join(on_pages, "key")
+    # The nearest anchors before and after each paragraph in its document.
+    is_anchor = _has(ANCHOR_SIZE) & ~_has(TITLE) & ~_has(LABEL) & (F.col("pages") < long_needed)
+    anchor_g = F.when(is_anchor, F.col("g"))
+    in_doc = Window.partitionBy("gdoc").orderBy("paragraph")
+    located = counted.withColumn(
+        "before", F.last(anchor_g, ignorenulls=True).over(in_doc.rowsBetween(Window.unboundedPreceding, -1))
+    ).withColumn("after", F.first(anchor_g, ignorenulls=True).over(in_doc.rowsBetween(1, Window.unboundedFollowing)))
+    # Stories per text, for the texts on enough pages to be furniture.
+    frequent = located.where(F.col("pages") >= min_docs).select("g", "gdoc", "key", "sketch", "before", "after")
+    tokens_of = F.udf(_native.anchor_tokens, T.ArrayType(T.LongType()))
+    needed_anchors = frequent.select(F.col("before").alias("g")).union(frequent.select(F.col("after").alias("g")))
+    anchors = (
+        paragraphs.join(needed_anchors.where(F.col("g").isNotNull()).distinct(), "g")
+        .select("g", tokens_of("key", "shingles").alias("tokens"))
+    )
+    before = anchors.select(F.col("g").alias("before"), F.col("tokens").alias("before_tokens"))
+    after = anchors.select(F.col("g").alias("after"), F.col("tokens").alias("after_tokens"))
+    occurrences = frequent.join(before, "before", "left").join(after, "after", "left")
+    count_of = F.udf(_native.count_stories, T.IntegerType())
+    stories = occurrences.groupBy("key").agg(
+        count_of(
+            F.collect_list(F.struct("gdoc", "sketch", "before_tokens", "after_tokens"))
+        ).alias("stories")
+    )
+    # Templates: (site, opener) of lines on enough stories with enough different texts.
+    templates = _templates(paragraphs.join(pages.select("gdoc", "page"), "gdoc"), pages, min_docs)
+    needed = F.when(_has(SHORT), F.lit(min_docs)).otherwise(F.lit(long_needed))
+    return (
+        paragraphs.join(stories, "key", "left")
+        .join(templates, (paragraphs["site"].eqNullSafe(templates["t_site"])) & (paragraphs["opener"] == templates["t_opener"]), "left")
+        .select(
+            "g",
+            (
+                ~_has(TITLE)
+                & (
+                    _has(LABEL)
+                    | (F.coalesce("stories", F.lit(0)) >= needed)
+                    | (_has(LINE) & F.col("t_opener").isNotNull())
+                )
+            ).alias("boilerplate"),
+        )
+    )
+
+
+def _templates(paragraphs: DataFrame, pages: DataFrame, min_docs: int) -> DataFrame:
+    """The templates of furniture learned from the corpus (``boilerplate::templates``):
+    `(t_site, t_opener)` of the first two words that open a line on at least `min_docs`
+    stories of a site, with at least `min_docs` different texts and as many as
+    `TEMPLATE_MIN_SHARE` of the site's stories, and whose paragraphs are nearly all lines."""
+    opens = paragraphs.where((F.col("opener") != 0) & ~_has(TITLE))
+    site_stories = pages.select("site", "page").distinct().groupBy("site").agg(F.count("*").alias("site_stories"))
+    lines = (
+        opens.where(_has(LINE))
+        .groupBy("site", "opener")
+        .agg(
+            F.countDistinct("page").alias("in_stories"),
+            F.countDistinct("key").alias("texts"),
+            F.count("*").alias("lines"),
+        )
+    )
+    least_texts = F.greatest(F.lit(float(min_docs)), F.lit(TEMPLATE_MIN_SHARE) * F.col("site_stories").cast("double"))
+    candidates = lines.join(site_stories, lines["site"].eqNullSafe(site_stories["site"])).where(
+        (F.col("in_stories") >= min_docs) & (F.col("texts").cast("double") >= least_texts)
+    ).select(lines["site"], "opener", "lines")
+    every = opens.groupBy("site", "opener").agg(F.count("*").alias("all"))
+    return (
+        candidates.join(every, candidates["site"].eqNullSafe(every["site"]) & (candidates["opener"] == every["opener"]))
+        .where(F.col("lines").cast("double") >= F.lit(TEMPLATE_MIN_LINES) * F.col("all").cast("double"))
+        .select(candidates["site"].alias("t_site"), candidates["opener"].alias("t_opener"))
+    )
+
+
+def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: int, threshold: float) -> DataFrame:
+    """The restated pairs (``dedup::restated``): per document, on an executor, the
+    paragraphs that only repeat sentences said before (once), then rounds of the restated
+    search with the corpus's document frequencies of the paragraphs still present, until a
+    round finds nothing; a paragraph found in one round is not present in the next."""
+    pair_type = T.ArrayType(
+        T.StructType(
+            [
+                T.StructField("earlier", T.LongType()),
+                T.StructField("later", T.LongType()),
+                T.StructField("score", T.DoubleType()),
+                T.StructField("evidence", T.StringType()),
+            ]
+        )
+    )
+    said_by_decided = pairs.select(F.col("later").alias("g")).distinct().withColumn("decided", F.lit(True))
+    base = (
+        marked.join(said_by_decided, "g", "left")
+        .select(
+            "g",
+            "gdoc",
+            "paragraph",
+            "flags",
+            "terms",
+            "said",
+            (~F.col("boilerplate")).alias("is_said"),
+            (~F.col("boilerplate") & F.col("decided").isNull()).alias("present"),
+        )
+        .localCheckpoint()
+    )
+    first_para = base.groupBy("gdoc").agg(F.min("g").alias("first"))
+
+    def copied(said: list, present: list) -> list:
+        return [(a, b, 1.0, "sentences") for a, b in _native.copied(said, present)]
+
+    copied_udf = F.udf(copied, pair_type)
+    with_said = base.where(F.col("said").isNotNull()).select("gdoc").distinct()
+    copied_docs = (
+        base.join(with_said, "gdoc")
+        .groupBy("gdoc")
+        .agg(F.sort_array(F.collect_list(F.struct("paragraph", "said", "present"))).alias("rows"))
+        .select("gdoc", F.explode(copied_udf("rows.said", "rows.present")).alias("pair"))
+    )
+    found = _to_global(copied_docs, first_para).localCheckpoint()
+    all_found = found
+
+    def restated(terms: list, flags: list, present: list, said: list, doc_freq: list) -> list:
+        frequencies = [(t, n) for t, n in doc_freq or []]
+        return _native.restated(terms, flags, present, said, frequencies, n_docs, threshold)
+
+    restated_udf = F.udf(restated, pair_type)
+    for _ in range(RESTATED_MAX_ROUNDS):
+        gone = all_found.select(F.col("later").alias("g")).withColumn("gone", F.lit(True))
+        current = (
+            base.join(gone, "g", "left")
+            .withColumn("present", F.col("present") & F.col("gone").isNull())
+            .drop("gone")
+        )
+        doc_terms = current.select("gdoc", "present", "is_said", F.explode("terms").alias("term"))
+        frequencies = (
+            doc_terms.where("present").select("gdoc", "term").distinct().groupBy("term").agg(F.count("*").alias("n"))
+        )
+        per_doc = (
+            doc_terms.where("present OR is_said")
+            .select("gdoc", "term")
+            .distinct()
+            .join(frequencies, "term")
+            .groupBy("gdoc")
+            .agg(F.collect_list(F.struct("term", F.col("n").cast("int").alias("n"))).alias("doc_freq"))
+        )
+        rows = current.groupBy("gdoc").agg(
+            F.sort_array(F.collect_list(F.struct("paragraph", "terms", "flags", "present", "is_said"))).alias("rows")
+        )
+        scored = (
+            rows.join(per_doc, "gdoc", "left")
+            .select(
+                "gdoc",
+                F.explode(
+                    restated_udf("rows.terms", "rows.flags", "rows.present", "rows.is_said", "doc_freq")
+                ).alias("pair"),
+            )
+        )
+        found = _to_global(scored, first_para).localCheckpoint()
+        if found.count() == 0:
+            break
+        all_found = all_found.unionByName(found).localCheckpoint()
+    return all_found.select("earlier", "later", F.lit(RESTATED).alias("kind"), "score", "evidence")
+
+
+def _to_global(found: DataFrame, first_para: DataFrame) -> DataFrame:
+    """Pairs `(gdoc, pair)` of paragraphs numbered in their document, numbered in the
+    corpus."""
+    return found.join(first_para, "gdoc").select(
+        (F.col("first") + F.col("pair.earlier")).alias("earlier"),
+        (F.col("first") + F.col("pair.later")).alias("later"),
+        F.col("pair.score").alias("score"),
+        F.col("pair.evidence").alias("evidence"),
     )
 
 
@@ -311,19 +552,20 @@ def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> Dat
     return scored.select("earlier", "later", F.lit(NEAR).alias("kind"), "score")
 
 
-def _decide(pairs: DataFrame, paragraphs: DataFrame) -> DataFrame:
-    """The decisions: a paragraph with an earlier match is dropped for its best one (the
-    strongest kind, then the highest score, then the earliest paragraph) and points at the
-    kept paragraph behind it; the rows of ``decisions.parquet``."""
+def _decide(pairs: DataFrame, marked: DataFrame) -> DataFrame:
+    """The decisions: boilerplate is dropped with no pointer; any other paragraph with an
+    earlier match is dropped for its best one (the strongest kind, then the highest score,
+    then the earliest paragraph) and points at the kept paragraph behind it; the rows of
+    ``decisions.parquet``."""
     best = Window.partitionBy("later").orderBy(F.col("kind"), F.col("score").desc(), F.col("earlier"))
     links = (
         pairs.withColumn("rank", F.row_number().over(best))
         .where(F.col("rank") == 1)
-        .select(F.col("later").alias("g"), F.col("earlier").alias("parent"), "kind", "score")
+        .select(F.col("later").alias("g"), F.col("earlier").alias("parent"), "kind", "score", "evidence")
     )
     roots = _roots(links.select("g", "parent"))
     dropped = links.join(roots, "g")
-    info = paragraphs.select("g", "gdoc", "id", "paragraph")
+    info = marked.select("g", "gdoc", "id", "paragraph")
     of = info.select(
         F.col("g").alias("root"),
         F.col("gdoc").alias("duplicate_of_doc"),
@@ -344,9 +586,22 @@ def _decide(pairs: DataFrame, paragraphs: DataFrame) -> DataFrame:
             "duplicate_of_doc_id",
             "duplicate_of_paragraph",
             "score",
-            F.lit(None).cast("string").alias("evidence"),
+            "evidence",
             F.col("root").alias("cluster_id"),
         )
+    )
+    boilerplate = marked.where("boilerplate").select(
+        F.col("gdoc").alias("doc"),
+        F.col("id").alias("doc_id"),
+        "paragraph",
+        F.lit("drop").alias("decision"),
+        F.lit("boilerplate").alias("reason"),
+        F.lit(None).cast("long").alias("duplicate_of_doc"),
+        F.lit(None).cast("string").alias("duplicate_of_doc_id"),
+        F.lit(None).cast("long").alias("duplicate_of_paragraph"),
+        F.lit(0.0).alias("score"),
+        F.lit(None).cast("string").alias("evidence"),
+        F.lit(None).cast("long").alias("cluster_id"),
     )
     kept = (
         roots.select(F.col("root").alias("g"))
@@ -366,7 +621,7 @@ def _decide(pairs: DataFrame, paragraphs: DataFrame) -> DataFrame:
             F.col("g").alias("cluster_id"),
         )
     )
-    return drops.unionByName(kept).orderBy("doc", "paragraph")
+    return drops.unionByName(boilerplate).unionByName(kept).orderBy("doc", "paragraph")
 
 
 def _roots(links: DataFrame) -> DataFrame:

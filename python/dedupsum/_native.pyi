@@ -20,3 +20,28 @@ def short_groups(site: Optional[str], text: str, threshold: float) -> list[tuple
 
 def short_similarity(a: str, b: str, threshold: float) -> Optional[float]:
     """The similarity of two short normalised texts when it reaches `threshold`."""
+
+def story_sketch(keys: list[int], lens: list[int], flags: list[int]) -> list[int]:
+    """The four story-sketch tokens of a document (its keys, lengths and flag bits)."""
+
+def anchor_tokens(key: int, shingles: list[int]) -> list[int]:
+    """The tokens of an anchor paragraph: its key and bands of min-hashes."""
+
+def count_stories(
+    occurrences: list[tuple[int, list[int], Optional[list[int]], Optional[list[int]]]],
+) -> int:
+    """The stories among a text's occurrences (document, sketch, anchor before, after)."""
+
+def copied(said: list[Optional[list[list[int]]]], present: list[bool]) -> list[tuple[int, int]]:
+    """(source, paragraph) of one document's paragraphs that repeat sentences said before."""
+
+def restated(
+    terms: list[list[int]],
+    flags: list[int],
+    present: list[bool],
+    said: list[bool],
+    doc_freq: list[tuple[int, int]],
+    n_docs: int,
+    threshold: float,
+) -> list[tuple[int, int, float, str]]:
+    """One round of the restated search on one document: (earlier, later, score, evidence)."""

@@ -99,11 +99,166 @@ fn short_similarity(a: &str, b: &str, threshold: f64) -> Option<f64> {
     similar(&Line::new(a), &Line::new(b), threshold)
 }
 
+/// The paragraphs of one document as a shard stores them: `keys`, `lens`, `flags` per
+/// paragraph, and the `terms` and `said` columns when given (else empty).
+fn stored_document(
+    keys: &[i64],
+    lens: &[i64],
+    flags: &[i32],
+    terms: Option<Vec<Vec<i32>>>,
+    said: Option<Vec<Option<Vec<Vec<i32>>>>>,
+) -> PyResult<dedupsum::dedup::DocPrint> {
+    use dedupsum::index::steps::{document, StoredParagraph};
+    let n = keys.len();
+    let same = |len: usize| len == n;
+    if !same(lens.len())
+        || !same(flags.len())
+        || !terms.as_ref().is_none_or(|t| same(t.len()))
+        || !said.as_ref().is_none_or(|s| same(s.len()))
+    {
+        return Err(PyValueError::new_err(
+            "the columns of a document differ in length",
+        ));
+    }
+    let hashes = |values: Vec<i32>| values.into_iter().map(|v| v as u32).collect::<Vec<u32>>();
+    let mut terms = terms.map(|t| t.into_iter());
+    let mut said = said.map(|s| s.into_iter());
+    let mut rows = Vec::with_capacity(n);
+    for p in 0..n {
+        rows.push(StoredParagraph {
+            key: keys[p] as u64,
+            len: u32::try_from(lens[p])
+                .map_err(|_| PyValueError::new_err("a length out of range"))?,
+            flags: u16::try_from(flags[p])
+                .map_err(|_| PyValueError::new_err("flags out of range"))?,
+            opener: 0,
+            terms: terms
+                .as_mut()
+                .and_then(Iterator::next)
+                .map(hashes)
+                .unwrap_or_default(),
+            said: said
+                .as_mut()
+                .and_then(Iterator::next)
+                .flatten()
+                .map(|sentences| sentences.into_iter().map(hashes).collect()),
+        });
+    }
+    Ok(document(rows))
+}
+
+/// The story sketch of a document whose paragraphs have the exact keys `keys`, lengths
+/// `lens` and flag bits `flags` (a shard's columns): four tokens, 0 for none; copies of
+/// one page share one.
+#[pyfunction]
+fn story_sketch(keys: Vec<i64>, lens: Vec<i64>, flags: Vec<i32>) -> PyResult<Vec<i64>> {
+    let print = stored_document(&keys, &lens, &flags, None, None)?;
+    let sketch = dedupsum::index::steps::story_sketch(&print);
+    Ok(sketch.iter().map(|&t| t as i64).collect())
+}
+
+/// The tokens of an anchor paragraph of exact key `key` and shingle hashes `shingles`:
+/// its key and bands of min-hashes (0 for none).
+#[pyfunction]
+fn anchor_tokens(key: i64, shingles: Vec<i32>) -> Vec<i64> {
+    let shingles: Vec<u32> = shingles.into_iter().map(|h| h as u32).collect();
+    let tokens = dedupsum::index::steps::anchor_tokens(key as u64, &shingles);
+    tokens.iter().map(|&t| t as i64).collect()
+}
+
+/// An occurrence of a text as the job hands it over: document, story sketch, and the
+/// anchor tokens before and after it (`None` for no anchor).
+type StoredOccurrence = (i64, Vec<i64>, Option<Vec<i64>>, Option<Vec<i64>>);
+
+/// The number of different stories among the occurrences of one text, each given as
+/// `(document, its story sketch, anchor tokens before or None, anchor tokens after or
+/// None)`.
+#[pyfunction]
+fn count_stories(occurrences: Vec<StoredOccurrence>) -> PyResult<u32> {
+    use dedupsum::index::steps::Occurrence;
+    fn tokens<const N: usize>(values: Vec<i64>) -> PyResult<[u64; N]> {
+        let values: Vec<u64> = values.into_iter().map(|v| v as u64).collect();
+        values
+            .try_into()
+            .map_err(|_| PyValueError::new_err(format!("expected {N} tokens")))
+    }
+    let occurrences = occurrences
+        .into_iter()
+        .map(|(doc, sketch, before, after)| {
+            Ok(Occurrence {
+                doc: doc as u64,
+                sketch: tokens(sketch)?,
+                anchors: [
+                    before.map(tokens).transpose()?,
+                    after.map(tokens).transpose()?,
+                ],
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(dedupsum::index::steps::count_stories(&occurrences))
+}
+
+/// The paragraphs of one document (its `said` column) that repeat sentences said before,
+/// among the `present` ones: `(source, paragraph)` pairs.
+#[pyfunction]
+fn copied(said: Vec<Option<Vec<Vec<i32>>>>, present: Vec<bool>) -> PyResult<Vec<(u32, u32)>> {
+    let n = said.len();
+    if present.len() != n {
+        return Err(PyValueError::new_err(
+            "the columns of a document differ in length",
+        ));
+    }
+    let zeros = vec![0i64; n];
+    let print = stored_document(&zeros, &zeros, &vec![0; n], None, Some(said))?;
+    let pairs = dedupsum::index::steps::copied(&print, &present);
+    Ok(pairs
+        .iter()
+        .map(|p| (p.earlier.para, p.later.para))
+        .collect())
+}
+
+/// One round of the restated search on one document (its `terms` and `flags` columns):
+/// `(earlier, later, score, evidence)` among the `present` paragraphs (a recap may restate
+/// the `said` ones too), given `doc_freq`, the number of documents each of its terms
+/// occurs in among the present paragraphs of the corpus's `n_docs`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn restated(
+    terms: Vec<Vec<i32>>,
+    flags: Vec<i32>,
+    present: Vec<bool>,
+    said: Vec<bool>,
+    doc_freq: Vec<(i32, u32)>,
+    n_docs: usize,
+    threshold: f64,
+) -> PyResult<Vec<(u32, u32, f64, &'static str)>> {
+    let n = flags.len();
+    if present.len() != n || said.len() != n {
+        return Err(PyValueError::new_err(
+            "the columns of a document differ in length",
+        ));
+    }
+    let zeros = vec![0i64; n];
+    let print = stored_document(&zeros, &zeros, &flags, Some(terms), None)?;
+    let doc_freq = doc_freq.into_iter().map(|(t, n)| (t as u32, n));
+    let pairs =
+        dedupsum::index::steps::restated(&print, &present, &said, doc_freq, n_docs, threshold);
+    Ok(pairs
+        .iter()
+        .map(|p| (p.earlier.para, p.later.para, p.score, p.evidence.as_str()))
+        .collect())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_command, m)?)?;
     m.add_function(wrap_pyfunction!(short_groups, m)?)?;
     m.add_function(wrap_pyfunction!(short_similarity, m)?)?;
+    m.add_function(wrap_pyfunction!(story_sketch, m)?)?;
+    m.add_function(wrap_pyfunction!(anchor_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(count_stories, m)?)?;
+    m.add_function(wrap_pyfunction!(copied, m)?)?;
+    m.add_function(wrap_pyfunction!(restated, m)?)?;
     m.add("DedupsumError", m.py().get_type::<DedupsumError>())?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use rustc_hash::FxHashMap;
 
+use super::print::ParaPrint;
 use super::Paragraphs;
 use crate::text::normalize::normalize;
 use crate::text::paragraph::ends_sentence;
@@ -227,8 +228,11 @@ fn stories_per_text(
     let counted: Vec<(u32, &[(u64, u32)])> = runs
         .into_par_iter()
         .map(|run| {
-            let members: Vec<usize> = run.iter().map(|r| r.1 as usize).collect();
-            (count_stories(paragraphs, &members, anchors, sketches), run)
+            let occurrences: Vec<Occurrence> = run
+                .iter()
+                .map(|r| occurrence(paragraphs, r.1 as usize, anchors, sketches))
+                .collect();
+            (count_stories(&occurrences), run)
         })
         .collect();
     let mut stories = vec![0u32; paragraphs.len()];
@@ -240,18 +244,39 @@ fn stories_per_text(
     stories
 }
 
+/// Paragraph `g` as an [`Occurrence`] of its text.
+fn occurrence(
+    paragraphs: &Paragraphs,
+    g: usize,
+    anchors: &[(u32, u32)],
+    sketches: &[StorySketch],
+) -> Occurrence {
+    let doc = paragraphs.at(g).doc;
+    let tokens = |anchor: u32| {
+        (anchor != NO_ANCHOR).then(|| {
+            let a = anchor as usize;
+            anchor_tokens(paragraphs.print(a).key, paragraphs.shingles(a))
+        })
+    };
+    Occurrence {
+        doc: u64::from(doc),
+        sketch: sketches[doc as usize],
+        anchors: [tokens(anchors[g].0), tokens(anchors[g].1)],
+    }
+}
+
 /// Bands of min-hashes of an anchor's shingles, two min-hashes a band: near copies of one
 /// paragraph with Jaccard similarity J share a band with probability 1 - (1 - J²)³ (0.94
 /// at J = 0.76, a word edited in each of two copies of a 40-word paragraph), paragraphs
 /// written to one template (J = 0.3) seldom (0.26), unrelated ones almost never.
 const ANCHOR_BANDS: usize = 3;
 
-/// What identifies an anchor: its exact key, and [`ANCHOR_BANDS`] bands of two minima of
-/// its shingle hashes under permutations (none without shingles).
-fn anchor_tokens(paragraphs: &Paragraphs, g: usize) -> [u64; 1 + ANCHOR_BANDS] {
+/// What identifies an anchor of exact key `key` and shingle hashes `shingles`: the key,
+/// and [`ANCHOR_BANDS`] bands of two minima of its shingle hashes under permutations
+/// (none without shingles).
+pub fn anchor_tokens(key: u64, shingles: &[u32]) -> AnchorTokens {
     let mut tokens = [0u64; 1 + ANCHOR_BANDS];
-    tokens[0] = paragraphs.print(g).key;
-    let shingles = paragraphs.shingles(g);
+    tokens[0] = key;
     if shingles.is_empty() {
         return tokens;
     }
@@ -273,16 +298,28 @@ fn anchor_tokens(paragraphs: &Paragraphs, g: usize) -> [u64; 1 + ANCHOR_BANDS] {
     tokens
 }
 
-/// The number of stories among the occurrences `members` of one text: occurrences are
-/// joined when they share a document, or an anchor before or after them (the same anchor
-/// text, or a band of min-hashes of it, on the same side).
-fn count_stories(
-    paragraphs: &Paragraphs,
-    members: &[usize],
-    anchors: &[(u32, u32)],
-    sketches: &[StorySketch],
-) -> u32 {
-    let mut parent: Vec<usize> = (0..members.len()).collect();
+/// An anchor's tokens (see [`anchor_tokens`]); 0 stands for no token.
+pub type AnchorTokens = [u64; 1 + ANCHOR_BANDS];
+
+/// One occurrence of a text, as [`count_stories`] joins occurrences: its document, the
+/// [`StorySketch`] of that document, and the tokens of the nearest anchors before and
+/// after it (none when it has none on that side).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The document, by a number no other document of the corpus has.
+    pub doc: u64,
+    /// The document's story sketch.
+    pub sketch: StorySketch,
+    /// The nearest anchor before the occurrence, and after it.
+    pub anchors: [Option<AnchorTokens>; 2],
+}
+
+/// The number of stories among the `occurrences` of one text: occurrences are joined
+/// when they share a document, a story sketch token, or an anchor before or after them
+/// (the same anchor text, or a band of min-hashes of it, on the same side). Their order
+/// does not matter.
+pub fn count_stories(occurrences: &[Occurrence]) -> u32 {
+    let mut parent: Vec<usize> = (0..occurrences.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -291,21 +328,15 @@ fn count_stories(
         i
     }
     // The first occurrence holding each token; later holders join it. A token is tagged
-    // with what it is: the document (0), or the side and slot of an anchor's token.
+    // with what it is: the document (0), the sketch (`u8::MAX`), or the side and slot of
+    // an anchor's token (1 to 2 + 2 × ANCHOR_BANDS).
     let mut first: FxHashMap<(u8, u64), usize> = FxHashMap::default();
-    for (i, &g) in members.iter().enumerate() {
-        let doc = paragraphs.at(g).doc;
-        let mut tokens = vec![(0u8, u64::from(doc))];
-        // Tagged apart from the anchors' tokens (tags 1 to 2 + 2 × ANCHOR_BANDS).
-        tokens.extend((sketches[doc as usize].iter().filter(|&&t| t != 0)).map(|&t| (u8::MAX, t)));
-        for (side, anchor) in [anchors[g].0, anchors[g].1].into_iter().enumerate() {
-            if anchor == NO_ANCHOR {
-                continue;
-            }
-            for (slot, token) in anchor_tokens(paragraphs, anchor as usize)
-                .into_iter()
-                .enumerate()
-            {
+    for (i, occurrence) in occurrences.iter().enumerate() {
+        let mut tokens = vec![(0u8, occurrence.doc)];
+        tokens.extend((occurrence.sketch.iter().filter(|&&t| t != 0)).map(|&t| (u8::MAX, t)));
+        for (side, anchor) in occurrence.anchors.iter().enumerate() {
+            let Some(anchor) = anchor else { continue };
+            for (slot, &token) in anchor.iter().enumerate() {
                 if token != 0 {
                     tokens.push((1 + (side * (1 + ANCHOR_BANDS) + slot) as u8, token));
                 }
@@ -317,7 +348,7 @@ fn count_stories(
             parent[a.max(b)] = a.min(b);
         }
     }
-    (0..members.len())
+    (0..occurrences.len())
         .filter(|&i| root(&mut parent, i) == i)
         .count() as u32
 }
@@ -335,33 +366,34 @@ const SKETCH_SIZE: usize = 4;
 /// `SKETCH_SIZE` smallest keys less one, for each one left out (pages that share all but
 /// one of them share a token: one paragraph edited or added); with fewer, the hash of
 /// all their keys (the same paragraphs); none without any (0 for no token).
-type StorySketch = [u64; SKETCH_SIZE];
+pub type StorySketch = [u64; SKETCH_SIZE];
 
 /// The [`StorySketch`] of every document.
 fn story_sketches(paragraphs: &Paragraphs) -> Vec<StorySketch> {
     (0..paragraphs.doc_count())
         .into_par_iter()
-        .map(|doc| {
-            // The body's paragraphs long enough to anchor, longest first.
-            let mut body: Vec<(u32, u64)> = paragraphs
-                .of_doc(doc)
-                .map(|g| paragraphs.print(g))
-                .filter(|p| p.is_anchor_size && !p.is_title && !p.is_label)
-                .map(|p| (p.len, p.key))
-                .collect();
-            body.sort_unstable_by(|a, b| b.cmp(a));
-            body.dedup_by_key(|p| p.1);
-            // The story paragraphs, or on a page with fewer, the longest paragraphs.
-            let story = body.iter().take_while(|p| p.0 >= STORY_BYTES).count();
-            let mut keys: Vec<u64> = body[..story.max(SKETCH_SIZE.min(body.len()))]
-                .iter()
-                .map(|p| p.1)
-                .collect();
-            keys.sort_unstable();
-            keys.truncate(SKETCH_SIZE);
-            sketch_of(&keys)
-        })
+        .map(|doc| story_sketch(paragraphs.of_doc(doc).map(|g| paragraphs.print(g))))
         .collect()
+}
+
+/// The [`StorySketch`] of a document whose paragraphs have the fingerprints `prints`.
+pub fn story_sketch<'a>(prints: impl Iterator<Item = &'a ParaPrint>) -> StorySketch {
+    // The body's paragraphs long enough to anchor, longest first.
+    let mut body: Vec<(u32, u64)> = prints
+        .filter(|p| p.is_anchor_size && !p.is_title && !p.is_label)
+        .map(|p| (p.len, p.key))
+        .collect();
+    body.sort_unstable_by(|a, b| b.cmp(a));
+    body.dedup_by_key(|p| p.1);
+    // The story paragraphs, or on a page with fewer, the longest paragraphs.
+    let story = body.iter().take_while(|p| p.0 >= STORY_BYTES).count();
+    let mut keys: Vec<u64> = body[..story.max(SKETCH_SIZE.min(body.len()))]
+        .iter()
+        .map(|p| p.1)
+        .collect();
+    keys.sort_unstable();
+    keys.truncate(SKETCH_SIZE);
+    sketch_of(&keys)
 }
 
 /// The [`StorySketch`] of a page whose chosen story paragraphs have `keys` (sorted, at

@@ -102,17 +102,12 @@ pub fn find(
     threshold: f64,
 ) -> (Vec<Pair>, Vec<u32>) {
     let mut present = present.to_vec();
-    // Items of a list are parallel rows, never restatements (they still count among what
-    // a recap may restate).
-    let eligible = |present: &[bool], g: usize| {
-        present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
-    };
     let n_docs = paragraphs.doc_count();
     let candidate_docs: Vec<u32> = (0..n_docs)
         .filter(|&doc| {
             paragraphs
                 .of_doc(doc)
-                .filter(|&g| eligible(&present, g))
+                .filter(|&g| eligible(paragraphs, &present, g))
                 .count()
                 > ALL_PAIRS_LIMIT
         })
@@ -128,65 +123,9 @@ pub fn find(
         let scored: Vec<(usize, Vec<Pair>, Slack)> = docs
             .par_iter()
             .map(|&doc| {
-                let members: Vec<usize> = paragraphs
-                    .of_doc(doc)
-                    .filter(|&g| eligible(&present, g))
-                    .collect();
-                let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
-                let mut scores = PairScores::new(&sets, &doc_freq, n_docs);
-                scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
-                let (restated, margin) = scores.restated_with_margin(threshold);
-                let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
-                    earlier: paragraphs.at(earlier),
-                    later: paragraphs.at(later),
-                    kind: Kind::Restated,
-                    score,
-                    evidence,
-                };
-                let mut pairs: Vec<Pair> = restated
-                    .into_iter()
-                    .map(|(i, j, score, evidence)| pair(members[i], members[j], score, evidence))
-                    .collect();
-                // A recap: the title counts among what it may restate, and so do the
-                // paragraphs dropped as copies or repeats (the article said them too).
-                let sources: Vec<usize> = paragraphs
-                    .of_doc(doc)
-                    .filter(|&g| present[g] || said[g])
-                    .collect();
-                let source_sets: Vec<&[Term]> =
-                    sources.iter().map(|&g| paragraphs.terms(g)).collect();
-                let candidate: Vec<bool> = sources
-                    .iter()
-                    .map(|&g| {
-                        let print = paragraphs.print(g);
-                        !print.is_title && print.is_prose && !print.opens_quote
-                    })
-                    .collect();
-                let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
-                let recaps = recap::find_among(&source_sets, &candidate, &dropped, |t| {
-                    doc_freq
-                        .get(&t)
-                        .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
-                });
-                // A paragraph that restates one found by the pairs is theirs: the recap
-                // names the article, a pair the paragraph said again.
-                let paired: Vec<ParaRef> = if recaps.found.is_empty() {
-                    Vec::new()
-                } else {
-                    pairs.iter().map(|p| p.later).collect()
-                };
-                pairs.extend(
-                    recaps
-                        .found
-                        .iter()
-                        .filter(|&&(j, _, _)| !paired.contains(&paragraphs.at(sources[j])))
-                        .map(|&(j, i, cov)| pair(sources[i], sources[j], cov, Evidence::Recap)),
+                let (pairs, slack) = score_document(
+                    paragraphs, doc, &present, said, &doc_freq, n_docs, threshold,
                 );
-                let slack = Slack {
-                    margin: margin.min(recaps.margin),
-                    shift_per_growth: scores.score_shift(1.0).max(1.0 / recaps.min_mass),
-                    growth: 0.0,
-                };
                 (doc, pairs, slack)
             })
             .collect();
@@ -246,6 +185,113 @@ pub fn find(
     (all, candidate_docs)
 }
 
+/// One round of the search (see [`find`]) on document `doc` alone, as a distributed job
+/// runs it: the pairs it finds among the `present` paragraphs with the document
+/// frequencies `doc_freq` of the `present` paragraphs of the corpus's `n_docs` documents.
+pub fn find_in_document(
+    paragraphs: &Paragraphs,
+    doc: usize,
+    present: &[bool],
+    said: &[bool],
+    doc_freq: &DocFreq,
+    n_docs: usize,
+    threshold: f64,
+) -> Vec<Pair> {
+    score_document(paragraphs, doc, present, said, doc_freq, n_docs, threshold).0
+}
+
+/// In how many documents each term occurs, and the corpus part of its weight (see
+/// [`corpus_weight`]), computed once rather than in every article that has the term.
+pub type DocFreq = HashMap<Term, (u32, f64)>;
+
+/// The [`DocFreq`] of terms found in `counts` documents each, of `n_docs`.
+pub fn doc_freq_of(counts: impl IntoIterator<Item = (Term, u32)>, n_docs: usize) -> DocFreq {
+    counts
+        .into_iter()
+        .map(|(t, n)| (t, (n, corpus_weight(n, n_docs))))
+        .collect()
+}
+
+/// Whether paragraph `g` may restate another or be restated: present, not a title, not
+/// an item of a list (items of a list are parallel rows, never restatements of each
+/// other; they still count among what a recap may restate).
+fn eligible(paragraphs: &Paragraphs, present: &[bool], g: usize) -> bool {
+    present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
+}
+
+/// The restated pairs and recaps of document `doc` among its `present` paragraphs (a recap
+/// may restate the `said` ones too), with the corpus's document frequencies `doc_freq`,
+/// and how its closest call stands (see [`Slack`]).
+fn score_document(
+    paragraphs: &Paragraphs,
+    doc: usize,
+    present: &[bool],
+    said: &[bool],
+    doc_freq: &DocFreq,
+    n_docs: usize,
+    threshold: f64,
+) -> (Vec<Pair>, Slack) {
+    let members: Vec<usize> = paragraphs
+        .of_doc(doc)
+        .filter(|&g| eligible(paragraphs, present, g))
+        .collect();
+    let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
+    let mut scores = PairScores::new(&sets, doc_freq, n_docs);
+    scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
+    let (restated, margin) = scores.restated_with_margin(threshold);
+    let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
+        earlier: paragraphs.at(earlier),
+        later: paragraphs.at(later),
+        kind: Kind::Restated,
+        score,
+        evidence,
+    };
+    let mut pairs: Vec<Pair> = restated
+        .into_iter()
+        .map(|(i, j, score, evidence)| pair(members[i], members[j], score, evidence))
+        .collect();
+    // A recap: the title counts among what it may restate, and so do the
+    // paragraphs dropped as copies or repeats (the article said them too).
+    let sources: Vec<usize> = paragraphs
+        .of_doc(doc)
+        .filter(|&g| present[g] || said[g])
+        .collect();
+    let source_sets: Vec<&[Term]> = sources.iter().map(|&g| paragraphs.terms(g)).collect();
+    let candidate: Vec<bool> = sources
+        .iter()
+        .map(|&g| {
+            let print = paragraphs.print(g);
+            !print.is_title && print.is_prose && !print.opens_quote
+        })
+        .collect();
+    let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
+    let recaps = recap::find_among(&source_sets, &candidate, &dropped, |t| {
+        doc_freq
+            .get(&t)
+            .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
+    });
+    // A paragraph that restates one found by the pairs is theirs: the recap
+    // names the article, a pair the paragraph said again.
+    let paired: Vec<ParaRef> = if recaps.found.is_empty() {
+        Vec::new()
+    } else {
+        pairs.iter().map(|p| p.later).collect()
+    };
+    pairs.extend(
+        recaps
+            .found
+            .iter()
+            .filter(|&&(j, _, _)| !paired.contains(&paragraphs.at(sources[j])))
+            .map(|&(j, i, cov)| pair(sources[i], sources[j], cov, Evidence::Recap)),
+    );
+    let slack = Slack {
+        margin: margin.min(recaps.margin),
+        shift_per_growth: scores.score_shift(1.0).max(1.0 / recaps.min_mass),
+        growth: 0.0,
+    };
+    (pairs, slack)
+}
+
 /// How a document's last scoring stands as corpus weights grow in later rounds.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slack {
@@ -272,14 +318,8 @@ impl Slack {
     }
 }
 
-/// In how many documents each term occurs, counting only the `present` paragraphs, and the
-/// corpus part of its weight (see [`corpus_weight`]), computed once here rather than in
-/// every article that has the term.
-fn document_frequencies(
-    paragraphs: &Paragraphs,
-    present: &[bool],
-    n_docs: usize,
-) -> HashMap<Term, (u32, f64)> {
+/// The [`DocFreq`] of the `present` paragraphs.
+fn document_frequencies(paragraphs: &Paragraphs, present: &[bool], n_docs: usize) -> DocFreq {
     let counts = (0..paragraphs.doc_count())
         .into_par_iter()
         .fold(HashMap::default, |mut df: HashMap<Term, u32>, doc| {
@@ -294,17 +334,14 @@ fn document_frequencies(
             }
             a
         });
-    counts
-        .into_iter()
-        .map(|(t, n)| (t, (n, corpus_weight(n, n_docs))))
-        .collect()
+    doc_freq_of(counts, n_docs)
 }
 
 /// Lowers the document frequencies of the terms that documents lost (their distinct terms
 /// `before` and `after` losing paragraphs) and updates their weights, as counting the
 /// corpus again would; returns how much each weight grew.
 fn lose_terms(
-    doc_freq: &mut HashMap<Term, (u32, f64)>,
+    doc_freq: &mut DocFreq,
     before: &[Vec<Term>],
     after: &[Vec<Term>],
     n_docs: usize,

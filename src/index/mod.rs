@@ -14,6 +14,7 @@
 
 pub mod decisions;
 pub mod shard;
+pub mod steps;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
