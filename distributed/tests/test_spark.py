@@ -1,7 +1,9 @@
 """The Spark job decides as the command does: on `corpus/` and on a generated corpus of a
 few thousand articles with planted copies (exact, near, short lines with a typo, chains,
-copies inside one article and across shards), its decisions table is, row for row, the
-one `dedupsum decide` writes from the same shards."""
+copies inside one article and across shards), furniture (labels, lines on many stories,
+templates of a site, syndicated stories whose lines repeat with them) and restatements
+(paragraphs said again in other words, sentences repeated, recaps), its decisions table
+is, row for row, the one `dedupsum decide` writes from the same shards."""
 
 from __future__ import annotations
 
@@ -19,9 +21,6 @@ sys.path.insert(0, str(ROOT / "distributed"))
 import dedupsum  # noqa: E402
 import dedupsum_spark as job  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
-
-SKIP = ["boilerplate", "restated"]
-
 
 @pytest.fixture(scope="module")
 def spark() -> SparkSession:
@@ -50,15 +49,32 @@ def command_rows(shards: list[str], out: Path, **options) -> list[dict]:
 
 
 def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) -> list[Path]:
-    """`articles` articles of random words in `files` JSON Lines files, with planted copies."""
+    """`articles` articles of random words in `files` JSON Lines files, with planted copies,
+    furniture and restatements."""
     rng = random.Random(seed)
     words = [f"kata{i}" for i in range(3000)]
     sites = ["satu.example", "dua.example", "tiga.example"]
     headlines = ["Harga beras naik lagi", "Banjir rendam kota lama", "Pemilu digelar bulan depan"]
+    # Short lines, each in a few stories (too few to be furniture).
+    lines = [" ".join(rng.choice(words) for _ in range(4)).capitalize() for _ in range(600)]
+    # Furniture: a line each site prints under many stories, and a template of one site.
+    follow = {site: f"Ikuti berita {site} di media sosial" for site in sites}
+
+    def sentence(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
     paragraphs: list[str] = []
     records = []
     for i in range(articles):
-        text = []
+        site = rng.choice(sites)
+        if records and rng.random() < 0.03:
+            # A syndicated story: an earlier article again, on another site, one
+            # paragraph edited; its lines repeat with their neighbours.
+            text = list(rng.choice(records)["text"].split("\n\n"))
+            text[rng.randrange(len(text))] = sentence(20)
+            records.append({"id": f"a{i}", "source": site, "text": "\n\n".join(text)})
+            continue
+        text = [rng.choice(headlines) + f" {i}"]  # the title
         for _ in range(rng.randint(2, 5)):
             roll = rng.random()
             if paragraphs and roll < 0.08:
@@ -69,16 +85,41 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
                     words_of[-1] = rng.choice(words)  # a near copy: its last word changed
                 text.append(" ".join(words_of))
             elif roll < 0.22:
-                line = rng.choice(headlines)
+                line = rng.choice(lines)
                 if rng.random() < 0.5:
                     line += rng.choice("aeiou")  # a typo
                 text.append(line)
+            elif roll < 0.32:
+                text.append(sentence(rng.randint(6, 14)) + " " + sentence(rng.randint(6, 14)))
             else:
-                text.append(" ".join(rng.choice(words) for _ in range(rng.randint(12, 40))) + ".")
+                text.append(sentence(rng.randint(12, 40)))
             paragraphs.append(text[-1])
-        if rng.random() < 0.03 and text:
-            text.append(text[0])  # a copy inside the article
-        records.append({"id": f"a{i}", "source": rng.choice(sites), "text": "\n\n".join(text)})
+        body = text[1:]
+        roll = rng.random()
+        if roll < 0.1 and body:
+            # The first paragraph said again in other words: its words shuffled, a few
+            # left out.
+            said = body[0].rstrip(".").split()
+            rng.shuffle(said)
+            text.append(" ".join(said[: max(6, len(said) * 4 // 5)]).capitalize() + ".")
+        elif roll < 0.18 and len(body) >= 3:
+            # A recap: words from every paragraph of the article.
+            recap = [w for p in body for w in rng.sample(p.rstrip(".").split(), min(4, len(p.split())))]
+            text.append(" ".join(recap).capitalize() + ".")
+        elif roll < 0.24:
+            # Sentences said before, pieced together.
+            sentences = [s.strip() + "." for p in body for s in p.split(".") if len(s.split()) >= 4]
+            if len(sentences) >= 2:
+                text.append(" ".join(rng.sample(sentences, 2)))
+        if rng.random() < 0.03 and len(text) > 1:
+            text.append(text[1])  # a copy inside the article
+        if rng.random() < 0.3:
+            text.append(follow[site])
+        if rng.random() < 0.1:
+            text.append(f"Baca juga: {rng.choice(headlines)} {rng.randint(1, 99)}")
+        if site == "dua.example" and rng.random() < 0.2:
+            text.append(f"Simak juga Video {rng.choice(words)} {rng.choice(words)} {rng.choice(words)}")
+        records.append({"id": f"a{i}", "source": site, "text": "\n\n".join(text)})
     paths = []
     for f in range(files):
         path = directory / f"part{f}.jsonl"
@@ -102,9 +143,11 @@ def test_on_a_generated_corpus_the_decisions_are_those_of_the_command(spark: Spa
     expected = command_rows(shards, tmp_path / "decisions")
     got = spark_rows(spark, shards)
     reasons = {r["reason"] for r in expected}
-    assert {"exact", "near"} <= reasons, reasons
+    assert {"exact", "near", "boilerplate", "restated"} <= reasons, reasons
+    evidence = {r["evidence"] for r in expected if r["reason"] == "restated"}
+    assert {"pair", "recap", "sentences"} <= evidence, evidence
     drops = [r for r in expected if r["decision"] == "drop"]
-    assert len(drops) > 500
+    assert len(drops) > 2000
     # Short lines with a typo, and pointers across shards, are among them.
     texts = [
         json.loads(line)["text"].split("\n\n")
@@ -114,19 +157,39 @@ def test_on_a_generated_corpus_the_decisions_are_those_of_the_command(spark: Spa
     typos = [
         r
         for r in drops
-        if len(texts[r["doc"]][r["paragraph"]].split()) < 5
+        if r["reason"] == "near"
+        and len(texts[r["doc"]][r["paragraph"]].split()) < 5
         and texts[r["doc"]][r["paragraph"]] != texts[r["duplicate_of_doc"]][r["duplicate_of_paragraph"]]
     ]
     # (An exact copy of a line with a typo points, through it, at the line without.)
-    assert sum(r["reason"] == "near" for r in typos) >= 5
-    assert any(r["duplicate_of_doc"] < 1000 <= r["doc"] for r in drops)
+    assert len(typos) >= 5
+    assert any(r["duplicate_of_doc"] is not None and r["duplicate_of_doc"] < 1000 <= r["doc"] for r in drops)
+    # The furniture: the line each site prints, the labels and the template of a site.
+    furniture = {" ".join(texts[r["doc"]][r["paragraph"]].split()[:2]) for r in drops if r["reason"] == "boilerplate"}
+    assert {"Ikuti berita", "Baca juga:", "Simak juga"} <= furniture, furniture
     assert got == expected
     # And with other thresholds.
-    expected = command_rows(shards, tmp_path / "decisions-0.6", threshold=0.6, short_threshold=0.8)
-    assert spark_rows(spark, shards, threshold=0.6, short_threshold=0.8) == expected
+    options = {"threshold": 0.6, "short_threshold": 0.8, "restated_threshold": 0.5, "boilerplate_min_docs": 5}
+    expected = command_rows(shards, tmp_path / "decisions-other", **options)
+    assert expected != rows(dedupsum.decide(shards, tmp_path / "decisions-again").decisions.to_pylist())
+    assert spark_rows(spark, shards, **options) == expected
 
 
-def test_shards_fingerprinted_for_searches_it_does_not_make_are_refused(spark: SparkSession, tmp_path: Path) -> None:
-    dedupsum.fingerprint(ROOT / "corpus", tmp_path / "shard")
-    with pytest.raises(ValueError, match="boilerplate or restated"):
-        job.decide(spark, [str(tmp_path / "shard")])
+def test_shards_without_boilerplate_and_restated_are_decided_as_the_command_does(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    inputs = generated_corpus(tmp_path, articles=1000, files=2, seed=7)
+    skip = ["boilerplate", "restated"]
+    shards = job.fingerprint(spark, [str(p) for p in inputs], str(tmp_path / "shards"), partitions=2, skip=skip)
+    expected = command_rows(shards, tmp_path / "decisions")
+    assert {r["reason"] for r in expected} == {"exact", "near", None}
+    assert spark_rows(spark, shards) == expected
+
+
+def test_shards_of_another_version_or_of_other_settings_are_refused(spark: SparkSession, tmp_path: Path) -> None:
+    dedupsum.fingerprint(ROOT / "corpus", tmp_path / "words")
+    dedupsum.fingerprint(ROOT / "corpus", tmp_path / "chars", shingle="char")
+    with pytest.raises(ValueError, match="other settings"):
+        job.decide(spark, [str(tmp_path / "words"), str(tmp_path / "chars")])
+    with pytest.raises(ValueError, match="word shingles only"):
+        job.decide(spark, [str(tmp_path / "chars")])
