@@ -6,22 +6,36 @@ machine"). This job takes the two steps apart on a cluster:
 
 1. :func:`fingerprint` — per partition of the input files, with the Python package
    (``dedupsum.fingerprint``): one shard of fingerprints per partition, in input order.
-2. :func:`decide` — across the corpus, as Spark DataFrame operations on the shards:
-   exact-copy groups; candidate near pairs from the prefix tokens of the set-similarity
-   join (rarest shingles first), verified exactly; candidate pairs of paragraphs too short
-   for shingles from the command's own groups (site, length band, word), verified by the
-   command's own similarity; the best earlier match of each paragraph; and the first copy
-   kept, every later one pointing at it, by pointer jumping over the links (no GraphFrames).
-   It writes the decisions table of ``dedupsum decide`` (``decisions.parquet``).
+2. :func:`decide` — across the corpus, as Spark DataFrame operations on the shards, with
+   the command's own code for what looks at one document or one text at a time (the
+   native ``story_sketch``, ``anchor_tokens``, ``count_stories``, ``copied``,
+   ``restated``, ``short_groups`` and ``short_similarity`` of ``dedupsum._native``):
 
-What it decides today: exact copies, near copies (Jaccard of word shingles) and near
-copies of short paragraphs — the decisions of ``dedupsum dedup --skip
-boilerplate,restated``, which the tests check row for row. Boilerplate and restated
-passages are not searched yet; shards fingerprinted for them are refused rather than
-decided differently. One limit of the command is not reproduced: a group of more than
-1,024 sets sharing a prefix token that are mostly copies of one another, which the
-command compares with a few leaders only (``dedup::join::MAX_GROUP``); here every pair of
-it is verified, so such a corpus may get more near pairs than the command finds.
+   - boilerplate: each document's story sketch (copies of a page are one page), the pages
+     each text is on (a group by key), the nearest anchors around each paragraph (window
+     over its document), the stories each frequent text is in (its occurrences grouped by
+     key, joined by document, sketch or anchor), and the templates of each site (counts by
+     site and opener);
+   - exact-copy groups; candidate near pairs from the prefix tokens of the set-similarity
+     join (rarest shingles first), verified exactly; candidate pairs of paragraphs too
+     short for shingles from the command's own groups, verified by its own similarity;
+   - restated passages: per document, the paragraphs that only repeat sentences said
+     before, then rounds of the restated search, each with the document frequencies of
+     the terms still present in the corpus (a group by term), until a round finds nothing;
+   - the best earlier match of each paragraph, and the first copy kept, every later one
+     pointing at it, by pointer jumping over the links (no GraphFrames).
+
+   It writes the decisions table of ``dedupsum decide`` (``decisions.parquet``), row for
+   row (the tests check it on ``corpus/`` and generated corpora).
+
+What differs from the command: word shingles and the Jaccard measure only (no
+``--measure containment``); ids as read (the command renames repeated ids); only the
+decisions table (no ``pairs`` or ``documents`` table: run ``dedupsum apply`` with the
+command's ``decide`` output to write the cleaned corpus); and one limit of the command is not
+reproduced: a group of more than 1,024 sets sharing a prefix token that are mostly copies
+of one another, which the command compares with a few leaders only
+(``dedup::join::MAX_GROUP``); here every pair of it is verified, so such a corpus may get
+more near pairs than the command finds.
 
 Run it with ``spark-submit distributed/dedupsum_spark.py --shards DIR --out DIR INPUT...``
 (see README, "At scale"), or call the functions from a PySpark session.
@@ -377,7 +391,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     )
     first_para = base.groupBy("gdoc").agg(F.min("g").alias("first"))
 
-    def copied(said: list, present: list) -> list:
+    def copied(said, present):  # type: ignore[no-untyped-def]
         return [(a, b, 1.0, "sentences") for a, b in _native.copied(said, present)]
 
     copied_udf = F.udf(copied, pair_type)
@@ -391,7 +405,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     found = _to_global(copied_docs, first_para).localCheckpoint()
     all_found = found
 
-    def restated(terms: list, flags: list, present: list, said: list, doc_freq: list) -> list:
+    def restated(terms, flags, present, said, doc_freq):  # type: ignore[no-untyped-def]
         frequencies = [(t, n) for t, n in doc_freq or []]
         return _native.restated(terms, flags, present, said, frequencies, n_docs, threshold)
 
@@ -512,12 +526,13 @@ def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> Dat
     none), with the command's similarity."""
     group_type = T.ArrayType(T.StructType([T.StructField("key", T.LongType()), T.StructField("home", T.BooleanType())]))
 
+    # (No type hints on the UDFs: Spark would read them as those of a pandas UDF.)
     @F.udf(group_type)
-    def groups(site: Optional[str], text: str) -> list[tuple[int, bool]]:
+    def groups(site, text):  # type: ignore[no-untyped-def]
         return _native.short_groups(site, text, threshold)
 
     @F.udf(T.DoubleType())
-    def similarity(a: str, b: str) -> Optional[float]:
+    def similarity(a, b):  # type: ignore[no-untyped-def]
         return _native.short_similarity(a, b, threshold)
 
     lines = representatives.where(F.col("short_text").isNotNull()).select("g", "site", "short_text")
@@ -649,11 +664,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--partitions", type=int, help="slices of the inputs fingerprinted apart")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--short-threshold", type=float, default=DEFAULT_SHORT_THRESHOLD)
+    parser.add_argument("--restated-threshold", type=float, default=DEFAULT_RESTATED_THRESHOLD)
+    parser.add_argument("--boilerplate-min-docs", type=int, default=DEFAULT_BOILERPLATE_MIN_DOCS)
+    parser.add_argument("--skip", default="", help="searches not to run: near,boilerplate,restated")
     parser.add_argument("--lang", default="auto")
     args = parser.parse_args(argv)
     spark = SparkSession.builder.appName("dedupsum").getOrCreate()
-    shards = fingerprint(spark, args.inputs, args.shards, args.partitions, lang=args.lang)
-    decide(spark, shards, args.out, args.threshold, args.short_threshold)
+    skip = [search for search in args.skip.split(",") if search]
+    shards = fingerprint(spark, args.inputs, args.shards, args.partitions, lang=args.lang, skip=skip)
+    decide(
+        spark,
+        shards,
+        args.out,
+        args.threshold,
+        args.short_threshold,
+        args.restated_threshold,
+        args.boilerplate_min_docs,
+    )
     spark.stop()
     return 0
 
