@@ -151,7 +151,7 @@ def decide(
         boilerplate = _boilerplate(paragraphs, docs, boilerplate_min_docs).localCheckpoint()
     else:
         boilerplate = paragraphs.select("g", F.lit(False).alias("boilerplate"))
-    marked = paragraphs.join(boilerplate, "g")
+    marked = _join(paragraphs, boilerplate, "g")
     eligible = marked.where(((F.col("flags") % 2) == 0) & ~F.col("boilerplate"))
     exact, representatives = _exact(eligible)
     pairs = exact
@@ -190,6 +190,13 @@ def _check_settings(shards: Sequence[str]) -> dict[str, Any]:
     if first.get("shingle") != "word":
         raise ValueError(f"{shards[0]}: this job decides word shingles only")
     return first
+
+
+def _join(left: DataFrame, right: DataFrame, on: Any, how: str = "inner") -> DataFrame:
+    """A join of two tables that may be as large as the corpus: sort-merge, never a
+    broadcast (Spark's size estimates of checkpointed, exploded or aggregated tables can be
+    far too small, and broadcasting one fills the driver's memory)."""
+    return left.hint("merge").join(right, on, how)
 
 
 def _shard_of(spark: SparkSession, frame: DataFrame, shards: Sequence[str], name: str) -> DataFrame:
@@ -235,7 +242,7 @@ def _paragraphs(spark: SparkSession, shards: Sequence[str], docs: DataFrame) -> 
     global number and id, and its fingerprint."""
     paths = [os.path.join(s, "fingerprints.parquet") for s in shards]
     prints = _shard_of(spark, spark.read.parquet(*paths), shards, "fingerprints.parquet")
-    return prints.join(docs, ["shard", "doc"]).select(
+    return _join(prints, docs, ["shard", "doc"]).select(
         (F.col("first_para") + F.col("paragraph")).alias("g"),
         "gdoc",
         "id",
@@ -263,8 +270,9 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
     `LONG_LINE_FACTOR` times as many), copies of one story counting once; or a line opening
     with a template of its site. Copies of a page (its story sketch) are one page."""
     long_needed = min_docs * LONG_LINE_FACTOR
+    narrow = paragraphs.select("g", "gdoc", "paragraph", "site", "key", "len", "flags", "opener")
     sketch_of = F.udf(_native.story_sketch, T.ArrayType(T.LongType()))
-    body = paragraphs.where(_has(ANCHOR_SIZE) & ~_has(TITLE) & ~_has(LABEL))
+    body = narrow.where(_has(ANCHOR_SIZE) & ~_has(TITLE) & ~_has(LABEL))
     sketches = body.groupBy("gdoc").agg(
         F.sort_array(F.collect_list(F.struct("paragraph", "key", "len", "flags"))).alias("rows")
     )
@@ -275,8 +283,7 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
     # The page a document is: its sketch's first token (top bit set: never a document
     # number), or the document itself.
     pages = (
-        docs.select("gdoc", "site")
-        .join(sketches, "gdoc", "left")
+        _join(docs.select("gdoc", "site"), sketches, "gdoc", "left")
         .withColumn("sketch", F.coalesce("sketch", no_sketch))
         .withColumn(
             "page",
@@ -284,9 +291,9 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
         )
         .localCheckpoint()
     )
-    with_page = paragraphs.join(pages.select("gdoc", "page", "sketch"), "gdoc")
+    with_page = _join(narrow, pages.select("gdoc", "page", "sketch"), "gdoc")
     on_pages = with_page.groupBy("key").agg(F.countDistinct("page").alias("pages"))
-    counted = with_page.join(on_pages, "key")
+    counted = _join(with_page, on_pages, "key")
     # The nearest anchors before and after each paragraph in its document.
     is_anchor = _has(ANCHOR_SIZE) & ~_has(TITLE) & ~_has(LABEL) & (F.col("pages") < long_needed)
     anchor_g = F.when(is_anchor, F.col("g"))
@@ -299,12 +306,12 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
     tokens_of = F.udf(_native.anchor_tokens, T.ArrayType(T.LongType()))
     needed_anchors = frequent.select(F.col("before").alias("g")).union(frequent.select(F.col("after").alias("g")))
     anchors = (
-        paragraphs.join(needed_anchors.where(F.col("g").isNotNull()).distinct(), "g")
+        _join(paragraphs.select("g", "key", "shingles"), needed_anchors.where(F.col("g").isNotNull()).distinct(), "g")
         .select("g", tokens_of("key", "shingles").alias("tokens"))
     )
     before = anchors.select(F.col("g").alias("before"), F.col("tokens").alias("before_tokens"))
     after = anchors.select(F.col("g").alias("after"), F.col("tokens").alias("after_tokens"))
-    occurrences = frequent.join(before, "before", "left").join(after, "after", "left")
+    occurrences = _join(_join(frequent, before, "before", "left"), after, "after", "left")
     count_of = F.udf(_native.count_stories, T.IntegerType())
     stories = occurrences.groupBy("key").agg(
         count_of(
@@ -312,11 +319,11 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
         ).alias("stories")
     )
     # Templates: (site, opener) of lines on enough stories with enough different texts.
-    templates = _templates(paragraphs.join(pages.select("gdoc", "page"), "gdoc"), pages, min_docs)
+    templates = _templates(_join(narrow, pages.select("gdoc", "page"), "gdoc"), pages, min_docs)
     needed = F.when(_has(SHORT), F.lit(min_docs)).otherwise(F.lit(long_needed))
     return (
-        paragraphs.join(stories, "key", "left")
-        .join(templates, (paragraphs["site"].eqNullSafe(templates["t_site"])) & (paragraphs["opener"] == templates["t_opener"]), "left")
+        _join(narrow, stories, "key", "left")
+        .join(templates, F.col("site").eqNullSafe(templates["t_site"]) & (F.col("opener") == templates["t_opener"]), "left")
         .select(
             "g",
             (
@@ -376,7 +383,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     )
     said_by_decided = pairs.select(F.col("later").alias("g")).distinct().withColumn("decided", F.lit(True))
     base = (
-        marked.join(said_by_decided, "g", "left")
+        _join(marked, said_by_decided, "g", "left")
         .select(
             "g",
             "gdoc",
@@ -397,7 +404,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     copied_udf = F.udf(copied, pair_type)
     with_said = base.where(F.col("said").isNotNull()).select("gdoc").distinct()
     copied_docs = (
-        base.join(with_said, "gdoc")
+        _join(base, with_said, "gdoc")
         .groupBy("gdoc")
         .agg(F.sort_array(F.collect_list(F.struct("paragraph", "said", "present"))).alias("rows"))
         .select("gdoc", F.explode(copied_udf("rows.said", "rows.present")).alias("pair"))
@@ -413,7 +420,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     for _ in range(RESTATED_MAX_ROUNDS):
         gone = all_found.select(F.col("later").alias("g")).withColumn("gone", F.lit(True))
         current = (
-            base.join(gone, "g", "left")
+            _join(base, gone, "g", "left")
             .withColumn("present", F.col("present") & F.col("gone").isNull())
             .drop("gone")
         )
@@ -425,6 +432,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
             doc_terms.where("present OR is_said")
             .select("gdoc", "term")
             .distinct()
+            .hint("merge")
             .join(frequencies, "term")
             .groupBy("gdoc")
             .agg(F.collect_list(F.struct("term", F.col("n").cast("int").alias("n"))).alias("doc_freq"))
@@ -433,7 +441,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
             F.sort_array(F.collect_list(F.struct("paragraph", "terms", "flags", "present", "is_said"))).alias("rows")
         )
         scored = (
-            rows.join(per_doc, "gdoc", "left")
+            _join(rows, per_doc, "gdoc", "left")
             .select(
                 "gdoc",
                 F.explode(
@@ -451,7 +459,7 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
 def _to_global(found: DataFrame, first_para: DataFrame) -> DataFrame:
     """Pairs `(gdoc, pair)` of paragraphs numbered in their document, numbered in the
     corpus."""
-    return found.join(first_para, "gdoc").select(
+    return _join(found, first_para, "gdoc").select(
         (F.col("first") + F.col("pair.earlier")).alias("earlier"),
         (F.col("first") + F.col("pair.later")).alias("later"),
         F.col("pair.score").alias("score"),
@@ -501,7 +509,7 @@ def _near_candidates(representatives: DataFrame, threshold: float) -> tuple[Data
     tokens = sets.select("g", F.explode("shingles").alias("token"))
     frequency = tokens.groupBy("token").agg(F.count("*").alias("n"))
     ordered = (
-        tokens.join(frequency, "token")
+        _join(tokens, frequency, "token")
         .groupBy("g")
         .agg(F.sort_array(F.collect_list(F.struct("n", "token"))).alias("ranked"))
     )
@@ -548,7 +556,7 @@ def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> Dat
         & (F.col("homes") <= SHORT_MAX_GROUP)
         & (F.col("visitors") <= SHORT_MAX_GROUP)
     ).select("key")
-    members = entries.join(usable, "key")
+    members = _join(entries, usable, "key")
     home, other = members.where("home").alias("h"), members.alias("o")
     candidates = (
         home.join(other, (F.col("h.key") == F.col("o.key")) & (F.col("h.g") != F.col("o.g")))
@@ -579,7 +587,7 @@ def _decide(pairs: DataFrame, marked: DataFrame) -> DataFrame:
         .select(F.col("later").alias("g"), F.col("earlier").alias("parent"), "kind", "score", "evidence")
     )
     roots = _roots(links.select("g", "parent"))
-    dropped = links.join(roots, "g")
+    dropped = _join(links, roots, "g")
     info = marked.select("g", "gdoc", "id", "paragraph")
     of = info.select(
         F.col("g").alias("root"),
@@ -589,8 +597,7 @@ def _decide(pairs: DataFrame, marked: DataFrame) -> DataFrame:
     )
     kinds = F.create_map(*[x for k, name in KIND_NAMES.items() for x in (F.lit(k), F.lit(name))])
     drops = (
-        dropped.join(info, "g")
-        .join(of, "root")
+        _join(_join(dropped, info, "g"), of, "root")
         .select(
             F.col("gdoc").alias("doc"),
             F.col("id").alias("doc_id"),
@@ -621,6 +628,7 @@ def _decide(pairs: DataFrame, marked: DataFrame) -> DataFrame:
     kept = (
         roots.select(F.col("root").alias("g"))
         .distinct()
+        .hint("merge")
         .join(info, "g")
         .select(
             F.col("gdoc").alias("doc"),

@@ -79,7 +79,10 @@ def main() -> int:
     job._check_settings(shards)
     docs = stage("documents: global numbers", lambda: job._documents(spark, shards))
     paragraphs = stage("paragraphs: read and numbered", lambda: job._paragraphs(spark, shards, docs))
-    eligible = paragraphs.where((F.col("flags") % 2) == 0)
+    min_docs = job.DEFAULT_BOILERPLATE_MIN_DOCS
+    boilerplate = stage("boilerplate: sketches, stories, templates", lambda: job._boilerplate(paragraphs, docs, min_docs))
+    marked = paragraphs.join(boilerplate, "g")
+    eligible = marked.where(((F.col("flags") % 2) == 0) & ~F.col("boilerplate"))
     exact = stage("exact: groups by key", lambda: job._exact(eligible)[0])
     representatives = stage("exact: first copies", lambda: job._exact(eligible)[1])
     stage(
@@ -88,8 +91,19 @@ def main() -> int:
     )
     near = stage("near: candidates and verification", lambda: job._near(representatives, job.DEFAULT_THRESHOLD))
     short = stage("short: groups and similarity", lambda: job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD))
-    pairs = exact.unionByName(near).unionByName(short)
-    stage("decide: best match, pointer jumping", lambda: job._decide(pairs, paragraphs))
+    pairs = exact.unionByName(near).unionByName(short).withColumn("evidence", F.lit(None).cast("string"))
+    n_docs = docs.count()
+    threshold = job.DEFAULT_RESTATED_THRESHOLD
+    restated = stage(
+        "restated: copied sentences, rounds", lambda: job._restated(spark, marked, pairs, n_docs, threshold)
+    )
+    stage("decide: best match, pointer jumping", lambda: job._decide(pairs.unionByName(restated), marked))
+    spark.catalog.clearCache()
+    name = "whole decide call (nothing cached)"
+    spark.sparkContext.setJobGroup(name, name)
+    clock = time.perf_counter()
+    rows = job.decide(spark, shards).count()
+    record(name, time.perf_counter() - clock, rows)
     (work / "stages.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     spark.stop()
     return 0

@@ -268,3 +268,37 @@ def test_against_the_fingerprints_of_a_first_batch_the_second_keeps_what_is_new(
     assert pairs[0] == {"doc_a": "doc18", "doc_b": "doc19"} and len(pairs) == 5
     assert second.documents.num_rows == 21 and second.report["documents"] == 21
     assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["1", "2"]
+
+
+def test_the_native_steps_of_the_distributed_job_read_a_shard_s_columns(tmp_path: Path) -> None:
+    """The per-document steps the Spark job runs: on a document read back from a shard they
+    find what `decide` finds, and columns of different lengths are refused."""
+    from dedupsum import _native
+
+    lead = "Banjir merendam 300 rumah warga di Kecamatan Sukamaju pada Senin pagi."
+    rescue = "Petugas BPBD mengevakuasi 120 warga ke Gedung Olahraga Sukamaju dengan perahu."
+    records = [{"id": "a", "text": "\n\n".join(["Banjir", lead, rescue, f"{rescue} {lead}"])}]
+    dedupsum.fingerprint(records, tmp_path / "shard")
+    rows = pq.read_table(tmp_path / "shard" / "fingerprints.parquet").to_pylist()
+    said = [r["said"] for r in rows]
+    present = [True] * len(rows)
+    # The last paragraph only repeats sentences of the two before it: the first of them.
+    assert _native.copied(said, present) == [(1, 3)]
+    # Without the lead, one of its sentences was said by nothing present: no source.
+    assert _native.copied(said, [True, False, True, True]) == []
+    sketch = _native.story_sketch([r["key"] for r in rows], [r["len"] for r in rows], [r["flags"] for r in rows])
+    assert len(sketch) == 4
+    tokens = _native.anchor_tokens(rows[1]["key"], rows[1]["shingles"])
+    assert tokens[0] == rows[1]["key"] and all(t != 0 for t in tokens)
+    # Two occurrences of a text in one document are one story; in two unrelated ones, two.
+    none = [0, 0, 0, 0]
+    assert _native.count_stories([(0, none, None, None), (0, none, None, None)]) == 1
+    assert _native.count_stories([(0, none, None, None), (1, none, None, None)]) == 2
+    assert _native.count_stories([(0, none, tokens, None), (1, none, tokens, None)]) == 1
+    with pytest.raises(ValueError, match="4 tokens"):
+        _native.count_stories([(0, [1], None, None)])
+    with pytest.raises(ValueError, match="differ in length"):
+        _native.copied(said, present[:2])
+    with pytest.raises(ValueError, match="differ in length"):
+        _native.restated([r["terms"] for r in rows], [r["flags"] for r in rows], present, [True], [], 1, 0.35)
+
