@@ -4,7 +4,7 @@ paragraphs or pairs out, from Spark's own metrics (its monitoring REST API).
 Usage: python3 distributed/measure.py [--master local[2]] [--slices N] WORK_DIR INPUT...
 
 The inputs (JSON Lines files, in corpus order) are fingerprinted into WORK_DIR/shards;
-each stage of the decisions is then run on its own, its input cached, so that its time
+each stage of the decisions is then run on its own, its input checkpointed, so that its time
 and shuffle are its alone. Prints one JSON object per stage and writes them to
 WORK_DIR/stages.json. See README, "At scale".
 """
@@ -62,10 +62,12 @@ def main() -> int:
         results.append(result)
 
     def stage(name: str, frame: Callable[[], DataFrame]) -> DataFrame:
-        """Runs the stage that makes `frame` (its inputs cached before) and keeps it."""
+        """Runs the stage that makes `frame` (its inputs made before) and keeps it,
+        checkpointed: the next stages plan from its rows, not from its plan (plans of
+        cached plans grow until their description fills the driver's memory)."""
         spark.sparkContext.setJobGroup(name, name)
         clock = time.perf_counter()
-        made = frame().cache()
+        made = frame().localCheckpoint()
         rows = made.count()
         record(name, time.perf_counter() - clock, rows)
         return made
@@ -91,7 +93,9 @@ def main() -> int:
     )
     near = stage("near: candidates and verification", lambda: job._near(representatives, job.DEFAULT_THRESHOLD))
     short = stage("short: groups and similarity", lambda: job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD))
+    # Checkpointed as `decide` does: the restated rounds plan on a shallow plan.
     pairs = exact.unionByName(near).unionByName(short).withColumn("evidence", F.lit(None).cast("string"))
+    pairs = pairs.localCheckpoint()
     n_docs = docs.count()
     threshold = job.DEFAULT_RESTATED_THRESHOLD
     restated = stage(
