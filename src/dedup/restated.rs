@@ -73,6 +73,10 @@ impl Rule {
 /// pair with a paragraph elsewhere (see [`PairScores::template_rows`]).
 const ROW_SHARE: f64 = 0.5;
 
+/// A restated paragraph's other earlier matches are listed (`--all-pairs`) when they score
+/// at least this share of the threshold (see [`PairScores::other_sources`]).
+const OTHER_SOURCE_SHARE: f64 = 0.5;
+
 /// Steps between neighbouring cells `(earlier, later)` of one passage.
 const STEPS: [(usize, usize); 5] = [(1, 1), (0, 1), (1, 0), (1, 2), (2, 1)];
 
@@ -584,8 +588,51 @@ impl PairScores {
                 .into_iter()
                 .filter(|p| later.binary_search(&p.1).is_err()),
         );
+        let also = self.other_sources(&out, t);
+        out.extend(also);
         out.sort_by_key(|&(i, j, _, _)| (j, i));
         (out, margin)
+    }
+
+    /// For each later paragraph of `found`, its other earlier matches scoring at least
+    /// [`OTHER_SOURCE_SHARE`] of the threshold `t` and stating no different facts (not
+    /// themselves restating something): one paragraph of a second write-up often restates
+    /// two of the first. Listed beside its best match, with the same evidence; only those
+    /// that lose to the best one (a lower score, or a tie and later), so what decides the
+    /// paragraph stays the same.
+    fn other_sources(
+        &self,
+        found: &[(usize, usize, f64, Evidence)],
+        t: f64,
+    ) -> Vec<(usize, usize, f64, Evidence)> {
+        let mut laters: Vec<usize> = found.iter().map(|p| p.1).collect();
+        laters.sort_unstable();
+        laters.dedup();
+        let restates = |i: usize| laters.binary_search(&i).is_ok();
+        let mut also = Vec::new();
+        for &j in &laters {
+            let of_j = || found.iter().filter(move |p| p.1 == j);
+            // The match that decides `j`: the highest score, the earliest on a tie.
+            let Some(&(best, _, best_score, evidence)) =
+                of_j().min_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)))
+            else {
+                continue;
+            };
+            for &(i, later, score, _) in &self.cells {
+                let i = i as usize;
+                let loses = score < best_score || (score == best_score && i > best);
+                if later as usize == j
+                    && loses
+                    && score >= OTHER_SOURCE_SHARE * t
+                    && !of_j().any(|p| p.0 == i)
+                    && !restates(i)
+                    && !different_facts(&self.numbers[i], &self.numbers[j])
+                {
+                    also.push((i, j, score, evidence));
+                }
+            }
+        }
+        also
     }
 
     /// Block evidence: the later part of a page restating its earlier part as a whole,
@@ -1155,9 +1202,10 @@ mod tests {
         let scores = scores_of(&page);
         assert_eq!(scores.score(0, 7), scores.score(1, 7));
         assert!(scores.score(0, 7) >= Rule::new(DEFAULT_THRESHOLD).block);
+        // Both are listed (it restates both); the first decides.
         assert_eq!(
             restated_pairs(&page),
-            [(3, 6), (0, 7), (5, 8), (2, 9), (4, 10)]
+            [(3, 6), (0, 7), (1, 7), (5, 8), (2, 9), (4, 10)]
         );
     }
 
@@ -1833,6 +1881,41 @@ mod tests {
         let rule = Rule::new(DEFAULT_THRESHOLD);
         let (found, _) = scores.judge(passage, &rule);
         found.into_iter().map(|(i, j, _, e)| (i, j, e)).collect()
+    }
+
+    #[test]
+    fn a_paragraph_restating_two_earlier_ones_lists_both_and_the_best_decides() {
+        let p = Evidence::Passage;
+        let listed = |scores: &PairScores| -> Vec<(usize, usize, Evidence)> {
+            let (found, _) = scores.restated_with_margin(DEFAULT_THRESHOLD);
+            found.into_iter().map(|(i, j, _, e)| (i, j, e)).collect()
+        };
+        // 5 restates 0 best, and 1 too; both are listed, and 0 scores higher.
+        let scores = two_matches(false);
+        assert!(scores.score(0, 5) > scores.score(1, 5));
+        assert_eq!(listed(&scores), [(0, 5, p), (1, 5, p), (2, 6, p)]);
+        // On a tie both are listed; the earlier decides (see `decide`).
+        assert_eq!(
+            listed(&two_matches(true)),
+            [(0, 5, p), (1, 5, p), (2, 6, p)]
+        );
+
+        let other = scores.score(1, 5);
+        let best = |t: f64| scores.other_sources(&[(0, 5, scores.score(0, 5), p)], t);
+        // At least OTHER_SOURCE_SHARE of the threshold, not below.
+        assert_eq!(best(other / OTHER_SOURCE_SHARE), [(1, 5, other, p)]);
+        assert_eq!(best(other / OTHER_SOURCE_SHARE * 1.001), []);
+        // Only a match that loses to the one that decides: not one that beats it.
+        let weaker = scores.other_sources(&[(1, 5, other, p)], DEFAULT_THRESHOLD);
+        assert_eq!(weaker, []);
+        // Not a paragraph that itself restates something.
+        let restating = [(0, 5, scores.score(0, 5), p), (0, 1, 0.9, p)];
+        let others: Vec<(usize, usize)> = scores
+            .other_sources(&restating, DEFAULT_THRESHOLD)
+            .iter()
+            .map(|o| (o.0, o.1))
+            .collect();
+        assert!(!others.contains(&(1, 5)), "{others:?}");
     }
 
     #[test]
