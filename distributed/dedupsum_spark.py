@@ -29,8 +29,7 @@ machine"). This job takes the two steps apart on a cluster:
    row (the tests check it on ``corpus/`` and generated corpora).
 
 What differs from the command: word shingles and the Jaccard measure only (no
-``--measure containment``); ids as read (the command renames repeated ids); only the
-decisions table (no ``pairs`` or ``documents`` table: run ``dedupsum apply`` with the
+``--measure containment``); only the decisions table (no ``pairs`` or ``documents`` table: run ``dedupsum apply`` with the
 command's ``decide`` output to write the cleaned corpus); and one limit of the command is not
 reproduced: a group of more than 1,024 sets sharing a prefix token that are mostly copies
 of one another, which the command compares with a few leaders only
@@ -88,6 +87,9 @@ LONG_LINE_FACTOR = 4
 #: opening with its words that must be lines (``boilerplate::TEMPLATE_MIN_*``).
 TEMPLATE_MIN_SHARE = 0.02
 TEMPLATE_MIN_LINES = 0.8
+
+#: An id of the form `id#N`, as renaming makes them (N without a leading zero).
+ID_NUMBERED = r"(?s)^(.*)#([1-9][0-9]*)$"
 
 #: The restated search stops after this many rounds (``restated::MAX_ROUNDS``).
 RESTATED_MAX_ROUNDS = 8
@@ -229,11 +231,47 @@ def _documents(spark: SparkSession, shards: Sequence[str]) -> DataFrame:
         para_offset += n_paras or 0
     offsets_df = spark.createDataFrame(offsets, "shard int, doc_offset long, para_offset long")
     before = Window.partitionBy("shard").orderBy("doc").rowsBetween(Window.unboundedPreceding, -1)
-    return (
+    numbered = (
         docs.join(F.broadcast(offsets_df), "shard")
         .withColumn("gdoc", F.col("doc_offset") + F.col("doc"))
         .withColumn("first_para", F.col("para_offset") + F.coalesce(F.sum("paragraphs").over(before), F.lit(0)))
         .select("shard", "doc", "gdoc", "id", "site", "first_para")
+    )
+    return _unique_ids(numbered)
+
+
+def _unique_ids(docs: DataFrame) -> DataFrame:
+    """`docs` with the ids the command gives (``corpus::unique_ids``): the first document
+    with an id keeps it; each later one gets the next of `id#2`, `id#3`, … that no document
+    has. Names made for two different ids never meet (what follows the last `#` is a
+    number), so each id's names are found apart: from `#2` on, skipping the existing ids of
+    the form `id#N`."""
+    ids = docs.select("gdoc", "id")
+    by_id = Window.partitionBy("id").orderBy("gdoc")
+    later = ids.withColumn("rank", F.row_number().over(by_id)).where(F.col("rank") > 1)
+    # Per repeated id: how many later copies, and the numbers its existing `id#N` take.
+    needed = later.groupBy("id").agg(F.count("*").alias("renames"))
+    parsed = ids.select(
+        F.regexp_extract("id", ID_NUMBERED, 1).alias("base"),
+        F.regexp_extract("id", ID_NUMBERED, 2).alias("n"),
+    ).where(F.col("n") != "")
+    taken = _join(
+        parsed.select(F.col("base").alias("id"), F.col("n").cast("long").alias("n")).distinct(), needed, "id"
+    ).select("id", "n")
+    clashes = taken.groupBy("id").agg(F.count("*").alias("clashes"))
+    # Enough numbers to skip every clash: 2 to 1 + renames + clashes, less those taken.
+    numbers = (
+        _join(needed, clashes, "id", "left")
+        .select("id", F.explode(F.sequence(F.lit(2).cast("long"), 1 + F.col("renames") + F.coalesce("clashes", F.lit(0)))).alias("n"))
+    )
+    free = _join(numbers, taken, ["id", "n"], "left_anti").withColumn(
+        "rank", 1 + F.row_number().over(Window.partitionBy("id").orderBy("n"))
+    )
+    names = _join(later, free, ["id", "rank"]).select("gdoc", F.concat("id", F.lit("#"), F.col("n").cast("string")).alias("renamed"))
+    return (
+        _join(docs, names, "gdoc", "left")
+        .withColumn("id", F.coalesce("renamed", "id"))
+        .drop("renamed")
     )
 
 

@@ -70,9 +70,12 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
         if records and rng.random() < 0.03:
             # A syndicated story: an earlier article again, on another site, one
             # paragraph edited; its lines repeat with their neighbours.
-            text = list(rng.choice(records)["text"].split("\n\n"))
+            copied = rng.choice(records)
+            text = list(copied["text"].split("\n\n"))
             text[rng.randrange(len(text))] = sentence(20)
-            records.append({"id": f"a{i}", "source": site, "text": "\n\n".join(text)})
+            # Half of them under the id of the page they copy (a page scraped twice).
+            id = copied["id"] if rng.random() < 0.5 else f"a{i}"
+            records.append({"id": id, "source": site, "text": "\n\n".join(text)})
             continue
         text = [rng.choice(headlines) + f" {i}"]  # the title
         for _ in range(rng.randint(2, 5)):
@@ -120,6 +123,11 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
         if site == "dua.example" and rng.random() < 0.2:
             text.append(f"Simak juga Video {rng.choice(words)} {rng.choice(words)} {rng.choice(words)}")
         records.append({"id": f"a{i}", "source": site, "text": "\n\n".join(text)})
+    # An id that renaming the second page of a repeated id would make, already taken.
+    ids = [r["id"] for r in records]
+    repeated = next((x for k, x in enumerate(ids) if x in ids[:k]), None)
+    if repeated is not None:
+        records.append({"id": f"{repeated}#2", "source": sites[0], "text": sentence(30)})
     paths = []
     for f in range(files):
         path = directory / f"part{f}.jsonl"
@@ -164,6 +172,8 @@ def test_on_a_generated_corpus_the_decisions_are_those_of_the_command(spark: Spa
     # (An exact copy of a line with a typo points, through it, at the line without.)
     assert len(typos) >= 5
     assert any(r["duplicate_of_doc"] is not None and r["duplicate_of_doc"] < 1000 <= r["doc"] for r in drops)
+    # Pages of a repeated id, renamed as the command renames them (`#2` taken: `#3`, …).
+    assert any("#3" in r["doc_id"] for r in expected), "no renamed id among the decisions"
     # The furniture: the line each site prints, the labels and the template of a site.
     furniture = {" ".join(texts[r["doc"]][r["paragraph"]].split()[:2]) for r in drops if r["reason"] == "boilerplate"}
     assert {"Ikuti berita", "Baca juga:", "Simak juga"} <= furniture, furniture
