@@ -605,31 +605,34 @@ impl PairScores {
         found: &[(usize, usize, f64, Evidence)],
         t: f64,
     ) -> Vec<(usize, usize, f64, Evidence)> {
-        let mut laters: Vec<usize> = found.iter().map(|p| p.1).collect();
-        laters.sort_unstable();
-        laters.dedup();
-        let restates = |i: usize| laters.binary_search(&i).is_ok();
+        // Per later paragraph: the match that decides it (the highest score, the earliest
+        // on a tie), by later paragraph.
+        let mut deciding: Vec<(usize, usize, f64, Evidence)> = Vec::new();
+        for &(i, j, score, evidence) in found {
+            match deciding.iter_mut().find(|d| d.1 == j) {
+                Some(d) if score > d.2 || (score == d.2 && i < d.0) => *d = (i, j, score, evidence),
+                Some(_) => {}
+                None => deciding.push((i, j, score, evidence)),
+            }
+        }
+        deciding.sort_unstable_by_key(|d| d.1);
+        let restates = |i: usize| deciding.binary_search_by_key(&i, |d| d.1).is_ok();
         let mut also = Vec::new();
-        for &j in &laters {
-            let of_j = || found.iter().filter(move |p| p.1 == j);
-            // The match that decides `j`: the highest score, the earliest on a tie.
-            let Some(&(best, _, best_score, evidence)) =
-                of_j().min_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)))
-            else {
+        // One pass over the cells: few paragraphs are found, a long page has many cells.
+        for &(i, j, score, _) in &self.cells {
+            let (i, j) = (i as usize, j as usize);
+            let Ok(at) = deciding.binary_search_by_key(&j, |d| d.1) else {
                 continue;
             };
-            for &(i, later, score, _) in &self.cells {
-                let i = i as usize;
-                let loses = score < best_score || (score == best_score && i > best);
-                if later as usize == j
-                    && loses
-                    && score >= OTHER_SOURCE_SHARE * t
-                    && !of_j().any(|p| p.0 == i)
-                    && !restates(i)
-                    && !different_facts(&self.numbers[i], &self.numbers[j])
-                {
-                    also.push((i, j, score, evidence));
-                }
+            let (best, _, best_score, evidence) = deciding[at];
+            let loses = score < best_score || (score == best_score && i > best);
+            if loses
+                && score >= OTHER_SOURCE_SHARE * t
+                && !found.iter().any(|p| p.0 == i && p.1 == j)
+                && !restates(i)
+                && !different_facts(&self.numbers[i], &self.numbers[j])
+            {
+                also.push((i, j, score, evidence));
             }
         }
         also
