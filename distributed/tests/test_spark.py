@@ -203,3 +203,18 @@ def test_shards_of_another_version_or_of_other_settings_are_refused(spark: Spark
         job.decide(spark, [str(tmp_path / "words"), str(tmp_path / "chars")])
     with pytest.raises(ValueError, match="word shingles only"):
         job.decide(spark, [str(tmp_path / "chars")])
+
+
+def test_repeated_ids_are_renamed_as_the_command_renames_them(spark: SparkSession, tmp_path: Path) -> None:
+    # Names taken already are skipped (`a#2`, `d\n#2`); `a#02` is not `a#2`.
+    ids = ["a", "a", "a#2", "b", "a", "b", "a#3", "a#2", "c#x", "c#x", "a#02", "d\n#2", "d\n", "d\n"]
+    records = [{"id": x, "text": f"Teks nomor {k} yang berbeda dari yang lain."} for k, x in enumerate(ids)]
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    shards = job.fingerprint(spark, [str(inputs)], str(tmp_path / "shards"), partitions=1)
+    command = dedupsum.decide(shards, tmp_path / "decisions").documents.to_pylist()
+    renamed = [r["doc_id"] for r in sorted(command, key=lambda r: r["doc"])]
+    assert renamed[:8] == ["a", "a#4", "a#2", "b", "a#5", "b#2", "a#3", "a#2#2"], renamed
+    assert renamed[-1] == "d\n#3", renamed
+    got = [r["id"] for r in job._documents(spark, shards).orderBy("gdoc").collect()]
+    assert got == renamed
