@@ -1513,57 +1513,24 @@ mod tests {
         assert!(found_in(&page("")).is_empty());
     }
 
-    /// [`find`] as if every round scored every document again, with the document
-    /// frequencies counted again: the pairs of each round that found any, in order.
+    /// [`find`] as if every round scored every document again (as the distributed job
+    /// does, with [`find_in_document`]), with the document frequencies counted again: the
+    /// pairs of each round that found any, in order.
     fn rounds_scoring_everything(paragraphs: &Paragraphs, threshold: f64) -> Vec<Vec<Pair>> {
         let n_docs = paragraphs.doc_count();
         let mut present = vec![true; paragraphs.len()];
+        // Every paragraph is said: those dropped in earlier rounds are sources.
+        let said = vec![true; paragraphs.len()];
         let mut rounds: Vec<Vec<Pair>> = Vec::new();
         while rounds.len() < MAX_ROUNDS {
             let doc_freq = document_frequencies(paragraphs, &present, n_docs);
-            let weight = |t: Term| {
-                doc_freq
-                    .get(&t)
-                    .map_or_else(|| corpus_weight(1, n_docs), |e| e.1)
-            };
-            let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
-                earlier: paragraphs.at(earlier),
-                later: paragraphs.at(later),
-                kind: Kind::Restated,
-                score,
-                evidence,
-            };
-            let mut found = Vec::new();
-            for doc in 0..n_docs {
-                let members: Vec<usize> = paragraphs
-                    .of_doc(doc)
-                    .filter(|&g| {
-                        present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
-                    })
-                    .collect();
-                let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
-                let mut scores = PairScores::new(&sets, &doc_freq, n_docs);
-                scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
-                for (i, j, s, evidence) in scores.restated_with_margin(threshold).0 {
-                    found.push(pair(members[i], members[j], s, evidence));
-                }
-                // Every paragraph is said: those dropped in earlier rounds are sources.
-                let sources: Vec<usize> = paragraphs.of_doc(doc).collect();
-                let sets: Vec<&[Term]> = sources.iter().map(|&g| paragraphs.terms(g)).collect();
-                let candidate: Vec<bool> = sources
-                    .iter()
-                    .map(|&g| {
-                        let print = paragraphs.print(g);
-                        !print.is_title && print.is_prose && !print.opens_quote
-                    })
-                    .collect();
-                let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
-                for (j, i, cov) in recap::find_among(&sets, &candidate, &dropped, weight).found {
-                    if !found.iter().any(|p| p.later == paragraphs.at(sources[j])) {
-                        found.push(pair(sources[i], sources[j], cov, Evidence::Recap));
-                    }
-                }
-            }
+            let found: Vec<Pair> = (0..n_docs)
+                .flat_map(|doc| {
+                    find_in_document(
+                        paragraphs, doc, &present, &said, &doc_freq, n_docs, threshold,
+                    )
+                })
+                .collect();
             if found.is_empty() {
                 break;
             }
