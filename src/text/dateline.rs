@@ -97,7 +97,8 @@ pub fn find(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Datelin
                     let text = o.head.as_str();
                     let counts = &site.phrases;
                     let len = repeated_phrase(text, counts, min_docs)
-                        .or_else(|| place_run_on(text, counts, min_docs))?;
+                        .or_else(|| place_run_on(text, counts, min_docs))
+                        .or_else(|| headless(text, counts, min_docs))?;
                     text.len() - text[len..].trim_start_matches(DASH_OR_SPACE).len()
                 }
             };
@@ -125,6 +126,9 @@ const DASH_OR_SPACE: [char; 5] = ['-', '–', '—', ' ', '\u{a0}'];
 /// The length of the longest phrase of `counts` seen `min_docs` times that opens `text`
 /// and is followed by a capital letter, a space or a dash: a dateline of the site whose
 /// dash was lost or not spaced ("Liputan6.com, JakartaKita …", "TEMPO.CO,Jakarta-Ginjal").
+/// A phrase that names the site too (a head and a comma: "Liputan6.com, Jakarta") may be
+/// followed by a small letter: scraping dropped what stood between ("Liputan6.com,
+/// Jakartasensual …"), and no word goes on from a site's name and place.
 fn repeated_phrase(text: &str, counts: &FxHashMap<&str, usize>, min_docs: usize) -> Option<usize> {
     counts
         .iter()
@@ -133,9 +137,30 @@ fn repeated_phrase(text: &str, counts: &FxHashMap<&str, usize>, min_docs: usize)
                 && text
                     .strip_prefix(**p)
                     .and_then(|rest| rest.chars().next())
-                    .is_some_and(|c| c.is_uppercase() || DASH_OR_SPACE.contains(&c))
+                    .is_some_and(|c| {
+                        c.is_uppercase()
+                            || DASH_OR_SPACE.contains(&c)
+                            || (c.is_lowercase() && p.contains(','))
+                    })
         })
         .map(|(p, _)| p.len())
+        .max()
+}
+
+/// A dateline of the site whose head was lost in scraping, leaving the comma and the place
+/// (", Jakarta - Siapa pun …"): the length of the longest tail from its comma of a phrase
+/// of `counts` seen `min_docs` times that opens `text`, then a dash or a space.
+fn headless(text: &str, counts: &FxHashMap<&str, usize>, min_docs: usize) -> Option<usize> {
+    counts
+        .iter()
+        .filter(|(_, &count)| count >= min_docs)
+        .filter_map(|(p, _)| p.find(',').map(|comma| &p[comma..]))
+        .filter(|tail| {
+            text.strip_prefix(*tail)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| DASH_OR_SPACE.contains(&c))
+        })
+        .map(str::len)
         .max()
 }
 
@@ -368,6 +393,10 @@ mod tests {
             opening("a", "Kabar.id, Gunung SitoliGubernur berpidato."),
             opening("a", "Kabar.id, Gunung Sitoli adalah kota."),
             opening("a", "Kabar.id, Bekasi-Warga berpidato."),
+            // What stood after the dateline was lost; so was the site's name.
+            opening("a", "Kabar.id, Jakartasensual dan realita."),
+            opening("a", ", Jakarta - Siapa pun bisa."),
+            opening("a", ", Jakartaku indah."),
             // A site whose articles seldom open with a dash phrase writes no datelines.
             opening("b", "Pagi ini - katanya - hujan."),
             opening("b", "Harga beras naik."),
@@ -398,6 +427,9 @@ mod tests {
                 Some("Kabar.id, Gunung Sitoli"),
                 None,
                 Some("Kabar.id, Bekasi-"),
+                Some("Kabar.id, Jakarta"),
+                Some(", Jakarta - "),
+                None,
                 None,
                 None,
                 None,
