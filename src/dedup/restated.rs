@@ -1875,9 +1875,15 @@ mod tests {
         // At least OTHER_SOURCE_SHARE of the threshold, not below.
         assert_eq!(best(other / OTHER_SOURCE_SHARE), [(1, 5, other, p)]);
         assert_eq!(best(other / OTHER_SOURCE_SHARE * 1.001), []);
-        // Only a match that loses to the one that decides: not one that beats it.
+        // Only a match that loses to the one that decides: not one that beats it, nor an
+        // earlier one that ties with it (the earliest of a tie decides).
         let weaker = scores.other_sources(&[(1, 5, other, p)], DEFAULT_THRESHOLD);
         assert_eq!(weaker, []);
+        let tied = two_matches(true);
+        let later_of_a_tie = tied.other_sources(&[(1, 5, tied.score(1, 5), p)], DEFAULT_THRESHOLD);
+        assert_eq!(later_of_a_tie, []);
+        let first_of_a_tie = tied.other_sources(&[(0, 5, tied.score(0, 5), p)], DEFAULT_THRESHOLD);
+        assert_eq!(first_of_a_tie, [(1, 5, tied.score(1, 5), p)]);
         // Not a paragraph that itself restates something.
         let restating = [(0, 5, scores.score(0, 5), p), (0, 1, 0.9, p)];
         let others: Vec<(usize, usize)> = scores
