@@ -408,7 +408,11 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     """The restated pairs (``dedup::restated``): per document, on an executor, the
     paragraphs that only repeat sentences said before (once), then rounds of the restated
     search with the corpus's document frequencies of the paragraphs still present, until a
-    round finds nothing; a paragraph found in one round is not present in the next."""
+    round finds nothing; a paragraph found in one round is not present in the next.
+
+    The documents are grouped once, one row each with its paragraphs in order; a round
+    moves only terms: each document's distinct present terms to count them, and the
+    counts of the terms it says back to it."""
     pair_type = T.ArrayType(
         T.StructType(
             [
@@ -419,36 +423,48 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
             ]
         )
     )
-    said_by_decided = pairs.select(F.col("later").alias("g")).distinct().withColumn("decided", F.lit(True))
-    base = (
-        _join(marked, said_by_decided, "g", "left")
-        .select(
-            "g",
-            "gdoc",
-            "paragraph",
-            "flags",
-            "terms",
-            "said",
-            (~F.col("boilerplate")).alias("is_said"),
-            (~F.col("boilerplate") & F.col("decided").isNull()).alias("present"),
-        )
+    decided = pairs.select(F.col("later").alias("g")).distinct().withColumn("decided", F.lit(True))
+    paragraphs = _join(marked, decided, "g", "left").select(
+        "g",
+        "gdoc",
+        "paragraph",
+        "flags",
+        "terms",
+        "said",
+        (~F.col("boilerplate")).alias("is_said"),
+        (~F.col("boilerplate") & F.col("decided").isNull()).alias("present"),
+    )
+    row = F.struct("paragraph", "terms", "flags", "said", "is_said", "present")
+    documents = (
+        paragraphs.groupBy("gdoc")
+        .agg(F.min("g").alias("first"), F.sort_array(F.collect_list(row)).alias("rows"))
         .localCheckpoint()
     )
-    first_para = base.groupBy("gdoc").agg(F.min("g").alias("first"))
+
+    def terms_of(keep: Any) -> Any:
+        """The distinct terms of a document's paragraphs that `keep` keeps."""
+        return F.array_distinct(F.flatten(F.transform(F.filter("rows", keep), lambda r: r["terms"])))
+
+    # What each document says (its paragraphs not furniture) does not change by round.
+    said_terms = documents.select("gdoc", F.explode(terms_of(lambda r: r["is_said"])).alias("term")).localCheckpoint()
+
+    def without(found: Any) -> Any:
+        """The rows with the later paragraphs of `found` no longer present."""
+        return F.transform(
+            "rows",
+            lambda r: r.withField("present", r["present"] & ~F.array_contains(found["later"], r["paragraph"])),
+        )
 
     def copied(said, present):  # type: ignore[no-untyped-def]
+        if all(s is None for s in said):
+            return []
         return [(a, b, 1.0, "sentences") for a, b in _native.copied(said, present)]
 
     copied_udf = F.udf(copied, pair_type)
-    with_said = base.where(F.col("said").isNotNull()).select("gdoc").distinct()
-    copied_docs = (
-        _join(base, with_said, "gdoc")
-        .groupBy("gdoc")
-        .agg(F.sort_array(F.collect_list(F.struct("paragraph", "said", "present"))).alias("rows"))
-        .select("gdoc", F.explode(copied_udf("rows.said", "rows.present")).alias("pair"))
-    )
-    found = _to_global(copied_docs, first_para).localCheckpoint()
-    all_found = found
+    scored = documents.select("gdoc", "first", "rows", copied_udf("rows.said", "rows.present").alias("found"))
+    scored = scored.localCheckpoint()
+    all_found = _in_corpus(scored).localCheckpoint()
+    documents = scored.select("gdoc", "first", without(F.col("found")).alias("rows")).localCheckpoint()
 
     def restated(terms, flags, present, said, doc_freq):  # type: ignore[no-untyped-def]
         frequencies = [(t, n) for t, n in doc_freq or []]
@@ -456,48 +472,35 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
 
     restated_udf = F.udf(restated, pair_type)
     for _ in range(RESTATED_MAX_ROUNDS):
-        gone = all_found.select(F.col("later").alias("g")).withColumn("gone", F.lit(True))
-        current = (
-            _join(base, gone, "g", "left")
-            .withColumn("present", F.col("present") & F.col("gone").isNull())
-            .drop("gone")
-        )
-        doc_terms = current.select("gdoc", "present", "is_said", F.explode("terms").alias("term"))
-        frequencies = (
-            doc_terms.where("present").select("gdoc", "term").distinct().groupBy("term").agg(F.count("*").alias("n"))
-        )
+        present_terms = documents.select("gdoc", F.explode(terms_of(lambda r: r["present"])).alias("term"))
+        frequencies = present_terms.groupBy("term").agg(F.count("*").cast("int").alias("n"))
         per_doc = (
-            doc_terms.where("present OR is_said")
-            .select("gdoc", "term")
-            .distinct()
-            .hint("merge")
-            .join(frequencies, "term")
+            _join(said_terms, frequencies, "term")
             .groupBy("gdoc")
-            .agg(F.collect_list(F.struct("term", F.col("n").cast("int").alias("n"))).alias("doc_freq"))
-        )
-        rows = current.groupBy("gdoc").agg(
-            F.sort_array(F.collect_list(F.struct("paragraph", "terms", "flags", "present", "is_said"))).alias("rows")
+            .agg(F.collect_list(F.struct("term", "n")).alias("doc_freq"))
         )
         scored = (
-            _join(rows, per_doc, "gdoc", "left")
+            _join(documents, per_doc, "gdoc", "left")
             .select(
                 "gdoc",
-                F.explode(
-                    restated_udf("rows.terms", "rows.flags", "rows.present", "rows.is_said", "doc_freq")
-                ).alias("pair"),
+                "first",
+                "rows",
+                restated_udf("rows.terms", "rows.flags", "rows.present", "rows.is_said", "doc_freq").alias("found"),
             )
+            .localCheckpoint()
         )
-        found = _to_global(scored, first_para).localCheckpoint()
+        found = _in_corpus(scored).localCheckpoint()
         if found.count() == 0:
             break
         all_found = all_found.unionByName(found).localCheckpoint()
+        documents = scored.select("gdoc", "first", without(F.col("found")).alias("rows")).localCheckpoint()
     return all_found.select("earlier", "later", F.lit(RESTATED).alias("kind"), "score", "evidence")
 
 
-def _to_global(found: DataFrame, first_para: DataFrame) -> DataFrame:
-    """Pairs `(gdoc, pair)` of paragraphs numbered in their document, numbered in the
-    corpus."""
-    return _join(found, first_para, "gdoc").select(
+def _in_corpus(scored: DataFrame) -> DataFrame:
+    """The pairs `found` of each document (`gdoc`, its first paragraph's number `first`),
+    numbered in the corpus."""
+    return scored.select("first", F.explode("found").alias("pair")).select(
         (F.col("first") + F.col("pair.earlier")).alias("earlier"),
         (F.col("first") + F.col("pair.later")).alias("later"),
         F.col("pair.score").alias("score"),
