@@ -1895,6 +1895,52 @@ mod tests {
     }
 
     #[test]
+    fn other_sources_lose_to_the_best_of_several_found_for_one_paragraph() {
+        let p = Evidence::Pair;
+        // Paragraph 5 shares 8 words with 0, and with 2 and 1 fewer of them (their first
+        // words changed): 0 scores highest, then 2, then 1.
+        let a = words(16_000, 10);
+        let changed = |n: usize| {
+            let mut p = a.clone();
+            for (k, w) in p.iter_mut().take(n).enumerate() {
+                *w = 2 * (16_100 + k as u32);
+            }
+            p.sort_unstable();
+            p
+        };
+        let page = [
+            a.clone(),
+            changed(2),
+            changed(1),
+            words(16_300, 8),
+            words(16_400, 8),
+            sharing(&a, 8, 16_500),
+        ];
+        let scores = scores_of(&page);
+        let (s0, s1, s2) = (scores.score(0, 5), scores.score(1, 5), scores.score(2, 5));
+        assert!(s0 > s2 && s2 > s1, "{s0} {s2} {s1}");
+        let t = s1.min(s2) / OTHER_SOURCE_SHARE;
+        // 0 and 1 both found, in either order: 0 decides, and 2, which loses to it, is
+        // listed (had 1 decided, 2 would beat it).
+        for found in [
+            [(0, 5, s0, p), (1, 5, s1, p)],
+            [(1, 5, s1, p), (0, 5, s0, p)],
+        ] {
+            assert_eq!(scores.other_sources(&found, t), [(2, 5, s2, p)]);
+        }
+        // A tie: the earliest found decides, and a paragraph between them tied too loses.
+        let tied = scores_of(&[a.clone(), a.clone(), a.clone(), sharing(&a, 8, 16_500)]);
+        let s = tied.score(0, 3);
+        assert_eq!((tied.score(1, 3), tied.score(2, 3)), (s, s));
+        for found in [[(0, 3, s, p), (2, 3, s, p)], [(2, 3, s, p), (0, 3, s, p)]] {
+            assert_eq!(
+                tied.other_sources(&found, DEFAULT_THRESHOLD),
+                [(1, 3, s, p)]
+            );
+        }
+    }
+
+    #[test]
     fn a_later_paragraph_of_a_passage_points_at_its_best_match_the_earliest_on_a_tie() {
         let p = Evidence::Passage;
         let scores = two_matches(false);
