@@ -397,6 +397,11 @@ mod tests {
             opening("a", "Kabar.id, Jakartasensual dan realita."),
             opening("a", ", Jakarta - Siapa pun bisa."),
             opening("a", ", Jakartaku indah."),
+            // A small letter goes on from a place alone: a word, not a lost dash.
+            opening("c", "KOTA - Harga beras naik."),
+            opening("c", "KOTA - Harga gula naik."),
+            opening("c", "KOTA - Harga cabai naik."),
+            opening("c", "KOTAnya indah sekali."),
             // A site whose articles seldom open with a dash phrase writes no datelines.
             opening("b", "Pagi ini - katanya - hujan."),
             opening("b", "Harga beras naik."),
@@ -429,6 +434,10 @@ mod tests {
                 Some("Kabar.id, Bekasi-"),
                 Some("Kabar.id, Jakarta"),
                 Some(", Jakarta - "),
+                None,
+                Some("KOTA - "),
+                Some("KOTA - "),
+                Some("KOTA - "),
                 None,
                 None,
                 None,
