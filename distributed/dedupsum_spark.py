@@ -144,6 +144,13 @@ def decide(
     shards = [os.path.abspath(os.fspath(s)) for s in shards]
     if not shards:
         raise ValueError("no shards")
+    for name, value in [
+        ("the near-duplicate threshold", threshold),
+        ("the short-paragraph threshold", short_threshold),
+        ("the restated threshold", restated_threshold),
+    ]:
+        if not 0.0 < value <= 1.0:
+            raise ValueError(f"{name} must be in (0, 1], got {value}")
     if boilerplate_min_docs < 2:
         raise ValueError("boilerplate needs at least 2 documents to repeat across")
     searches = _check_settings(shards)
@@ -151,9 +158,9 @@ def decide(
     paragraphs = _paragraphs(spark, shards, docs)
     if searches["boilerplate"]:
         boilerplate = _boilerplate(paragraphs, docs, boilerplate_min_docs).localCheckpoint()
+        marked = _join(paragraphs, boilerplate, "g")
     else:
-        boilerplate = paragraphs.select("g", F.lit(False).alias("boilerplate"))
-    marked = _join(paragraphs, boilerplate, "g")
+        marked = paragraphs.withColumn("boilerplate", F.lit(False))
     eligible = marked.where(((F.col("flags") % 2) == 0) & ~F.col("boilerplate"))
     exact, representatives = _exact(eligible)
     pairs = exact

@@ -203,6 +203,11 @@ def test_shards_of_another_version_or_of_other_settings_are_refused(spark: Spark
         job.decide(spark, [str(tmp_path / "words"), str(tmp_path / "chars")])
     with pytest.raises(ValueError, match="word shingles only"):
         job.decide(spark, [str(tmp_path / "chars")])
+    # Thresholds out of range, as the command refuses them.
+    with pytest.raises(ValueError, match="restated threshold must be in"):
+        job.decide(spark, [str(tmp_path / "words")], restated_threshold=0.0)
+    with pytest.raises(ValueError, match="at least 2 documents"):
+        job.decide(spark, [str(tmp_path / "words")], boilerplate_min_docs=1)
 
 
 def test_repeated_ids_are_renamed_as_the_command_renames_them(spark: SparkSession, tmp_path: Path) -> None:
