@@ -29,12 +29,12 @@ machine"). This job takes the two steps apart on a cluster:
    row (the tests check it on ``corpus/`` and generated corpora).
 
 What differs from the command: word shingles and the Jaccard measure only (no
-``--measure containment``); only the decisions table (no ``pairs`` or ``documents`` table: run ``dedupsum apply`` with the
-command's ``decide`` output to write the cleaned corpus); and one limit of the command is not
-reproduced: a group of more than 1,024 sets sharing a prefix token that are mostly copies
-of one another, which the command compares with a few leaders only
-(``dedup::join::MAX_GROUP``); here every pair of it is verified, so such a corpus may get
-more near pairs than the command finds.
+``--measure containment``); only the decisions table (no ``pairs`` or ``documents``
+table: run ``dedupsum apply`` with the command's ``decide`` output to write the cleaned
+corpus); and one limit of the command is not reproduced: a group of more than 1,024 sets
+sharing a prefix token that are mostly copies of one another, which the command compares
+with a few leaders only (``dedup::join::MAX_GROUP``); here every pair of it is verified,
+so such a corpus may get more near pairs than the command finds.
 
 Run it with ``spark-submit distributed/dedupsum_spark.py --shards DIR --out DIR INPUT...``
 (see README, "At scale"), or call the functions from a PySpark session.
@@ -269,12 +269,15 @@ def _unique_ids(docs: DataFrame) -> DataFrame:
     # Enough numbers to skip every clash: 2 to 1 + renames + clashes, less those taken.
     numbers = (
         _join(needed, clashes, "id", "left")
-        .select("id", F.explode(F.sequence(F.lit(2).cast("long"), 1 + F.col("renames") + F.coalesce("clashes", F.lit(0)))).alias("n"))
+        .select("id", (1 + F.col("renames") + F.coalesce("clashes", F.lit(0))).alias("last"))
+        .select("id", F.explode(F.sequence(F.lit(2).cast("long"), F.col("last"))).alias("n"))
     )
     free = _join(numbers, taken, ["id", "n"], "left_anti").withColumn(
         "rank", 1 + F.row_number().over(Window.partitionBy("id").orderBy("n"))
     )
-    names = _join(later, free, ["id", "rank"]).select("gdoc", F.concat("id", F.lit("#"), F.col("n").cast("string")).alias("renamed"))
+    names = _join(later, free, ["id", "rank"]).select(
+        "gdoc", F.concat("id", F.lit("#"), F.col("n").cast("string")).alias("renamed")
+    )
     return (
         _join(docs, names, "gdoc", "left")
         .withColumn("id", F.coalesce("renamed", "id"))
@@ -368,7 +371,11 @@ def _boilerplate(paragraphs: DataFrame, docs: DataFrame, min_docs: int) -> DataF
     needed = F.when(_has(SHORT), F.lit(min_docs)).otherwise(F.lit(long_needed))
     return (
         _join(narrow, stories, "key", "left")
-        .join(templates, F.col("site").eqNullSafe(templates["t_site"]) & (F.col("opener") == templates["t_opener"]), "left")
+        .join(
+            templates,
+            F.col("site").eqNullSafe(templates["t_site"]) & (F.col("opener") == templates["t_opener"]),
+            "left",
+        )
         .select(
             "g",
             (
