@@ -189,21 +189,6 @@ pub fn find(
     (all, candidate_docs)
 }
 
-/// One round of the search (see [`find`]) on document `doc` alone, as a distributed job
-/// runs it: the pairs it finds among the `present` paragraphs with the document
-/// frequencies `doc_freq` of the `present` paragraphs of the corpus's `n_docs` documents.
-pub fn find_in_document(
-    paragraphs: &Paragraphs,
-    doc: usize,
-    present: &[bool],
-    said: &[bool],
-    doc_freq: &DocFreq,
-    n_docs: usize,
-    threshold: f64,
-) -> Vec<Pair> {
-    score_document(paragraphs, doc, present, said, doc_freq, n_docs, threshold).0
-}
-
 /// In how many documents each term occurs, and the corpus part of its weight (see
 /// [`corpus_weight`]), computed once rather than in every article that has the term.
 pub type DocFreq = HashMap<Term, (u32, f64)>;
@@ -223,10 +208,12 @@ fn eligible(paragraphs: &Paragraphs, present: &[bool], g: usize) -> bool {
     present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
 }
 
-/// The restated pairs and recaps of document `doc` among its `present` paragraphs (a recap
-/// may restate the `said` ones too), with the corpus's document frequencies `doc_freq`,
-/// and how its closest call stands (see [`Slack`]).
-fn score_document(
+/// One round of the search (see [`find`]) on document `doc` alone, as a distributed job
+/// runs it too: the restated pairs and recaps among its `present` paragraphs (a recap may
+/// restate the `said` ones too), with the document frequencies `doc_freq` of the
+/// `present` paragraphs of the corpus's `n_docs` documents; and how its closest call
+/// stands (see [`Slack`]).
+pub(crate) fn score_document(
     paragraphs: &Paragraphs,
     doc: usize,
     present: &[bool],
@@ -298,7 +285,7 @@ fn score_document(
 
 /// How a document's last scoring stands as corpus weights grow in later rounds.
 #[derive(Debug, Clone, Copy, Default)]
-struct Slack {
+pub(crate) struct Slack {
     /// The least distance of a score from a threshold it was compared with.
     margin: f64,
     /// How far a score can move per unit of corpus weight growth.
@@ -1514,7 +1501,7 @@ mod tests {
     }
 
     /// [`find`] as if every round scored every document again (as the distributed job
-    /// does, with [`find_in_document`]), with the document frequencies counted again: the
+    /// does, with [`score_document`]), with the document frequencies counted again: the
     /// pairs of each round that found any, in order.
     fn rounds_scoring_everything(paragraphs: &Paragraphs, threshold: f64) -> Vec<Vec<Pair>> {
         let n_docs = paragraphs.doc_count();
@@ -1526,9 +1513,10 @@ mod tests {
             let doc_freq = document_frequencies(paragraphs, &present, n_docs);
             let found: Vec<Pair> = (0..n_docs)
                 .flat_map(|doc| {
-                    find_in_document(
+                    score_document(
                         paragraphs, doc, &present, &said, &doc_freq, n_docs, threshold,
                     )
+                    .0
                 })
                 .collect();
             if found.is_empty() {

@@ -73,7 +73,7 @@ pub fn restated(
 ) -> Vec<Pair> {
     let doc_freq = restated::doc_freq_of(doc_freq, n_docs);
     let paragraphs = Paragraphs::new(std::slice::from_ref(print));
-    restated::find_in_document(&paragraphs, 0, present, said, &doc_freq, n_docs, threshold)
+    restated::score_document(&paragraphs, 0, present, said, &doc_freq, n_docs, threshold).0
 }
 
 #[cfg(test)]
