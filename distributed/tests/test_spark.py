@@ -63,6 +63,17 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
     def sentence(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
 
+    # Two long footers: one on 10 stories (a longer paragraph needs four times the
+    # stories of a short line to be furniture: 12 here, so it is a copy), one on 14.
+    footers = {
+        footer: [0, stories]
+        for footer, stories in [
+            ("Artikel ini disusun oleh tim redaksi dari berbagai sumber terpercaya dan telah diperiksa "
+             "ulang oleh editor kami sebelum diterbitkan untuk pembaca setia.", 10),
+            ("Redaksi menerima tulisan pembaca tentang peristiwa di sekitar mereka yang dikirim "
+             "melalui surel resmi kami lengkap dengan nama dan nomor telepon penulis.", 14),
+        ]
+    }
     paragraphs: list[str] = []
     records = []
     for i in range(articles):
@@ -116,6 +127,10 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
                 text.append(" ".join(rng.sample(sentences, 2)))
         if rng.random() < 0.03 and len(text) > 1:
             text.append(text[1])  # a copy inside the article
+        for k, (footer, placed) in enumerate(footers.items()):
+            if placed[0] < placed[1] and i % (97 - 8 * k) == 0:
+                text.append(footer)
+                placed[0] += 1
         if rng.random() < 0.3:
             text.append(follow[site])
         if rng.random() < 0.1:
