@@ -668,27 +668,39 @@ mod tests {
         );
     }
 
-    /// The limits read back, on the documents they applied to.
-    #[test]
-    fn limited_documents_read_back() {
-        let decided = Decisions {
+    /// Decisions over documents named `ids`, with `decisions` per document and nothing else
+    /// (no pairs, limits or datelines).
+    fn decided_over(ids: &[&str], decisions: Vec<Vec<Decision>>) -> Decisions {
+        Decisions {
             settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
-            docs: (0..3)
-                .map(|d| DecidedDoc {
-                    id: d.to_string(),
+            docs: ids
+                .iter()
+                .map(|id| DecidedDoc {
+                    id: id.to_string(),
                     text_hash: 0,
                     clean_bytes: 0,
                 })
                 .collect(),
             dedup: DedupResult {
-                decisions: vec![vec![Decision::Title], vec![], vec![Decision::Keep]],
+                decisions,
                 pairs: Vec::new(),
-                candidate_docs: vec![2],
-                near_limited_docs: vec![0, 2],
+                candidate_docs: Vec::new(),
+                near_limited_docs: Vec::new(),
                 clean_bytes: 0,
             },
-            datelines: vec![None; 3],
-        };
+            datelines: vec![None; ids.len()],
+        }
+    }
+
+    /// The limits read back, on the documents they applied to.
+    #[test]
+    fn limited_documents_read_back() {
+        let mut decided = decided_over(
+            &["0", "1", "2"],
+            vec![vec![Decision::Title], vec![], vec![Decision::Keep]],
+        );
+        decided.dedup.candidate_docs = vec![2];
+        decided.dedup.near_limited_docs = vec![0, 2];
         let tmp = tempfile::tempdir().unwrap();
         decided
             .write(&OutputDir::create(tmp.path()).unwrap())
@@ -719,25 +731,7 @@ mod tests {
             ],
             vec![drop(Some((1, 0)), Kind::Near), Decision::Keep],
         ];
-        let decided = Decisions {
-            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
-            docs: ["a", "b", "c"]
-                .iter()
-                .map(|id| DecidedDoc {
-                    id: id.to_string(),
-                    text_hash: 0,
-                    clean_bytes: 0,
-                })
-                .collect(),
-            dedup: DedupResult {
-                decisions,
-                pairs: Vec::new(),
-                candidate_docs: Vec::new(),
-                near_limited_docs: Vec::new(),
-                clean_bytes: 0,
-            },
-            datelines: vec![None; 3],
-        };
+        let decided = decided_over(&["a", "b", "c"], decisions);
         let tmp = tempfile::tempdir().unwrap();
         decided
             .write(&OutputDir::create(tmp.path()).unwrap())
@@ -789,18 +783,10 @@ mod tests {
     /// not of these documents) is refused, not followed.
     #[test]
     fn a_pointer_past_the_paragraphs_of_a_document_is_refused() {
-        let decided = |para: u32| Decisions {
-            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
-            docs: ["a", "b"]
-                .iter()
-                .map(|id| DecidedDoc {
-                    id: id.to_string(),
-                    text_hash: 0,
-                    clean_bytes: 0,
-                })
-                .collect(),
-            dedup: DedupResult {
-                decisions: vec![
+        let decided = |para: u32| {
+            decided_over(
+                &["a", "b"],
+                vec![
                     vec![Decision::Keep, Decision::Keep],
                     vec![Decision::Drop {
                         reason: Kind::Exact,
@@ -809,12 +795,7 @@ mod tests {
                         evidence: Evidence::None,
                     }],
                 ],
-                pairs: Vec::new(),
-                candidate_docs: Vec::new(),
-                near_limited_docs: Vec::new(),
-                clean_bytes: 0,
-            },
-            datelines: vec![None; 2],
+            )
         };
         let tmp = tempfile::tempdir().unwrap();
         decided(1)

@@ -625,11 +625,16 @@ mod tests {
             docs,
             prints,
         };
+        assert_reads_back(&shard);
+    }
+
+    /// `shard` written and read again is the same shard.
+    fn assert_reads_back(shard: &Shard) {
         let tmp = tempfile::tempdir().unwrap();
         shard
             .write(&OutputDir::create(tmp.path()).unwrap())
             .unwrap();
-        assert_eq!(Shard::read(tmp.path()).unwrap(), shard);
+        assert_eq!(&Shard::read(tmp.path()).unwrap(), shard);
     }
 
     #[test]
@@ -682,11 +687,7 @@ mod tests {
         let batches: Vec<RecordBatch> = shard.fingerprint_batches().collect();
         let rows: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
         assert_eq!(rows, [BATCH_ROWS + 2, n - BATCH_ROWS - 2]);
-        let tmp = tempfile::tempdir().unwrap();
-        shard
-            .write(&OutputDir::create(tmp.path()).unwrap())
-            .unwrap();
-        assert_eq!(Shard::read(tmp.path()).unwrap(), shard);
+        assert_reads_back(&shard);
     }
 
     /// Fingerprints of more paragraphs than the documents table lists (files of two
