@@ -125,6 +125,18 @@ fn stored_document(
     let mut said = said.map(|s| s.into_iter());
     let mut rows = Vec::with_capacity(n);
     for p in 0..n {
+        let said = said.as_mut().and_then(Iterator::next).flatten();
+        // Only earlier paragraphs of the document said a sentence before.
+        if let Some(q) = said
+            .iter()
+            .flatten()
+            .flatten()
+            .find(|&&q| q < 0 || q as usize >= p)
+        {
+            return Err(PyValueError::new_err(format!(
+                "paragraph {p} repeats paragraph {q}, which is not before it"
+            )));
+        }
         rows.push(StoredParagraph {
             key: keys[p] as u64,
             len: u32::try_from(lens[p])
@@ -137,11 +149,7 @@ fn stored_document(
                 .and_then(Iterator::next)
                 .map(hashes)
                 .unwrap_or_default(),
-            said: said
-                .as_mut()
-                .and_then(Iterator::next)
-                .flatten()
-                .map(|sentences| sentences.into_iter().map(hashes).collect()),
+            said: said.map(|sentences| sentences.into_iter().map(hashes).collect()),
         });
     }
     Ok(document(rows))

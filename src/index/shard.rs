@@ -519,7 +519,18 @@ fn read_prints(
                     .ok_or_else(|| bad(path, "`said` is not a list of lists"))?;
                 let mut all = Vec::with_capacity(sentences.len());
                 for s in 0..sentences.len() {
-                    all.push(hashes(&sentences.value(s), path)?.into_boxed_slice());
+                    let sayers = hashes(&sentences.value(s), path)?;
+                    // Only earlier paragraphs of the document said a sentence before.
+                    if let Some(&q) = sayers.iter().find(|&&q| q >= at.1) {
+                        return Err(bad(
+                            path,
+                            format!(
+                                "row {r}: paragraph {} of document {} repeats paragraph {q}, which is not before it",
+                                at.1, at.0
+                            ),
+                        ));
+                    }
+                    all.push(sayers.into_boxed_slice());
                 }
                 Some(all.into_boxed_slice())
             };
@@ -688,6 +699,55 @@ mod tests {
         let rows: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
         assert_eq!(rows, [BATCH_ROWS + 2, n - BATCH_ROWS - 2]);
         assert_reads_back(&shard);
+    }
+
+    /// A paragraph whose sentences a later paragraph (or itself) said before, in a shard
+    /// not made by `fingerprint`, is refused when read: `decide` followed such a pointer
+    /// past the document's paragraphs (out of bounds, or into the next document).
+    #[test]
+    fn a_sentence_said_by_a_paragraph_not_before_it_is_refused() {
+        let config = DedupConfig::default();
+        let written = |sayer: u32| {
+            let mut print = DocPrint::default();
+            for p in 0..2u16 {
+                let sayers =
+                    (p == 1).then(|| vec![vec![sayer].into_boxed_slice()].into_boxed_slice());
+                print.push_stored(
+                    ParaPrint::stored(u64::from(p) + 1, 40, 0, 0),
+                    &[],
+                    &[],
+                    None,
+                    sayers,
+                );
+            }
+            let shard = Shard {
+                settings: Settings::new(&config, LangChoice::Auto),
+                docs: vec![ShardDoc {
+                    id: "a".into(),
+                    site: None,
+                    text_hash: 0,
+                    opening: None,
+                }],
+                prints: vec![print],
+            };
+            let dir = tempfile::tempdir().unwrap();
+            shard
+                .write(&OutputDir::create(dir.path()).unwrap())
+                .unwrap();
+            (dir, shard)
+        };
+        let (dir, shard) = written(0);
+        assert_eq!(Shard::read(dir.path()).unwrap(), shard);
+        for sayer in [1, 7] {
+            let (dir, _) = written(sayer);
+            let error = Shard::read(dir.path()).unwrap_err().to_string();
+            assert!(
+                error.ends_with(&format!(
+                    "row 1: paragraph 1 of document 0 repeats paragraph {sayer}, which is not before it"
+                )),
+                "{error}"
+            );
+        }
     }
 
     /// Fingerprints of more paragraphs than the documents table lists (files of two
