@@ -110,8 +110,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Clean the inputs with the decisions of `decide`: writes what `dedup` writes, byte
-    /// for byte.
+    /// Clean the inputs with the decisions of `decide`: writes what `dedup` writes (with
+    /// --summarize, what `run` writes), byte for byte.
     Apply {
         #[command(flatten)]
         input: InputArgs,
@@ -120,6 +120,11 @@ enum Command {
         decisions: PathBuf,
         #[command(flatten)]
         apply: ApplyArgs,
+        /// Also summarise the cleaned articles, as `run` does: writes summaries.csv.
+        #[arg(long)]
+        summarize: bool,
+        #[command(flatten)]
+        summary: SummaryArgs,
         #[command(flatten)]
         output: OutputArgs,
         /// Output directory (created if missing).
@@ -469,6 +474,15 @@ impl ApplyArgs {
 }
 
 impl SummaryArgs {
+    /// Whether any flag differs from its default.
+    fn given(&self) -> bool {
+        self.method != Method::Pacsum
+            || self.sentences.is_some()
+            || self.ratio.is_some()
+            || self.words.is_some()
+            || self.scores
+    }
+
     fn apply(&self, config: &mut Config, output: &mut OutputConfig) {
         config.summary.method = self.method;
         config.summary.length = match (self.sentences, self.ratio, self.words) {
@@ -636,19 +650,28 @@ pub fn run(cli: Cli) -> Result<Status> {
             input,
             decisions,
             apply,
+            summarize,
+            summary,
             output,
             out,
         } => {
             refuse_overlap(&out, std::slice::from_ref(&decisions), "the decisions")?;
+            if !summarize && summary.given() {
+                anyhow::bail!(
+                    "--method, --sentences, --ratio, --words and --scores shape summaries: add --summarize"
+                );
+            }
+            let job = if summarize { Job::Run } else { Job::Dedup };
             let mut config = input.config()?;
             config.read.outputs = dir_outputs(&out);
             config.read.outputs.push(decisions.clone());
-            let output = apply.apply(&mut config, &output);
+            let mut output = apply.apply(&mut config, &output);
+            summary.apply(&mut config, &mut output);
             let read = Decisions::read(&decisions)?;
             read.settings.apply_to(&mut config.dedup);
             let dir = OutputDir::create(&out)?;
-            let outcome = Pipeline::new(config)?.apply(read, &decisions)?;
-            let report = outcome.write_into(&dir, Job::Dedup, &output)?;
+            let outcome = Pipeline::new(config)?.apply(job, read, &decisions)?;
+            let report = outcome.write_into(&dir, job, &output)?;
             say_done(input.quiet, &report, &out);
             (outcome, input.quiet)
         }

@@ -273,7 +273,10 @@ impl Pipeline {
                 corpus::unique_ids(&mut pass.docs) - corpus::rename_repeated(&mut earlier_ids);
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
             let mut outcome = self.decide(job, pass);
-            outcome.leave_out_earlier(earlier, &earlier_lens);
+            let kept_bytes: Vec<usize> = (earlier_lens.iter().zip(&outcome.dedup.decisions))
+                .map(|(lens, decisions)| index::decisions::kept_bytes(lens, decisions))
+                .collect();
+            outcome.leave_out_earlier(&kept_bytes);
             Ok(outcome.read_again(renamed_ids, corpus, bytes, hashes))
         })
     }
@@ -346,14 +349,24 @@ impl Pipeline {
     }
 
     /// Reads the inputs again and puts `decisions` (made by `decide` from their
-    /// fingerprints, read from `from`) in place of the search: the outcome of `dedup`,
-    /// written alike. Refused when the inputs are not those fingerprinted (other
-    /// documents, or texts that changed) or the language setting differs.
-    pub fn apply(&self, decisions: index::decisions::Decisions, from: &Path) -> Result<Outcome> {
+    /// fingerprints, read from `from`) in place of the search: the outcome of `dedup`
+    /// (or of `run` when `job` summarises), written alike. Decisions of one slice of a
+    /// corpus apply to the inputs of that slice (see [`index::decisions`]). Refused when
+    /// the inputs are not those fingerprinted (other documents, or texts that changed) or
+    /// the language setting differs.
+    pub fn apply(
+        &self,
+        job: Job,
+        decisions: index::decisions::Decisions,
+        from: &Path,
+    ) -> Result<Outcome> {
         let refuse = |message: String| Error::Refused {
             path: from.to_path_buf(),
             message,
         };
+        if job == Job::Summarize {
+            return Err(Error::Config("decisions apply to a job that cleans".into()));
+        }
         let settings = index::shard::Settings::new(&self.config.dedup, self.config.lang);
         if settings != decisions.settings {
             return Err(refuse(format!(
@@ -362,27 +375,42 @@ impl Pipeline {
             )));
         }
         self.in_pool(|| {
-            let (mut pass, corpus) = self.first_pass(Job::Dedup, false)?;
-            let renamed_ids = corpus::unique_ids(&mut pass.docs);
-            if pass.docs.len() != decisions.docs.len() {
+            let (mut pass, corpus) = self.first_pass(job, false)?;
+            let (earlier, decided) = decisions.docs.split_at(decisions.earlier);
+            if pass.docs.len() != decided.len() {
                 return Err(refuse(format!(
                     "decides {} documents, and the inputs hold {}: apply the decisions to the inputs fingerprinted, in the same order",
-                    decisions.docs.len(),
+                    decided.len(),
                     pass.docs.len()
                 )));
             }
-            let changed = (pass.docs.iter().zip(&pass.hashes).zip(&decisions.docs))
-                .position(|((doc, &hash), decided)| doc.id != decided.id || hash != decided.text_hash);
-            if let Some(d) = changed {
-                return Err(refuse(format!(
-                    "document {} of the inputs (`{}`) is not the one fingerprinted (`{}`) or its text changed since",
-                    d + 1,
-                    pass.docs[d].id,
-                    decisions.docs[d].id
-                )));
+            // The ids are the decided ones: a repeated id was renamed across the whole
+            // corpus, which these inputs may be one slice of.
+            let mut renamed_ids = 0;
+            for (d, ((doc, &hash), decided)) in
+                (pass.docs.iter_mut().zip(&pass.hashes).zip(decided)).enumerate()
+            {
+                if hash != decided.text_hash || !corpus::names(&decided.id, &doc.id) {
+                    return Err(refuse(format!(
+                        "document {} of the inputs (`{}`) is not the one fingerprinted (`{}`) or its text changed since",
+                        d + 1,
+                        doc.id,
+                        decided.id
+                    )));
+                }
+                if doc.id != decided.id {
+                    doc.id.clone_from(&decided.id);
+                    renamed_ids += 1;
+                }
             }
+            let placeholders = (earlier.iter())
+                .map(|doc| (doc.id.clone(), None, doc.text_hash, None))
+                .collect();
+            put_placeholders(&mut pass, placeholders, "<earlier slice>");
+            let kept_bytes: Vec<usize> = earlier.iter().map(|doc| doc.clean_bytes).collect();
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
-            let outcome = self.outcome(Job::Dedup, pass, decisions.dedup, decisions.datelines);
+            let mut outcome = self.outcome(job, pass, decisions.dedup, decisions.datelines);
+            outcome.leave_out_earlier(&kept_bytes);
             Ok(outcome.read_again(renamed_ids, corpus, bytes, hashes))
         })
     }
@@ -587,27 +615,44 @@ impl Pipeline {
 /// Puts the documents of `index` before those of the first pass, as placeholders with
 /// their fingerprints: how many, and the lengths of their paragraphs.
 fn put_first(index: index::shard::Shard, pass: &mut FirstPass<'_>) -> (usize, Vec<Vec<u32>>) {
-    let earlier = index.docs.len();
-    let lens = (index.prints.iter())
+    let lens: Vec<Vec<u32>> = (index.prints.iter())
         .map(|p| p.paragraphs.iter().map(|p| p.len).collect())
         .collect();
-    let mut docs = Vec::with_capacity(earlier + pass.docs.len());
+    let earlier = (index.docs.into_iter())
+        .map(|doc| (doc.id, doc.site, doc.text_hash, doc.opening))
+        .collect();
+    put_placeholders(pass, earlier, "<against>");
+    let mut prints = index.prints;
+    prints.append(&mut pass.prints);
+    pass.prints = prints;
+    (lens.len(), lens)
+}
+
+/// Puts `earlier` documents (id, site, text hash and opening each) before those of the
+/// first pass, as placeholders with no text, read from `source`.
+fn put_placeholders(
+    pass: &mut FirstPass<'_>,
+    earlier: Vec<(String, Option<String>, u64, Option<Opening>)>,
+    source: &str,
+) {
+    let n = earlier.len();
+    let mut docs = Vec::with_capacity(n + pass.docs.len());
     let mut hashes = Vec::with_capacity(docs.capacity());
     let mut openings = Vec::with_capacity(docs.capacity());
-    for doc in index.docs {
+    for (id, site, text_hash, opening) in earlier {
         docs.push(Document {
-            id: doc.id,
+            id,
             title: None,
-            site: doc.site,
+            site,
             text: String::new(),
             source: corpus::Source {
-                path: PathBuf::from("<against>"),
+                path: PathBuf::from(source),
                 line: None,
             },
             raw: None,
         });
-        hashes.push(doc.text_hash);
-        openings.push(doc.opening);
+        hashes.push(text_hash);
+        openings.push(opening);
     }
     docs.append(&mut pass.docs);
     pass.docs = docs;
@@ -615,21 +660,17 @@ fn put_first(index: index::shard::Shard, pass: &mut FirstPass<'_>) -> (usize, Ve
     pass.hashes = hashes;
     openings.append(&mut pass.openings);
     pass.openings = openings;
-    let mut prints = index.prints;
-    prints.append(&mut pass.prints);
-    pass.prints = prints;
     let placeholder = || AnalyzedDoc {
         lang: Lang::UNDETERMINED,
         paragraphs: Vec::new(),
         terms: Vec::new(),
     };
-    let mut analyzed: Vec<AnalyzedDoc> = (0..earlier).map(|_| placeholder()).collect();
+    let mut analyzed: Vec<AnalyzedDoc> = (0..n).map(|_| placeholder()).collect();
     analyzed.append(&mut pass.analyzed);
     pass.analyzed = analyzed;
     for before in &mut pass.skipped_before {
-        *before += earlier;
+        *before += n;
     }
-    (earlier, lens)
 }
 
 impl Outcome {
@@ -651,20 +692,16 @@ impl Outcome {
         self
     }
 
-    /// Leaves the first `earlier` documents (of earlier batches, whose paragraphs are
-    /// `lens` bytes long) out of what is written and counted: their bytes, their limits.
-    fn leave_out_earlier(&mut self, earlier: usize, lens: &[Vec<u32>]) {
+    /// Leaves the first documents, of earlier batches or slices whose cleaned texts keep
+    /// `kept_bytes` each (datelines not cut), out of what is written and counted: their
+    /// bytes, their limits.
+    fn leave_out_earlier(&mut self, kept_bytes: &[usize]) {
+        let earlier = kept_bytes.len();
         self.earlier = earlier;
-        for (d, lens) in lens.iter().enumerate() {
-            let decisions = &self.dedup.decisions[d];
-            let kept = lens
-                .iter()
-                .zip(decisions)
-                .filter(|(_, decision)| decision.is_kept())
-                .map(|(&len, _)| len as usize);
-            let mut bytes = dedup::clean_len(kept);
+        for (d, &kept) in kept_bytes.iter().enumerate() {
+            let mut bytes = kept;
             if let Some(Some(dateline)) = self.datelines.get(d).filter(|_| self.cut_datelines) {
-                if decisions[dateline.paragraph as usize].is_kept() {
+                if self.dedup.decisions[d][dateline.paragraph as usize].is_kept() {
                     bytes -= dateline.len as usize;
                 }
             }

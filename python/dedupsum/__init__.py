@@ -54,7 +54,8 @@ class Result:
     """The outputs of a cleaning run, one pyarrow Table each (see README, "Outputs")."""
 
     summaries: Optional[pa.Table]
-    """One row per article: its summary (``None`` for :func:`dedup`)."""
+    """One row per article: its summary (``None`` for :func:`dedup`, and for :func:`apply`
+    without ``summarize=True``)."""
     paragraphs: Optional[pa.Table]
     """One row per input paragraph: kept or dropped, why, and the paragraph it repeats
     (``None`` with ``pairs_only=True``)."""
@@ -130,7 +131,9 @@ def decide(shards: Union[PathLike, Sequence[PathLike]], out: PathLike, **options
 
 def apply(inputs: Inputs, decisions: PathLike, *, out: Optional[PathLike] = None, **options: Any) -> Result:
     """Cleans the inputs with the decisions :func:`decide` made from their fingerprints:
-    ``dedupsum apply``, the result of :func:`dedup` over the same inputs."""
+    ``dedupsum apply``, the result of :func:`dedup` over the same inputs (of :func:`run`
+    with ``summarize=True``). The decisions may be those of one slice of a corpus, as the
+    distributed job makes them (see README, "At scale")."""
     return _clean("apply", inputs, out, {**options, "decisions": decisions})
 
 
@@ -152,7 +155,7 @@ def _clean(command: str, inputs: Inputs, out: Optional[PathLike], options: dict[
             return table(name) if second_pass else None
 
         return Result(
-            summaries=table("summaries") if command == "run" else None,
+            summaries=table("summaries") if command == "run" or options.get("summarize") else None,
             paragraphs=written("paragraphs"),
             documents=written("documents"),
             duplicates=table("duplicates"),

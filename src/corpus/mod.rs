@@ -1022,6 +1022,17 @@ pub fn unique_ids(docs: &mut [Document]) -> usize {
     renamed
 }
 
+/// Whether `id` is what [`unique_ids`] may make of a document read as `read`: that id, or
+/// it renamed `read#N`.
+pub fn names(id: &str, read: &str) -> bool {
+    let number = |n: &str| {
+        !n.starts_with('0')
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && n.parse::<u64>().is_ok_and(|k| k >= 2)
+    };
+    id == read || (id.strip_prefix(read).and_then(|rest| rest.strip_prefix('#'))).is_some_and(number)
+}
+
 /// Renames each id that an earlier one repeats as [`unique_ids`] does; returns how many.
 pub fn rename_repeated(ids: &mut [String]) -> usize {
     let mut taken: HashSet<String> = ids.iter().cloned().collect();

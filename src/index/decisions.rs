@@ -9,6 +9,10 @@
 //! [`DOCUMENTS`]: one row per document — its id (a repeated one renamed), the hash of its
 //! text, its paragraphs, whether the first is a title, the bytes its cleaned text keeps,
 //! its dateline and the size limits that applied.
+//!
+//! Decisions may also cover one slice of a corpus (as a distributed job applies them,
+//! slice by slice): then the documents of earlier slices that its paragraphs repeat come
+//! first, [`Decisions::earlier`] of them, as `--against` puts earlier batches first.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,6 +43,8 @@ const DECIDED_PARAGRAPHS: &str = "decided paragraphs";
 const DECIDED_PAIRS: &str = "decided pairs";
 /// The metadata key of the fingerprints' [`Settings`].
 const SETTINGS_KEY: &str = "dedupsum.settings";
+/// The metadata key of [`Decisions::earlier`] (absent: 0).
+const EARLIER_KEY: &str = "dedupsum.earlier_documents";
 
 /// A document as decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +69,10 @@ pub struct Decisions {
     pub dedup: DedupResult,
     /// The dateline of each document.
     pub datelines: Vec<Option<Dateline>>,
+    /// How many documents come first only because paragraphs of the others repeat
+    /// theirs: documents of an earlier slice of the corpus, not among the inputs the
+    /// decisions are applied to (0 for the decisions of a whole corpus).
+    pub earlier: usize,
 }
 
 impl Decisions {
@@ -107,7 +117,98 @@ impl Decisions {
             docs,
             dedup,
             datelines,
+            earlier: 0,
         })
+    }
+
+    /// The decisions of the documents `docs` (a range of this corpus's, with no earlier
+    /// documents of their own), to apply to the inputs of those documents alone: the
+    /// earlier documents their drops and pairs point at come first, as placeholders whose
+    /// paragraphs are all kept ([`Decisions::earlier`]), then the documents of `docs`,
+    /// numbered from there on. What a distributed job hands each slice of a corpus.
+    pub fn slice(&self, docs: std::ops::Range<usize>) -> Decisions {
+        debug_assert_eq!(self.earlier, 0);
+        let dedup = &self.dedup;
+        let pairs: Vec<&Pair> = (dedup.pairs.iter())
+            .filter(|p| docs.contains(&(p.later.doc as usize)))
+            .collect();
+        let pointers = dedup.decisions[docs.clone()].iter().flatten();
+        let mut earlier: Vec<u32> = (pointers.filter_map(|d| match d {
+            Decision::Drop { duplicate_of, .. } => duplicate_of.map(|o| o.doc),
+            _ => None,
+        }))
+        .chain(pairs.iter().map(|p| p.earlier.doc))
+        .filter(|&d| (d as usize) < docs.start)
+        .collect();
+        earlier.sort_unstable();
+        earlier.dedup();
+        let placeholders = earlier.len();
+        let renumber = |d: u32| match earlier.binary_search(&d) {
+            Ok(k) => k as u32,
+            Err(_) => (d as usize - docs.start + placeholders) as u32,
+        };
+        let moved = |at: ParaRef| ParaRef {
+            doc: renumber(at.doc),
+            para: at.para,
+        };
+        let all_kept = |decisions: &[Decision]| -> Vec<Decision> {
+            (decisions.iter())
+                .map(|d| match d {
+                    Decision::Title => Decision::Title,
+                    _ => Decision::Keep,
+                })
+                .collect()
+        };
+        let order: Vec<usize> = (earlier.iter().map(|&d| d as usize))
+            .chain(docs.clone())
+            .collect();
+        let decisions = (order.iter().enumerate())
+            .map(|(k, &d)| match k < placeholders {
+                true => all_kept(&dedup.decisions[d]),
+                false => (dedup.decisions[d].iter())
+                    .map(|decision| match *decision {
+                        Decision::Drop {
+                            reason,
+                            duplicate_of,
+                            score,
+                            evidence,
+                        } => Decision::Drop {
+                            reason,
+                            duplicate_of: duplicate_of.map(moved),
+                            score,
+                            evidence,
+                        },
+                        kept => kept,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let in_slice = |limited: &[u32]| -> Vec<u32> {
+            (limited.iter())
+                .filter(|&&d| docs.contains(&(d as usize)))
+                .map(|&d| renumber(d))
+                .collect()
+        };
+        let slice_docs: Vec<DecidedDoc> = order.iter().map(|&d| self.docs[d].clone()).collect();
+        Decisions {
+            settings: self.settings.clone(),
+            dedup: DedupResult {
+                decisions,
+                pairs: (pairs.into_iter())
+                    .map(|p| Pair {
+                        earlier: moved(p.earlier),
+                        later: moved(p.later),
+                        ..*p
+                    })
+                    .collect(),
+                candidate_docs: in_slice(&dedup.candidate_docs),
+                near_limited_docs: in_slice(&dedup.near_limited_docs),
+                clean_bytes: slice_docs.iter().map(|d| d.clean_bytes).sum(),
+            },
+            docs: slice_docs,
+            datelines: order.iter().map(|&d| self.datelines[d]).collect(),
+            earlier: placeholders,
+        }
     }
 
     /// Writes the three tables into `dir`: all appear whole, or none.
@@ -116,7 +217,12 @@ impl Decisions {
             path: dir.path().to_path_buf(),
             message: e.to_string(),
         })?;
-        let metadata = || vec![KeyValue::new(SETTINGS_KEY.into(), settings.clone())];
+        let metadata = || {
+            vec![
+                KeyValue::new(SETTINGS_KEY.into(), settings.clone()),
+                KeyValue::new(EARLIER_KEY.into(), self.earlier.to_string()),
+            ]
+        };
         let mut staged = Staged::default();
         for (name, table, batch) in [
             (DOCUMENTS, DECIDED_DOCUMENTS, self.documents_batch()),
@@ -279,7 +385,19 @@ impl Decisions {
             .ok_or_else(|| bad(&path, "no fingerprint settings in its metadata"))?;
         let settings: Settings = serde_json::from_str(text)
             .map_err(|e| bad(&path, format!("unreadable settings: {e}")))?;
+        let earlier = match table.value(EARLIER_KEY) {
+            None => 0,
+            Some(n) => n
+                .parse()
+                .map_err(|_| bad(&path, format!("`{n}` earlier documents")))?,
+        };
         let (docs, mut dedup, datelines) = read_documents(&mut table, &path)?;
+        if earlier > docs.len() {
+            return Err(bad(
+                &path,
+                format!("{earlier} earlier documents of {}", docs.len()),
+            ));
+        }
         let path = dir.join(DECISIONS);
         read_decisions(Table::read(&path, DECIDED_PARAGRAPHS)?, &path, &mut dedup)?;
         let path = dir.join(PAIRS);
@@ -289,12 +407,13 @@ impl Decisions {
             docs,
             dedup,
             datelines,
+            earlier,
         })
     }
 }
 
 /// Bytes of a cleaned text whose paragraphs are `lens` bytes long.
-fn kept_bytes(lens: &[u32], decisions: &[Decision]) -> usize {
+pub(crate) fn kept_bytes(lens: &[u32], decisions: &[Decision]) -> usize {
     clean_len(
         lens.iter()
             .zip(decisions)
@@ -689,6 +808,7 @@ mod tests {
                 clean_bytes: 0,
             },
             datelines: vec![None; ids.len()],
+            earlier: 0,
         }
     }
 

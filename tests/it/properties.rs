@@ -1464,14 +1464,75 @@ proptest! {
         let dir = tmp.path().join("decisions");
         decided.write(&OutputDir::create(&dir).unwrap()).unwrap();
         let read = Decisions::read(&dir).unwrap();
-        let applied = Pipeline::new(config(inputs.clone())).unwrap().apply(read, &dir).unwrap();
+        let applied = Pipeline::new(config(inputs.clone())).unwrap().apply(Job::Dedup, read.clone(), &dir).unwrap();
         applied.write_dir(&tmp.path().join("apply"), Job::Dedup, &output).unwrap();
         let (expected, got) = (output_bytes(&tmp.path().join("dedup")), output_bytes(&tmp.path().join("apply")));
         prop_assert_eq!(expected.keys().collect::<Vec<_>>(), got.keys().collect::<Vec<_>>());
         for (file, content) in &expected {
             prop_assert!(&got[file] == content, "{} differs with {} shards", file, shards.len());
         }
+
+        // Each slice applied apart, with the decisions of its documents alone, writes its
+        // part of the same outputs.
+        let mut parts = Vec::new();
+        for (k, (input, w)) in inputs.iter().zip(bounds.windows(2)).enumerate() {
+            let dir = tmp.path().join(format!("decisions{k}"));
+            read.slice(w[0]..w[1]).write(&OutputDir::create(&dir).unwrap()).unwrap();
+            let slice = Decisions::read(&dir).unwrap();
+            let part = tmp.path().join(format!("apply{k}"));
+            let applied = Pipeline::new(config(vec![input.clone()])).unwrap().apply(Job::Dedup, slice, &dir).unwrap();
+            applied.write_dir(&part, Job::Dedup, &output).unwrap();
+            parts.push(part);
+        }
+        let joined = joined_outputs(&parts);
+        prop_assert_eq!(expected.keys().collect::<Vec<_>>(), joined.keys().collect::<Vec<_>>());
+        for (file, content) in &joined {
+            let whole = if file == "report.json" { report_counts(&expected[file]) } else { expected[file].clone() };
+            prop_assert!(&whole == content, "{} differs from its slices' ({} slices)", file, parts.len());
+        }
     }
+}
+
+/// The outputs of runs over the slices of a corpus, as one run over it writes them:
+/// each table's rows in slice order under one header, the counts of the reports added
+/// (see [`report_counts`]).
+fn joined_outputs(parts: &[PathBuf]) -> BTreeMap<String, Vec<u8>> {
+    let mut joined: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut counts: BTreeMap<String, f64> = BTreeMap::new();
+    for (k, part) in parts.iter().enumerate() {
+        for (name, bytes) in output_bytes(part) {
+            if name == "report.json" {
+                let report: BTreeMap<String, f64> = serde_json::from_slice(&report_counts(&bytes)).unwrap();
+                for (key, n) in report {
+                    *counts.entry(key).or_default() += n;
+                }
+                continue;
+            }
+            let rows = match (name.ends_with(".csv"), k) {
+                (true, 1..) => bytes.splitn(2, |&b| b == b'\n').nth(1).unwrap_or_default().to_vec(),
+                _ => bytes,
+            };
+            joined.entry(name).or_default().extend(rows);
+        }
+    }
+    joined.insert("report.json".into(), serde_json::to_vec(&counts).unwrap());
+    joined
+}
+
+/// The counts of a `report.json` (its numbers, those of `dropped_by_reason` as
+/// `dropped_by_reason.REASON`), as JSON.
+fn report_counts(report: &[u8]) -> Vec<u8> {
+    let report: serde_json::Value = serde_json::from_slice(report).unwrap();
+    let mut counts: BTreeMap<String, f64> = BTreeMap::new();
+    for (key, value) in report.as_object().unwrap() {
+        if let Some(n) = value.as_f64() {
+            counts.insert(key.clone(), n);
+        }
+    }
+    for (reason, n) in report["dropped_by_reason"].as_object().unwrap() {
+        counts.insert(format!("dropped_by_reason.{reason}"), n.as_f64().unwrap());
+    }
+    serde_json::to_vec(&counts).unwrap()
 }
 
 /// The rows of CSV table `path` whose `column` is one of `ids`, each as a list of cells.

@@ -116,6 +116,52 @@ fn fingerprint_decide_apply_on_the_corpus_writes_what_dedup_writes() {
     }
 }
 
+/// `apply --summarize` writes what `run` writes, summaries included; summary flags
+/// without it are refused, since they would shape nothing.
+#[test]
+fn apply_with_summaries_writes_what_run_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shards = fingerprint(tmp.path(), &corpus_files(), &[]);
+    let decisions = decide(tmp.path(), &shards);
+    let flags = ["--cut-datelines", "--sentences", "2", "--scores"];
+    let run_out = tmp.path().join("run");
+    dedupsum()
+        .arg("run")
+        .arg(corpus())
+        .args(flags)
+        .arg("--out")
+        .arg(&run_out)
+        .assert()
+        .success();
+    let apply_out = tmp.path().join("apply");
+    dedupsum()
+        .arg("apply")
+        .arg(corpus())
+        .arg("--decisions")
+        .arg(&decisions)
+        .arg("--summarize")
+        .args(flags)
+        .arg("--out")
+        .arg(&apply_out)
+        .assert()
+        .success();
+    assert!(file_names(&apply_out).contains(&"summaries.csv".to_string()));
+    assert_eq!(outputs(&apply_out), outputs(&run_out));
+    dedupsum()
+        .arg("apply")
+        .arg(corpus())
+        .arg("--decisions")
+        .arg(&decisions)
+        .arg("--sentences")
+        .arg("2")
+        .arg("--out")
+        .arg(tmp.path().join("refused"))
+        .assert()
+        .code(1)
+        .stderr(contains("shape summaries: add --summarize"));
+    assert!(!tmp.path().join("refused").exists());
+}
+
 /// Every dropped paragraph names the kept one and its cluster; the kept one is listed with
 /// the same cluster, the corpus-wide number of that paragraph.
 #[test]
