@@ -45,3 +45,11 @@ def restated(
     threshold: float,
 ) -> list[tuple[int, int, float, str]]:
     """One round of the restated search on one document: (earlier, later, score, evidence)."""
+
+def datelines(
+    openings: list[Optional[tuple[Optional[str], int, str]]], min_docs: int
+) -> list[Optional[tuple[int, int]]]:
+    """The (paragraph, length) dateline of each article (site, paragraph, head), or None."""
+
+def restated_limited(flags: list[int], present: list[bool]) -> bool:
+    """Whether the restated search of one document is limited for its size."""

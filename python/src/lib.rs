@@ -257,6 +257,37 @@ fn restated(
         .collect())
 }
 
+/// The datelines of articles given by their openings `(site, paragraph, head)` (`None`
+/// for an article with no body paragraph): `(paragraph, length)` or `None` each. The
+/// articles of one site are learned together: give all of a site's at once.
+#[pyfunction]
+fn datelines(
+    openings: Vec<Option<(Option<String>, u32, String)>>,
+    min_docs: usize,
+) -> Vec<Option<(u32, u32)>> {
+    let openings: Vec<Option<dedupsum::Opening>> = (openings.into_iter())
+        .map(|o| o.map(|(site, paragraph, head)| dedupsum::Opening { site, paragraph, head }))
+        .collect();
+    (dedupsum::index::steps::datelines(&openings, min_docs).into_iter())
+        .map(|d| d.map(|d| (d.paragraph, d.len)))
+        .collect()
+}
+
+/// Whether the restated search of one document (its `flags` column), among its `present`
+/// paragraphs, is limited for its size.
+#[pyfunction]
+fn restated_limited(flags: Vec<i32>, present: Vec<bool>) -> PyResult<bool> {
+    let n = flags.len();
+    if present.len() != n {
+        return Err(PyValueError::new_err(
+            "the columns of a document differ in length",
+        ));
+    }
+    let zeros = vec![0i64; n];
+    let print = stored_document(&zeros, &zeros, &flags, None, None)?;
+    Ok(dedupsum::index::steps::restated_limited(&print, &present))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_command, m)?)?;
@@ -267,6 +298,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(count_stories, m)?)?;
     m.add_function(wrap_pyfunction!(copied, m)?)?;
     m.add_function(wrap_pyfunction!(restated, m)?)?;
+    m.add_function(wrap_pyfunction!(datelines, m)?)?;
+    m.add_function(wrap_pyfunction!(restated_limited, m)?)?;
     m.add("DedupsumError", m.py().get_type::<DedupsumError>())?;
     Ok(())
 }

@@ -108,13 +108,7 @@ pub fn find(
     let mut present = present.to_vec();
     let n_docs = paragraphs.doc_count();
     let candidate_docs: Vec<u32> = (0..n_docs)
-        .filter(|&doc| {
-            paragraphs
-                .of_doc(doc)
-                .filter(|&g| eligible(paragraphs, &present, g))
-                .count()
-                > ALL_PAIRS_LIMIT
-        })
+        .filter(|&doc| is_limited(paragraphs, &present, doc))
         .map(|doc| doc as u32)
         .collect();
     let mut all = Vec::new();
@@ -204,6 +198,16 @@ pub fn doc_freq_of(counts: impl IntoIterator<Item = (Term, u32)>, n_docs: usize)
 /// Whether paragraph `g` may restate another or be restated: present, not a title, not
 /// an item of a list (items of a list are parallel rows, never restatements of each
 /// other; they still count among what a recap may restate).
+/// Whether document `doc` has more than [`ALL_PAIRS_LIMIT`] paragraphs the search looks
+/// at among the `present` ones: its pairs are then scored only among paragraphs sharing a
+/// term rare in it.
+pub(crate) fn is_limited(paragraphs: &Paragraphs, present: &[bool], doc: usize) -> bool {
+    (paragraphs.of_doc(doc))
+        .filter(|&g| eligible(paragraphs, present, g))
+        .count()
+        > ALL_PAIRS_LIMIT
+}
+
 fn eligible(paragraphs: &Paragraphs, present: &[bool], g: usize) -> bool {
     present[g] && !paragraphs.is_title(g) && !paragraphs.print(g).is_list_item
 }

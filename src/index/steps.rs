@@ -8,6 +8,7 @@ use crate::dedup::boilerplate;
 pub use crate::dedup::boilerplate::{anchor_tokens, count_stories, Occurrence, StorySketch};
 use crate::dedup::print::{DocPrint, ParaPrint, Term};
 use crate::dedup::{copied, restated, Pair, Paragraphs};
+use crate::text::dateline::{self, Dateline, Opening};
 
 /// One paragraph as a shard stores it (see [`super::shard`]); what a step does not look
 /// at may be left empty.
@@ -45,6 +46,18 @@ pub fn document(paragraphs: impl IntoIterator<Item = StoredParagraph>) -> DocPri
         );
     }
     print
+}
+
+/// The datelines of the articles whose `openings` are given: all the articles of a site,
+/// or of several (each site's are learned apart), with the command's `min_docs`.
+pub fn datelines(openings: &[Option<Opening>], min_docs: usize) -> Vec<Option<Dateline>> {
+    dateline::find(openings, min_docs)
+}
+
+/// Whether the restated search of a document, among its `present` paragraphs, is limited
+/// for its size (what `report.json` lists among the limits).
+pub fn restated_limited(print: &DocPrint, present: &[bool]) -> bool {
+    restated::is_limited(&Paragraphs::new(std::slice::from_ref(print)), present, 0)
 }
 
 /// The story sketch of a document: copies of one page share a token of it.
