@@ -25,16 +25,21 @@ machine"). This job takes the two steps apart on a cluster:
    - the best earlier match of each paragraph, and the first copy kept, every later one
      pointing at it, by pointer jumping over the links (no GraphFrames).
 
-   It writes the decisions table of ``dedupsum decide`` (``decisions.parquet``), row for
-   row (the tests check it on ``corpus/`` and generated corpora).
+   It writes the decisions and documents tables of ``dedupsum decide``
+   (``decisions.parquet``, ``documents.parquet``), row for row (the tests check it on
+   ``corpus/`` and generated corpora).
+3. :func:`apply` — per slice of the inputs again, with the Python package (``dedupsum
+   apply``): each slice is cleaned with the decisions of its documents, those of earlier
+   slices its drops point at coming first as placeholders; its outputs are the rows one
+   ``dedupsum dedup`` over the corpus writes for those documents (with ``summarize``, the
+   summaries too, whose term weights are then the slice's).
 
 What differs from the command: word shingles and the Jaccard measure only (no
-``--measure containment``); only the decisions table (no ``pairs`` or ``documents``
-table: run ``dedupsum apply`` with the command's ``decide`` output to write the cleaned
-corpus); and one limit of the command is not reproduced: a group of more than 1,024 sets
-sharing a prefix token that are mostly copies of one another, which the command compares
-with a few leaders only (``dedup::join::MAX_GROUP``); here every pair of it is verified,
-so such a corpus may get more near pairs than the command finds.
+``--measure containment``); no ``pairs`` table (no ``--all-pairs``); and one limit of the
+command is not reproduced: a group of more than 1,024 sets sharing a prefix token that are
+mostly copies of one another, which the command compares with a few leaders only
+(``dedup::join::MAX_GROUP``); here every pair of it is verified, so such a corpus may get
+more near pairs than the command finds.
 
 Run it with ``spark-submit distributed/dedupsum_spark.py --shards DIR --out DIR INPUT...``
 (see README, "At scale"), or call the functions from a PySpark session.
@@ -46,9 +51,11 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -110,8 +117,7 @@ def fingerprint(
     if not files:
         raise ValueError("no inputs")
     n = max(1, min(partitions or spark.sparkContext.defaultParallelism, len(files)))
-    bounds = [len(files) * k // n for k in range(n + 1)]
-    slices = [(k, files[bounds[k] : bounds[k + 1]]) for k in range(n)]
+    slices = list(enumerate(_slices(files, n)))
     shards = [os.path.join(shards_dir, f"part-{k:05d}") for k in range(n)]
     skip = sorted(set(options.pop("skip", [])))
 
@@ -128,6 +134,26 @@ def fingerprint(
     return shards
 
 
+def _slices(files: Sequence[str], n: int) -> list[list[str]]:
+    """The input files cut into `n` contiguous slices, in order: those :func:`fingerprint`
+    makes its shards of, and :func:`apply` cleans apart."""
+    bounds = [len(files) * k // n for k in range(n + 1)]
+    return [list(files[bounds[k] : bounds[k + 1]]) for k in range(n)]
+
+
+@dataclass
+class Decided:
+    """What :func:`decide` makes of the shards: the tables of ``dedupsum decide`` (but
+    ``pairs``), as DataFrames."""
+
+    decisions: DataFrame
+    """The rows of ``decisions.parquet``: one per dropped paragraph and per kept paragraph
+    a dropped one repeats."""
+    documents: DataFrame
+    """The rows of ``documents.parquet``: one per document (its final id, the hash of its
+    text, paragraphs, title, bytes kept, dateline, limits)."""
+
+
 def decide(
     spark: SparkSession,
     shards: Sequence[str],
@@ -136,11 +162,11 @@ def decide(
     short_threshold: float = DEFAULT_SHORT_THRESHOLD,
     restated_threshold: float = DEFAULT_RESTATED_THRESHOLD,
     boilerplate_min_docs: int = DEFAULT_BOILERPLATE_MIN_DOCS,
-) -> DataFrame:
-    """The decisions of the corpus the `shards` make up, in that order: the rows of
-    ``dedupsum decide``'s ``decisions.parquet`` (one per dropped paragraph and per kept
-    paragraph a dropped one repeats), written to `out` as Parquet when given. The searches
-    are those the shards were fingerprinted for."""
+) -> Decided:
+    """The decisions of the corpus the `shards` make up, in that order: the tables of
+    ``dedupsum decide`` (but ``pairs``), written to `out` (``decisions.parquet`` and
+    ``documents.parquet``, Parquet directories) when given. The searches are those the
+    shards were fingerprinted for."""
     shards = [os.path.abspath(os.fspath(s)) for s in shards]
     if not shards:
         raise ValueError("no shards")
@@ -169,14 +195,18 @@ def decide(
         short = _short(representatives, docs, short_threshold)
         pairs = pairs.unionByName(near).unionByName(short)
     pairs = pairs.withColumn("evidence", F.lit(None).cast("string"))
+    limited = spark.createDataFrame([], "gdoc long, restated_limited boolean")
     if searches["restated"]:
         n_docs = docs.count()
         pairs = pairs.localCheckpoint()
-        pairs = pairs.unionByName(_restated(spark, marked, pairs, n_docs, restated_threshold))
-    decisions = _decide(pairs, marked)
+        restated, limited = _restated(spark, marked, pairs, n_docs, restated_threshold)
+        pairs = pairs.unionByName(restated)
+    decisions = _decide(pairs, marked).localCheckpoint()
+    documents = _decided_documents(docs, paragraphs, decisions, limited, boilerplate_min_docs)
     if out is not None:
-        decisions.write.mode("errorifexists").parquet(out)
-    return decisions
+        decisions.write.mode("errorifexists").parquet(os.path.join(out, "decisions.parquet"))
+        documents.write.mode("errorifexists").parquet(os.path.join(out, "documents.parquet"))
+    return Decided(decisions, documents)
 
 
 def _check_settings(shards: Sequence[str]) -> dict[str, Any]:
@@ -220,8 +250,9 @@ def _shard_of(spark: SparkSession, frame: DataFrame, shards: Sequence[str], name
 
 
 def _documents(spark: SparkSession, shards: Sequence[str]) -> DataFrame:
-    """One row per document: its shard, position, global number `gdoc`, id, site, and the
-    global number of its first paragraph."""
+    """One row per document: its shard, position, global number `gdoc`, id (renamed as the
+    command renames it), site, the global number of its first paragraph, and what the
+    shard says of it besides (text hash, paragraphs, opening)."""
     paths = [os.path.join(s, "documents.parquet") for s in shards]
     docs = _shard_of(spark, spark.read.parquet(*paths), shards, "documents.parquet")
     # Per shard: its documents and paragraphs (few rows), then running totals.
@@ -242,7 +273,10 @@ def _documents(spark: SparkSession, shards: Sequence[str]) -> DataFrame:
         docs.join(F.broadcast(offsets_df), "shard")
         .withColumn("gdoc", F.col("doc_offset") + F.col("doc"))
         .withColumn("first_para", F.col("para_offset") + F.coalesce(F.sum("paragraphs").over(before), F.lit(0)))
-        .select("shard", "doc", "gdoc", "id", "site", "first_para")
+        .select(
+            "shard", "doc", "gdoc", "id", "site", "first_para", "text_hash", "paragraphs",
+            "opening_paragraph", "opening_head",
+        )
     )
     return _unique_ids(numbered)
 
@@ -418,8 +452,11 @@ def _templates(paragraphs: DataFrame, pages: DataFrame, min_docs: int) -> DataFr
     )
 
 
-def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: int, threshold: float) -> DataFrame:
-    """The restated pairs (``dedup::restated``): per document, on an executor, the
+def _restated(
+    spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: int, threshold: float
+) -> tuple[DataFrame, DataFrame]:
+    """The restated pairs (``dedup::restated``), and the documents whose search is limited
+    for their size (`gdoc`, `restated_limited`): per document, on an executor, the
     paragraphs that only repeat sentences said before (once), then rounds of the restated
     search with the corpus's document frequencies of the paragraphs still present, until a
     round finds nothing; a paragraph found in one round is not present in the next.
@@ -479,6 +516,11 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
     scored = scored.localCheckpoint()
     all_found = _in_corpus(scored).localCheckpoint()
     documents = scored.select("gdoc", "first", without(F.col("found")).alias("rows")).localCheckpoint()
+    # Documents too long to score every pair of, as the command counts them.
+    limited_udf = F.udf(_native.restated_limited, T.BooleanType())
+    limited = documents.select("gdoc", limited_udf("rows.flags", "rows.present").alias("restated_limited")).where(
+        "restated_limited"
+    )
 
     def restated(terms, flags, present, said, doc_freq):  # type: ignore[no-untyped-def]
         frequencies = [(t, n) for t, n in doc_freq or []]
@@ -508,7 +550,8 @@ def _restated(spark: SparkSession, marked: DataFrame, pairs: DataFrame, n_docs: 
             break
         all_found = all_found.unionByName(found).localCheckpoint()
         documents = scored.select("gdoc", "first", without(F.col("found")).alias("rows")).localCheckpoint()
-    return all_found.select("earlier", "later", F.lit(RESTATED).alias("kind"), "score", "evidence")
+    pairs = all_found.select("earlier", "later", F.lit(RESTATED).alias("kind"), "score", "evidence")
+    return pairs, limited.localCheckpoint()
 
 
 def _in_corpus(scored: DataFrame) -> DataFrame:
@@ -719,23 +762,218 @@ def _roots(links: DataFrame) -> DataFrame:
             return pointers
 
 
+def _decided_documents(
+    docs: DataFrame, paragraphs: DataFrame, decisions: DataFrame, limited: DataFrame, min_docs: int
+) -> DataFrame:
+    """The rows of ``documents.parquet``: per document its final id, text hash, paragraphs,
+    whether the first is a title, the bytes of its kept paragraphs joined by blank lines,
+    its dateline, and the limits that applied (none for near copies: this job compares
+    every candidate pair)."""
+    dropped = decisions.where(F.col("decision") == "drop").select(F.col("doc").alias("gdoc"), "paragraph")
+    kept = _join(paragraphs.select("gdoc", "paragraph", "len"), dropped, ["gdoc", "paragraph"], "left_anti")
+    kept_bytes = kept.groupBy("gdoc").agg(
+        (F.sum("len") + 2 * (F.count("*") - 1)).alias("clean_bytes")
+    )
+    titles = paragraphs.where((F.col("paragraph") == 0) & _has(TITLE)).select("gdoc", F.lit(True).alias("title"))
+    return (
+        _join(_join(_join(_join(docs, kept_bytes, "gdoc", "left"), titles, "gdoc", "left"), _datelines(docs, min_docs), "gdoc", "left"), limited, "gdoc", "left")
+        .select(
+            F.col("gdoc").alias("doc"),
+            F.col("id").alias("doc_id"),
+            "text_hash",
+            "paragraphs",
+            F.coalesce("title", F.lit(False)).alias("title"),
+            F.coalesce("clean_bytes", F.lit(0)).cast("long").alias("clean_bytes"),
+            "dateline_paragraph",
+            "dateline_len",
+            F.lit(False).alias("near_limited"),
+            F.coalesce("restated_limited", F.lit(False)).alias("restated_limited"),
+        )
+    )
+
+
+def _datelines(docs: DataFrame, min_docs: int) -> DataFrame:
+    """The dateline of each document that has one (`gdoc`, `dateline_paragraph`,
+    `dateline_len`), learned from the openings of its site's documents together (on one
+    executor per site, with the command's own ``datelines``)."""
+    dateline = T.StructType([T.StructField("paragraph", T.LongType()), T.StructField("len", T.LongType())])
+    found_type = T.ArrayType(T.StructType([T.StructField("gdoc", T.LongType()), T.StructField("dateline", dateline)]))
+
+    def of_site(site, rows):  # type: ignore[no-untyped-def]
+        found = _native.datelines([(site, r["opening_paragraph"], r["opening_head"]) for r in rows], min_docs)
+        return [(r["gdoc"], d) for r, d in zip(rows, found) if d is not None]
+
+    openings = docs.where(F.col("opening_paragraph").isNotNull()).select(
+        "gdoc", "site", "opening_paragraph", "opening_head"
+    )
+    per_site = openings.groupBy("site").agg(
+        F.collect_list(F.struct("gdoc", "opening_paragraph", "opening_head")).alias("rows")
+    )
+    found = per_site.select(F.explode(F.udf(of_site, found_type)("site", "rows")).alias("f"))
+    return found.select(
+        F.col("f.gdoc").alias("gdoc"),
+        F.col("f.dateline.paragraph").alias("dateline_paragraph"),
+        F.col("f.dateline.len").alias("dateline_len"),
+    )
+
+
+#: The columns of the decision tables, as ``dedupsum apply`` reads them.
+_DOCUMENT_COLUMNS = [
+    "doc", "doc_id", "text_hash", "paragraphs", "title", "clean_bytes", "dateline_paragraph",
+    "dateline_len", "near_limited", "restated_limited",
+]
+_DECISION_COLUMNS = [
+    "doc", "doc_id", "paragraph", "decision", "reason", "duplicate_of_doc", "duplicate_of_doc_id",
+    "duplicate_of_paragraph", "score", "evidence", "cluster_id",
+]
+
+
+def apply(
+    spark: SparkSession,
+    inputs: Sequence[str],
+    shards: Sequence[str],
+    decided: Decided,
+    out: str,
+    **options: Any,
+) -> list[str]:
+    """Cleans the corpus slice by slice, each on an executor with ``dedupsum apply``: the
+    slices :func:`fingerprint` cut `inputs` into for `shards`, each with the decisions of
+    its documents (those of earlier slices its drops point at first, as placeholders, see
+    ``Decisions::slice``), into ``out/slices/part-NNNNN`` (the decisions) and
+    ``out/cleaned/part-NNNNN`` (what ``dedupsum dedup`` writes for those documents; their
+    rows, in slice order, are those of one run over the corpus). `options` are the flags
+    of ``dedupsum apply`` (``cut_datelines=True``, ``format="parquet"``,
+    ``summarize=True``: summaries then weigh terms by the documents of their slice).
+    Returns the output directories in corpus order."""
+    files = [os.fspath(i) for i in inputs]
+    shards = [os.path.abspath(os.fspath(s)) for s in shards]
+    if options.get("all_pairs"):
+        raise ValueError("this job makes no pairs table: every pair (`all_pairs`) needs `dedupsum decide`")
+    slices = _slices(files, len(shards))
+    counts = [pq.read_metadata(os.path.join(s, "documents.parquet")).num_rows for s in shards]
+    starts = [sum(counts[:k]) for k in range(len(shards) + 1)]
+    settings = (pq.read_metadata(os.path.join(shards[0], "fingerprints.parquet")).metadata or {})[b"dedupsum.settings"]
+    bounds = F.broadcast(
+        spark.createDataFrame([(k, starts[k], starts[k + 1]) for k in range(len(shards))], "slice int, lo long, hi long")
+    )
+
+    def in_slice(frame: DataFrame, doc: str) -> DataFrame:
+        return frame.join(bounds, (F.col(doc) >= F.col("lo")) & (F.col(doc) < F.col("hi"))).drop("lo", "hi")
+
+    documents = decided.documents.select(*_DOCUMENT_COLUMNS)
+    drops = in_slice(decided.decisions.where(F.col("decision") == "drop"), "doc").select("slice", *_DECISION_COLUMNS)
+    # Per slice, the documents of earlier slices its drops point at.
+    pointed = drops.where(F.col("duplicate_of_doc").isNotNull()).select(
+        F.col("slice").alias("target"), F.col("duplicate_of_doc").alias("doc")
+    ).distinct()
+    earlier = in_slice(pointed, "doc").where(F.col("slice") < F.col("target"))
+    placeholders = _join(earlier.select(F.col("target").alias("slice"), "doc"), documents, "doc")
+    slice_docs = in_slice(documents, "doc").withColumn("earlier", F.lit(False)).unionByName(
+        placeholders.withColumn("earlier", F.lit(True))
+    )
+    per_slice = (
+        bounds.select("slice")
+        .join(slice_docs.groupBy("slice").agg(F.collect_list(F.struct("earlier", *_DOCUMENT_COLUMNS)).alias("docs")), "slice", "left")
+        .join(drops.groupBy("slice").agg(F.collect_list(F.struct(*_DECISION_COLUMNS)).alias("drops")), "slice", "left")
+    )
+    flags = _apply_flags(options)
+
+    def run(part: Iterator[Any]) -> Iterator[tuple[int, int]]:
+        from dedupsum import _native as native
+
+        for row in part:
+            k = row["slice"]
+            decisions_dir = os.path.join(out, "slices", f"part-{k:05d}")
+            _write_slice_decisions(decisions_dir, row["docs"] or [], row["drops"] or [], settings)
+            args = ["apply", *slices[k], "--decisions", decisions_dir, "--out", os.path.join(out, "cleaned", f"part-{k:05d}")]
+            yield k, native.run_command([*args, "--quiet", *flags])
+
+    # The executors write the tables with this module's code.
+    spark.sparkContext.addPyFile(os.path.abspath(__file__))
+    done = per_slice.repartition(len(shards), "slice").rdd.mapPartitions(run).collect()
+    if sorted(k for k, _ in done) != list(range(len(shards))):
+        raise RuntimeError(f"cleaned {len(done)} of {len(shards)} slices")
+    return [os.path.join(out, "cleaned", f"part-{k:05d}") for k in range(len(shards))]
+
+
+def _apply_flags(options: dict[str, Any]) -> list[str]:
+    """The flags of ``dedupsum apply`` for keyword `options` (``True`` a bare flag)."""
+    flags = []
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif value not in (False, None):
+            flags.extend([flag, str(value)])
+    return flags
+
+
+def _write_slice_decisions(directory: str, docs: list[Any], drops: list[Any], settings: bytes) -> None:
+    """Writes the decision tables of one slice into `directory`, as ``dedupsum apply``
+    reads them: the `docs` of earlier slices first, then its own, numbered in that order;
+    its `drops`, pointers renumbered alike; no pairs."""
+    earlier = sorted((d for d in docs if d["earlier"]), key=lambda d: d["doc"])
+    own = sorted((d for d in docs if not d["earlier"]), key=lambda d: d["doc"])
+    number = {d["doc"]: k for k, d in enumerate(earlier + own)}
+    document_rows = []
+    for k, d in enumerate(earlier + own):
+        row = {c: d[c] for c in _DOCUMENT_COLUMNS}
+        row["doc"] = k
+        if d["earlier"]:
+            # A placeholder: only its id and paragraphs are looked at.
+            row.update(dateline_paragraph=None, dateline_len=None, restated_limited=False)
+        document_rows.append(row)
+    decision_rows = []
+    for r in sorted(drops, key=lambda r: (r["doc"], r["paragraph"])):
+        row = {c: r[c] for c in _DECISION_COLUMNS}
+        row["doc"] = number[r["doc"]]
+        if r["duplicate_of_doc"] is not None:
+            row["duplicate_of_doc"] = number[r["duplicate_of_doc"]]
+        decision_rows.append(row)
+    metadata = {
+        b"dedupsum.format_version": FORMAT_VERSION.encode(),
+        b"dedupsum.settings": settings,
+        b"dedupsum.earlier_documents": str(len(earlier)).encode(),
+        # No pairs table: `report.json` says `"pairs": null`, `--all-pairs` is refused.
+        b"dedupsum.pairs_made": b"false",
+    }
+    text, long, flag, real = pa.string(), pa.int64(), pa.bool_(), pa.float64()
+    schemas = {
+        "documents.parquet": ("decided documents", document_rows, [text if c == "doc_id" else flag if c in ("title", "near_limited", "restated_limited") else long for c in _DOCUMENT_COLUMNS], _DOCUMENT_COLUMNS),
+        "decisions.parquet": ("decided paragraphs", decision_rows, [real if c == "score" else text if c in ("doc_id", "decision", "reason", "duplicate_of_doc_id", "evidence") else long for c in _DECISION_COLUMNS], _DECISION_COLUMNS),
+        "pairs.parquet": ("decided pairs", [], [long, long, long, long, text, real, text], ["earlier_doc", "earlier_paragraph", "later_doc", "later_paragraph", "kind", "score", "evidence"]),
+    }
+    os.makedirs(directory, exist_ok=True)
+    for name, (table_name, table_rows, types, columns) in schemas.items():
+        schema = pa.schema(list(zip(columns, types)), metadata={**metadata, b"dedupsum.table": table_name.encode()})
+        pq.write_table(pa.Table.from_pylist(table_rows, schema=schema), os.path.join(directory, name))
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inputs", nargs="+", help="input files, in corpus order")
     parser.add_argument("--shards", required=True, help="directory for the fingerprint shards")
-    parser.add_argument("--out", required=True, help="where to write the decisions (Parquet)")
-    parser.add_argument("--partitions", type=int, help="slices of the inputs fingerprinted apart")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="directory for the decisions (decisions.parquet, documents.parquet) and the cleaned slices (cleaned/part-NNNNN)",
+    )
+    parser.add_argument("--partitions", type=int, help="slices of the inputs fingerprinted and cleaned apart")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--short-threshold", type=float, default=DEFAULT_SHORT_THRESHOLD)
     parser.add_argument("--restated-threshold", type=float, default=DEFAULT_RESTATED_THRESHOLD)
     parser.add_argument("--boilerplate-min-docs", type=int, default=DEFAULT_BOILERPLATE_MIN_DOCS)
     parser.add_argument("--skip", default="", help="searches not to run: near,boilerplate,restated")
     parser.add_argument("--lang", default="auto")
+    parser.add_argument("--cut-datelines", action="store_true", help="as `dedupsum apply --cut-datelines`")
+    parser.add_argument("--keep-empty", action="store_true", help="as `dedupsum apply --keep-empty`")
+    parser.add_argument("--summarize", action="store_true", help="also write each slice's summaries.csv")
+    parser.add_argument("--format", default="csv", choices=["csv", "parquet"], help="of the cleaned slices' tables")
     args = parser.parse_args(argv)
     spark = SparkSession.builder.appName("dedupsum").getOrCreate()
     skip = [search for search in args.skip.split(",") if search]
     shards = fingerprint(spark, args.inputs, args.shards, args.partitions, lang=args.lang, skip=skip)
-    decide(
+    decided = decide(
         spark,
         shards,
         args.out,
@@ -743,6 +981,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         args.short_threshold,
         args.restated_threshold,
         args.boilerplate_min_docs,
+    )
+    apply(
+        spark,
+        args.inputs,
+        shards,
+        decided,
+        args.out,
+        lang=args.lang,
+        cut_datelines=args.cut_datelines,
+        keep_empty=args.keep_empty,
+        summarize=args.summarize,
+        format=args.format,
     )
     spark.stop()
     return 0

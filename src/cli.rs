@@ -668,6 +668,12 @@ pub fn run(cli: Cli) -> Result<Status> {
             let mut output = apply.apply(&mut config, &output);
             summary.apply(&mut config, &mut output);
             let read = Decisions::read(&decisions)?;
+            if output.all_pairs && !read.pairs_made {
+                anyhow::bail!(
+                    "{}: these decisions were made without their pairs (by a distributed job); --all-pairs needs those of `dedupsum decide`",
+                    decisions.display()
+                );
+            }
             read.settings.apply_to(&mut config.dedup);
             let dir = OutputDir::create(&out)?;
             let outcome = Pipeline::new(config)?.apply(job, read, &decisions)?;

@@ -175,6 +175,9 @@ pub struct Outcome {
     /// with the others as one corpus (their texts were never read: placeholders with
     /// their ids), never written. 0 for a run against nothing.
     pub earlier: usize,
+    /// Whether `dedup.pairs` are every verified pair: not when decisions made without them
+    /// are applied (see [`index::decisions::Decisions::pairs_made`]).
+    pub pairs_known: bool,
 }
 
 /// What summarising needs besides the texts: the settings and the weight of each term.
@@ -411,6 +414,7 @@ impl Pipeline {
             let (bytes, hashes) = (pass.bytes, std::mem::take(&mut pass.hashes));
             let mut outcome = self.outcome(job, pass, decisions.dedup, decisions.datelines);
             outcome.leave_out_earlier(&kept_bytes);
+            outcome.pairs_known = decisions.pairs_made;
             Ok(outcome.read_again(renamed_ids, corpus, bytes, hashes))
         })
     }
@@ -592,6 +596,7 @@ impl Pipeline {
             texts: Texts::InMemory,
             progress: config.progress.clone(),
             earlier: 0,
+            pairs_known: true,
         };
         // Texts in memory were analysed into sentences and terms: summarised now.
         if outcome.summarizing.is_some() && in_memory {

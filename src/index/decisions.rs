@@ -45,6 +45,8 @@ const DECIDED_PAIRS: &str = "decided pairs";
 const SETTINGS_KEY: &str = "dedupsum.settings";
 /// The metadata key of [`Decisions::earlier`] (absent: 0).
 const EARLIER_KEY: &str = "dedupsum.earlier_documents";
+/// The metadata key of [`Decisions::pairs_made`] (absent: true).
+const PAIRS_MADE_KEY: &str = "dedupsum.pairs_made";
 
 /// A document as decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +75,9 @@ pub struct Decisions {
     /// theirs: documents of an earlier slice of the corpus, not among the inputs the
     /// decisions are applied to (0 for the decisions of a whole corpus).
     pub earlier: usize,
+    /// Whether the pairs are every verified pair; decisions made without them (a
+    /// distributed job's) hold none, and cannot list them (`--all-pairs`) or count them.
+    pub pairs_made: bool,
 }
 
 impl Decisions {
@@ -118,6 +123,7 @@ impl Decisions {
             dedup,
             datelines,
             earlier: 0,
+            pairs_made: true,
         })
     }
 
@@ -208,6 +214,7 @@ impl Decisions {
             docs: slice_docs,
             datelines: order.iter().map(|&d| self.datelines[d]).collect(),
             earlier: placeholders,
+            pairs_made: self.pairs_made,
         }
     }
 
@@ -221,6 +228,7 @@ impl Decisions {
             vec![
                 KeyValue::new(SETTINGS_KEY.into(), settings.clone()),
                 KeyValue::new(EARLIER_KEY.into(), self.earlier.to_string()),
+                KeyValue::new(PAIRS_MADE_KEY.into(), self.pairs_made.to_string()),
             ]
         };
         let mut staged = Staged::default();
@@ -391,6 +399,11 @@ impl Decisions {
                 .parse()
                 .map_err(|_| bad(&path, format!("`{n}` earlier documents")))?,
         };
+        let pairs_made = match table.value(PAIRS_MADE_KEY) {
+            None | Some("true") => true,
+            Some("false") => false,
+            Some(other) => return Err(bad(&path, format!("pairs made `{other}`"))),
+        };
         let (docs, mut dedup, datelines) = read_documents(&mut table, &path)?;
         if earlier > docs.len() {
             return Err(bad(
@@ -408,6 +421,7 @@ impl Decisions {
             dedup,
             datelines,
             earlier,
+            pairs_made,
         })
     }
 }
@@ -787,6 +801,100 @@ mod tests {
         );
     }
 
+    /// A slice holds its documents after the earlier ones its drops and pairs point at
+    /// (those only, all kept), every pointer and pair renumbered, its limits and bytes;
+    /// and reads back as written, with how many came first and that it has no pairs when
+    /// made without them.
+    #[test]
+    fn a_slice_puts_the_earlier_documents_it_points_at_first() {
+        let drop = |doc, para| Decision::Drop {
+            reason: Kind::Exact,
+            duplicate_of: Some(ParaRef { doc, para }),
+            score: 1.0,
+            evidence: Evidence::None,
+        };
+        let pair = |earlier: (u32, u32), later: (u32, u32)| Pair {
+            earlier: ParaRef {
+                doc: earlier.0,
+                para: earlier.1,
+            },
+            later: ParaRef {
+                doc: later.0,
+                para: later.1,
+            },
+            kind: Kind::Near,
+            score: 0.9,
+            evidence: Evidence::None,
+        };
+        let mut whole = decided_over(
+            &["a", "b", "c", "d", "e", "f"],
+            vec![
+                vec![Decision::Title, Decision::Keep],
+                vec![Decision::Keep, drop(0, 1)],
+                vec![Decision::Keep],
+                vec![drop(1, 0), Decision::Keep],
+                vec![drop(3, 1), Decision::Keep, drop(0, 1)],
+                vec![Decision::Keep],
+            ],
+        );
+        for (d, doc) in whole.docs.iter_mut().enumerate() {
+            doc.clean_bytes = 10 * d;
+        }
+        whole.dedup.pairs = vec![pair((0, 1), (1, 1)), pair((2, 0), (4, 1)), pair((1, 0), (3, 0))];
+        whole.dedup.candidate_docs = vec![1, 4];
+        whole.datelines[4] = Some(Dateline {
+            paragraph: 1,
+            len: 5,
+        });
+        let slice = whole.slice(3..5);
+        // b (pointed at by d), a (by e) and c (by a pair of e) come first, in corpus order.
+        let ids: Vec<&str> = slice.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+        assert_eq!(slice.earlier, 3);
+        assert_eq!(
+            slice.dedup.decisions,
+            vec![
+                vec![Decision::Title, Decision::Keep],
+                vec![Decision::Keep, Decision::Keep],
+                vec![Decision::Keep],
+                vec![drop(1, 0), Decision::Keep],
+                vec![drop(3, 1), Decision::Keep, drop(0, 1)],
+            ]
+        );
+        assert_eq!(
+            slice.dedup.pairs,
+            vec![pair((2, 0), (4, 1)), pair((1, 0), (3, 0))]
+        );
+        assert_eq!(slice.dedup.candidate_docs, vec![4]);
+        assert_eq!(slice.dedup.clean_bytes, 10 + 20 + 30 + 40);
+        assert_eq!(slice.datelines[4], whole.datelines[4]);
+        // A slice that points at nothing before it has no placeholders.
+        assert_eq!(whole.slice(5..6).earlier, 0);
+
+        let tmp = tempfile::tempdir().unwrap();
+        let mut made_without_pairs = slice.clone();
+        made_without_pairs.pairs_made = false;
+        for (k, slice) in [slice, made_without_pairs].into_iter().enumerate() {
+            let dir = tmp.path().join(k.to_string());
+            slice.write(&OutputDir::create(&dir).unwrap()).unwrap();
+            let read = Decisions::read(&dir).unwrap();
+            assert_eq!(read.earlier, 3);
+            assert_eq!(read.pairs_made, slice.pairs_made);
+            assert_eq!(read.dedup.decisions, slice.dedup.decisions);
+            assert_eq!(read.docs, slice.docs);
+        }
+    }
+
+    #[test]
+    fn more_earlier_documents_than_documents_are_refused() {
+        let mut decided = decided_over(&["a", "b"], vec![vec![Decision::Keep], vec![]]);
+        decided.earlier = 3;
+        let tmp = tempfile::tempdir().unwrap();
+        decided.write(&OutputDir::create(tmp.path()).unwrap()).unwrap();
+        let err = Decisions::read(tmp.path()).unwrap_err().to_string();
+        assert!(err.contains("3 earlier documents of 2"), "{err}");
+    }
+
     /// Decisions over documents named `ids`, with `decisions` per document and nothing else
     /// (no pairs, limits or datelines).
     fn decided_over(ids: &[&str], decisions: Vec<Vec<Decision>>) -> Decisions {
@@ -809,6 +917,7 @@ mod tests {
             },
             datelines: vec![None; ids.len()],
             earlier: 0,
+            pairs_made: true,
         }
     }
 

@@ -211,8 +211,9 @@ pub struct Report {
     pub titles: usize,
     /// Dropped paragraphs per reason.
     pub dropped_by_reason: BTreeMap<&'static str, usize>,
-    /// Verified pairs found, of every kind: the rows of `duplicates.csv` with `--all-pairs`.
-    pub pairs: usize,
+    /// Verified pairs found, of every kind: the rows of `duplicates.csv` with `--all-pairs`
+    /// (`null` when the decisions applied were made without them, as a distributed job's).
+    pub pairs: Option<usize>,
     /// Bytes of article text read.
     pub bytes_in: usize,
     /// Bytes of article text written to `clean.jsonl`.
@@ -987,9 +988,11 @@ impl Outcome {
             dropped: paragraphs - kept,
             titles,
             dropped_by_reason,
-            pairs: (self.dedup.pairs.iter())
-                .filter(|pair| self.is_written(pair.later.doc))
-                .count(),
+            pairs: self.pairs_known.then(|| {
+                (self.dedup.pairs.iter())
+                    .filter(|pair| self.is_written(pair.later.doc))
+                    .count()
+            }),
             skipped_records: self.skipped.len(),
             renamed_ids: self.renamed_ids,
             limited: self.limited.clone(),
