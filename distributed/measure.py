@@ -5,7 +5,8 @@ Usage: python3 distributed/measure.py [--master local[2]] [--slices N] WORK_DIR 
 
 The inputs (JSON Lines files, in corpus order) are fingerprinted into WORK_DIR/shards;
 each stage of the decisions is then run on its own, its input checkpointed, so that its time
-and shuffle are its alone. Prints one JSON object per stage and writes them to
+and shuffle are its alone; then the whole decide call, and the slices cleaned with its
+decisions into WORK_DIR/out. Prints one JSON object per stage and writes them to
 WORK_DIR/stages.json. See README, "At scale".
 """
 
@@ -99,15 +100,21 @@ def main() -> int:
     n_docs = docs.count()
     threshold = job.DEFAULT_RESTATED_THRESHOLD
     restated = stage(
-        "restated: copied sentences, rounds", lambda: job._restated(spark, marked, pairs, n_docs, threshold)
+        "restated: copied sentences, rounds", lambda: job._restated(spark, marked, pairs, n_docs, threshold)[0]
     )
     stage("decide: best match, pointer jumping", lambda: job._decide(pairs.unionByName(restated), marked))
     spark.catalog.clearCache()
     name = "whole decide call (nothing cached)"
     spark.sparkContext.setJobGroup(name, name)
     clock = time.perf_counter()
-    rows = job.decide(spark, shards).count()
+    decided = job.decide(spark, shards)
+    rows = decided.decisions.count() + decided.documents.count()
     record(name, time.perf_counter() - clock, rows)
+    name = "apply per slice (dedupsum apply)"
+    spark.sparkContext.setJobGroup(name, name)
+    clock = time.perf_counter()
+    parts = job.apply(spark, args.inputs, shards, decided, os.fspath(work / "out"))
+    record(name, time.perf_counter() - clock, len(parts))
     (work / "stages.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     spark.stop()
     return 0

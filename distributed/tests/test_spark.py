@@ -69,9 +69,10 @@ def joined_outputs(parts: list[str]) -> dict[str, bytes]:
 
 def report_counts(data: bytes) -> dict[str, float]:
     """The counts of a ``report.json``: its numbers, and those of ``dropped_by_reason``; not
-    what varies from run to run."""
+    what varies from run to run, nor the pairs (which the job's decisions do not count)."""
     report = json.loads(data)
-    counts = {k: v for k, v in report.items() if isinstance(v, (int, float)) and k not in ("threads", "peak_memory_bytes", "peak_bytes_per_paragraph")}
+    varying = ("threads", "peak_memory_bytes", "peak_bytes_per_paragraph", "pairs")
+    counts = {k: v for k, v in report.items() if isinstance(v, (int, float)) and k not in varying}
     counts.update({f"dropped_by_reason.{k}": v for k, v in report["dropped_by_reason"].items()})
     return counts
 
@@ -223,6 +224,16 @@ def test_the_slices_cleaned_apart_write_what_dedup_writes_over_the_whole(spark: 
     for name in expected:
         assert got[name] == expected[name], name
     assert json.loads(expected["report.json"])["dropped_by_reason.restated"] > 0
+    # Later slices point into earlier ones.
+    slices = Path(parts[0]).parent.parent / "slices"
+    earlier = [int(pq.read_metadata(slices / f"part-0000{k}" / "documents.parquet").metadata[b"dedupsum.earlier_documents"]) for k in range(3)]
+    assert earlier[0] == 0 and earlier[1] > 0 and earlier[2] > 0, earlier
+    # The pairs: not made, so not counted, and not listed.
+    assert all(json.loads((Path(p) / "report.json").read_text())["pairs"] is None for p in parts)
+    with pytest.raises(ValueError, match="no pairs table"):
+        job.apply(spark, inputs, shards, decided, str(tmp_path / "again"), all_pairs=True)
+    with pytest.raises(dedupsum.DedupsumError, match="made without their pairs"):
+        dedupsum.apply(inputs[-2:], Path(parts[-1]).parent.parent / "slices" / "part-00002", all_pairs=True)
 
 
 def test_on_a_generated_corpus_the_decisions_are_those_of_the_command(spark: SparkSession, tmp_path: Path) -> None:

@@ -266,7 +266,13 @@ fn datelines(
     min_docs: usize,
 ) -> Vec<Option<(u32, u32)>> {
     let openings: Vec<Option<dedupsum::Opening>> = (openings.into_iter())
-        .map(|o| o.map(|(site, paragraph, head)| dedupsum::Opening { site, paragraph, head }))
+        .map(|o| {
+            o.map(|(site, paragraph, head)| dedupsum::Opening {
+                site,
+                paragraph,
+                head,
+            })
+        })
         .collect();
     (dedupsum::index::steps::datelines(&openings, min_docs).into_iter())
         .map(|d| d.map(|d| (d.paragraph, d.len)))

@@ -257,6 +257,10 @@ def test_fingerprint_decide_apply_give_the_outputs_of_dedup(tmp_path: Path) -> N
     for drop in drops:
         assert kept[(drop["duplicate_of_doc_id"], drop["duplicate_of_paragraph"])] == drop["cluster_id"]
     assert decided.documents.column("doc_id").to_pylist() == [r["id"] for r in records]
+    # With the summaries: those of `run`; without them, none.
+    summarized = dedupsum.apply(records, tmp_path / "decisions", summarize=True, sentences=2)
+    assert summarized.summaries is not None and applied.summaries is None
+    assert summarized.summaries.equals(dedupsum.run(records, sentences=2).summaries)
 
 
 def test_against_the_fingerprints_of_a_first_batch_the_second_keeps_what_is_new(tmp_path: Path) -> None:
@@ -304,3 +308,25 @@ def test_the_native_steps_of_the_distributed_job_read_a_shard_s_columns(tmp_path
     with pytest.raises(ValueError, match="differ in length"):
         _native.restated([r["terms"] for r in rows], [r["flags"] for r in rows], present, [True], [], 1, 0.35)
 
+
+
+def test_the_native_datelines_and_limits_are_those_of_decide() -> None:
+    """Datelines are learned from a site's openings together; the restated search of a
+    document is limited past 3,000 paragraphs it looks at (titles and list items aside)."""
+    from dedupsum import _native
+
+    heads = [f"Situs.com, Jakarta - Berita nomor {k} hari ini." for k in range(3)]
+    openings = [("situs.com", 1, h) for h in heads] + [None, ("lain.com", 0, heads[0])]
+    found = _native.datelines(openings, 3)
+    assert found[:3] == [(1, len("Situs.com, Jakarta - "))] * 3
+    # No opening, or one article of another site: nothing learned.
+    assert found[3:] == [None, None]
+    assert _native.datelines(openings, 4)[:3] == [None] * 3
+    title, item = 1, 1 << 7
+    assert not _native.restated_limited([0] * 3000, [True] * 3000)
+    assert _native.restated_limited([0] * 3001, [True] * 3001)
+    assert not _native.restated_limited([title] + [0] * 3000, [True] * 3001)
+    assert not _native.restated_limited([item] + [0] * 3000, [True] * 3001)
+    assert not _native.restated_limited([0] * 3001, [False] + [True] * 3000)
+    with pytest.raises(ValueError, match="differ in length"):
+        _native.restated_limited([0, 0], [True])

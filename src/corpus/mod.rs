@@ -1030,7 +1030,11 @@ pub fn names(id: &str, read: &str) -> bool {
             && n.bytes().all(|b| b.is_ascii_digit())
             && n.parse::<u64>().is_ok_and(|k| k >= 2)
     };
-    id == read || (id.strip_prefix(read).and_then(|rest| rest.strip_prefix('#'))).is_some_and(number)
+    id == read
+        || (id
+            .strip_prefix(read)
+            .and_then(|rest| rest.strip_prefix('#')))
+        .is_some_and(number)
 }
 
 /// Renames each id that an earlier one repeats as [`unique_ids`] does; returns how many.

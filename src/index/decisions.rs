@@ -840,7 +840,11 @@ mod tests {
         for (d, doc) in whole.docs.iter_mut().enumerate() {
             doc.clean_bytes = 10 * d;
         }
-        whole.dedup.pairs = vec![pair((0, 1), (1, 1)), pair((2, 0), (4, 1)), pair((1, 0), (3, 0))];
+        whole.dedup.pairs = vec![
+            pair((0, 1), (1, 1)),
+            pair((2, 0), (4, 1)),
+            pair((1, 0), (3, 0)),
+        ];
         whole.dedup.candidate_docs = vec![1, 4];
         whole.datelines[4] = Some(Dateline {
             paragraph: 1,
@@ -890,7 +894,9 @@ mod tests {
         let mut decided = decided_over(&["a", "b"], vec![vec![Decision::Keep], vec![]]);
         decided.earlier = 3;
         let tmp = tempfile::tempdir().unwrap();
-        decided.write(&OutputDir::create(tmp.path()).unwrap()).unwrap();
+        decided
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
         let err = Decisions::read(tmp.path()).unwrap_err().to_string();
         assert!(err.contains("3 earlier documents of 2"), "{err}");
     }

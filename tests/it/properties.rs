@@ -1502,14 +1502,19 @@ fn joined_outputs(parts: &[PathBuf]) -> BTreeMap<String, Vec<u8>> {
     for (k, part) in parts.iter().enumerate() {
         for (name, bytes) in output_bytes(part) {
             if name == "report.json" {
-                let report: BTreeMap<String, f64> = serde_json::from_slice(&report_counts(&bytes)).unwrap();
+                let report: BTreeMap<String, f64> =
+                    serde_json::from_slice(&report_counts(&bytes)).unwrap();
                 for (key, n) in report {
                     *counts.entry(key).or_default() += n;
                 }
                 continue;
             }
             let rows = match (name.ends_with(".csv"), k) {
-                (true, 1..) => bytes.splitn(2, |&b| b == b'\n').nth(1).unwrap_or_default().to_vec(),
+                (true, 1..) => bytes
+                    .splitn(2, |&b| b == b'\n')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_vec(),
                 _ => bytes,
             };
             joined.entry(name).or_default().extend(rows);
