@@ -262,7 +262,8 @@ impl Pipeline {
                 Job::Summarize => None,
                 _ => self.index()?,
             };
-            let (mut pass, corpus) = self.first_pass(job, true)?;
+            let (mut pass, corpus) =
+                self.first_pass(job, true, config.save_fingerprints.is_some())?;
             if let Some(dir) = &config.save_fingerprints {
                 self.save_fingerprints(&mut pass, dir)?;
             }
@@ -336,6 +337,7 @@ impl Pipeline {
             settings: index::shard::Settings::new(&self.config.dedup, self.config.lang),
             docs,
             prints,
+            frequencies: pass.frequencies.clone(),
         }
     }
 
@@ -345,7 +347,7 @@ impl Pipeline {
     /// together.
     pub fn fingerprint(&self) -> Result<(index::shard::Shard, Vec<RecordError>)> {
         self.in_pool(|| {
-            let (mut pass, _) = self.first_pass(Job::Dedup, true)?;
+            let (mut pass, _) = self.first_pass(Job::Dedup, true, true)?;
             let prints = std::mem::take(&mut pass.prints);
             Ok((self.shard(&pass, prints), pass.skipped))
         })
@@ -378,7 +380,12 @@ impl Pipeline {
             )));
         }
         self.in_pool(|| {
-            let (mut pass, corpus) = self.first_pass(job, false)?;
+            let (mut pass, corpus) = self.first_pass(job, false, false)?;
+            // Summaries weigh terms by the corpus the decisions were made over, not only by
+            // these inputs (one slice of it, perhaps).
+            if let (Some(counted), Some(corpus)) = (&mut pass.frequencies, decisions.frequencies) {
+                *counted = corpus;
+            }
             let (earlier, decided) = decisions.docs.split_at(decisions.earlier);
             if pass.docs.len() != decided.len() {
                 return Err(refuse(format!(
@@ -419,9 +426,14 @@ impl Pipeline {
         })
     }
 
-    /// Reads the inputs once, fingerprinting them if `fingerprints` (and the job cleans):
-    /// the first pass, and the corpus to read again.
-    fn first_pass(&self, job: Job, fingerprints: bool) -> Result<(FirstPass<'_>, corpus::Corpus)> {
+    /// Reads the inputs once, fingerprinting them if `fingerprints` (and the job cleans),
+    /// for a `shard` of them if asked: the first pass, and the corpus to read again.
+    fn first_pass(
+        &self,
+        job: Job,
+        fingerprints: bool,
+        shard: bool,
+    ) -> Result<(FirstPass<'_>, corpus::Corpus)> {
         let config = &self.config;
         let progress = &config.progress;
         let read_config = corpus::ReadConfig {
@@ -444,6 +456,12 @@ impl Pipeline {
         progress.stage("reading", Work::Bytes(corpus.size()));
         let mut pass = FirstPass::new(config, job, false);
         pass.fingerprints = fingerprints;
+        // A shard carries the document frequencies of the summaries' terms, for summaries
+        // made apart from the rest of the corpus (see `index::decisions`); cleaning finds
+        // those terms only in the language summaries have.
+        if shard && pass.frequencies.is_none() && config.cleaning_lang() == config.lang {
+            pass.frequencies = Some(summarize::DocumentFrequencies::default());
+        }
         // The records as read are wanted only when writing, in the second pass.
         let texts = corpus.texts_only();
         let mut records = texts.records_parallel();

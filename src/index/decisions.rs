@@ -29,6 +29,7 @@ use crate::dedup::{
 use crate::error::{Error, Result};
 use crate::output::atomic::Staged;
 use crate::output::OutputDir;
+use crate::summarize::DocumentFrequencies;
 use crate::text::dateline::{self, Dateline};
 
 /// The decided paragraphs.
@@ -41,6 +42,7 @@ pub const DOCUMENTS: &str = "documents.parquet";
 const DECIDED_DOCUMENTS: &str = "decided documents";
 const DECIDED_PARAGRAPHS: &str = "decided paragraphs";
 const DECIDED_PAIRS: &str = "decided pairs";
+const DECIDED_FREQUENCIES: &str = "decided frequencies";
 /// The metadata key of the fingerprints' [`Settings`].
 const SETTINGS_KEY: &str = "dedupsum.settings";
 /// The metadata key of [`Decisions::earlier`] (absent: 0).
@@ -78,6 +80,9 @@ pub struct Decisions {
     /// Whether the pairs are every verified pair; decisions made without them (a
     /// distributed job's) hold none, and cannot list them (`--all-pairs`) or count them.
     pub pairs_made: bool,
+    /// The document frequencies of the summaries' terms over the corpus, when every shard
+    /// counted them: the summaries of a slice weigh their terms by them.
+    pub frequencies: Option<DocumentFrequencies>,
 }
 
 impl Decisions {
@@ -96,6 +101,7 @@ impl Decisions {
             settings,
             docs,
             prints,
+            frequencies,
         } = all;
         let mut config = config.clone();
         settings.apply_to(&mut config);
@@ -124,6 +130,7 @@ impl Decisions {
             datelines,
             earlier: 0,
             pairs_made: true,
+            frequencies,
         })
     }
 
@@ -215,6 +222,7 @@ impl Decisions {
             datelines: order.iter().map(|&d| self.datelines[d]).collect(),
             earlier: placeholders,
             pairs_made: self.pairs_made,
+            frequencies: self.frequencies.clone(),
         }
     }
 
@@ -241,6 +249,10 @@ impl Decisions {
             staged.write(&path, |w| {
                 write_table(w, &path, batch.schema(), table, metadata(), [Ok(batch)])
             })?;
+        }
+        if let Some(frequencies) = &self.frequencies {
+            let table = DECIDED_FREQUENCIES;
+            super::frequencies::write(&mut staged, dir.path(), table, metadata(), frequencies)?;
         }
         staged.commit()
     }
@@ -415,6 +427,7 @@ impl Decisions {
         read_decisions(Table::read(&path, DECIDED_PARAGRAPHS)?, &path, &mut dedup)?;
         let path = dir.join(PAIRS);
         dedup.pairs = read_pairs(Table::read(&path, DECIDED_PAIRS)?, &path, &dedup.decisions)?;
+        let frequencies = super::frequencies::read(dir, DECIDED_FREQUENCIES)?;
         Ok(Decisions {
             settings,
             docs,
@@ -422,6 +435,7 @@ impl Decisions {
             datelines,
             earlier,
             pairs_made,
+            frequencies,
         })
     }
 }
@@ -748,6 +762,7 @@ mod tests {
             settings: Settings::new(&config, LangChoice::Fixed(Lang::Indonesian)),
             docs,
             prints,
+            frequencies: None,
         }
         .write(&OutputDir::create(&shard).unwrap())
         .unwrap();
@@ -924,6 +939,7 @@ mod tests {
             datelines: vec![None; ids.len()],
             earlier: 0,
             pairs_made: true,
+            frequencies: None,
         }
     }
 

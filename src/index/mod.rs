@@ -13,6 +13,7 @@
 //! metadata: a file of another version is refused, never misread.
 
 pub mod decisions;
+pub mod frequencies;
 pub mod shard;
 pub mod steps;
 

@@ -9,7 +9,9 @@
 //! first two words, the shingle hashes, the content terms, the normalised text of a
 //! paragraph too short for shingles, and for a paragraph every sentence of which the
 //! article said before, the paragraphs that said them. The settings that shaped the
-//! fingerprints (shingles, searches, language) are in the metadata of both.
+//! fingerprints (shingles, searches, language) are in the metadata of both. And, unless
+//! cleaning found no language (`--lang auto` with `--skip restated`), the document
+//! frequencies of the summaries' terms ([`super::frequencies`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use crate::dedup::{DedupConfig, DocPrint, Searches, ShingleKind};
 use crate::error::{Error, Result};
 use crate::output::atomic::Staged;
 use crate::output::OutputDir;
+use crate::summarize::DocumentFrequencies;
 use crate::text::dateline::Opening;
 use crate::LangChoice;
 
@@ -37,6 +40,7 @@ pub const FINGERPRINTS: &str = "fingerprints.parquet";
 /// What the tables say they are (see [`super::Table::read`]).
 const SHARD_DOCUMENTS: &str = "shard documents";
 const SHARD_FINGERPRINTS: &str = "shard fingerprints";
+const SHARD_FREQUENCIES: &str = "shard frequencies";
 /// The metadata key of the [`Settings`].
 const SETTINGS_KEY: &str = "dedupsum.settings";
 
@@ -117,10 +121,12 @@ pub struct Shard {
     pub docs: Vec<ShardDoc>,
     /// Their fingerprints, parallel to `docs`.
     pub prints: Vec<DocPrint>,
+    /// How many of them have each term of the summaries, when counted.
+    pub frequencies: Option<DocumentFrequencies>,
 }
 
 impl Shard {
-    /// Writes the shard into `dir`: both tables appear whole, or neither.
+    /// Writes the shard into `dir`: its tables appear whole, or none.
     pub fn write(&self, dir: &OutputDir) -> Result<()> {
         let settings = serde_json::to_string(&self.settings).map_err(|e| Error::Output {
             path: dir.path().to_path_buf(),
@@ -153,6 +159,15 @@ impl Shard {
                 std::iter::once(first).chain(batches).map(Ok),
             )
         })?;
+        if let Some(frequencies) = &self.frequencies {
+            super::frequencies::write(
+                &mut staged,
+                dir.path(),
+                SHARD_FREQUENCIES,
+                metadata(),
+                frequencies,
+            )?;
+        }
         staged.commit()
     }
 
@@ -263,10 +278,12 @@ impl Shard {
         }
         let sites: Vec<Option<&str>> = docs.iter().map(|d| d.site.as_deref()).collect();
         let prints = read_prints(fingerprints, &path, &lengths, &sites)?;
+        let frequencies = super::frequencies::read(dir, SHARD_FREQUENCIES)?;
         Ok(Shard {
             settings,
             docs,
             prints,
+            frequencies,
         })
     }
 
@@ -286,6 +303,14 @@ impl Shard {
         }
         self.docs.extend(next.docs);
         self.prints.extend(next.prints);
+        // Counted over the whole only when counted over every part.
+        self.frequencies = match (self.frequencies.take(), next.frequencies) {
+            (Some(mut all), Some(next)) => {
+                all.merge(&next);
+                Some(all)
+            }
+            _ => None,
+        };
         Ok(())
     }
 }
@@ -635,6 +660,7 @@ mod tests {
             settings: Settings::new(&config, LangChoice::Fixed(Lang::Indonesian)),
             docs,
             prints,
+            frequencies: None,
         };
         assert_reads_back(&shard);
     }
@@ -694,6 +720,7 @@ mod tests {
             settings: Settings::new(&config, LangChoice::Auto),
             docs,
             prints,
+            frequencies: None,
         };
         let batches: Vec<RecordBatch> = shard.fingerprint_batches().collect();
         let rows: Vec<usize> = batches.iter().map(RecordBatch::num_rows).collect();
@@ -729,6 +756,7 @@ mod tests {
                     opening: None,
                 }],
                 prints: vec![print],
+                frequencies: None,
             };
             let dir = tempfile::tempdir().unwrap();
             shard
@@ -771,6 +799,7 @@ mod tests {
                     DocPrint::new(text, spans(text), Lang::Indonesian, &config)
                 })
                 .collect(),
+            frequencies: None,
         };
         let tmp = tempfile::tempdir().unwrap();
         let (two, one) = (tmp.path().join("two"), tmp.path().join("one"));

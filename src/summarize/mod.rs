@@ -241,15 +241,45 @@ impl DocumentFrequencies {
         // The batch's terms sorted together: each run is a term's count in the batch.
         let mut batch: Vec<u64> = vocabularies.concat();
         batch.par_sort_unstable();
-        let mut runs = batch
-            .chunk_by(|a, b| a == b)
-            .map(|run| (run[0], run.len() as u32))
-            .peekable();
+        let runs = batch.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32));
+        self.merge_counts(runs);
+    }
+
+    /// Adds the counts of `other`, made over other documents.
+    pub fn merge(&mut self, other: &DocumentFrequencies) {
+        self.documents += other.documents;
+        self.merge_counts(other.terms.iter().copied().zip(other.counts.iter().copied()));
+    }
+
+    /// The counts `counts` of `terms` (each once) over `documents` documents, as
+    /// [`DocumentFrequencies::parts`] gives them; `None` when a term repeats.
+    pub fn from_parts(terms: Vec<u64>, counts: Vec<u32>, documents: usize) -> Option<Self> {
+        let mut pairs: Vec<(u64, u32)> = terms.into_iter().zip(counts).collect();
+        pairs.sort_unstable();
+        if pairs.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        let (terms, counts) = pairs.into_iter().unzip();
+        Some(DocumentFrequencies {
+            terms,
+            counts,
+            documents,
+        })
+    }
+
+    /// The terms (sorted), the documents that have each, and the documents counted.
+    pub fn parts(&self) -> (&[u64], &[u32], usize) {
+        (&self.terms, &self.counts, self.documents)
+    }
+
+    /// Merges `runs` (term and count, in term order) into the counts: a term in both gets
+    /// the sum.
+    fn merge_counts(&mut self, runs: impl Iterator<Item = (u64, u32)>) {
+        let mut runs = runs.peekable();
         let mut old = std::mem::take(&mut self.terms)
             .into_iter()
             .zip(std::mem::take(&mut self.counts))
             .peekable();
-        // Both in term order: merged, with the counts of a term in both added.
         loop {
             let (term, count) = match (old.peek(), runs.peek()) {
                 (None, None) => break,
@@ -968,6 +998,29 @@ mod tests {
             quoted,
             [false, true, true, true, false, true, true, true, false]
         );
+    }
+
+    /// Counts made over two parts of a corpus and merged are those over the whole; and
+    /// they come back whole from their parts, a repeated term refused.
+    #[test]
+    fn frequencies_merged_from_parts_are_those_of_the_whole() {
+        let docs: Vec<Vec<u64>> = vec![vec![1, 5, 9], vec![5], vec![2, 9], vec![9, u64::MAX], vec![]];
+        for cut in 0..=docs.len() {
+            let mut whole = DocumentFrequencies::default();
+            whole.add(&docs);
+            let (mut first, mut second) = Default::default();
+            DocumentFrequencies::add(&mut first, &docs[..cut]);
+            DocumentFrequencies::add(&mut second, &docs[cut..]);
+            first.merge(&second);
+            assert_eq!(first, whole, "cut at {cut}");
+            let (terms, counts, documents) = whole.parts();
+            assert_eq!(documents, 5);
+            let mut shuffled: Vec<(u64, u32)> = terms.iter().copied().zip(counts.iter().copied()).collect();
+            shuffled.reverse();
+            let (terms, counts) = shuffled.into_iter().unzip();
+            assert_eq!(DocumentFrequencies::from_parts(terms, counts, 5), Some(whole));
+        }
+        assert_eq!(DocumentFrequencies::from_parts(vec![3, 1, 3], vec![1, 1, 2], 4), None);
     }
 
     #[test]

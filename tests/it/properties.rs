@@ -1490,6 +1490,23 @@ proptest! {
             let whole = if file == "report.json" { report_counts(&expected[file]) } else { expected[file].clone() };
             prop_assert!(&whole == content, "{} differs from its slices' ({} slices)", file, parts.len());
         }
+
+        // Summarised too, each slice weighs its terms by the whole corpus: the summaries
+        // of one run.
+        let run = tmp.path().join("run");
+        Pipeline::new(config(inputs.clone())).unwrap().run(Job::Run).unwrap().write_dir(&run, Job::Run, &output).unwrap();
+        let mut parts = Vec::new();
+        for (k, input) in inputs.iter().enumerate() {
+            let dir = tmp.path().join(format!("decisions{k}"));
+            let slice = Decisions::read(&dir).unwrap();
+            prop_assert!(slice.frequencies.is_some());
+            let part = tmp.path().join(format!("run{k}"));
+            let applied = Pipeline::new(config(vec![input.clone()])).unwrap().apply(Job::Run, slice, &dir).unwrap();
+            applied.write_dir(&part, Job::Run, &output).unwrap();
+            parts.push(part);
+        }
+        let joined = joined_outputs(&parts);
+        prop_assert!(joined["summaries.csv"] == output_bytes(&run)["summaries.csv"], "summaries differ ({} slices)", parts.len());
     }
 }
 
