@@ -32,7 +32,7 @@ machine"). This job takes the two steps apart on a cluster:
    apply``): each slice is cleaned with the decisions of its documents, those of earlier
    slices its drops point at coming first as placeholders; its outputs are the rows one
    ``dedupsum dedup`` over the corpus writes for those documents (with ``summarize``, the
-   summaries too, whose term weights are then the slice's).
+   summaries of ``dedupsum run`` too, their terms weighed by the whole corpus).
 
 What differs from the command: word shingles and the Jaccard measure only (no
 ``--measure containment``); no ``pairs`` table (no ``--all-pairs``); and one limit of the
@@ -843,7 +843,10 @@ def apply(
     ``out/cleaned/part-NNNNN`` (what ``dedupsum dedup`` writes for those documents; their
     rows, in slice order, are those of one run over the corpus). `options` are the flags
     of ``dedupsum apply`` (``cut_datelines=True``, ``format="parquet"``,
-    ``summarize=True``: summaries then weigh terms by the documents of their slice).
+    ``summarize=True``: the summaries of ``dedupsum run``, their terms weighed by the
+    document frequencies over the corpus that the shards counted; by the slice's alone
+    when a shard did not count them, fingerprinted with ``--lang auto`` and ``--skip
+    restated``).
     Returns the output directories in corpus order."""
     files = [os.fspath(i) for i in inputs]
     shards = [os.path.abspath(os.fspath(s)) for s in shards]
@@ -876,6 +879,20 @@ def apply(
         .join(slice_docs.groupBy("slice").agg(F.collect_list(F.struct("earlier", *_DOCUMENT_COLUMNS)).alias("docs")), "slice", "left")
         .join(drops.groupBy("slice").agg(F.collect_list(F.struct(*_DECISION_COLUMNS)).alias("drops")), "slice", "left")
     )
+    # The document frequencies of the summaries' terms over the corpus, each slice those
+    # of its own terms, when every shard counted them.
+    counts = [os.path.join(s, "frequencies.parquet") for s in shards]
+    documents_counted = None
+    if all(os.path.exists(c) for c in counts):
+        documents_counted = sum(int((pq.read_metadata(c).metadata or {})[b"dedupsum.documents"]) for c in counts)
+        terms = _shard_of(spark, spark.read.parquet(*counts), shards, "frequencies.parquet")
+        corpus = terms.groupBy("term").agg(F.sum("documents").alias("documents"))
+        of_slice = _join(terms.select(F.col("shard").alias("slice"), "term"), corpus, "term")
+        per_slice = per_slice.join(
+            of_slice.groupBy("slice").agg(F.collect_list(F.struct("term", "documents")).alias("frequencies")),
+            "slice",
+            "left",
+        )
     flags = _apply_flags(options)
 
     def run(part: Iterator[Any]) -> Iterator[tuple[int, int]]:
@@ -885,6 +902,8 @@ def apply(
             k = row["slice"]
             decisions_dir = os.path.join(out, "slices", f"part-{k:05d}")
             _write_slice_decisions(decisions_dir, row["docs"] or [], row["drops"] or [], settings)
+            if documents_counted is not None:
+                _write_slice_frequencies(decisions_dir, row["frequencies"] or [], documents_counted)
             args = ["apply", *slices[k], "--decisions", decisions_dir, "--out", os.path.join(out, "cleaned", f"part-{k:05d}")]
             yield k, native.run_command([*args, "--quiet", *flags])
 
@@ -906,6 +925,19 @@ def _apply_flags(options: dict[str, Any]) -> list[str]:
         elif value not in (False, None):
             flags.extend([flag, str(value)])
     return flags
+
+
+def _write_slice_frequencies(directory: str, rows: list[Any], documents: int) -> None:
+    """Writes the document frequencies of a slice's terms over the corpus's `documents`
+    into `directory`, as ``dedupsum apply`` reads them."""
+    metadata = {
+        b"dedupsum.format_version": FORMAT_VERSION.encode(),
+        b"dedupsum.table": b"decided frequencies",
+        b"dedupsum.documents": str(documents).encode(),
+    }
+    schema = pa.schema([("term", pa.int64()), ("documents", pa.int64())], metadata=metadata)
+    table = pa.Table.from_pylist([{"term": r["term"], "documents": r["documents"]} for r in rows], schema=schema)
+    pq.write_table(table, os.path.join(directory, "frequencies.parquet"))
 
 
 def _write_slice_decisions(directory: str, docs: list[Any], drops: list[Any], settings: bytes) -> None:

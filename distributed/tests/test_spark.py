@@ -203,7 +203,7 @@ def test_on_the_corpus_the_decisions_are_those_of_the_command(spark: SparkSessio
     assert spark_rows(spark, shards) == expected
 
 
-def test_the_slices_cleaned_apart_write_what_dedup_writes_over_the_whole(spark: SparkSession, tmp_path: Path) -> None:
+def test_the_slices_cleaned_apart_write_what_run_writes_over_the_whole(spark: SparkSession, tmp_path: Path) -> None:
     inputs = [str(p) for p in generated_corpus(tmp_path, articles=1500, files=5, seed=11)]
     shards = job.fingerprint(spark, inputs, str(tmp_path / "shards"), partitions=3)
     decided = job.decide(spark, shards, str(tmp_path / "spark"))
@@ -211,14 +211,15 @@ def test_the_slices_cleaned_apart_write_what_dedup_writes_over_the_whole(spark: 
     assert by_doc([r.asDict() for r in decided.documents.collect()]) == by_doc(command.documents.to_pylist())
     # Datelines learned per site, and repeated ids renamed across slices, are among them.
     assert any(r["dateline_len"] for r in command.documents.to_pylist())
-    parts = job.apply(spark, inputs, shards, decided, str(tmp_path / "spark"), cut_datelines=True)
+    parts = job.apply(spark, inputs, shards, decided, str(tmp_path / "spark"), cut_datelines=True, summarize=True)
     assert len(parts) == 3
     whole = tmp_path / "whole"
-    assert dedupsum._native.run_command(["dedup", *inputs, "--cut-datelines", "--quiet", "--out", str(whole)]) == 0
+    assert dedupsum._native.run_command(["run", *inputs, "--cut-datelines", "--quiet", "--out", str(whole)]) == 0
     expected = whole_outputs(whole)
     got = joined_outputs(parts)
     assert sorted(got) == sorted(expected)
-    # Pointers into earlier slices and renamed ids are in what is compared.
+    # Pointers into earlier slices, renamed ids and summaries are in what is compared.
+    assert "summaries.csv" in got
     paragraphs = expected["paragraphs.csv"].decode()
     assert "#2," in paragraphs
     for name in expected:
@@ -228,6 +229,9 @@ def test_the_slices_cleaned_apart_write_what_dedup_writes_over_the_whole(spark: 
     slices = Path(parts[0]).parent.parent / "slices"
     earlier = [int(pq.read_metadata(slices / f"part-0000{k}" / "documents.parquet").metadata[b"dedupsum.earlier_documents"]) for k in range(3)]
     assert earlier[0] == 0 and earlier[1] > 0 and earlier[2] > 0, earlier
+    # Each slice's summaries weigh terms by the corpus's document frequencies.
+    documents = [pq.read_metadata(slices / f"part-0000{k}" / "frequencies.parquet").metadata[b"dedupsum.documents"] for k in range(3)]
+    assert documents == [b"1501"] * 3, documents
     # The pairs: not made, so not counted, and not listed.
     assert all(json.loads((Path(p) / "report.json").read_text())["pairs"] is None for p in parts)
     with pytest.raises(ValueError, match="no pairs table"):

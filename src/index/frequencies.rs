@@ -84,7 +84,10 @@ pub(super) fn read(dir: &Path, table: &str) -> Result<Option<DocumentFrequencies
                 .ok()
                 .filter(|&n| n as usize <= documents)
                 .ok_or_else(|| {
-                    bad(&path, format!("{} documents of {documents}", count.value(r)))
+                    bad(
+                        &path,
+                        format!("{} documents of {documents}", count.value(r)),
+                    )
                 })?;
             counts.push(n);
         }

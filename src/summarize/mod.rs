@@ -241,14 +241,22 @@ impl DocumentFrequencies {
         // The batch's terms sorted together: each run is a term's count in the batch.
         let mut batch: Vec<u64> = vocabularies.concat();
         batch.par_sort_unstable();
-        let runs = batch.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32));
+        let runs = batch
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32));
         self.merge_counts(runs);
     }
 
     /// Adds the counts of `other`, made over other documents.
     pub fn merge(&mut self, other: &DocumentFrequencies) {
         self.documents += other.documents;
-        self.merge_counts(other.terms.iter().copied().zip(other.counts.iter().copied()));
+        self.merge_counts(
+            other
+                .terms
+                .iter()
+                .copied()
+                .zip(other.counts.iter().copied()),
+        );
     }
 
     /// The counts `counts` of `terms` (each once) over `documents` documents, as
@@ -1004,7 +1012,13 @@ mod tests {
     /// they come back whole from their parts, a repeated term refused.
     #[test]
     fn frequencies_merged_from_parts_are_those_of_the_whole() {
-        let docs: Vec<Vec<u64>> = vec![vec![1, 5, 9], vec![5], vec![2, 9], vec![9, u64::MAX], vec![]];
+        let docs: Vec<Vec<u64>> = vec![
+            vec![1, 5, 9],
+            vec![5],
+            vec![2, 9],
+            vec![9, u64::MAX],
+            vec![],
+        ];
         for cut in 0..=docs.len() {
             let mut whole = DocumentFrequencies::default();
             whole.add(&docs);
@@ -1015,12 +1029,19 @@ mod tests {
             assert_eq!(first, whole, "cut at {cut}");
             let (terms, counts, documents) = whole.parts();
             assert_eq!(documents, 5);
-            let mut shuffled: Vec<(u64, u32)> = terms.iter().copied().zip(counts.iter().copied()).collect();
+            let mut shuffled: Vec<(u64, u32)> =
+                terms.iter().copied().zip(counts.iter().copied()).collect();
             shuffled.reverse();
             let (terms, counts) = shuffled.into_iter().unzip();
-            assert_eq!(DocumentFrequencies::from_parts(terms, counts, 5), Some(whole));
+            assert_eq!(
+                DocumentFrequencies::from_parts(terms, counts, 5),
+                Some(whole)
+            );
         }
-        assert_eq!(DocumentFrequencies::from_parts(vec![3, 1, 3], vec![1, 1, 2], 4), None);
+        assert_eq!(
+            DocumentFrequencies::from_parts(vec![3, 1, 3], vec![1, 1, 2], 4),
+            None
+        );
     }
 
     #[test]
