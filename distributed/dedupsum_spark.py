@@ -879,11 +879,11 @@ def apply(
         .join(slice_docs.groupBy("slice").agg(F.collect_list(F.struct("earlier", *_DOCUMENT_COLUMNS)).alias("docs")), "slice", "left")
         .join(drops.groupBy("slice").agg(F.collect_list(F.struct(*_DECISION_COLUMNS)).alias("drops")), "slice", "left")
     )
-    # The document frequencies of the summaries' terms over the corpus, each slice those
-    # of its own terms, when every shard counted them.
+    # For summaries: the document frequencies of their terms over the corpus, each slice
+    # those of its own terms, when every shard counted them.
     counts = [os.path.join(s, "frequencies.parquet") for s in shards]
     documents_counted = None
-    if all(os.path.exists(c) for c in counts):
+    if options.get("summarize") and all(os.path.exists(c) for c in counts):
         documents_counted = sum(int((pq.read_metadata(c).metadata or {})[b"dedupsum.documents"]) for c in counts)
         terms = _shard_of(spark, spark.read.parquet(*counts), shards, "frequencies.parquet")
         corpus = terms.groupBy("term").agg(F.sum("documents").alias("documents"))
