@@ -110,10 +110,10 @@ def main() -> int:
     decided = job.decide(spark, shards)
     rows = decided.decisions.count() + decided.documents.count()
     record(name, time.perf_counter() - clock, rows)
-    name = "apply per slice (dedupsum apply)"
+    name = "apply per slice (dedupsum apply --summarize)"
     spark.sparkContext.setJobGroup(name, name)
     clock = time.perf_counter()
-    parts = job.apply(spark, args.inputs, shards, decided, os.fspath(work / "out"))
+    parts = job.apply(spark, args.inputs, shards, decided, os.fspath(work / "out"), summarize=True)
     record(name, time.perf_counter() - clock, len(parts))
     (work / "stages.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     spark.stop()
