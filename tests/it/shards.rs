@@ -171,7 +171,12 @@ fn decisions_name_the_kept_paragraph_and_the_cluster_of_every_copy() {
     let decisions = decide(tmp.path(), &shards);
     assert_eq!(
         file_names(&decisions),
-        ["decisions.parquet", "documents.parquet", "pairs.parquet"]
+        [
+            "decisions.parquet",
+            "documents.parquet",
+            "frequencies.parquet",
+            "pairs.parquet"
+        ]
     );
     let documents = read_parquet(&decisions.join("documents.parquet"));
     let paragraphs: Vec<i64> = documents
