@@ -567,8 +567,15 @@ fn read_documents(
                 if dateline_paragraph.is_null(r) || dateline_len.is_null(r) {
                     None
                 } else {
+                    let paragraph = index(dateline_paragraph.value(r), path, "dateline paragraph")?;
+                    if paragraph >= n {
+                        return Err(bad(
+                            path,
+                            format!("document {d}: a dateline in paragraph {paragraph} of {n}"),
+                        ));
+                    }
                     Some(Dateline {
-                        paragraph: index(dateline_paragraph.value(r), path, "dateline paragraph")?,
+                        paragraph,
                         len: index(dateline_len.value(r), path, "dateline length")?,
                     })
                 },
@@ -902,6 +909,25 @@ mod tests {
             assert_eq!(read.dedup.decisions, slice.dedup.decisions);
             assert_eq!(read.docs, slice.docs);
         }
+    }
+
+    /// A dateline past the paragraphs of its document: refused when read, not followed.
+    #[test]
+    fn a_dateline_past_the_paragraphs_is_refused() {
+        let mut decided = decided_over(&["a"], vec![vec![Decision::Keep]]);
+        decided.datelines[0] = Some(Dateline {
+            paragraph: 1,
+            len: 4,
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        decided
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
+        let err = Decisions::read(tmp.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("document 0: a dateline in paragraph 1 of 1"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -452,12 +452,23 @@ fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<
                 ));
             }
             let site = (!site.is_null(r)).then(|| site.value(r).to_string());
+            let n = index(paragraphs.value(r), path, "paragraph count")?;
             let opening = if opening_paragraph.is_null(r) || opening_head.is_null(r) {
                 None
             } else {
+                let paragraph = index(opening_paragraph.value(r), path, "opening paragraph")?;
+                if paragraph >= n {
+                    return Err(bad(
+                        path,
+                        format!(
+                            "document {}: opens in paragraph {paragraph} of {n}",
+                            docs.len()
+                        ),
+                    ));
+                }
                 Some(Opening {
                     site: site.clone(),
-                    paragraph: index(opening_paragraph.value(r), path, "opening paragraph")?,
+                    paragraph,
                     head: opening_head.value(r).to_string(),
                 })
             };
@@ -467,7 +478,7 @@ fn read_documents(table: &mut Table, path: &Path) -> Result<(Vec<ShardDoc>, Vec<
                 text_hash: unsigned(text_hash.value(r)),
                 opening,
             });
-            lengths.push(index(paragraphs.value(r), path, "paragraph count")?);
+            lengths.push(n);
         }
     }
     Ok((docs, lengths))
@@ -780,6 +791,33 @@ mod tests {
 
     /// Fingerprints of more paragraphs than the documents table lists (files of two
     /// shards mixed up) are refused, not read past the documents.
+    /// An opening past the paragraphs of its document: refused when read (datelines are
+    /// learned from openings, and decided at that paragraph).
+    #[test]
+    fn an_opening_past_the_paragraphs_is_refused() {
+        let config = DedupConfig::default();
+        let text = "Satu dua tiga empat lima enam.";
+        let shard = Shard {
+            settings: Settings::new(&config, LangChoice::Auto),
+            docs: vec![ShardDoc {
+                id: "a".into(),
+                site: None,
+                text_hash: 0,
+                opening: Some(Opening {
+                    site: None,
+                    paragraph: 1,
+                    head: text.into(),
+                }),
+            }],
+            prints: vec![DocPrint::new(text, spans(text), Lang::Indonesian, &config)],
+            frequencies: None,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        shard.write(&OutputDir::create(tmp.path()).unwrap()).unwrap();
+        let error = Shard::read(tmp.path()).unwrap_err().to_string();
+        assert!(error.ends_with("document 0: opens in paragraph 1 of 1"), "{error}");
+    }
+
     #[test]
     fn fingerprints_past_the_documents_are_refused() {
         let config = DedupConfig::default();
