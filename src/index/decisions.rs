@@ -896,6 +896,16 @@ mod tests {
         assert_eq!(slice.datelines[4], whole.datelines[4]);
         // A slice that points at nothing before it has no placeholders.
         assert_eq!(whole.slice(5..6).earlier, 0);
+        // Placeholders not all of the earlier documents: every pointer and pair numbered
+        // anew (a→0, c→1, d→2, e→3).
+        let e = whole.slice(4..5);
+        assert_eq!(e.earlier, 3);
+        assert_eq!(
+            e.dedup.decisions[3],
+            vec![drop(2, 1), Decision::Keep, drop(0, 1)]
+        );
+        assert_eq!(e.dedup.pairs, vec![pair((1, 0), (3, 1))]);
+        assert_eq!(e.dedup.candidate_docs, vec![3]);
 
         let tmp = tempfile::tempdir().unwrap();
         let mut made_without_pairs = slice.clone();
