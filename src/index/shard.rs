@@ -791,6 +791,48 @@ mod tests {
 
     /// Fingerprints of more paragraphs than the documents table lists (files of two
     /// shards mixed up) are refused, not read past the documents.
+    /// Shards put together: documents and fingerprints in order, the term counts added up
+    /// (none when a part has none), a shard of other settings refused.
+    #[test]
+    fn appended_shards_add_up_their_counts_and_refuse_other_settings() {
+        let config = DedupConfig::default();
+        let text = "Satu dua tiga empat lima enam.";
+        let shard = |id: &str, vocabulary: Option<Vec<u64>>| Shard {
+            settings: Settings::new(&config, LangChoice::Auto),
+            docs: vec![ShardDoc {
+                id: id.into(),
+                site: None,
+                text_hash: 0,
+                opening: None,
+            }],
+            prints: vec![DocPrint::new(text, spans(text), Lang::Indonesian, &config)],
+            frequencies: vocabulary.map(|v| {
+                let mut counted = DocumentFrequencies::default();
+                counted.add(&[v]);
+                counted
+            }),
+        };
+        let path = Path::new("next");
+        let mut all = shard("a", Some(vec![1, 2]));
+        all.append(shard("b", Some(vec![2, 3])), path).unwrap();
+        let ids: Vec<&str> = all.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(all.prints.len(), 2);
+        let mut expected = DocumentFrequencies::default();
+        expected.add(&[vec![1, 2], vec![2, 3]]);
+        assert_eq!(all.frequencies, Some(expected));
+        all.append(shard("c", None), path).unwrap();
+        assert_eq!(all.frequencies, None);
+        let mut other = shard("d", None);
+        other.settings.shingle_size += 1;
+        let error = all.append(other, path).unwrap_err().to_string();
+        assert!(
+            error.contains("fingerprinted with other settings"),
+            "{error}"
+        );
+        assert_eq!(all.docs.len(), 3);
+    }
+
     /// An opening past the paragraphs of its document: refused when read (datelines are
     /// learned from openings, and decided at that paragraph).
     #[test]
@@ -813,9 +855,14 @@ mod tests {
             frequencies: None,
         };
         let tmp = tempfile::tempdir().unwrap();
-        shard.write(&OutputDir::create(tmp.path()).unwrap()).unwrap();
+        shard
+            .write(&OutputDir::create(tmp.path()).unwrap())
+            .unwrap();
         let error = Shard::read(tmp.path()).unwrap_err().to_string();
-        assert!(error.ends_with("document 0: opens in paragraph 1 of 1"), "{error}");
+        assert!(
+            error.ends_with("document 0: opens in paragraph 1 of 1"),
+            "{error}"
+        );
     }
 
     #[test]
