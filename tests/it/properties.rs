@@ -1399,6 +1399,14 @@ fn generated_corpora_reach_chains_conflicts_restatements_and_furniture() {
     }
 }
 
+/// Every document opening with a dateline (its first paragraph, title or not), so that
+/// the datelines of a site are learned and cut.
+fn with_datelines(docs: &mut [Document]) {
+    for doc in docs {
+        doc.text = format!("Kota.com, Jakarta - {}", doc.text);
+    }
+}
+
 /// Documents `docs` as JSON Lines with a `source` (site) field, `site_of` each.
 fn write_jsonl_with_sites(docs: &[Document], sites: &[Option<&str>], path: &Path) {
     let mut body = String::new();
@@ -1423,10 +1431,14 @@ proptest! {
         repeat_id in prop::option::of(any::<prop::sample::Index>()),
         threads in 1usize..4,
         cut_datelines: bool,
+        datelined: bool,
     ) {
         use dedupsum::index::decisions::Decisions;
         use dedupsum::output::OutputDir;
         let mut docs = generated.docs.clone();
+        if datelined {
+            with_datelines(&mut docs);
+        }
         // A repeated id across shards is renamed as in one run.
         if let (Some(pick), true) = (repeat_id, docs.len() > 1) {
             let d = 1 + pick.index(docs.len() - 1);
@@ -1586,11 +1598,15 @@ proptest! {
         cut in any::<prop::sample::Index>(),
         repeat_id: bool,
         cut_datelines: bool,
+        datelined: bool,
     ) {
         use dedupsum::index::shard::Shard;
         use dedupsum::output::OutputDir;
         let mut docs = generated.docs.clone();
         prop_assume!(docs.len() > 1);
+        if datelined {
+            with_datelines(&mut docs);
+        }
         let k = 1 + cut.index(docs.len() - 1);
         if repeat_id {
             docs[k].id = docs[0].id.clone();
