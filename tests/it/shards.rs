@@ -430,21 +430,28 @@ fn against_an_index_a_new_batch_keeps_only_what_is_new() {
     );
     assert_eq!(paragraphs[1]["action"], "keep");
     assert_eq!(file_names(&index), ["day1", "day2"]);
-    // Day 3 repeats day 2's new paragraph: dropped against the grown index.
+    // Day 3 repeats day 2's new paragraph: dropped against the grown index. Its record
+    // that cannot be read is listed where it stands, after `c`, not among the index's.
     let day3 = day(
         "day3.jsonl",
-        "{\"id\":\"c\",\"text\":\"Warga antre membeli minyak goreng murah di kantor kelurahan sejak pagi.\"}\n",
+        "{\"id\":\"c\",\"text\":\"Warga antre membeli minyak goreng murah di kantor kelurahan sejak pagi.\"}\nnot json\n",
     );
+    let out3 = tmp.path().join("out3");
     dedupsum()
         .arg("dedup")
         .arg(&day3)
         .arg("--against")
         .arg(&index)
         .arg("--out")
-        .arg(tmp.path().join("out3"))
+        .arg(&out3)
         .assert()
-        .success()
+        .code(3)
         .stderr(contains("1 documents, 1 paragraphs, dropped 1 (1 exact)"));
+    let documents = super::util::read_csv(&out3.join("documents.csv"));
+    let outcomes: Vec<(&str, &str)> = (documents.iter())
+        .map(|r| (r["doc_id"].as_str(), r["outcome"].as_str()))
+        .collect();
+    assert_eq!(outcomes, [("c", "emptied"), ("", "skipped")]);
     // Saving day 2 again into its shard is refused: its copies would all drop.
     dedupsum()
         .arg("dedup")
