@@ -35,11 +35,11 @@ machine"). This job takes the two steps apart on a cluster:
    summaries of ``dedupsum run`` too, their terms weighed by the whole corpus).
 
 What differs from the command: word shingles and the Jaccard measure only (no
-``--measure containment``); no ``pairs`` table (no ``--all-pairs``); and one limit of the
-command is not reproduced: a group of more than 1,024 sets sharing a prefix token that are
-mostly copies of one another, which the command compares with a few leaders only
-(``dedup::join::MAX_GROUP``); here every pair of it is verified, so such a corpus may get
-more near pairs than the command finds.
+``--measure containment``); and no ``pairs`` table (no ``--all-pairs``). The command's
+limit on groups of more than 1,024 near copies sharing a prefix token (compared with their
+leaders only, ``dedup::join::MAX_GROUP``) is reproduced: the prefixes are ranked as the
+command ranks them (its rank sketch's cells, native ``rank_cells``), and such a group is
+joined as a star by the command's code (native ``star``).
 
 Run it with ``spark-submit distributed/dedupsum_spark.py --shards DIR --out DIR INPUT...``
 (see README, "At scale"), or call the functions from a PySpark session.
@@ -74,6 +74,10 @@ DEFAULT_SHORT_THRESHOLD = 0.9
 #: A word shared by more short paragraphs than this in one group proposes no pair
 #: (``dedup::short::MAX_GROUP``).
 SHORT_MAX_GROUP = 64
+
+#: A prefix token shared by more sets than this that are mostly copies of its first is
+#: joined as a star around its leaders (``dedup::join::MAX_GROUP``).
+MAX_GROUP = 1024
 
 #: ``--restated-threshold`` and ``--boilerplate-min-docs`` of the command.
 DEFAULT_RESTATED_THRESHOLD = 0.35
@@ -190,10 +194,14 @@ def decide(
     eligible = marked.where(((F.col("flags") % 2) == 0) & ~F.col("boilerplate"))
     exact, representatives = _exact(eligible)
     pairs = exact
+    near_limited = spark.createDataFrame([], "gdoc long, near_limited boolean")
     if searches["near"]:
-        near = _near(representatives, threshold)
+        near, limited_g = _near(representatives, threshold)
         short = _short(representatives, docs, short_threshold)
         pairs = pairs.unionByName(near).unionByName(short)
+        near_limited = (
+            _join(limited_g, paragraphs.select("g", "gdoc"), "g").select("gdoc").distinct().withColumn("near_limited", F.lit(True))
+        )
     pairs = pairs.withColumn("evidence", F.lit(None).cast("string"))
     limited = spark.createDataFrame([], "gdoc long, restated_limited boolean")
     if searches["restated"]:
@@ -202,7 +210,7 @@ def decide(
         restated, limited = _restated(spark, marked, pairs, n_docs, restated_threshold)
         pairs = pairs.unionByName(restated)
     decisions = _decide(pairs, marked).localCheckpoint()
-    documents = _decided_documents(docs, paragraphs, decisions, limited, boilerplate_min_docs)
+    documents = _decided_documents(docs, paragraphs, decisions, limited, near_limited, boilerplate_min_docs)
     if out is not None:
         decisions.write.mode("errorifexists").parquet(os.path.join(out, "decisions.parquet"))
         documents.write.mode("errorifexists").parquet(os.path.join(out, "documents.parquet"))
@@ -576,11 +584,13 @@ def _exact(eligible: DataFrame) -> tuple[DataFrame, DataFrame]:
     return pairs, ranked.where(F.col("rank") == 1).drop("rank", "first")
 
 
-def _near(representatives: DataFrame, threshold: float) -> DataFrame:
+def _near(representatives: DataFrame, threshold: float) -> tuple[DataFrame, DataFrame]:
     """Near pairs among the first copies: shingle sets whose Jaccard reaches `threshold`
     (candidates from :func:`_near_candidates`, each verified on its whole sets, with the
-    command's arithmetic)."""
-    sets, candidates = _near_candidates(representatives, threshold)
+    command's arithmetic; the groups of near copies too large for all their pairs joined
+    with their leaders, as the command joins them); and the paragraphs `g` of those groups
+    compared with the leaders only (the command's limit)."""
+    sets, candidates, starred, limited = _near_candidates(representatives, threshold)
     # Sort-merge joins: the sets are as large as the corpus, never broadcast.
     x, y = sets.alias("x").hint("merge"), sets.alias("y").hint("merge")
     verified = (
@@ -595,35 +605,88 @@ def _near(representatives: DataFrame, threshold: float) -> DataFrame:
         )
         .withColumn("score", F.col("shared") / (F.col("len_a") + F.col("len_b") - F.col("shared")))
         .where((F.col("shared") >= 1) & (F.col("score") >= F.lit(threshold)))
+        .select("earlier", "later", "score")
     )
-    return verified.select("earlier", "later", F.lit(NEAR).alias("kind"), "score")
+    pairs = verified.unionByName(starred).dropDuplicates(["earlier", "later"])
+    return pairs.select("earlier", "later", F.lit(NEAR).alias("kind"), "score"), limited
 
 
-def _near_candidates(representatives: DataFrame, threshold: float) -> tuple[DataFrame, DataFrame]:
-    """The shingle sets of the first copies, and the candidate pairs `(earlier, later)`
-    among them: pairs sharing one of the rarest tokens of each set (the prefix filter,
-    exact for any global order of the tokens: a pair reaching the threshold shares one)."""
+def _near_candidates(
+    representatives: DataFrame, threshold: float
+) -> tuple[DataFrame, DataFrame, DataFrame, DataFrame]:
+    """The shingle sets of the first copies; the candidate pairs `(earlier, later)` among
+    them; the verified pairs of the groups too large for all their pairs; and the sets of
+    those groups compared with their leaders only. As the command's join
+    (``dedup::join``): each set's prefix is its rarest tokens by the command's rank (the
+    count of the token's cell in a sketch of the corpus, then the token); a pair is a
+    candidate at the rarest prefix token the two share; a token shared by more than
+    `MAX_GROUP` prefixes whose sets are mostly copies of the first is joined as a star
+    around its leaders (native ``star``), and a pair whose rarest shared token is such a
+    one is left to it."""
     sets = representatives.where(F.size("shingles") > 0).select("g", "shingles")
-    tokens = sets.select("g", F.explode("shingles").alias("token"))
-    frequency = tokens.groupBy("token").agg(F.count("*").alias("n"))
-    ordered = (
-        _join(tokens, frequency, "token")
-        .groupBy("g")
-        .agg(F.sort_array(F.collect_list(F.struct("n", "token"))).alias("ranked"))
+    total = sets.select(F.sum(F.size("shingles"))).first()[0] or 0
+    cells_of = F.udf(lambda shingles: _native.rank_cells(shingles, total), T.ArrayType(T.LongType()))
+    tokens = sets.select("g", F.explode(F.arrays_zip("shingles", cells_of("shingles").alias("cells"))).alias("t")).select(
+        "g", F.col("t.shingles").alias("token"), F.col("t.cells").alias("cell")
     )
+    counts = tokens.groupBy("cell").agg(F.least(F.count("*"), F.lit(_native.RANK_CAP)).alias("n"))
+    # The rank key: the cell's count, then the token as an unsigned number.
+    keyed = _join(tokens, counts, "cell").select(
+        "g", "token", (F.col("n") * F.lit(1 << 32) + F.col("token").cast("long").bitwiseAND(F.lit(0xFFFFFFFF))).alias("key")
+    )
+    ordered = keyed.groupBy("g").agg(F.sort_array(F.collect_list(F.struct("key", "token"))).alias("ranked"))
     length = F.size("ranked")
     # `dedup::join::min_overlap`: the least overlap a set needs with any other.
     least = F.greatest(F.ceil(F.lit(threshold) * length - F.lit(1e-9)), F.lit(1))
-    prefixes = ordered.select("g", F.explode(F.slice("ranked", 1, length - least + 1)).alias("entry")).select(
-        "g", F.col("entry.token").alias("token")
+    prefixes = (
+        ordered.select("g", F.explode(F.slice("ranked", 1, length - least + 1)).alias("entry"))
+        .select("g", F.col("entry.token").alias("token"), F.col("entry.key").alias("key"))
+        .localCheckpoint()
     )
-    a, b = prefixes.alias("a").hint("merge"), prefixes.alias("b")
-    candidates = (
+    # Groups too large for all their pairs: those of near copies are stars.
+    sizes = prefixes.groupBy("token").agg(F.count("*").alias("size"))
+    large = _join(prefixes, sizes.where(F.col("size") > MAX_GROUP), "token")
+    star_type = T.ArrayType(
+        T.StructType([T.StructField("a", T.IntegerType()), T.StructField("b", T.IntegerType()), T.StructField("score", T.DoubleType())])
+    )
+    star_of = F.udf(lambda sets: _native.star(sets, threshold), star_type)
+    groups = (
+        _join(large.select("token", "g"), sets, "g")
+        .groupBy("token")
+        .agg(F.sort_array(F.collect_list(F.struct("g", "shingles"))).alias("members"))
+        .select("token", "members", star_of("members.shingles").alias("star"))
+        .where(F.col("star").isNotNull())
+        .localCheckpoint()
+    )
+    members = F.col("members")
+    starred = groups.select(F.explode("star").alias("p"), members).select(
+        members[F.col("p.a")]["g"].alias("earlier"), members[F.col("p.b")]["g"].alias("later"), F.col("p.score").alias("score")
+    )
+    limited = groups.select(F.explode(F.slice(members, 2, F.size(members))).alias("m")).select(F.col("m.g").alias("g")).distinct()
+    starred_tokens = groups.select("token", F.lit(True).alias("starred"))
+    marked = _join(prefixes, starred_tokens, "token", "left")
+    # Each set's starred prefix tokens, by key (few sets have any).
+    starred_keys = marked.where("starred").groupBy("g").agg(F.collect_list("key").alias("starred_keys"))
+    open_prefixes = marked.where(F.col("starred").isNull()).select("g", "token", "key")
+    a, b = open_prefixes.alias("a").hint("merge"), open_prefixes.alias("b")
+    shared = (
         a.join(b, (F.col("a.token") == F.col("b.token")) & (F.col("a.g") < F.col("b.g")))
-        .select(F.col("a.g").alias("earlier"), F.col("b.g").alias("later"))
-        .distinct()
+        .groupBy(F.col("a.g").alias("earlier"), F.col("b.g").alias("later"))
+        .agg(F.min("a.key").alias("first"))
     )
-    return sets, candidates
+    sa = starred_keys.select(F.col("g").alias("earlier"), F.col("starred_keys").alias("sa"))
+    sb = starred_keys.select(F.col("g").alias("later"), F.col("starred_keys").alias("sb"))
+    candidates = (
+        _join(_join(shared, sa, "earlier", "left"), sb, "later", "left")
+        .where(
+            ~F.coalesce(
+                F.exists(F.array_intersect("sa", "sb"), lambda k: k < F.col("first")),
+                F.lit(False),
+            )
+        )
+        .select("earlier", "later")
+    )
+    return sets, candidates, starred, limited
 
 
 def _short(representatives: DataFrame, docs: DataFrame, threshold: float) -> DataFrame:
@@ -763,12 +826,17 @@ def _roots(links: DataFrame) -> DataFrame:
 
 
 def _decided_documents(
-    docs: DataFrame, paragraphs: DataFrame, decisions: DataFrame, limited: DataFrame, min_docs: int
+    docs: DataFrame,
+    paragraphs: DataFrame,
+    decisions: DataFrame,
+    limited: DataFrame,
+    near_limited: DataFrame,
+    min_docs: int,
 ) -> DataFrame:
     """The rows of ``documents.parquet``: per document its final id, text hash, paragraphs,
     whether the first is a title, the bytes of its kept paragraphs joined by blank lines,
-    its dateline, and the limits that applied (none for near copies: this job compares
-    every candidate pair)."""
+    its dateline, and the limits that applied (`limited`: of the restated search,
+    `near_limited`: of the near search)."""
     dropped = decisions.where(F.col("decision") == "drop").select(F.col("doc").alias("gdoc"), "paragraph")
     kept = _join(paragraphs.select("gdoc", "paragraph", "len"), dropped, ["gdoc", "paragraph"], "left_anti")
     kept_bytes = kept.groupBy("gdoc").agg(
@@ -776,7 +844,7 @@ def _decided_documents(
     )
     titles = paragraphs.where((F.col("paragraph") == 0) & _has(TITLE)).select("gdoc", F.lit(True).alias("title"))
     return (
-        _join(_join(_join(_join(docs, kept_bytes, "gdoc", "left"), titles, "gdoc", "left"), _datelines(docs, min_docs), "gdoc", "left"), limited, "gdoc", "left")
+        _join(_join(_join(_join(_join(docs, kept_bytes, "gdoc", "left"), titles, "gdoc", "left"), _datelines(docs, min_docs), "gdoc", "left"), limited, "gdoc", "left"), near_limited, "gdoc", "left")
         .select(
             F.col("gdoc").alias("doc"),
             F.col("id").alias("doc_id"),
@@ -786,7 +854,7 @@ def _decided_documents(
             F.coalesce("clean_bytes", F.lit(0)).cast("long").alias("clean_bytes"),
             "dateline_paragraph",
             "dateline_len",
-            F.lit(False).alias("near_limited"),
+            F.coalesce("near_limited", F.lit(False)).alias("near_limited"),
             F.coalesce("restated_limited", F.lit(False)).alias("restated_limited"),
         )
     )

@@ -92,7 +92,7 @@ def main() -> int:
         "near: candidate pairs (prefix tokens)",
         lambda: job._near_candidates(representatives, job.DEFAULT_THRESHOLD)[1],
     )
-    near = stage("near: candidates and verification", lambda: job._near(representatives, job.DEFAULT_THRESHOLD))
+    near = stage("near: candidates and verification", lambda: job._near(representatives, job.DEFAULT_THRESHOLD)[0])
     short = stage("short: groups and similarity", lambda: job._short(representatives, docs, job.DEFAULT_SHORT_THRESHOLD))
     # Checkpointed as `decide` does: the restated rounds plan on a shallow plan.
     pairs = exact.unionByName(near).unionByName(short).withColumn("evidence", F.lit(None).cast("string"))

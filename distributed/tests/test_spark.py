@@ -318,3 +318,33 @@ def test_repeated_ids_are_renamed_as_the_command_renames_them(spark: SparkSessio
     assert renamed[-1] == "d\n#3", renamed
     got = [r["id"] for r in job._documents(spark, shards).orderBy("gdoc").collect()]
     assert got == renamed
+
+
+def test_a_group_of_near_copies_too_large_for_all_its_pairs_is_joined_as_the_command_joins_it(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """More than 1,024 near copies of one paragraph share their prefixes: the command pairs
+    them with the group's leaders only (and says so in the documents' limits); so does the
+    job."""
+    rng = random.Random(3)
+    words = [f"kata{i}" for i in range(500)]
+    base = [rng.choice(words) for _ in range(120)]
+    records = []
+    for i in range(1300):
+        copy = list(base)
+        copy[rng.randrange(len(copy))] = rng.choice(words)
+        own = " ".join(rng.choice(words) for _ in range(30)).capitalize() + "."
+        records.append({"id": f"a{i}", "text": " ".join(copy).capitalize() + ".\n\n" + own})
+    paths = []
+    for f in range(2):
+        path = tmp_path / f"part{f}.jsonl"
+        chunk = records[len(records) * f // 2 : len(records) * (f + 1) // 2]
+        path.write_text("".join(json.dumps(r) + "\n" for r in chunk), encoding="utf-8")
+        paths.append(str(path))
+    shards = job.fingerprint(spark, paths, str(tmp_path / "shards"), partitions=2)
+    command = dedupsum.decide(shards, tmp_path / "decisions")
+    limited = [r for r in command.documents.to_pylist() if r["near_limited"]]
+    assert len(limited) > 1000, len(limited)
+    decided = job.decide(spark, shards)
+    assert rows([r.asDict() for r in decided.decisions.collect()]) == rows(command.decisions.to_pylist())
+    assert by_doc([r.asDict() for r in decided.documents.collect()]) == by_doc(command.documents.to_pylist())

@@ -53,3 +53,11 @@ def datelines(
 
 def restated_limited(flags: list[int], present: list[bool]) -> bool:
     """Whether the restated search of one document is limited for its size."""
+
+RANK_CAP: int
+
+def rank_cells(shingles: list[int], total: int) -> list[int]:
+    """The rank-sketch cells of a shingle set's tokens, in a corpus of `total` tokens."""
+
+def star(sets: list[list[int]], threshold: float) -> Optional[list[tuple[int, int, float]]]:
+    """A large group's pairs with its leaders (a, b, score), or None if not mostly copies."""

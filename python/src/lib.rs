@@ -294,6 +294,27 @@ fn restated_limited(flags: Vec<i32>, present: Vec<bool>) -> PyResult<bool> {
     Ok(dedupsum::index::steps::restated_limited(&print, &present))
 }
 
+/// The cells of the near search's rank sketch that the tokens of a shingle set (its
+/// `shingles` column) count in, in a corpus whose sets hold `total` tokens in all.
+#[pyfunction]
+fn rank_cells(shingles: Vec<i32>, total: usize) -> Vec<i64> {
+    let tokens: Vec<u32> = shingles.into_iter().map(|h| h as u32).collect();
+    (dedupsum::index::steps::rank_cells(&tokens, total).into_iter())
+        .map(i64::from)
+        .collect()
+}
+
+/// The near pairs of a group of more than 1,024 shingle sets sharing a prefix token (in
+/// corpus order): `(a, b, score)` with its leaders when it is mostly copies of its first
+/// set, else `None`.
+#[pyfunction]
+fn star(sets: Vec<Vec<i32>>, threshold: f64) -> Option<Vec<(u32, u32, f64)>> {
+    let sets: Vec<Vec<u32>> = (sets.into_iter())
+        .map(|s| s.into_iter().map(|h| h as u32).collect())
+        .collect();
+    dedupsum::index::steps::star(&sets, threshold)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_command, m)?)?;
@@ -306,6 +327,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(restated, m)?)?;
     m.add_function(wrap_pyfunction!(datelines, m)?)?;
     m.add_function(wrap_pyfunction!(restated_limited, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_cells, m)?)?;
+    m.add_function(wrap_pyfunction!(star, m)?)?;
+    m.add("RANK_CAP", dedupsum::index::steps::RANK_CAP)?;
     m.add("DedupsumError", m.py().get_type::<DedupsumError>())?;
     Ok(())
 }

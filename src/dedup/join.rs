@@ -307,6 +307,38 @@ fn jaccard_groups(
     (found, starred)
 }
 
+/// The pairs of a group of more than [`MAX_GROUP`] sets sharing a prefix token (`sets`,
+/// in set order), as the join makes them: with its leaders when the group is mostly near
+/// copies of its first set (`a` and `b` index `sets`), or `None` when it is not, and every
+/// pair of it is a candidate. What a distributed job calls on such a group.
+pub(crate) fn star(sets: &[&[u32]], threshold: f64) -> Option<Vec<Overlap>> {
+    let members: Vec<u32> = (0..sets.len() as u32).collect();
+    let matches = |x, y| jaccard_of(sets, x, y, threshold);
+    mostly_copies(&members, matches).then(|| leader_pairs(&members, matches))
+}
+
+/// Counts of a rank sketch's cell past this are all alike (see `Rank`).
+pub(crate) const RANK_CAP: u8 = Rank::CAP;
+
+/// The cell of the rank sketch of a corpus of `total` tokens (see `Rank`) that `token`
+/// counts in, and how many cells there are.
+pub(crate) fn rank_cell(token: u32, total: usize) -> (usize, usize) {
+    let cells = rank_cells(total);
+    (cell_of(token, (cells - 1) as u32), cells)
+}
+
+/// Cells of the rank sketch of `total` tokens: about four tokens a cell, small enough to
+/// stay in cache while counting.
+fn rank_cells(total: usize) -> usize {
+    (total / 4).next_power_of_two().clamp(1 << 12, 1 << 22)
+}
+
+/// The cell of `token` among `mask + 1`.
+fn cell_of(token: u32, mask: u32) -> usize {
+    // Tokens are hashes already; spread them once more so the cell is not the low bits.
+    (token.wrapping_mul(0x9E37_79B1).rotate_left(16) & mask) as usize
+}
+
 /// Sets of a large group compared with its first set to tell whether the group is a
 /// cluster of near copies (see [`mostly_copies`]).
 const SAMPLE: usize = 64;
@@ -528,8 +560,7 @@ impl Rank {
 
     fn count(sets: &[&[u32]]) -> Rank {
         let total: usize = sets.iter().map(|s| s.len()).sum();
-        // About four tokens a cell: small enough to stay in cache while counting.
-        let cells = (total / 4).next_power_of_two().clamp(1 << 12, 1 << 22);
+        let cells = rank_cells(total);
         let counts: Vec<AtomicU8> = (0..cells).map(|_| AtomicU8::new(0)).collect();
         let rank = Rank {
             counts,
@@ -547,8 +578,7 @@ impl Rank {
     }
 
     fn cell(&self, token: u32) -> usize {
-        // Tokens are hashes already; spread them once more so the cell is not the low bits.
-        (token.wrapping_mul(0x9E37_79B1).rotate_left(16) & self.mask) as usize
+        cell_of(token, self.mask)
     }
 
     fn of(&self, token: u32) -> u64 {
@@ -751,6 +781,26 @@ mod tests {
     /// sets that merely share a token (a corpus written from few sentences) keeps every
     /// pair (regression: on such a corpus of 1M paragraphs, 14% of the near copies went
     /// missing).
+    /// What a distributed job reproduces: the rank sketch's cell of every token, and a
+    /// large group's star (or none, for a group not of copies).
+    #[test]
+    fn the_steps_of_a_distributed_join_are_the_join_s() {
+        let sets: Vec<Vec<u32>> = (0..3000u32).map(|k| (k..k + 20).collect()).collect();
+        let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+        let total = slices.iter().map(|s| s.len()).sum();
+        let rank = Rank::count(&slices);
+        for t in [0, 1, 77, 2999, u32::MAX] {
+            let (cell, cells) = rank_cell(t, total);
+            assert_eq!(cell, rank.cell(t));
+            assert_eq!(cells, rank.counts.len());
+        }
+        let copies: Vec<&[u32]> = vec![&sets[0]; 100];
+        let star = star(&copies, 0.8).unwrap();
+        assert_eq!(star.len(), 99);
+        assert!(star.iter().all(|o| o.a == 0 && o.shared == 20));
+        assert_eq!(super::star(&slices[..100], 0.8), None);
+    }
+
     #[test]
     fn only_groups_of_copies_are_starred() {
         let members: Vec<u32> = (0..200).collect();

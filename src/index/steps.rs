@@ -60,6 +60,38 @@ pub fn restated_limited(print: &DocPrint, present: &[bool]) -> bool {
     restated::is_limited(&Paragraphs::new(std::slice::from_ref(print)), present, 0)
 }
 
+/// The cells of the near search's rank sketch that the `tokens` of a shingle set count in,
+/// in a corpus whose sets hold `total` tokens in all: a token's rank is its cell's count
+/// (capped at [`RANK_CAP`]), then the token.
+pub fn rank_cells(tokens: &[u32], total: usize) -> Vec<u32> {
+    (tokens.iter())
+        .map(|&t| crate::dedup::join::rank_cell(t, total).0 as u32)
+        .collect()
+}
+
+/// Counts of a rank sketch's cell past this are all alike.
+pub const RANK_CAP: u8 = crate::dedup::join::RANK_CAP;
+
+/// The near pairs of a group of more than `dedup::join::MAX_GROUP` shingle sets sharing a
+/// prefix token (`sets`, in corpus order), as `decide` makes them: `(a, b, score)` with
+/// the group's leaders when it is mostly copies of its first set, else `None` (every pair
+/// of it is then a candidate).
+pub fn star(sets: &[Vec<u32>], threshold: f64) -> Option<Vec<(u32, u32, f64)>> {
+    let slices: Vec<&[u32]> = sets.iter().map(Vec::as_slice).collect();
+    let pairs = crate::dedup::join::star(&slices, threshold)?;
+    Some(
+        (pairs.iter())
+            .map(|o| {
+                (
+                    o.a,
+                    o.b,
+                    o.jaccard(sets[o.a as usize].len(), sets[o.b as usize].len()),
+                )
+            })
+            .collect(),
+    )
+}
+
 /// The story sketch of a document: copies of one page share a token of it.
 pub fn story_sketch(print: &DocPrint) -> StorySketch {
     boilerplate::story_sketch(print.paragraphs.iter())
