@@ -744,7 +744,6 @@ mod tests {
     /// past the document's paragraphs (out of bounds, or into the next document).
     #[test]
     fn a_sentence_said_by_a_paragraph_not_before_it_is_refused() {
-        let config = DedupConfig::default();
         let written = |sayer: u32| {
             let mut print = DocPrint::default();
             for p in 0..2u16 {
@@ -758,17 +757,7 @@ mod tests {
                     sayers,
                 );
             }
-            let shard = Shard {
-                settings: Settings::new(&config, LangChoice::Auto),
-                docs: vec![ShardDoc {
-                    id: "a".into(),
-                    site: None,
-                    text_hash: 0,
-                    opening: None,
-                }],
-                prints: vec![print],
-                frequencies: None,
-            };
+            let shard = one_document("a", None, print, None);
             let dir = tempfile::tempdir().unwrap();
             shard
                 .write(&OutputDir::create(dir.path()).unwrap())
@@ -791,26 +780,47 @@ mod tests {
 
     /// Fingerprints of more paragraphs than the documents table lists (files of two
     /// shards mixed up) are refused, not read past the documents.
-    /// Shards put together: documents and fingerprints in order, the term counts added up
-    /// (none when a part has none), a shard of other settings refused.
-    #[test]
-    fn appended_shards_add_up_their_counts_and_refuse_other_settings() {
-        let config = DedupConfig::default();
-        let text = "Satu dua tiga empat lima enam.";
-        let shard = |id: &str, vocabulary: Option<Vec<u64>>| Shard {
-            settings: Settings::new(&config, LangChoice::Auto),
+    /// A shard of one document, `id`, of default settings.
+    fn one_document(
+        id: &str,
+        opening: Option<Opening>,
+        print: DocPrint,
+        frequencies: Option<DocumentFrequencies>,
+    ) -> Shard {
+        Shard {
+            settings: Settings::new(&DedupConfig::default(), LangChoice::Auto),
             docs: vec![ShardDoc {
                 id: id.into(),
                 site: None,
                 text_hash: 0,
-                opening: None,
+                opening,
             }],
-            prints: vec![DocPrint::new(text, spans(text), Lang::Indonesian, &config)],
-            frequencies: vocabulary.map(|v| {
+            prints: vec![print],
+            frequencies,
+        }
+    }
+
+    /// The fingerprints of a document of one paragraph, `text`.
+    fn one_paragraph(text: &str) -> DocPrint {
+        DocPrint::new(text, spans(text), Lang::Indonesian, &DedupConfig::default())
+    }
+
+    /// Shards put together: documents and fingerprints in order, the term counts added up
+    /// (none when a part has none), a shard of other settings refused.
+    #[test]
+    fn appended_shards_add_up_their_counts_and_refuse_other_settings() {
+        let shard = |id: &str, vocabulary: Option<Vec<u64>>| {
+            let frequencies = vocabulary.map(|v| {
                 let mut counted = DocumentFrequencies::default();
                 counted.add(&[v]);
                 counted
-            }),
+            });
+            one_document(
+                id,
+                None,
+                one_paragraph("Satu dua tiga empat lima enam."),
+                frequencies,
+            )
         };
         let path = Path::new("next");
         let mut all = shard("a", Some(vec![1, 2]));
@@ -837,23 +847,13 @@ mod tests {
     /// learned from openings, and decided at that paragraph).
     #[test]
     fn an_opening_past_the_paragraphs_is_refused() {
-        let config = DedupConfig::default();
         let text = "Satu dua tiga empat lima enam.";
-        let shard = Shard {
-            settings: Settings::new(&config, LangChoice::Auto),
-            docs: vec![ShardDoc {
-                id: "a".into(),
-                site: None,
-                text_hash: 0,
-                opening: Some(Opening {
-                    site: None,
-                    paragraph: 1,
-                    head: text.into(),
-                }),
-            }],
-            prints: vec![DocPrint::new(text, spans(text), Lang::Indonesian, &config)],
-            frequencies: None,
+        let opening = Opening {
+            site: None,
+            paragraph: 1,
+            head: text.into(),
         };
+        let shard = one_document("a", Some(opening), one_paragraph(text), None);
         let tmp = tempfile::tempdir().unwrap();
         shard
             .write(&OutputDir::create(tmp.path()).unwrap())
