@@ -794,6 +794,11 @@ mod tests {
             assert_eq!(cell, rank.cell(t));
             assert_eq!(cells, rank.counts.len());
         }
+        // The sketch's shape is a contract with the job's stored ranks: known answers.
+        assert_eq!(rank_cell(1, 0), (3639, 1 << 12));
+        assert_eq!(rank_cell(0x1234_5678, 20_000), (5846, 1 << 13));
+        assert_eq!(rank_cell(7, 40_000).1, 1 << 14);
+        assert_eq!(rank_cell(u32::MAX, 1_000_000_000), (1_008_072, 1 << 22));
         let copies: Vec<&[u32]> = vec![&sets[0]; 100];
         let star = star(&copies, 0.8).unwrap();
         assert_eq!(star.len(), 99);

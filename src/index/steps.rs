@@ -170,6 +170,14 @@ mod tests {
         Wali Kota Budi Santoso meninjau lokasi dan menjanjikan bantuan logistik hari ini.\n\n\
         Petugas BPBD mengevakuasi 120 warga ke Gedung Olahraga Sukamaju dengan perahu karet. Wali Kota Budi Santoso meninjau lokasi dan menjanjikan bantuan logistik hari ini.";
 
+    /// The cells of a set's tokens, each as the command's join counts it.
+    #[test]
+    fn rank_cells_are_the_join_s_cells() {
+        assert_eq!(rank_cells(&[1, 0x1234_5678], 20_000), [7735, 5846]);
+        assert_eq!(rank_cells(&[], 20_000), Vec::<u32>::new());
+        assert_eq!(RANK_CAP, 239);
+    }
+
     #[test]
     fn a_document_read_from_its_stored_rows_has_the_same_sketch_and_copies() {
         let prints = prints(&[REPEATING]);
