@@ -189,17 +189,21 @@ pub enum Evidence {
     Block,
     /// Every sentence of the paragraph was said before in the article, word for word.
     Sentences,
+    /// The paragraph's terms are nearly all in one earlier paragraph: a sentence of it,
+    /// shortened or respaced; its score is that share of its term weight.
+    Excerpt,
 }
 
 impl Evidence {
     /// Every kind of evidence.
-    pub const ALL: [Evidence; 6] = [
+    pub const ALL: [Evidence; 7] = [
         Evidence::None,
         Evidence::Pair,
         Evidence::Passage,
         Evidence::Recap,
         Evidence::Block,
         Evidence::Sentences,
+        Evidence::Excerpt,
     ];
 
     /// The evidence named `name` in the outputs.
@@ -216,6 +220,7 @@ impl Evidence {
             Evidence::Recap => "recap",
             Evidence::Block => "block",
             Evidence::Sentences => "sentences",
+            Evidence::Excerpt => "excerpt",
         }
     }
 }
@@ -616,7 +621,15 @@ mod tests {
         let names: Vec<&str> = Evidence::ALL.iter().map(|e| e.as_str()).collect();
         assert_eq!(
             names,
-            ["", "pair", "passage", "recap", "block", "sentences"]
+            [
+                "",
+                "pair",
+                "passage",
+                "recap",
+                "block",
+                "sentences",
+                "excerpt"
+            ]
         );
         for evidence in Evidence::ALL {
             assert_eq!(Evidence::from_name(evidence.as_str()), Some(evidence));

@@ -73,6 +73,13 @@ impl Rule {
 /// pair with a paragraph elsewhere (see [`PairScores::template_rows`]).
 const ROW_SHARE: f64 = 0.5;
 
+/// A paragraph is an excerpt of an earlier one when at least this share of its term
+/// weight is in that one paragraph (see [`PairScores::excerpts`]).
+pub const EXCERPT: f64 = 0.9;
+/// ...unless a neighbour scores at least this with it: parallel rows of one template
+/// (fixtures naming the same teams) each repeat the paragraph that introduces them.
+const EXCERPT_ROW: f64 = 0.5;
+
 /// A restated paragraph's other earlier matches are listed (`--all-pairs`) when they score
 /// at least this share of the threshold (see [`PairScores::other_sources`]).
 const OTHER_SOURCE_SHARE: f64 = 0.5;
@@ -399,6 +406,8 @@ pub struct PairScores {
     /// `(i, j, score, shared terms)` for `i < j`, sorted by `(i, j)`; the score is the
     /// weighted Jaccard.
     cells: Vec<(u32, u32, f64, u32)>,
+    /// The weight of each paragraph's terms.
+    mass: Vec<f64>,
     /// The numbers of each paragraph: its terms with a digit, sorted.
     numbers: Vec<Vec<Term>>,
     /// Whether each paragraph ends as prose does (all do unless set): a row of a list or
@@ -488,6 +497,7 @@ impl PairScores {
             n,
             min_mass,
             cells,
+            mass,
             numbers,
             prose: vec![true; n],
             big: (0..n).map(big).collect(),
@@ -576,6 +586,13 @@ impl PairScores {
         later.sort_unstable();
         out.extend(
             self.block(&rule, &mut margin)
+                .into_iter()
+                .filter(|p| later.binary_search(&p.1).is_err()),
+        );
+        let mut later: Vec<usize> = out.iter().map(|p| p.1).collect();
+        later.sort_unstable();
+        out.extend(
+            self.excerpts(&mut margin)
                 .into_iter()
                 .filter(|p| later.binary_search(&p.1).is_err()),
         );
@@ -742,6 +759,50 @@ impl PairScores {
             .collect();
         restated.sort_by_key(|&(i, j, _, _)| (j, i));
         restated
+    }
+
+    /// Paragraphs taken from one earlier paragraph: prose whose terms are nearly all
+    /// ([`EXCERPT`] of its weight) in it, with no number it lacks, as a sentence of it
+    /// shortened or respaced (an extractive summary appended to the page, a lead sentence
+    /// said again). Its Jaccard with the longer paragraph is low, so no pair rule finds
+    /// it; a paragraph of the article brings a word of its own, and a word found in only
+    /// one paragraph weighs most. Rows of a template are not excerpts: a neighbour
+    /// scoring [`EXCERPT_ROW`] with it. Each points at its best source, the earliest on a
+    /// tie, scored by the share. Lowers `margin` to the closest call (a share moves no
+    /// more than a score does).
+    fn excerpts(&self, margin: &mut f64) -> Vec<(usize, usize, f64, Evidence)> {
+        let mut best: Vec<Option<(usize, f64)>> = vec![None; self.n];
+        for &(i, j, score, _) in &self.cells {
+            let (i, j) = (i as usize, j as usize);
+            if !self.prose[j]
+                || self.numbers[j]
+                    .iter()
+                    .any(|t| self.numbers[i].binary_search(t).is_err())
+            {
+                continue;
+            }
+            // The shared weight, from the Jaccard and the two masses.
+            let common = score * (self.mass[i] + self.mass[j]) / (1.0 + score);
+            let share = common / self.mass[j];
+            *margin = margin.min((share - EXCERPT).abs());
+            if share >= EXCERPT && best[j].is_none_or(|b| share > b.1) {
+                best[j] = Some((i, share));
+            }
+        }
+        let mut out = Vec::new();
+        for (j, found) in best.into_iter().enumerate() {
+            let Some((i, share)) = found else { continue };
+            let row = [j.wrapping_sub(1), j + 1]
+                .into_iter()
+                .filter(|&m| m < self.n && m != i)
+                .map(|m| self.score(j.min(m), j.max(m)))
+                .inspect(|&s| *margin = margin.min((s - EXCERPT_ROW).abs()))
+                .any(|s| s >= EXCERPT_ROW);
+            if !row {
+                out.push((i, j, share, Evidence::Excerpt));
+            }
+        }
+        out
     }
 
     /// Whether pair `i < j` joins two rows of one template: each of the two paragraphs
@@ -1715,6 +1776,88 @@ mod tests {
         PairScores::new(&slices, &frequencies(&[0; 60]), 100)
     }
 
+    /// The excerpts `scores_of(page)` finds, as `(earlier, later)`, and the margin.
+    fn excerpts_of(page: &[Vec<Term>]) -> (Vec<(usize, usize)>, f64) {
+        let mut margin = f64::INFINITY;
+        let found = scores_of(page).excerpts(&mut margin);
+        assert!(found
+            .iter()
+            .all(|e| e.3 == Evidence::Excerpt && e.2 >= EXCERPT));
+        (found.iter().map(|e| (e.0, e.1)).collect(), margin)
+    }
+
+    /// A long opening, unrelated paragraphs, then a sentence of the opening again.
+    fn page_quoting_its_opening(sentence: Vec<Term>) -> Vec<Vec<Term>> {
+        vec![
+            (0..16).collect(),
+            (20..28).collect(),
+            (30..38).collect(),
+            sentence,
+        ]
+    }
+
+    #[test]
+    fn a_sentence_of_an_earlier_paragraph_said_again_is_an_excerpt() {
+        let (found, margin) = excerpts_of(&page_quoting_its_opening(vec![2, 3, 5, 7, 11, 13]));
+        assert_eq!(found, [(0, 3)]);
+        // Its share is 1: the closest call is that distance from the bar.
+        assert!((margin - (1.0 - EXCERPT)).abs() < 1e-9, "{margin}");
+        // The Jaccard with the long opening is far below any pair rule.
+        assert!(scores_of(&page_quoting_its_opening(vec![2, 3, 5, 7, 11, 13])).score(0, 3) < 0.4);
+    }
+
+    #[test]
+    fn a_paragraph_bringing_a_word_of_its_own_is_no_excerpt() {
+        // Term 50 is in no other paragraph: it weighs most.
+        let (found, _) = excerpts_of(&page_quoting_its_opening(vec![2, 3, 5, 7, 11, 13, 50]));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_paragraph_stating_a_number_the_earlier_one_lacks_is_no_excerpt() {
+        // Terms with the lowest bit set are numbers. Nineteen terms of the opening and
+        // one of the next paragraph: nearly all its weight is in the opening.
+        let page = |extra: Term| {
+            let mut sentence: Vec<Term> = (0..19).collect();
+            sentence.push(extra);
+            vec![
+                (0..40).collect(),
+                (41..49).collect(),
+                (50..58).collect(),
+                sentence,
+            ]
+        };
+        assert_eq!(excerpts_of(&page(42)).0, [(0, 3)]);
+        let (found, _) = excerpts_of(&page(41));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn rows_of_a_template_under_the_paragraph_naming_them_are_no_excerpts() {
+        // Fixtures: each row names the same teams as the row beside it.
+        let page = vec![
+            (0..16).collect(),
+            vec![0, 2, 4, 6, 8, 10],
+            vec![0, 2, 4, 6, 8, 12],
+            vec![0, 2, 4, 6, 10, 12],
+        ];
+        let (found, _) = excerpts_of(&page);
+        assert!(found.is_empty(), "{found:?}");
+        // One row alone is an excerpt.
+        assert_eq!(excerpts_of(&page[..2]).0, [(0, 1)]);
+    }
+
+    #[test]
+    fn an_excerpt_that_is_not_prose_is_not_restated() {
+        let page = page_quoting_its_opening(vec![2, 4, 5, 7, 11, 13]);
+        let slices: Vec<&[Term]> = page.iter().map(Vec::as_slice).collect();
+        let mut scores = PairScores::new(&slices, &frequencies(&[0; 60]), 100);
+        let mut margin = f64::INFINITY;
+        assert_eq!(scores.excerpts(&mut margin).len(), 1);
+        scores.prose[3] = false;
+        assert!(scores.excerpts(&mut margin).is_empty());
+    }
+
     #[test]
     fn a_template_row_needs_a_neighbour_of_half_the_pair_score_on_both_sides() {
         // Fewer template words: the neighbours score under half the pair (but not 0).
@@ -1821,10 +1964,11 @@ mod tests {
     /// one of the words 5 shares changed unless `tie`), and paragraph 2 restated by 6.
     fn two_matches(tie: bool) -> PairScores {
         let a = words(16_000, 10);
-        let mut again = a.clone();
+        // Paragraph 1 says 0's first eight words (those 5 says) and words of its own
+        // (not an excerpt of 0): as many as 0's other two, or three, which weigh it down.
+        let mut again = sharing(&a, 8, 16_100);
         if !tie {
-            again[0] = 2 * 16_100;
-            again.sort_unstable();
+            again.push(2 * 16_110);
         }
         let b = words(16_200, 10);
         scores_of(&[

@@ -291,3 +291,44 @@ fn a_sentence_said_first_by_a_dropped_paragraph_is_dropped_the_first_time_not_th
         drops(&again, "b")
     );
 }
+
+/// An extractive summary appended a sentence a paragraph, as IndoSum's are: each a
+/// sentence of one paragraph, respaced and cut short, so no sentence matches word for
+/// word and the long paragraph it came from shares too little for a pair. Each is an
+/// excerpt of its paragraph; the flood story's summary of the court story stays.
+#[test]
+fn an_extractive_summary_respaced_is_dropped_as_excerpts() {
+    let court = [
+        COURT[0],
+        "Pengadilan Negeri Pangkalpinang menggelar sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra Wijaya pada Senin pagi. Sidang dibuka pukul sembilan dan berlangsung hingga sore, dihadiri keluarga terdakwa serta perwakilan lembaga swadaya masyarakat yang memantau perkara tambang di pulau itu.",
+        "Jaksa penuntut umum Ratna Sari membacakan dakwaan bahwa kerugian negara mencapai Rp 271 triliun akibat penambangan ilegal di kawasan hutan lindung. Menurut dakwaan, puluhan perusahaan cangkang dipakai untuk menampung bijih dari lokasi tambang tanpa izin selama empat tahun.",
+        COURT[3],
+        COURT[4],
+        COURT[5],
+        "Pengadilan Negeri Pangkalpinang menggelar sidang perdana kasus korupsi tambang timah dengan terdakwa Hendra Wijaya .",
+        "Jaksa Ratna Sari membacakan dakwaan , kerugian negara mencapai Rp 271 triliun akibat penambangan ilegal .",
+    ];
+    let mut flood: Vec<&str> = FLOOD.to_vec();
+    flood.push(court[6]);
+    let (rows, pairs) = dedup(&[("court", court.join("\n\n")), ("flood", flood.join("\n\n"))]);
+    assert_eq!(
+        drops(&rows, "court"),
+        [(7, "restated", "court"), (8, "restated", "court")]
+    );
+    assert_eq!(drops(&rows, "flood"), []);
+    let excerpts: Vec<(&str, &str, f64)> = pairs
+        .iter()
+        .filter(|p| p["doc_b"] == "court" && p["evidence"] == "excerpt")
+        .map(|p| {
+            (
+                p["para_a"].as_str(),
+                p["para_b"].as_str(),
+                p["score"].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(excerpts.len(), 2, "{pairs:?}");
+    assert_eq!((excerpts[0].0, excerpts[0].1), ("2", "7"));
+    assert_eq!((excerpts[1].0, excerpts[1].1), ("3", "8"));
+    assert!(excerpts.iter().all(|e| (0.9..=1.0).contains(&e.2)));
+}
