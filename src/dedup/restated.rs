@@ -781,9 +781,10 @@ impl PairScores {
             {
                 continue;
             }
-            // The shared weight, from the Jaccard and the two masses.
+            // The shared weight, from the Jaccard and the two masses (rounding can take
+            // the share of a paragraph wholly in the other a hair past 1).
             let common = score * (self.mass[i] + self.mass[j]) / (1.0 + score);
-            let share = common / self.mass[j];
+            let share = (common / self.mass[j]).min(1.0);
             *margin = margin.min((share - EXCERPT).abs());
             if share >= EXCERPT && best[j].is_none_or(|b| share > b.1) {
                 best[j] = Some((i, share));
