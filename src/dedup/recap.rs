@@ -31,6 +31,11 @@ pub const MAX_SHORT: usize = 8;
 /// A recap draws on several paragraphs: no single earlier one holds more than this share
 /// of its covered term weight.
 pub const MAX_SOURCE_SHARE: f64 = 0.6;
+/// A paragraph with this share of its weight (as the pairs weigh terms) in two earlier
+/// paragraphs restates the article even when one of them holds most of it.
+pub const EXCERPT: f64 = super::restated::EXCERPT;
+/// ...unless a neighbour has this weighted Jaccard with it: a row of a template.
+pub const ROW: f64 = 0.5;
 /// A recap needs at least this many paragraphs before it to restate.
 pub const MIN_BEFORE: usize = 3;
 /// Articles of more paragraphs than this have no recap looked for: against a long page
@@ -210,10 +215,38 @@ pub fn find_among(
             .filter(|&&c| coverage[c] >= THRESHOLD)
             .count()
             >= 2;
+    // A summary of two or three sentences, each lifted from a paragraph, says nearly
+    // nothing those two paragraphs did not: weighed as the pairs weigh terms (a word of
+    // its own, in no other paragraph, weighs most), it restates the article although
+    // its weight sits mostly in one paragraph.
+    // Rows of a template (fixtures, a list of nominees) are each wholly in the paragraphs
+    // introducing them too, but each shares most of its words with the row beside it.
+    let row = |j: usize, recaps: &mut Recaps| {
+        [j.wrapping_sub(1), j + 1]
+            .into_iter()
+            .filter(|&m| m < n)
+            .map(|m| weighted_jaccard(sets[j], sets[m], &weight))
+            .inspect(|&s| recaps.margin = recaps.margin.min((s - ROW).abs()))
+            .any(|s| s >= ROW)
+    };
+    // The paragraphs the pairs compare a candidate with: those on the page that may be
+    // recaps (prose, no title).
+    let compared: Vec<bool> = (0..n).map(|i| candidate[i] && !dropped[i]).collect();
+    // Drawn from the article before the paragraphs looked at, not from another summary
+    // sentence.
+    let first = cands[cands.len() - 1];
+    let two_sources: Vec<bool> = (0..cands.len())
+        .map(|c| {
+            !short[c]
+                && in_two_sources(sets, &compared, cands[c], first, &weight, &mut recaps) >= EXCERPT
+                && !row(cands[c], &mut recaps)
+        })
+        .collect();
     let spread: Vec<bool> = (0..cands.len())
         .map(|c| {
             (sentence_by_sentence && sentences.contains(&c))
                 || best[c].1 <= MAX_SOURCE_SHARE * seen_weight[c]
+                || two_sources[c]
         })
         .collect();
     // Inside a recap, a paragraph wholly said by one earlier paragraph (every term of it
@@ -232,7 +265,7 @@ pub fn find_among(
     let Some(&open) = long
         .iter()
         .rev()
-        .find(|&&c| coverage[c] >= THRESHOLD && spread[c])
+        .find(|&&c| coverage[c] >= THRESHOLD && spread[c] || two_sources[c])
     else {
         return recaps;
     };
@@ -243,6 +276,105 @@ pub fn find_among(
         .map(|c| (cands[c], kept_best[c].0, coverage[c]))
         .collect();
     recaps
+}
+
+/// The Jaccard of two sorted term sets, each term weighted by `weight`.
+fn weighted_jaccard(a: &[Term], b: &[Term], weight: &impl Fn(Term) -> f64) -> f64 {
+    let both: f64 = a
+        .iter()
+        .filter(|t| b.binary_search(t).is_ok())
+        .map(|&t| weight(t))
+        .sum();
+    let all: f64 = a.iter().chain(b).map(|&t| weight(t)).sum::<f64>() - both;
+    if all > 0.0 {
+        both / all
+    } else {
+        0.0
+    }
+}
+
+/// The largest share of paragraph `j`'s term weight found in two paragraphs before
+/// `before`, 0 when one of those `paired` with it (compared by the pairs) alone holds
+/// [`EXCERPT`] of it; each term weighted by `weight` times its rarity in the article,
+/// `ln(1 + n / paragraphs having it)`; a pair missing a number of `j` counts for nothing.
+/// A maximum over all pairs, so it moves no more than each pair's share does: lowers
+/// `recaps.margin` to its distance from [`EXCERPT`] and `recaps.min_mass` to the mass
+/// over `ln(1 + n)` (a corpus weight growth moves a term's weight by that factor at most).
+fn in_two_sources(
+    sets: &[&[Term]],
+    paired: &[bool],
+    j: usize,
+    before: usize,
+    weight: &impl Fn(Term) -> f64,
+    recaps: &mut Recaps,
+) -> f64 {
+    let n = sets.len() as f64;
+    let terms = sets[j];
+    let weights: Vec<f64> = terms
+        .iter()
+        .map(|t| {
+            let having = sets.iter().filter(|s| s.binary_search(t).is_ok()).count();
+            weight(*t) * (1.0 + n / having as f64).ln()
+        })
+        .collect();
+    let mass: f64 = weights.iter().sum();
+    let words = terms.len().div_ceil(64);
+    // Per earlier paragraph, which of `j`'s terms it has, as bits.
+    let has: Vec<(usize, Vec<u64>)> = sets[..before]
+        .iter()
+        .map(|s| {
+            let mut bits = vec![0u64; words];
+            for (k, t) in terms.iter().enumerate() {
+                if s.binary_search(t).is_ok() {
+                    bits[k / 64] |= 1 << (k % 64);
+                }
+            }
+            bits
+        })
+        .enumerate()
+        .filter(|(_, bits)| bits.iter().any(|&w| w != 0))
+        .collect();
+    let mut numbers = vec![0u64; words];
+    for (k, &t) in terms.iter().enumerate() {
+        if is_number(t) {
+            numbers[k / 64] |= 1 << (k % 64);
+        }
+    }
+    let share_of = |a: &[u64], b: &[u64]| -> f64 {
+        let union = |w: usize| a[w] | b[w];
+        if (0..words).any(|w| numbers[w] & !union(w) != 0) {
+            return 0.0;
+        }
+        let found: f64 = (0..terms.len())
+            .filter(|&k| union(k / 64) >> (k % 64) & 1 == 1)
+            .map(|k| weights[k])
+            .sum();
+        found / mass
+    };
+    // The best share of one paragraph the pairs compare it with, of any other one, of two.
+    let (mut compared, mut one, mut two): (f64, f64, f64) = (0.0, 0.0, 0.0);
+    for (x, (i, a)) in has.iter().enumerate() {
+        let alone = share_of(a, a);
+        if paired[*i] {
+            compared = compared.max(alone);
+        } else {
+            one = one.max(alone);
+        }
+        for (_, b) in &has[x + 1..] {
+            two = two.max(share_of(a, b));
+        }
+    }
+    recaps.margin = recaps.margin.min((compared - EXCERPT).abs());
+    // Wholly in one paragraph the pairs compare it with, it is that paragraph's excerpt
+    // (or a row under it) for them to judge.
+    let share = if compared >= EXCERPT {
+        0.0
+    } else {
+        two.max(one).max(compared)
+    };
+    recaps.margin = recaps.margin.min((share - EXCERPT).abs());
+    recaps.min_mass = recaps.min_mass.min(mass / (1.0 + n).ln());
+    share
 }
 
 #[cfg(test)]
@@ -312,6 +444,68 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(find(&sets, &candidate, |_| 1.0).found.is_empty());
     }
+    /// A paragraph of ten terms (1–10), four of five (11–30; odd terms are numbers), then
+    /// `closing`.
+    fn five_then(closing: Vec<Term>) -> Vec<Vec<Term>> {
+        let mut article: Vec<Vec<Term>> = vec![(1..=10).collect()];
+        article.extend((0..4).map(|p| (5 * p + 11..=5 * p + 15).collect()));
+        article.push(closing);
+        article
+    }
+
+    /// Eight terms of the first paragraph and two of the second, then `extra`.
+    fn eight_and_two(extra: &[Term]) -> Vec<Term> {
+        let mut closing: Vec<Term> = (1..=8)
+            .chain([11, 12])
+            .chain(extra.iter().copied())
+            .collect();
+        closing.sort_unstable();
+        closing
+    }
+
+    #[test]
+    fn a_closing_paragraph_made_of_two_earlier_ones_is_a_recap() {
+        // Most of its weight sits in one paragraph (not spread), yet it says nothing the
+        // two did not.
+        let found = find_in(&five_then(eight_and_two(&[])));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (5, 0));
+        // A word of its own, in no other paragraph, outweighs a tenth of it.
+        assert!(find_in(&five_then(eight_and_two(&[40]))).is_empty());
+        // One of another paragraph (in two, as the others) does not.
+        assert_eq!(find_in(&five_then(eight_and_two(&[22]))).len(), 1);
+    }
+
+    #[test]
+    fn two_paragraphs_missing_a_number_of_the_closing_one_do_not_make_it_a_recap() {
+        // 23 is a number (odd), stated by the third paragraph only.
+        assert!(find_in(&five_then(eight_and_two(&[23]))).is_empty());
+    }
+
+    #[test]
+    fn a_closing_row_beside_a_row_like_it_is_no_recap() {
+        // Two rows sharing most of their words, each drawn from the first two paragraphs.
+        let mut article = five_then(vec![1, 2, 3, 4, 5, 6, 11, 12]);
+        article.insert(5, vec![1, 2, 3, 4, 5, 7, 11, 13]);
+        assert!(find_in(&article).is_empty());
+        // Either alone is a recap.
+        assert_eq!(find_in(&five_then(vec![1, 2, 3, 4, 5, 6, 11, 12])).len(), 1);
+    }
+
+    #[test]
+    fn a_closing_paragraph_wholly_in_one_the_pairs_compare_is_theirs() {
+        // Wholly in the first paragraph: an excerpt, for the pairs to judge...
+        let article = five_then((1..=6).collect());
+        assert!(find_in(&article).is_empty());
+        // ...unless the pairs do not compare it with that one (a title).
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let mut candidate = vec![true; sets.len()];
+        candidate[0] = false;
+        let found = find(&sets, &candidate, |_| 1.0).found;
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 5);
+    }
+
     /// `n` paragraphs of five terms each, none shared: sources for a recap.
     fn sources(n: u32) -> Vec<Vec<Term>> {
         (0..n)
@@ -354,12 +548,13 @@ mod tests {
     }
 
     /// After a recap, a paragraph whose terms were all said before but mostly by one
-    /// paragraph (not wholly) restates that paragraph, not the article: not part of it.
+    /// paragraph (not wholly, nor by two) restates that paragraph, not the article: not
+    /// part of it.
     #[test]
     fn a_wholly_covered_paragraph_from_mostly_one_source_is_not_part_of_a_recap() {
         let mut article = sources(4);
         article.push(vec![0, 1, 10, 11, 20, 21, 30, 31]);
-        article.push(vec![0, 1, 2, 3, 4, 10]);
+        article.push(vec![0, 1, 2, 3, 4, 10, 20]);
         let found = find_in(&article);
         let paragraphs: Vec<usize> = found.iter().map(|f| f.0).collect();
         assert_eq!(paragraphs, [4], "{found:?}");
@@ -437,7 +632,14 @@ mod tests {
             .into_iter()
             .fold(f64::INFINITY, f64::min);
         assert!((recaps.margin - margin).abs() < 1e-12, "{}", recaps.margin);
-        assert_eq!(recaps.min_mass, 6.0);
+        // The recap's six terms, each in two of the five paragraphs, weighed as the pairs
+        // weigh them, over the most that weight grows per unit of corpus weight.
+        let in_article = 6.0 * (1.0 + 5.0f64 / 2.0).ln() / 6.0f64.ln();
+        assert!(
+            (recaps.min_mass - in_article).abs() < 1e-12,
+            "{}",
+            recaps.min_mass
+        );
     }
     #[test]
     fn the_margin_counts_the_distance_from_the_opening_threshold() {

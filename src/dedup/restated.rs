@@ -263,7 +263,7 @@ pub(crate) fn score_document(
         .iter()
         .map(|&g| {
             let print = paragraphs.print(g);
-            !print.is_title && print.is_prose && !print.opens_quote
+            !print.is_title && print.is_prose && !print.opens_quote && !print.is_list_item
         })
         .collect();
     let dropped: Vec<bool> = sources.iter().map(|&g| !present[g]).collect();
