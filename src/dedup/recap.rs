@@ -88,7 +88,9 @@ pub fn find_among(
     // with whether it is short.
     let mut cands: Vec<usize> = Vec::new();
     let mut short: Vec<bool> = Vec::new();
+    let mut walked = MIN_BEFORE;
     for j in (MIN_BEFORE..n).rev().filter(|&j| !dropped[j]) {
+        walked = j + 1;
         let is_short = sets[j].len() < MIN_TERMS;
         let room = if is_short { MAX_SHORT } else { MAX_BLOCK };
         // A short paragraph bringing a term of its own ends the block as well.
@@ -101,8 +103,18 @@ pub fn find_among(
         }
         cands.push(j);
         short.push(is_short);
+        walked = j;
     }
     if !short.contains(&false) {
+        // Short paragraphs said before, among paragraphs dropped already as copies or
+        // repeats: the last sentences of a summary whose others were dropped, restating
+        // what they did.
+        if (walked..n).any(|j| dropped[j]) {
+            recaps.found = cands
+                .iter()
+                .filter_map(|&j| best_kept_source(sets, dropped, j, &weight).map(|i| (j, i, 1.0)))
+                .collect();
+        }
         return recaps;
     }
     // The candidates' terms, each once, with a bit per candidate that has it.
@@ -276,6 +288,32 @@ pub fn find_among(
         .map(|c| (cands[c], kept_best[c].0, coverage[c]))
         .collect();
     recaps
+}
+
+/// The paragraph before `j` not `dropped` holding the most weight of its terms (the
+/// earliest of equal ones), if one has any.
+fn best_kept_source(
+    sets: &[&[Term]],
+    dropped: &[bool],
+    j: usize,
+    weight: &impl Fn(Term) -> f64,
+) -> Option<usize> {
+    let held = |s: &[Term]| -> f64 {
+        sets[j]
+            .iter()
+            .filter(|t| s.binary_search(t).is_ok())
+            .map(|&t| weight(t))
+            .sum()
+    };
+    (0..j)
+        .filter(|&i| !dropped[i])
+        .map(|i| (i, held(sets[i])))
+        .filter(|b| b.1 > 0.0)
+        .fold(None, |best: Option<(usize, f64)>, b| match best {
+            Some(x) if x.1 >= b.1 => Some(x),
+            _ => Some(b),
+        })
+        .map(|b| b.0)
 }
 
 /// The Jaccard of two sorted term sets, each term weighted by `weight`.
@@ -504,6 +542,28 @@ mod tests {
         let found = find(&sets, &candidate, |_| 1.0).found;
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, 5);
+    }
+
+    #[test]
+    fn short_paragraphs_said_before_after_dropped_repeats_close_them() {
+        // Four paragraphs, one of new content dropped already (as a copy), then a short
+        // one every term of which was said before.
+        let found = |closing: Vec<Term>, repeat_dropped: bool| {
+            let mut article = sources(4);
+            article.push(vec![60, 61, 62, 63, 64, 65]);
+            article.push(closing);
+            let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+            let mut dropped = vec![false; sets.len()];
+            dropped[4] = repeat_dropped;
+            find_among(&sets, &vec![true; sets.len()], &dropped, |_| 1.0).found
+        };
+        // It points at the paragraph on the page holding most of it (not the dropped one).
+        assert_eq!(found(vec![11, 12, 20], true), [(5, 1, 1.0)]);
+        // After a paragraph on the page that is no recap, a short closing line is the
+        // article's own.
+        assert!(found(vec![11, 12, 20], false).is_empty());
+        // One bringing a term of its own is not said before.
+        assert!(found(vec![11, 12, 50], true).is_empty());
     }
 
     /// `n` paragraphs of five terms each, none shared: sources for a recap.
