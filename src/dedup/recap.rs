@@ -564,6 +564,27 @@ mod tests {
         assert!(found(vec![11, 12, 20], false).is_empty());
         // One bringing a term of its own is not said before.
         assert!(found(vec![11, 12, 50], true).is_empty());
+        // A paragraph dropped before the one that ends the walk (no recap: a quote) is not
+        // among those passed over.
+        let mut article = sources(4);
+        article.extend([
+            vec![60, 61, 62, 63, 64, 65],
+            vec![70, 71, 72, 73, 74, 75],
+            vec![11, 12, 20],
+        ]);
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let mut dropped = vec![false; sets.len()];
+        dropped[4] = true;
+        let mut candidate = vec![true; sets.len()];
+        candidate[5] = false;
+        assert!(find_among(&sets, &candidate, &dropped, |_| 1.0)
+            .found
+            .is_empty());
+        dropped[5] = true;
+        assert_eq!(
+            find_among(&sets, &candidate, &dropped, |_| 1.0).found,
+            [(6, 1, 1.0)]
+        );
     }
 
     /// `n` paragraphs of five terms each, none shared: sources for a recap.
