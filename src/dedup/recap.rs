@@ -531,6 +531,21 @@ mod tests {
     }
 
     #[test]
+    fn the_margin_counts_how_close_a_row_is_to_its_neighbour() {
+        // Two rows of the first two paragraphs' terms sharing 7 of their 13: Jaccard 7/13,
+        // the closest call (their shares in two paragraphs are 1, 0.1 from the bar).
+        let mut article = five_then(vec![1, 2, 3, 4, 5, 6, 11, 13, 14, 15]);
+        article.insert(5, (1..=8).chain([11, 12]).collect());
+        let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+        let recaps = find(&sets, &vec![true; sets.len()], |_| 1.0);
+        assert!(
+            (recaps.margin - (7.0 / 13.0 - ROW)).abs() < 1e-12,
+            "{}",
+            recaps.margin
+        );
+    }
+
+    #[test]
     fn a_closing_paragraph_wholly_in_one_the_pairs_compare_is_theirs() {
         // Wholly in the first paragraph: an excerpt, for the pairs to judge...
         let article = five_then((1..=6).collect());
