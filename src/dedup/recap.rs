@@ -585,7 +585,7 @@ mod tests {
         article.extend([
             vec![60, 61, 62, 63, 64, 65],
             vec![70, 71, 72, 73, 74, 75],
-            vec![11, 12, 20],
+            vec![11, 20, 21],
         ]);
         let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
         let mut dropped = vec![false; sets.len()];
@@ -596,9 +596,10 @@ mod tests {
             .found
             .is_empty());
         dropped[5] = true;
+        // Its source: the third paragraph holds two of its terms, the second one.
         assert_eq!(
             find_among(&sets, &candidate, &dropped, |_| 1.0).found,
-            [(6, 1, 1.0)]
+            [(6, 2, 1.0)]
         );
     }
 
