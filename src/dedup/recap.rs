@@ -546,6 +546,16 @@ mod tests {
     }
 
     #[test]
+    fn weighted_jaccard_is_the_shared_weight_over_the_weight_of_either() {
+        let w = |t: Term| f64::from(t);
+        // Shared 2 + 3, either 1 + 2 + 3 + 4.
+        assert!((weighted_jaccard(&[1, 2, 3], &[2, 3, 4], &w) - 0.5).abs() < 1e-12);
+        assert!((weighted_jaccard(&[1, 2], &[1, 2], &w) - 1.0).abs() < 1e-12);
+        assert_eq!(weighted_jaccard(&[1], &[2], &w), 0.0);
+        assert_eq!(weighted_jaccard(&[], &[], &w), 0.0);
+    }
+
+    #[test]
     fn a_closing_paragraph_wholly_in_one_the_pairs_compare_is_theirs() {
         // Wholly in the first paragraph: an excerpt, for the pairs to judge...
         let article = five_then((1..=6).collect());
@@ -579,6 +589,8 @@ mod tests {
         assert!(found(vec![11, 12, 20], false).is_empty());
         // One bringing a term of its own is not said before.
         assert!(found(vec![11, 12, 50], true).is_empty());
+        // One said only by the dropped paragraph has no source on the page.
+        assert!(found(vec![60, 61, 62], true).is_empty());
         // A paragraph dropped before the one that ends the walk (no recap: a quote) is not
         // among those passed over.
         let mut article = sources(4);
