@@ -1546,6 +1546,34 @@ mod tests {
     }
 
     #[test]
+    fn an_item_of_a_list_closing_the_page_is_no_recap() {
+        // Four paragraphs of ten words, then one of three words of each of the first two
+        // and two of the third: nearly all said in two paragraphs, a recap; as an item of
+        // a list, a row.
+        let page = |prefix: &str| -> Vec<String> {
+            let mut page: Vec<String> = (0..4)
+                .map(|p| {
+                    format!(
+                        "{}.",
+                        (20 * p..20 * p + 10)
+                            .map(word)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                })
+                .collect();
+            let closing: Vec<String> = [0, 1, 2, 20, 21, 22, 40, 41]
+                .into_iter()
+                .map(word)
+                .collect();
+            page.push(format!("{prefix}{}.", closing.join(" ")));
+            page
+        };
+        assert_eq!(found_in(&page("")).len(), 1, "{:?}", found_in(&page("")));
+        assert!(found_in(&page("- ")).is_empty());
+    }
+
+    #[test]
     fn a_passage_said_again_is_restated_only_when_it_is_prose() {
         // Three paragraphs, something else, then the three again with a word changed.
         let page = |end: &str| -> Vec<String> {
