@@ -1548,8 +1548,8 @@ mod tests {
     #[test]
     fn an_item_of_a_list_closing_the_page_is_no_recap() {
         // Four paragraphs of ten words, then one of three words of each of the first two
-        // and two of the third: nearly all said in two paragraphs, a recap; as an item of
-        // a list, a row.
+        // and two of the third: the article said again, a recap; as an item of a list, a
+        // row.
         let page = |prefix: &str| -> Vec<String> {
             let mut page: Vec<String> = (0..4)
                 .map(|p| {
