@@ -556,6 +556,22 @@ mod tests {
     }
 
     #[test]
+    fn the_margin_counts_how_close_a_share_in_one_or_two_paragraphs_is_to_the_bar() {
+        let margin = |closing: Vec<Term>| {
+            let article = five_then(closing);
+            let sets: Vec<&[Term]> = article.iter().map(Vec::as_slice).collect();
+            find(&sets, &vec![true; sets.len()], |_| 1.0).margin
+        };
+        // Every term in two paragraphs, so all weigh the same: 10 of 11 in the first two.
+        let close = 10.0 / 11.0 - EXCERPT;
+        assert!((margin(eight_and_two(&[22])) - close).abs() < 1e-12);
+        // 10 of 11 in the first paragraph alone, which the pairs compare it with.
+        let mut wholly: Vec<Term> = (1..=10).collect();
+        wholly.push(22);
+        assert!((margin(wholly) - close).abs() < 1e-12);
+    }
+
+    #[test]
     fn a_closing_paragraph_wholly_in_one_the_pairs_compare_is_theirs() {
         // Wholly in the first paragraph: an excerpt, for the pairs to judge...
         let article = five_then((1..=6).collect());
