@@ -1836,6 +1836,38 @@ mod tests {
     }
 
     #[test]
+    fn an_excerpt_points_at_the_paragraph_holding_most_of_it_the_earliest_on_a_tie() {
+        // Twenty terms, all in the opening and nineteen in the next paragraph.
+        let sentence: Vec<Term> = (0..20).collect();
+        let mut most: Vec<Term> = (1..20).chain(40..44).collect();
+        most.sort_unstable();
+        let page = |first: Vec<Term>, second: Vec<Term>| {
+            vec![first, second, (50..58).collect(), sentence.clone()]
+        };
+        let all: Vec<Term> = (0..36).collect();
+        assert_eq!(excerpts_of(&page(all.clone(), most.clone())).0, [(0, 3)]);
+        assert_eq!(excerpts_of(&page(most, all.clone())).0, [(1, 3)]);
+        // Both hold all of it: the first.
+        let mut also: Vec<Term> = (0..20).chain(40..44).collect();
+        also.sort_unstable();
+        assert_eq!(excerpts_of(&page(all, also)).0, [(0, 3)]);
+    }
+
+    #[test]
+    fn an_excerpt_right_after_the_paragraph_it_comes_from_is_no_row() {
+        // The source is its neighbour and scores over the row bar with it: that is the
+        // pair, not a row beside it.
+        let page = vec![
+            (20..28).collect(),
+            (30..38).collect(),
+            (0..10).collect(),
+            (0..8).collect(),
+        ];
+        assert!(scores_of(&page).score(2, 3) >= EXCERPT_ROW);
+        assert_eq!(excerpts_of(&page).0, [(2, 3)]);
+    }
+
+    #[test]
     fn a_paragraph_bringing_a_word_of_its_own_is_no_excerpt() {
         // Term 50 is in no other paragraph: it weighs most.
         let (found, _) = excerpts_of(&page_quoting_its_opening(vec![2, 3, 5, 7, 11, 13, 50]));
