@@ -1868,6 +1868,26 @@ mod tests {
     }
 
     #[test]
+    fn the_margin_of_an_excerpt_counts_how_close_its_neighbour_is_to_the_row_bar() {
+        // An excerpt of the opening (share 1, 0.1 from the bar), then a paragraph sharing
+        // five of its terms and three of its own: near the row bar with it.
+        let page = vec![
+            (0..16).collect(),
+            (20..28).collect(),
+            (30..38).collect(),
+            vec![2, 3, 5, 7, 11, 13],
+            vec![2, 3, 5, 7, 11, 40, 42, 44],
+        ];
+        let row = scores_of(&page).score(3, 4);
+        assert!((row - EXCERPT_ROW).abs() < 1.0 - EXCERPT, "{row}");
+        let (_, margin) = excerpts_of(&page);
+        assert!(
+            (margin - (row - EXCERPT_ROW).abs()).abs() < 1e-12,
+            "{margin} {row}"
+        );
+    }
+
+    #[test]
     fn a_paragraph_bringing_a_word_of_its_own_is_no_excerpt() {
         // Term 50 is in no other paragraph: it weighs most.
         let (found, _) = excerpts_of(&page_quoting_its_opening(vec![2, 3, 5, 7, 11, 13, 50]));
