@@ -227,10 +227,6 @@ pub fn find_among(
             .filter(|&&c| coverage[c] >= THRESHOLD)
             .count()
             >= 2;
-    // A summary of two or three sentences, each lifted from a paragraph, says nearly
-    // nothing those two paragraphs did not: weighed as the pairs weigh terms (a word of
-    // its own, in no other paragraph, weighs most), it restates the article although
-    // its weight sits mostly in one paragraph.
     // Rows of a template (fixtures, a list of nominees) are each wholly in the paragraphs
     // introducing them too, but each shares most of its words with the row beside it.
     let row = |j: usize, recaps: &mut Recaps| {
@@ -244,8 +240,11 @@ pub fn find_among(
     // The paragraphs the pairs compare a candidate with: those on the page that may be
     // recaps (prose, no title).
     let compared: Vec<bool> = (0..n).map(|i| candidate[i] && !dropped[i]).collect();
-    // Drawn from the article before the paragraphs looked at, not from another summary
-    // sentence.
+    // A summary of two sentences, each lifted from a paragraph, says nearly nothing
+    // those two paragraphs did not: weighed as the pairs weigh terms (a word of its own,
+    // in no other paragraph, weighs most), it restates the article although its weight
+    // sits mostly in one paragraph. Drawn from the article before the paragraphs looked
+    // at, not from another summary sentence.
     let first = cands[cands.len() - 1];
     let two_sources: Vec<bool> = (0..cands.len())
         .map(|c| {
@@ -332,7 +331,7 @@ fn weighted_jaccard(a: &[Term], b: &[Term], weight: &impl Fn(Term) -> f64) -> f6
 }
 
 /// The largest share of paragraph `j`'s term weight found in two paragraphs before
-/// `before`, 0 when one of those `paired` with it (compared by the pairs) alone holds
+/// `before`, 0 when one of those `compared` with it by the pairs alone holds
 /// [`EXCERPT`] of it; each term weighted by `weight` times its rarity in the article,
 /// `ln(1 + n / paragraphs having it)`; a pair missing a number of `j` counts for nothing.
 /// A maximum over all pairs, so it moves no more than each pair's share does: lowers
@@ -340,7 +339,7 @@ fn weighted_jaccard(a: &[Term], b: &[Term], weight: &impl Fn(Term) -> f64) -> f6
 /// over `ln(1 + n)` (a corpus weight growth moves a term's weight by that factor at most).
 fn in_two_sources(
     sets: &[&[Term]],
-    paired: &[bool],
+    compared: &[bool],
     j: usize,
     before: usize,
     weight: &impl Fn(Term) -> f64,
@@ -390,11 +389,11 @@ fn in_two_sources(
         found / mass
     };
     // The best share of one paragraph the pairs compare it with, of any other one, of two.
-    let (mut compared, mut one, mut two): (f64, f64, f64) = (0.0, 0.0, 0.0);
+    let (mut by_compared, mut one, mut two): (f64, f64, f64) = (0.0, 0.0, 0.0);
     for (x, (i, a)) in has.iter().enumerate() {
         let alone = share_of(a, a);
-        if paired[*i] {
-            compared = compared.max(alone);
+        if compared[*i] {
+            by_compared = by_compared.max(alone);
         } else {
             one = one.max(alone);
         }
@@ -402,13 +401,13 @@ fn in_two_sources(
             two = two.max(share_of(a, b));
         }
     }
-    recaps.margin = recaps.margin.min((compared - EXCERPT).abs());
+    recaps.margin = recaps.margin.min((by_compared - EXCERPT).abs());
     // Wholly in one paragraph the pairs compare it with, it is that paragraph's excerpt
     // (or a row under it) for them to judge.
-    let share = if compared >= EXCERPT {
+    let share = if by_compared >= EXCERPT {
         0.0
     } else {
-        two.max(one).max(compared)
+        two.max(one).max(by_compared)
     };
     recaps.margin = recaps.margin.min((share - EXCERPT).abs());
     recaps.min_mass = recaps.min_mass.min(mass / (1.0 + n).ln());
