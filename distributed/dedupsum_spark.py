@@ -344,6 +344,7 @@ def _paragraphs(spark: SparkSession, shards: Sequence[str], docs: DataFrame) -> 
         "opener",
         "shingles",
         "terms",
+        "slots",
         "short_text",
         "said",
     )
@@ -489,11 +490,12 @@ def _restated(
         "paragraph",
         "flags",
         "terms",
+        "slots",
         "said",
         (~F.col("boilerplate")).alias("is_said"),
         (~F.col("boilerplate") & F.col("decided").isNull()).alias("present"),
     )
-    row = F.struct("paragraph", "terms", "flags", "said", "is_said", "present")
+    row = F.struct("paragraph", "terms", "slots", "flags", "said", "is_said", "present")
     documents = (
         paragraphs.groupBy("gdoc")
         .agg(F.min("g").alias("first"), F.sort_array(F.collect_list(row)).alias("rows"))
@@ -530,9 +532,9 @@ def _restated(
         "restated_limited"
     )
 
-    def restated(terms, flags, present, said, doc_freq):  # type: ignore[no-untyped-def]
+    def restated(terms, slots, flags, present, said, doc_freq):  # type: ignore[no-untyped-def]
         frequencies = [(t, n) for t, n in doc_freq or []]
-        return _native.restated(terms, flags, present, said, frequencies, n_docs, threshold)
+        return _native.restated(terms, slots, flags, present, said, frequencies, n_docs, threshold)
 
     restated_udf = F.udf(restated, pair_type)
     for _ in range(RESTATED_MAX_ROUNDS):
@@ -549,7 +551,7 @@ def _restated(
                 "gdoc",
                 "first",
                 "rows",
-                restated_udf("rows.terms", "rows.flags", "rows.present", "rows.is_said", "doc_freq").alias("found"),
+                restated_udf("rows.terms", "rows.slots", "rows.flags", "rows.present", "rows.is_said", "doc_freq").alias("found"),
             )
             .localCheckpoint()
         )

@@ -168,6 +168,16 @@ def generated_corpus(directory: Path, articles: int, files: int, seed: int = 5) 
             sentences = [s.strip() + "." for p in body for s in p.split(".") if len(s.split()) >= 4]
             if len(sentences) >= 2:
                 text.append(" ".join(rng.sample(sentences, 2)))
+        elif roll < 0.28 and len(body) >= 3:
+            # A passage said again in other words, each paragraph closing "selama N
+            # tahun", the last again with another number after that word: another fact
+            # (a verdict, then the demand in its words), which the passage does not take.
+            for k in range(3):
+                said = text[1 + k].rstrip(".").split()
+                text[1 + k] = f"{text[1 + k].rstrip('.')} selama {k + 2} tahun."
+                rng.shuffle(said)
+                again = " ".join(said[: max(6, len(said) * 4 // 5)]).capitalize()
+                text.append(f"{again} selama {k + 2 + 5 * (k == 2)} tahun.")
         if rng.random() < 0.03 and len(text) > 1:
             text.append(text[1])  # a copy inside the article
         for k, (footer, placed) in enumerate(footers.items()):

@@ -100,12 +100,13 @@ fn short_similarity(a: &str, b: &str, threshold: f64) -> Option<f64> {
 }
 
 /// The paragraphs of one document as a shard stores them: `keys`, `lens`, `flags` per
-/// paragraph, and the `terms` and `said` columns when given (else empty).
+/// paragraph, and the `terms` (with their `slots`) and `said` columns when given (else
+/// empty).
 fn stored_document(
     keys: &[i64],
     lens: &[i64],
     flags: &[i32],
-    terms: Option<Vec<Vec<i32>>>,
+    terms: Option<(Vec<Vec<i32>>, Vec<Vec<i64>>)>,
     said: Option<Vec<Option<Vec<Vec<i32>>>>>,
 ) -> PyResult<dedupsum::dedup::DocPrint> {
     use dedupsum::index::steps::{document, StoredParagraph};
@@ -113,7 +114,9 @@ fn stored_document(
     let same = |len: usize| len == n;
     if !same(lens.len())
         || !same(flags.len())
-        || !terms.as_ref().is_none_or(|t| same(t.len()))
+        || !terms
+            .as_ref()
+            .is_none_or(|(t, s)| same(t.len()) && same(s.len()))
         || !said.as_ref().is_none_or(|s| same(s.len()))
     {
         return Err(PyValueError::new_err(
@@ -121,7 +124,10 @@ fn stored_document(
         ));
     }
     let hashes = |values: Vec<i32>| values.into_iter().map(|v| v as u32).collect::<Vec<u32>>();
-    let mut terms = terms.map(|t| t.into_iter());
+    let (mut terms, mut slots) = match terms {
+        Some((t, s)) => (Some(t.into_iter()), Some(s.into_iter())),
+        None => (None, None),
+    };
     let mut said = said.map(|s| s.into_iter());
     let mut rows = Vec::with_capacity(n);
     for p in 0..n {
@@ -148,6 +154,11 @@ fn stored_document(
                 .as_mut()
                 .and_then(Iterator::next)
                 .map(hashes)
+                .unwrap_or_default(),
+            slots: slots
+                .as_mut()
+                .and_then(Iterator::next)
+                .map(|s| s.into_iter().map(|v| v as u64).collect())
                 .unwrap_or_default(),
             said: said.map(|sentences| sentences.into_iter().map(hashes).collect()),
         });
@@ -225,7 +236,8 @@ fn copied(said: Vec<Option<Vec<Vec<i32>>>>, present: Vec<bool>) -> PyResult<Vec<
         .collect())
 }
 
-/// One round of the restated search on one document (its `terms` and `flags` columns):
+/// One round of the restated search on one document (its `terms`, `slots` and `flags`
+/// columns):
 /// `(earlier, later, score, evidence)` among the `present` paragraphs (a recap may restate
 /// the `said` ones too), given `doc_freq`, the number of documents each of its terms
 /// occurs in among the present paragraphs of the corpus's `n_docs`.
@@ -233,6 +245,7 @@ fn copied(said: Vec<Option<Vec<Vec<i32>>>>, present: Vec<bool>) -> PyResult<Vec<
 #[allow(clippy::too_many_arguments)]
 fn restated(
     terms: Vec<Vec<i32>>,
+    slots: Vec<Vec<i64>>,
     flags: Vec<i32>,
     present: Vec<bool>,
     said: Vec<bool>,
@@ -247,7 +260,7 @@ fn restated(
         ));
     }
     let zeros = vec![0i64; n];
-    let print = stored_document(&zeros, &zeros, &flags, Some(terms), None)?;
+    let print = stored_document(&zeros, &zeros, &flags, Some((terms, slots)), None)?;
     let doc_freq = doc_freq.into_iter().map(|(t, n)| (t as u32, n));
     let pairs =
         dedupsum::index::steps::restated(&print, &present, &said, doc_freq, n_docs, threshold);

@@ -306,7 +306,7 @@ def test_the_native_steps_of_the_distributed_job_read_a_shard_s_columns(tmp_path
     with pytest.raises(ValueError, match="paragraph 3 repeats paragraph 3, which is not before it"):
         _native.copied([None, None, None, [[1], [3]]], present)
     with pytest.raises(ValueError, match="differ in length"):
-        _native.restated([r["terms"] for r in rows], [r["flags"] for r in rows], present, [True], [], 1, 0.35)
+        _native.restated([r["terms"] for r in rows], [r["slots"] for r in rows], [r["flags"] for r in rows], present, [True], [], 1, 0.35)
 
 
 

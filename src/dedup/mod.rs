@@ -541,6 +541,12 @@ impl<'a> Paragraphs<'a> {
         self.prints[r.doc as usize].terms(r.para as usize)
     }
 
+    /// Number slots of paragraph `g` (see [`DocPrint::slots`]).
+    pub fn slots(&self, g: usize) -> &'a [u64] {
+        let r = self.refs[g];
+        self.prints[r.doc as usize].slots(r.para as usize)
+    }
+
     /// The paragraph of the same document (its index there) that said most of paragraph
     /// `g`'s sentences among those `present` (by index in the document), when it says
     /// nothing new (see [`DocPrint::said_before`]).

@@ -47,6 +47,8 @@ pub struct ParaPrint {
     shingles_end: u32,
     /// End of this paragraph's terms in [`DocPrint`]'s.
     terms_end: u32,
+    /// End of this paragraph's number slots in [`DocPrint`]'s.
+    slots_end: u32,
     /// The article's title paragraph (never dropped, never compared).
     pub is_title: bool,
     /// Looks like page furniture on its own ("Baca juga: …", "KOMENTAR"); only looked at
@@ -102,6 +104,7 @@ impl ParaPrint {
             len,
             shingles_end: 0,
             terms_end: 0,
+            slots_end: 0,
             is_title: on(0),
             is_label: on(1),
             is_short: on(2),
@@ -157,6 +160,7 @@ pub const ANCHOR_WORDS: usize = 6;
 struct Scratch {
     shingles: Vec<u32>,
     terms: Vec<Term>,
+    slots: Vec<u64>,
     said: super::copied::Said,
     /// One paragraph's term ids before they are folded to [`Term`]s.
     words: Vec<u64>,
@@ -182,6 +186,8 @@ pub struct DocPrint {
     shingles: Vec<u32>,
     /// The term sets of the paragraphs, end to end.
     terms: Vec<Term>,
+    /// The number slots of the paragraphs (see [`crate::text::slots`]), end to end.
+    slots: Vec<u64>,
     /// The normalised texts of the paragraphs too short for shingles (see
     /// [`super::short`]); none for most documents, so one pointer.
     short: Option<Box<ShortTexts>>,
@@ -248,6 +254,7 @@ impl DocPrint {
             let Scratch {
                 shingles,
                 terms,
+                slots,
                 said,
                 words,
                 short_text,
@@ -255,6 +262,7 @@ impl DocPrint {
             } = scratch;
             shingles.clear();
             terms.clear();
+            slots.clear();
             said.clear();
             short_text.clear();
             short_ends.clear();
@@ -273,6 +281,7 @@ impl DocPrint {
                     terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
                     if !is_title {
+                        crate::text::slots::number_slots(text, slots);
                         let can_repeat = ends_as_prose(text) && !is_list_item(text);
                         if let Some(sayers) = said.paragraph(p, text, lang, can_repeat) {
                             said_before.push((as_u32(p), sayers));
@@ -303,6 +312,7 @@ impl DocPrint {
                     len: as_u32(text.len()),
                     shingles_end: as_u32(shingles.len()),
                     terms_end: as_u32(terms.len()),
+                    slots_end: as_u32(slots.len()),
                     is_title,
                     is_label: furniture && is_label_line(text),
                     is_prose: ends_as_prose(text),
@@ -323,6 +333,7 @@ impl DocPrint {
                 paragraphs,
                 shingles: shingles.as_slice().into(),
                 terms: terms.as_slice().into(),
+                slots: slots.as_slice().into(),
                 short: (!short_ends.is_empty()).then(|| {
                     Box::new(ShortTexts {
                         text: short_text.as_str().into(),
@@ -351,6 +362,16 @@ impl DocPrint {
         let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].terms_end);
         let end = self.paragraphs[p].terms_end;
         self.terms
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The number slots of paragraph `p` (see [`crate::text::slots`]): none unless the
+    /// restated search is on, and none for the title.
+    pub fn slots(&self, p: usize) -> &[u64] {
+        let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].slots_end);
+        let end = self.paragraphs[p].slots_end;
+        self.slots
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }
@@ -398,14 +419,17 @@ impl DocPrint {
         mut para: ParaPrint,
         shingles: &[u32],
         terms: &[Term],
+        slots: &[u64],
         short: Option<&str>,
         sayers: Option<super::copied::Sayers>,
     ) {
         let p = as_u32(self.paragraphs.len());
         self.shingles.extend_from_slice(shingles);
         self.terms.extend_from_slice(terms);
+        self.slots.extend_from_slice(slots);
         para.shingles_end = as_u32(self.shingles.len());
         para.terms_end = as_u32(self.terms.len());
+        para.slots_end = as_u32(self.slots.len());
         self.paragraphs.push(para);
         if let Some(line) = short {
             let short = self.short.get_or_insert_with(|| {
@@ -569,6 +593,7 @@ mod tests {
                 .map(|p| ParaPrint {
                     shingles_end: 0,
                     terms_end: 0,
+                    slots_end: 0,
                     ..p.clone()
                 })
                 .collect::<Vec<_>>()

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use super::print::{is_number, Term};
 use super::recap;
 use super::{Evidence, Kind, Pair, ParaRef, Paragraphs};
+use crate::text::slots;
 
 /// Default threshold: the strongest pair of a restated passage must reach it.
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -240,6 +241,10 @@ pub(crate) fn score_document(
     let sets: Vec<&[Term]> = members.iter().map(|&g| paragraphs.terms(g)).collect();
     let mut scores = PairScores::new(&sets, doc_freq, n_docs);
     scores.prose = members.iter().map(|&g| paragraphs.is_prose(g)).collect();
+    scores.slots = members
+        .iter()
+        .map(|&g| paragraphs.slots(g).into())
+        .collect();
     let (restated, margin) = scores.restated_with_margin(threshold);
     let pair = |earlier: usize, later: usize, score: f64, evidence: Evidence| Pair {
         earlier: paragraphs.at(earlier),
@@ -415,6 +420,9 @@ pub struct PairScores {
     pub prose: Vec<bool>,
     /// Whether each paragraph has [`MIN_TERMS`] terms (is compared at all).
     big: Vec<bool>,
+    /// The number slots of each paragraph (see [`crate::text::slots`]), when known (none
+    /// unless set): a passage keeps no pair that puts another number in one slot.
+    pub slots: Vec<Box<[u64]>>,
 }
 
 impl PairScores {
@@ -501,6 +509,7 @@ impl PairScores {
             numbers,
             prose: vec![true; n],
             big: (0..n).map(big).collect(),
+            slots: Vec::new(),
         }
     }
 
@@ -575,6 +584,9 @@ impl PairScores {
             // Rows of a list or table lined up against the rows of another (two days of
             // a schedule) are not a restated passage.
             passage.retain(|&(i, j)| !self.template_rows(i, j, &mut margin));
+            // Nor is a pair that puts another number in the same words ("selama 11 tahun"
+            // and "selama 14 tahun": a verdict and the demand before it).
+            passage.retain(|&(i, j)| !self.other_number_in_a_slot(i, j));
             if passage.is_empty() {
                 continue;
             }
@@ -804,6 +816,15 @@ impl PairScores {
             }
         }
         out
+    }
+
+    /// Whether paragraphs `i` and `j` put different numbers after one word (see
+    /// [`slots::other_number_in_a_slot`]); never when their slots are not known.
+    fn other_number_in_a_slot(&self, i: usize, j: usize) -> bool {
+        match (self.slots.get(i), self.slots.get(j)) {
+            (Some(a), Some(b)) => slots::other_number_in_a_slot(a, b),
+            _ => false,
+        }
     }
 
     /// Whether pair `i < j` joins two rows of one template: each of the two paragraphs
@@ -1543,6 +1564,43 @@ mod tests {
             .iter()
             .map(|p| (p.earlier.para, p.later.para))
             .collect()
+    }
+
+    #[test]
+    fn a_pair_putting_another_number_after_the_same_word_leaves_the_passage() {
+        // Paragraphs, something else, then the same again with four words of ten changed
+        // (each pair too weak alone); each ends "selama 11 tahun" but the last match,
+        // "selama N tahun".
+        let page = |n: u32, pairs: usize| -> Vec<String> {
+            let paragraph = |from: usize, changed: bool, years: u32| {
+                let mut words: Vec<String> = (from..from + 10).map(word).collect();
+                if changed {
+                    for k in 6..10 {
+                        words[k] = word(from + 500 + k);
+                    }
+                }
+                format!("{} selama {years} tahun.", words.join(" "))
+            };
+            let firsts = [0, 20, 40];
+            let mut page: Vec<String> = firsts[..pairs]
+                .iter()
+                .map(|&p| paragraph(p, false, 11))
+                .collect();
+            page.push(paragraph(300, false, 7));
+            page.extend(
+                firsts[..pairs]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &p)| paragraph(p, true, if k + 1 == pairs { n } else { 11 })),
+            );
+            page
+        };
+        assert_eq!(found_in(&page(11, 3)), [(0, 4), (1, 5), (2, 6)]);
+        // The verdict, then the demand in the same words: the last pair is two facts.
+        assert_eq!(found_in(&page(14, 3)), [(0, 4), (1, 5)]);
+        // A passage of two pairs, one of them that: one pair left, too weak alone.
+        assert_eq!(found_in(&page(11, 2)), [(0, 3), (1, 4)]);
+        assert!(found_in(&page(14, 2)).is_empty());
     }
 
     #[test]

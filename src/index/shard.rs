@@ -6,7 +6,8 @@
 //! and its opening (datelines are learned from the openings). [`FINGERPRINTS`]: one row
 //! per paragraph — the document's position in the shard and the paragraph's, the exact
 //! key, the length, the flags boilerplate and restated detection need, the hash of the
-//! first two words, the shingle hashes, the content terms, the normalised text of a
+//! first two words, the shingle hashes, the content terms, the number slots (see
+//! [`crate::text::slots`]), the normalised text of a
 //! paragraph too short for shingles, and for a paragraph every sentence of which the
 //! article said before, the paragraphs that said them. The settings that shaped the
 //! fingerprints (shingles, searches, language) are in the metadata of both. And, unless
@@ -239,6 +240,8 @@ impl Shard {
                     .append_value(print.shingles(p).iter().map(|&h| Some(signed32(h))));
                 rows.terms
                     .append_value(print.terms(p).iter().map(|&t| Some(signed32(t))));
+                rows.slots
+                    .append_value(print.slots(p).iter().map(|&s| Some(signed(s))));
                 let line = short.next_if(|&(q, _)| q == p).map(|(_, line)| line);
                 rows.short_text.append_option(line);
                 match print.sayers(p) {
@@ -385,6 +388,7 @@ struct Rows {
     opener: Int32Builder,
     shingles: ListBuilder<Int32Builder>,
     terms: ListBuilder<Int32Builder>,
+    slots: ListBuilder<Int64Builder>,
     short_text: StringBuilder,
     said: ListBuilder<ListBuilder<Int32Builder>>,
 }
@@ -400,6 +404,7 @@ impl Default for Rows {
             opener: Int32Builder::new(),
             shingles: ListBuilder::new(Int32Builder::new()),
             terms: ListBuilder::new(Int32Builder::new()),
+            slots: ListBuilder::new(Int64Builder::new()),
             short_text: StringBuilder::new(),
             said: ListBuilder::new(ListBuilder::new(Int32Builder::new())),
         }
@@ -417,6 +422,7 @@ impl Rows {
             ("opener", Arc::new(self.opener.finish())),
             ("shingles", Arc::new(self.shingles.finish())),
             ("terms", Arc::new(self.terms.finish())),
+            ("slots", Arc::new(self.slots.finish())),
             ("short_text", Arc::new(self.short_text.finish())),
             ("said", Arc::new(self.said.finish())),
         ])
@@ -510,6 +516,7 @@ fn read_prints(
         let opener = column::<Int32Array>(batch, "opener", path)?;
         let shingles = column::<ListArray>(batch, "shingles", path)?;
         let terms = column::<ListArray>(batch, "terms", path)?;
+        let slots = column::<ListArray>(batch, "slots", path)?;
         let short_text = column::<StringArray>(batch, "short_text", path)?;
         let said = column::<ListArray>(batch, "said", path)?;
         for r in 0..batch.num_rows() {
@@ -574,6 +581,7 @@ fn read_prints(
                 para,
                 &hashes(&shingles.value(r), path)?,
                 &hashes(&terms.value(r), path)?,
+                &wide_hashes(&slots.value(r), path)?,
                 (!short_text.is_null(r)).then(|| short_text.value(r)),
                 sayers,
             );
@@ -602,6 +610,15 @@ fn hashes(values: &ArrayRef, path: &Path) -> Result<Vec<u32>> {
         .downcast_ref::<Int32Array>()
         .ok_or_else(|| bad(path, "a list of other than 32-bit integers"))?;
     Ok(values.values().iter().map(|&v| v as u32).collect())
+}
+
+/// The 64-bit values of a list cell.
+fn wide_hashes(values: &ArrayRef, path: &Path) -> Result<Vec<u64>> {
+    let values = values
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| bad(path, "a list of other than 64-bit integers"))?;
+    Ok(values.values().iter().map(|&v| unsigned(v)).collect())
 }
 
 #[cfg(test)]
@@ -751,6 +768,7 @@ mod tests {
                     (p == 1).then(|| vec![vec![sayer].into_boxed_slice()].into_boxed_slice());
                 print.push_stored(
                     ParaPrint::stored(u64::from(p) + 1, 40, 0, 0),
+                    &[],
                     &[],
                     &[],
                     None,

@@ -25,6 +25,8 @@ pub struct StoredParagraph {
     pub opener: u32,
     /// Content terms.
     pub terms: Vec<Term>,
+    /// Number slots (see [`crate::text::slots`]).
+    pub slots: Vec<u64>,
     /// For a paragraph whose sentences were all said before, per sentence the earlier
     /// paragraphs that said it.
     pub said: Option<Vec<Vec<u32>>>,
@@ -41,6 +43,7 @@ pub fn document(paragraphs: impl IntoIterator<Item = StoredParagraph>) -> DocPri
             ParaPrint::stored(p.key, p.len, p.flags, p.opener),
             &[],
             &p.terms,
+            &p.slots,
             None,
             sayers,
         );
@@ -156,6 +159,7 @@ mod tests {
                     flags: para.flag_bits(),
                     opener: para.opener,
                     terms: print.terms(p).to_vec(),
+                    slots: print.slots(p).to_vec(),
                     said: print
                         .sayers(p)
                         .map(|s| s.iter().map(|sentence| sentence.to_vec()).collect()),

@@ -8,6 +8,7 @@ pub mod lang;
 pub mod normalize;
 pub mod paragraph;
 pub mod sentence;
+pub mod slots;
 pub mod terms;
 
 use std::ops::Range;

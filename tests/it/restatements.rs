@@ -217,6 +217,27 @@ fn a_sentence_stating_another_fact_in_the_same_words_stays() {
     assert_eq!(drops(&rows, "vonis"), []);
 }
 
+/// Regression (the indonews scrape): the prosecutor's demand, quoted in the words of the
+/// verdict quoted above it, was dropped as a restated passage of the verdict: "… selama
+/// 14 tahun," ujar jaksa after "… selama 11 tahun," ujar hakim. The same words with
+/// another number after one of them state another fact, in a passage too.
+#[test]
+fn a_demand_quoted_in_the_words_of_the_verdict_stays() {
+    let page = [
+        "Pengacara Divonis dalam Kasus Suap Hakim",
+        "Pengacara Maya Kusuma divonis hukuman penjara. Hakim menyatakan Maya bersalah memberikan suap kepada tiga hakim Pengadilan Negeri Kota Lama terkait vonis bebas kliennya.",
+        "\"Mengadili, menyatakan terdakwa Maya Kusuma terbukti secara sah dan meyakinkan bersalah melakukan tindak pidana korupsi memberi sesuatu kepada hakim untuk mempengaruhi putusan dan melakukan pemufakatan jahat,\" ujar ketua majelis hakim Rahmat Hidayat saat membacakan amar putusan di Pengadilan Tipikor Kota Lama, Rabu (18/6/2025).",
+        "\"Menjatuhkan pidana terhadap Terdakwa dengan pidana penjara selama 11 tahun,\" ujar hakim.",
+        "Hakim juga menghukum Maya membayar denda Rp 750 juta. Apabila denda tidak dibayar, diganti pidana selama 6 bulan kurungan.",
+        "Hakim menyatakan Maya bersalah melanggar Pasal 6 ayat 1 huruf a dan Pasal 15 UU Tipikor.",
+        "Sebelumnya, Maya dituntut 14 tahun penjara. Jaksa juga menuntut Maya membayar denda Rp 750 juta subsider 6 bulan kurungan.",
+        "\"Menuntut agar supaya majelis hakim Pengadilan Tipikor Kota Lama memutuskan menyatakan terdakwa Maya Kusuma terbukti secara sah dan meyakinkan bersalah melakukan tindak pidana korupsi memberikan suap dan menerima gratifikasi,\" ujar jaksa saat membacakan surat tuntutan di Pengadilan Tipikor Kota Lama, Rabu (28/5/2025).",
+        "\"Menjatuhkan pidana terhadap Terdakwa dengan pidana penjara selama 14 tahun,\" ujar jaksa.",
+    ];
+    let (rows, _) = dedup(&[("vonis", page.join("\n\n")), ("flood", FLOOD.join("\n\n"))]);
+    assert_eq!(drops(&rows, "vonis"), []);
+}
+
 /// Regression: numbered items of a list at the end of a page ("3. Cek Fakta: …") were
 /// dropped as restatements of the sections they list. Items of a list are parallel rows.
 #[test]

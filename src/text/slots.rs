@@ -1,0 +1,158 @@
+//! Numbers and the word each follows: "selama 11 tahun" and "selama 14 tahun" put two
+//! numbers in one slot, so two paragraphs saying them state different facts in the same
+//! words (a verdict and a demand, two days of one template); "pada 16 Juni 2025" and
+//! "Rabu (18/6/2025)" do not share a slot, as two write-ups of one event date it.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::terms::words;
+
+/// Appends to `out` the slots of the numbers of `text`, sorted and distinct: each number
+/// (a word with a digit) with the last word before it that has none, as
+/// `(hash of that word, lower-cased) << 32 | hash of the number's value`. The value is
+/// its digits without leading zeros, and without the trailing zeros of a decimal part,
+/// so "5,50" and "5.5", "00.44" and "00:44" are one value. A number with no word before
+/// it has no slot.
+pub fn number_slots(text: &str, out: &mut Vec<u64>) {
+    let start = out.len();
+    let mut slot: Option<u64> = None;
+    let mut lower = String::new();
+    for word in words(text) {
+        if word.bytes().any(|b| b.is_ascii_digit()) {
+            if let Some(slot) = slot {
+                out.push(slot << 32 | xxh3_64(value(word).as_bytes()) & 0xffff_ffff);
+            }
+        } else {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            slot = Some(xxh3_64(lower.as_bytes()) & 0xffff_ffff);
+        }
+    }
+    out[start..].sort_unstable();
+    let mut kept = start;
+    for k in start..out.len() {
+        if k == start || out[k] != out[kept - 1] {
+            out[kept] = out[k];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// The value of a number as [`number_slots`] compares it: its digits, the trailing zeros
+/// after its last separator and then its leading zeros dropped ("0" when none is left).
+fn value(word: &str) -> String {
+    let word = match word.rfind([',', '.']) {
+        Some(at) if word[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+            word.trim_end_matches('0')
+        }
+        _ => word,
+    };
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        "0".to_string()
+    } else {
+        digits.to_string()
+    }
+}
+
+/// Whether two paragraphs with the slots `a` and `b` (each from [`number_slots`]) put
+/// different numbers in one slot: a slot both have in which they share no number.
+pub fn other_number_in_a_slot(a: &[u64], b: &[u64]) -> bool {
+    let (mut x, mut y) = (0, 0);
+    while x < a.len() && y < b.len() {
+        let (sa, sb) = (a[x] >> 32, b[y] >> 32);
+        if sa != sb {
+            if sa < sb {
+                x += 1;
+            } else {
+                y += 1;
+            }
+            continue;
+        }
+        let end_a = x + a[x..].iter().take_while(|&&v| v >> 32 == sa).count();
+        let end_b = y + b[y..].iter().take_while(|&&v| v >> 32 == sb).count();
+        if !a[x..end_a].iter().any(|v| b[y..end_b].contains(v)) {
+            return true;
+        }
+        (x, y) = (end_a, end_b);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        number_slots(text, &mut out);
+        out
+    }
+
+    fn differ(a: &str, b: &str) -> bool {
+        other_number_in_a_slot(&slots(a), &slots(b))
+    }
+
+    #[test]
+    fn another_number_after_the_same_word_is_another_fact() {
+        assert!(differ(
+            "\"Menjatuhkan pidana penjara selama 11 tahun,\" ujar hakim.",
+            "\"Menjatuhkan pidana penjara selama 14 tahun,\" ujar jaksa."
+        ));
+        assert!(differ(
+            "Akun itu mempostingnya pada 25 April 2025.",
+            "Akun itu mempostingnya pada 9 Juni 2025."
+        ));
+    }
+
+    #[test]
+    fn numbers_after_different_words_or_shared_are_no_conflict() {
+        // Two write-ups date one event differently: no slot in common.
+        assert!(!differ(
+            "ditetapkan pada RUPS Tanggal 16 Juni 2025.",
+            "dikutip Rabu (18/6/2025)."
+        ));
+        // One number of a slot in common is enough: a range and one end of it.
+        assert!(!differ(
+            "rapat pada 17-18 Juni 2025",
+            "rapat pada 17 dan 18 Juni 2025"
+        ));
+        assert!(!differ("no number here", "selama 11 tahun"));
+        assert!(!differ("selama 11 tahun", "selama 11 tahun lagi"));
+    }
+
+    #[test]
+    fn one_value_written_two_ways_is_one_number() {
+        assert!(!differ("BI Rate di level 5,50%.", "BI Rate di level 5,5%."));
+        assert!(!differ("pukul 00.44 WIB", "pukul 00:44 WIB"));
+        assert!(!differ("level 5.5 persen", "level 5,50 persen"));
+        // Zeros of a whole number are its value, and a decimal point's are not.
+        assert!(differ("selama 2 tahun", "selama 20 tahun"));
+        assert_eq!(value("5,50"), "55");
+        assert_eq!(value("00:44"), "44");
+        assert_eq!(value("2025"), "2025");
+        assert_eq!(value("0,0"), "0");
+        assert_eq!(value("U19"), "19");
+    }
+
+    #[test]
+    fn slots_are_sorted_distinct_and_need_a_word_before() {
+        let s = slots("2025 selama 11 tahun, selama 11 tahun, selama 3 tahun");
+        assert_eq!(s.len(), 2);
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+        assert!(slots("2025").is_empty());
+        // Appends: what was there stays.
+        let mut out = vec![7];
+        number_slots("selama 11 tahun", &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0], 7);
+    }
+
+    #[test]
+    fn the_slot_is_the_word_case_folded() {
+        assert_eq!(slots("Selama 11 tahun"), slots("selama 11 tahun"));
+        assert_ne!(slots("selama 11 tahun"), slots("sejak 11 tahun"));
+    }
+}
