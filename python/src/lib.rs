@@ -99,6 +99,9 @@ fn short_similarity(a: &str, b: &str, threshold: f64) -> Option<f64> {
     similar(&Line::new(a), &Line::new(b), threshold)
 }
 
+/// A document's `terms` column with its `slots` column.
+type TermsAndSlots = (Vec<Vec<i32>>, Vec<Vec<i64>>);
+
 /// The paragraphs of one document as a shard stores them: `keys`, `lens`, `flags` per
 /// paragraph, and the `terms` (with their `slots`) and `said` columns when given (else
 /// empty).
@@ -106,7 +109,7 @@ fn stored_document(
     keys: &[i64],
     lens: &[i64],
     flags: &[i32],
-    terms: Option<(Vec<Vec<i32>>, Vec<Vec<i64>>)>,
+    terms: Option<TermsAndSlots>,
     said: Option<Vec<Option<Vec<Vec<i32>>>>>,
 ) -> PyResult<dedupsum::dedup::DocPrint> {
     use dedupsum::index::steps::{document, StoredParagraph};

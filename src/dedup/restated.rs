@@ -1575,8 +1575,8 @@ mod tests {
             let paragraph = |from: usize, changed: bool, years: u32| {
                 let mut words: Vec<String> = (from..from + 10).map(word).collect();
                 if changed {
-                    for k in 6..10 {
-                        words[k] = word(from + 500 + k);
+                    for (k, changed) in words.iter_mut().enumerate().skip(6) {
+                        *changed = word(from + 500 + k);
                     }
                 }
                 format!("{} selama {years} tahun.", words.join(" "))
