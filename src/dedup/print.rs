@@ -271,7 +271,7 @@ impl DocPrint {
                 let mut word_count = None;
                 if let Some(analyzer) = &analyzer {
                     words.clear();
-                    word_count = Some(analyzer.append_terms(text, words));
+                    word_count = Some(analyzer.append_terms_and_slots(text, words, Some(slots)));
                     if let Some(vocabulary) = vocabulary.as_deref_mut() {
                         if !is_title && !is_label_line(text) {
                             vocabulary.extend_from_slice(words);
@@ -281,7 +281,6 @@ impl DocPrint {
                     terms.extend(words.iter().map(|&t| fold(t)));
                     sort_distinct_from(terms, start);
                     if !is_title {
-                        crate::text::slots::number_slots(text, slots);
                         let can_repeat = ends_as_prose(text) && !is_list_item(text);
                         if let Some(sayers) = said.paragraph(p, text, lang, can_repeat) {
                             said_before.push((as_u32(p), sayers));
@@ -367,7 +366,7 @@ impl DocPrint {
     }
 
     /// The number slots of paragraph `p` (see [`crate::text::slots`]): none unless the
-    /// restated search is on, and none for the title.
+    /// restated search is on.
     pub fn slots(&self, p: usize) -> &[u64] {
         let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].slots_end);
         let end = self.paragraphs[p].slots_end;

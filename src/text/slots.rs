@@ -7,25 +7,30 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::terms::words;
 
-/// Appends to `out` the slots of the numbers of `text`, sorted and distinct: each number
-/// (a word with a digit) with the last word before it that has none, as
-/// `(hash of that word, lower-cased) << 32 | hash of the number's value`. The value is
-/// its digits without leading zeros, and without the trailing zeros of a decimal part,
-/// so "5,50" and "5.5", "00.44" and "00:44" are one value. A number with no word before
-/// it has no slot.
+/// Appends to `out` the slots of the numbers of `text`, sorted and distinct (see
+/// [`append_slots`]).
 pub fn number_slots(text: &str, out: &mut Vec<u64>) {
+    append_slots(words(text).map(|w| (xxh3_64(w.as_bytes()), w)), out);
+}
+
+/// Appends to `out` the slots of the numbers among a text's words, given in order each
+/// with the hash of the word as written; sorted and distinct: each number (a word with a
+/// digit) with the last word before it that has none, as `(that word's hash) << 32 |
+/// (hash of the number's value)`. The value is its digits without leading zeros, and
+/// without the trailing zeros after its last separator, so "5,50" and "5.5", "00.44" and
+/// "00:44", "20.00" and "20" are one value. A number with no word before it has no slot.
+/// The word is taken as written: "Pada 9 Juni" and "pada 25 April" share no slot, which
+/// only ever keeps a pair in a passage.
+pub fn append_slots<'a>(words: impl IntoIterator<Item = (u64, &'a str)>, out: &mut Vec<u64>) {
     let start = out.len();
     let mut slot: Option<u64> = None;
-    let mut lower = String::new();
-    for word in words(text) {
+    for (key, word) in words {
         if word.bytes().any(|b| b.is_ascii_digit()) {
             if let Some(slot) = slot {
-                out.push(slot << 32 | xxh3_64(value(word).as_bytes()) & 0xffff_ffff);
+                out.push(slot << 32 | value_hash(word));
             }
         } else {
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            slot = Some(xxh3_64(lower.as_bytes()) & 0xffff_ffff);
+            slot = Some(key & 0xffff_ffff);
         }
     }
     out[start..].sort_unstable();
@@ -39,22 +44,29 @@ pub fn number_slots(text: &str, out: &mut Vec<u64>) {
     out.truncate(kept);
 }
 
-/// The value of a number as [`number_slots`] compares it: its digits, the trailing zeros
-/// after its last separator and then its leading zeros dropped ("0" when none is left).
-fn value(word: &str) -> String {
-    let word = match word.rfind([',', '.']) {
+/// The low 32 bits of the hash of a number's value as [`append_slots`] compares it: its
+/// digits, the trailing zeros after its last separator and then its leading zeros dropped
+/// ("0" when none is left; past 64 digits, the first 64).
+fn value_hash(word: &str) -> u64 {
+    let word = match word.rfind([',', '.', ':']) {
         Some(at) if word[at + 1..].bytes().all(|b| b.is_ascii_digit()) => {
             word.trim_end_matches('0')
         }
         _ => word,
     };
-    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        "0".to_string()
-    } else {
-        digits.to_string()
+    let mut digits = [0u8; 64];
+    let mut n = 0;
+    for b in word.bytes().filter(u8::is_ascii_digit) {
+        if (n > 0 || b != b'0') && n < digits.len() {
+            digits[n] = b;
+            n += 1;
+        }
     }
+    if n == 0 {
+        digits[0] = b'0';
+        n = 1;
+    }
+    xxh3_64(&digits[..n]) & 0xffff_ffff
 }
 
 /// Whether two paragraphs with the slots `a` and `b` (each from [`number_slots`]) put
@@ -128,13 +140,18 @@ mod tests {
         assert!(!differ("BI Rate di level 5,50%.", "BI Rate di level 5,5%."));
         assert!(!differ("pukul 00.44 WIB", "pukul 00:44 WIB"));
         assert!(!differ("level 5.5 persen", "level 5,50 persen"));
+        assert!(!differ("pukul 20.00 WIB", "pukul 20 WIB"));
+        assert!(!differ("pukul 17:00 WIB", "pukul 17.00 WIB"));
         // Zeros of a whole number are its value, and a decimal point's are not.
         assert!(differ("selama 2 tahun", "selama 20 tahun"));
-        assert_eq!(value("5,50"), "55");
-        assert_eq!(value("00:44"), "44");
-        assert_eq!(value("2025"), "2025");
-        assert_eq!(value("0,0"), "0");
-        assert_eq!(value("U19"), "19");
+        let value = |digits: &str| xxh3_64(digits.as_bytes()) & 0xffff_ffff;
+        assert_eq!(value_hash("5,50"), value("55"));
+        assert_eq!(value_hash("00:44"), value("44"));
+        assert_eq!(value_hash("2025"), value("2025"));
+        assert_eq!(value_hash("0,0"), value("0"));
+        assert_eq!(value_hash("U19"), value("19"));
+        let long = "1".repeat(70);
+        assert_eq!(value_hash(&long), value(&long[..64]));
     }
 
     #[test]
@@ -151,8 +168,25 @@ mod tests {
     }
 
     #[test]
-    fn the_slot_is_the_word_case_folded() {
-        assert_eq!(slots("Selama 11 tahun"), slots("selama 11 tahun"));
+    fn the_slot_is_the_word_as_written() {
+        assert_ne!(slots("Selama 11 tahun"), slots("selama 11 tahun"));
         assert_ne!(slots("selama 11 tahun"), slots("sejak 11 tahun"));
+        assert_eq!(slots("selama 11 tahun"), slots("selama 11 tahun lagi"));
+    }
+
+    #[test]
+    fn the_analyzer_finds_the_slots_number_slots_finds() {
+        use crate::text::terms::TermAnalyzer;
+        use crate::text::Lang;
+        let text = "Akun itu mempostingnya pada 25 April 2025, pukul 17.00 WIB.";
+        for lang in [Lang::Indonesian, Lang::English, Lang::UNDETERMINED] {
+            let (mut terms, mut slots) = (Vec::new(), Vec::new());
+            let analyzer = TermAnalyzer::for_lang(lang);
+            let words = analyzer.append_terms_and_slots(text, &mut terms, Some(&mut slots));
+            assert_eq!(slots, self::slots(text), "{lang:?}");
+            let mut alone = Vec::new();
+            assert_eq!(analyzer.append_terms(text, &mut alone), words);
+            assert_eq!(alone, terms);
+        }
     }
 }

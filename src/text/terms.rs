@@ -128,6 +128,17 @@ impl TermAnalyzer {
     /// Appends the terms of `text` (as [`TermAnalyzer::terms`]) to `out`, so that many
     /// texts can share one vector; returns the number of words (as [`word_count`]).
     pub fn append_terms(&self, text: &str, out: &mut Vec<u64>) -> usize {
+        self.append_terms_and_slots(text, out, None)
+    }
+
+    /// [`TermAnalyzer::append_terms`], appending the number slots of `text` (see
+    /// [`super::slots`]) to `slots` too, from the same pass over its words.
+    pub fn append_terms_and_slots(
+        &self,
+        text: &str,
+        out: &mut Vec<u64>,
+        mut slots: Option<&mut Vec<u64>>,
+    ) -> usize {
         let mut words_seen = 0;
         let mut lower = String::new();
         let cache_slot = match self.lang {
@@ -136,7 +147,11 @@ impl TermAnalyzer {
             Lang::Other(_) => None,
         };
         let Some(slot) = cache_slot else {
+            let mut in_order = Vec::new();
             words(text).for_each(|word| {
+                if slots.is_some() {
+                    in_order.push((xxh3_64(word.as_bytes()), word));
+                }
                 words_seen += 1;
                 lower_case(word, &mut lower);
                 let id = self.term_of(&lower);
@@ -144,6 +159,9 @@ impl TermAnalyzer {
                     out.push(id);
                 }
             });
+            if let Some(slots) = slots {
+                super::slots::append_slots(in_order, slots);
+            }
             return words_seen;
         };
         CACHE.with(|cache| {
@@ -164,6 +182,12 @@ impl TermAnalyzer {
                 (xxh3_64(word.as_bytes()), start, start + word.len())
             }));
             words_seen = pending.len();
+            if let Some(slots) = slots.as_deref_mut() {
+                let in_order = pending
+                    .iter()
+                    .map(|&(key, start, end)| (key, &text[start..end]));
+                super::slots::append_slots(in_order, slots);
+            }
             let mut kept = out.len();
             out.resize(kept + pending.len(), 0);
             for &(key, start, end) in pending.iter() {
