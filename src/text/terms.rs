@@ -137,7 +137,7 @@ impl TermAnalyzer {
         &self,
         text: &str,
         out: &mut Vec<u64>,
-        mut slots: Option<&mut Vec<u64>>,
+        slots: Option<&mut Vec<u64>>,
     ) -> usize {
         let mut words_seen = 0;
         let mut lower = String::new();
@@ -182,7 +182,7 @@ impl TermAnalyzer {
                 (xxh3_64(word.as_bytes()), start, start + word.len())
             }));
             words_seen = pending.len();
-            if let Some(slots) = slots.as_deref_mut() {
+            if let Some(slots) = slots {
                 let in_order = pending
                     .iter()
                     .map(|&(key, start, end)| (key, &text[start..end]));
