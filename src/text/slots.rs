@@ -150,6 +150,8 @@ mod tests {
         assert_eq!(value_hash("2025"), value("2025"));
         assert_eq!(value_hash("0,0"), value("0"));
         assert_eq!(value_hash("U19"), value("19"));
+        // Only a separator followed by digits alone opens a decimal part.
+        assert_eq!(value_hash("A.B10"), value("10"));
         let long = "1".repeat(70);
         assert_eq!(value_hash(&long), value(&long[..64]));
     }
