@@ -157,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn a_slot_of_one_side_alone_is_passed_over_on_either_side() {
+        let slot = |word: u64, number: u64| word << 32 | number;
+        let (a, b) = ([slot(1, 5), slot(2, 6)], [slot(2, 7)]);
+        assert!(other_number_in_a_slot(&a, &b));
+        assert!(other_number_in_a_slot(&b, &a));
+        let shared = [slot(2, 6), slot(2, 7), slot(3, 1)];
+        assert!(!other_number_in_a_slot(&a, &shared));
+        assert!(!other_number_in_a_slot(&shared, &a));
+    }
+
+    #[test]
     fn slots_are_sorted_distinct_and_need_a_word_before() {
         let s = slots("2025 selama 11 tahun, selama 11 tahun, selama 3 tahun");
         assert_eq!(s.len(), 2);
