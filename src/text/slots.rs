@@ -197,6 +197,7 @@ mod tests {
             let analyzer = TermAnalyzer::for_lang(lang);
             let words = analyzer.append_terms_and_slots(text, &mut terms, Some(&mut slots));
             assert_eq!(slots, self::slots(text), "{lang:?}");
+            assert_eq!(words, super::words(text).count(), "{lang:?}");
             let mut alone = Vec::new();
             assert_eq!(analyzer.append_terms(text, &mut alone), words);
             assert_eq!(alone, terms);
