@@ -65,7 +65,7 @@ import dedupsum
 from dedupsum import _native
 
 #: The shard format this job reads (``dedupsum.format_version`` in every table).
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 #: ``--threshold`` and ``--short-threshold`` of the command.
 DEFAULT_THRESHOLD = 0.8

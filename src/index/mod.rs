@@ -33,8 +33,9 @@ use arrow_schema::SchemaRef;
 use crate::error::{Error, Result};
 use crate::output::parquet::error as write_error;
 
-/// The version of the fingerprint and decision files this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the fingerprint and decision files this build writes and reads (2: the
+/// fingerprints' `slots` column).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The metadata key of the format version.
 const VERSION_KEY: &str = "dedupsum.format_version";
@@ -239,10 +240,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("t.parquet");
         let kv = |k: &str, v: &str| KeyValue::new(k.into(), v.to_string());
-        write_with(&path, vec![kv(TABLE_KEY, "pairs"), kv(VERSION_KEY, "2")]);
+        write_with(&path, vec![kv(TABLE_KEY, "pairs"), kv(VERSION_KEY, "1")]);
         let error = Table::read(&path, "pairs").err().unwrap().to_string();
         assert!(
-            error.ends_with("t.parquet: written in format version 2, and this dedupsum reads version 1; make it again with this version"),
+            error.ends_with("t.parquet: written in format version 1, and this dedupsum reads version 2; make it again with this version"),
             "{error}"
         );
         write_with(&path, vec![kv(TABLE_KEY, "pairs")]);
