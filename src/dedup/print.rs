@@ -347,31 +347,25 @@ impl DocPrint {
     /// Sorted, distinct shingle hashes of paragraph `p` (near copies); empty once
     /// [`DocPrint::drop_shingles`] ran.
     pub fn shingles(&self, p: usize) -> &[u32] {
-        let start = p
-            .checked_sub(1)
-            .map_or(0, |q| self.paragraphs[q].shingles_end);
-        let end = self.paragraphs[p].shingles_end;
-        self.shingles
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        self.part(&self.shingles, p, |para| para.shingles_end)
     }
 
     /// Sorted, distinct content terms of paragraph `p` (restated passages).
     pub fn terms(&self, p: usize) -> &[Term] {
-        let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].terms_end);
-        let end = self.paragraphs[p].terms_end;
-        self.terms
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        self.part(&self.terms, p, |para| para.terms_end)
     }
 
     /// The number slots of paragraph `p` (see [`crate::text::slots`]): none unless the
     /// restated search is on.
     pub fn slots(&self, p: usize) -> &[u64] {
-        let start = p.checked_sub(1).map_or(0, |q| self.paragraphs[q].slots_end);
-        let end = self.paragraphs[p].slots_end;
-        self.slots
-            .get(start as usize..end as usize)
+        self.part(&self.slots, p, |para| para.slots_end)
+    }
+
+    /// Paragraph `p`'s part of `all`, values of the paragraphs end to end, each
+    /// paragraph's `end` there (empty when `all` no longer holds it).
+    fn part<'a, T>(&self, all: &'a [T], p: usize, end: fn(&ParaPrint) -> u32) -> &'a [T] {
+        let start = p.checked_sub(1).map_or(0, |q| end(&self.paragraphs[q]));
+        all.get(start as usize..end(&self.paragraphs[p]) as usize)
             .unwrap_or_default()
     }
 

@@ -7,9 +7,9 @@
 //! per paragraph — the document's position in the shard and the paragraph's, the exact
 //! key, the length, the flags boilerplate and restated detection need, the hash of the
 //! first two words, the shingle hashes, the content terms, the number slots (see
-//! [`crate::text::slots`]), the normalised text of a
-//! paragraph too short for shingles, and for a paragraph every sentence of which the
-//! article said before, the paragraphs that said them. The settings that shaped the
+//! [`crate::text::slots`]), the normalised text of a paragraph too short for shingles,
+//! and for a paragraph every sentence of which the article said before, the paragraphs
+//! that said them. The settings that shaped the
 //! fingerprints (shingles, searches, language) are in the metadata of both. And, unless
 //! cleaning found no language (`--lang auto` with `--skip restated`), the document
 //! frequencies of the summaries' terms ([`super::frequencies`]).

@@ -5,14 +5,6 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::terms::words;
-
-/// Appends to `out` the slots of the numbers of `text`, sorted and distinct (see
-/// [`append_slots`]).
-pub fn number_slots(text: &str, out: &mut Vec<u64>) {
-    append_slots(words(text).map(|w| (xxh3_64(w.as_bytes()), w)), out);
-}
-
 /// Appends to `out` the slots of the numbers among a text's words, given in order each
 /// with the hash of the word as written; sorted and distinct: each number (a word with a
 /// digit) with the last word before it that has none, as `(that word's hash) << 32 |
@@ -69,7 +61,7 @@ fn value_hash(word: &str) -> u64 {
     xxh3_64(&digits[..n]) & 0xffff_ffff
 }
 
-/// Whether two paragraphs with the slots `a` and `b` (each from [`number_slots`]) put
+/// Whether two paragraphs with the slots `a` and `b` (each from [`append_slots`]) put
 /// different numbers in one slot: a slot both have in which they share no number.
 pub fn other_number_in_a_slot(a: &[u64], b: &[u64]) -> bool {
     let (mut x, mut y) = (0, 0);
@@ -96,6 +88,13 @@ pub fn other_number_in_a_slot(a: &[u64], b: &[u64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::terms::words;
+
+    /// Appends to `out` the slots of the numbers of `text`, its words hashed as the term
+    /// analyzer hashes them.
+    fn number_slots(text: &str, out: &mut Vec<u64>) {
+        append_slots(words(text).map(|w| (xxh3_64(w.as_bytes()), w)), out);
+    }
 
     fn slots(text: &str) -> Vec<u64> {
         let mut out = Vec::new();
@@ -197,7 +196,7 @@ mod tests {
             let analyzer = TermAnalyzer::for_lang(lang);
             let words = analyzer.append_terms_and_slots(text, &mut terms, Some(&mut slots));
             assert_eq!(slots, self::slots(text), "{lang:?}");
-            assert_eq!(words, super::words(text).count(), "{lang:?}");
+            assert_eq!(words, self::words(text).count(), "{lang:?}");
             let mut alone = Vec::new();
             assert_eq!(analyzer.append_terms(text, &mut alone), words);
             assert_eq!(alone, terms);
